@@ -1,0 +1,99 @@
+{{/*
+Defaults for every value. Kept in a template, not values.yaml: a library chart's
+values.yaml is not merged into the including chart's values.
+*/}}
+{{- define "launch-microservice.defaults" -}}
+image:
+  repository: ""
+  pullPolicy: IfNotPresent
+imagePullSecrets: []
+replicaCount: 1
+containerPort: 8080
+command: []
+args: []
+env: []
+envFrom: []
+service:
+  type: ClusterIP
+  port: 80
+serviceAccount:
+  create: true
+  annotations: {}
+podAnnotations: {}
+podLabels: {}
+resources:
+  requests:
+    cpu: 100m
+    memory: 128Mi
+  limits:
+    memory: 256Mi
+probes:
+  liveness:
+    path: /healthz
+    initialDelaySeconds: 5
+    periodSeconds: 10
+  readiness:
+    path: /readyz
+    initialDelaySeconds: 2
+    periodSeconds: 5
+autoscaling:
+  enabled: false
+  minReplicas: 2
+  maxReplicas: 5
+  targetCPUUtilizationPercentage: 75
+podDisruptionBudget:
+  enabled: true
+  maxUnavailable: 1
+ingress:
+  enabled: false
+  className: ""
+  annotations: {}
+  hosts: []
+  tls: []
+nodeSelector: {}
+tolerations: []
+affinity: {}
+tests:
+  enabled: true
+  image: busybox:1.37.0
+{{- end }}
+
+{{/* The umbrella's values over the defaults: the one view every template reads. */}}
+{{- define "launch-microservice.values" -}}
+{{- $defaults := fromYaml (include "launch-microservice.defaults" .) -}}
+{{- toYaml (mustMergeOverwrite $defaults (deepCopy .Values)) -}}
+{{- end }}
+
+{{- define "launch-microservice.fullname" -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end }}
+
+{{- define "launch-microservice.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "launch-microservice.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "launch-microservice.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: {{ .Chart.Name }}
+{{- end }}
+
+{{/* The image reference: the tag is always the app version, never a value. */}}
+{{- define "launch-microservice.image" -}}
+{{- $v := .launch -}}
+{{- if not $v.image.repository -}}
+{{- fail "launch-microservice: image.repository must be set" -}}
+{{- end -}}
+{{- printf "%s:%s" $v.image.repository .Chart.AppVersion -}}
+{{- end }}
+
+{{- define "launch-microservice.serviceAccountName" -}}
+{{- if .launch.serviceAccount.create -}}
+{{- include "launch-microservice.fullname" . -}}
+{{- else -}}
+default
+{{- end -}}
+{{- end }}

@@ -1,0 +1,3 @@
+from launchgen.cli import main
+
+main()

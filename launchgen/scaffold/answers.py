@@ -1,0 +1,119 @@
+"""The answers a repo is generated from, validated before anything is written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from launchgen import naming
+from launchgen.errors import InvalidNameError, LaunchgenError
+from launchgen.standard import APP_VERSION_PLACEHOLDER
+
+# Exact SemVer 2.0 (no ranges): what "pinned to an exact version" means.
+EXACT_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+CHART_REPOSITORY = re.compile(r"^(https?|oci)://\S+$")
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+Kind = Literal["app", "middleware"]
+
+
+@dataclass(frozen=True)
+class VendorChart:
+    """A middleware component's vendor chart, pinned exactly."""
+
+    name: str
+    repository: str
+    version: str
+    digest: str | None = None
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Everything `launchgen new` needs; recorded in each repo's .launchgen.yaml."""
+
+    kind: Kind
+    name: str
+    environments: tuple[str, ...]
+    ci: str = "github"
+    registry: str = "registry.example.com"
+    chart_repository: str | None = None
+    launch_chart_version: str = "1.0.0"
+    chart_version: str = "0.1.0"
+    description: str = ""
+    hooks_repo: str = "https://github.com/launchgen/launchgen"
+    launchgen_requirement: str = "launchgen"
+    vendor_chart: VendorChart | None = field(default=None)
+
+    def validate(self) -> None:
+        """Raise a one-line error naming the first rule these answers break."""
+        naming.check_service_name(self.name)
+        naming.check_environment_names(self.name, self.environments)
+        if self.ci not in ("github", "gitlab"):
+            raise LaunchgenError(f"--ci must be 'github' or 'gitlab', got {self.ci!r}")
+        _exact_version("--chart-version", self.chart_version)
+        if self.kind == "app":
+            _exact_version("--launch-chart-version", self.launch_chart_version)
+            if self.chart_repository is not None and not CHART_REPOSITORY.match(self.chart_repository):
+                raise LaunchgenError(
+                    f"--chart-repository must be an https://, http:// or oci:// URL, got {self.chart_repository!r}"
+                )
+        else:
+            vendor = self.vendor_chart
+            if vendor is None:
+                raise LaunchgenError("middleware needs --chart REPOSITORY/NAME and --chart-version")
+            if not CHART_REPOSITORY.match(vendor.repository):
+                raise LaunchgenError(f"--chart must start with https://, http:// or oci://, got {vendor.repository!r}")
+            problem = naming.dns1123_problem(vendor.name)
+            if problem:
+                raise InvalidNameError(f"invalid vendor chart name {vendor.name!r} [naming-dns1123]: {problem}")
+            _exact_version("--chart-version", vendor.version)
+            if vendor.digest is not None and not DIGEST.match(vendor.digest):
+                raise LaunchgenError(f"--chart-digest must be sha256:<64 hex digits>, got {vendor.digest!r}")
+
+    @property
+    def image_repository(self) -> str:
+        return f"{self.registry.rstrip('/')}/{self.name}"
+
+    @property
+    def summary(self) -> str:
+        if self.description:
+            return self.description
+        if self.kind == "middleware" and self.vendor_chart:
+            return f"{self.name}: the {self.vendor_chart.name} chart, with our own values per environment"
+        return f"The {self.name} microservice"
+
+    def recorded(self) -> dict[str, Any]:
+        """The answers as written to .launchgen.yaml, so `launchgen update` can replay them."""
+        data = asdict(self)
+        data["environments"] = list(self.environments)
+        if self.vendor_chart is None:
+            del data["vendor_chart"]
+        elif self.vendor_chart.digest is None:
+            del data["vendor_chart"]["digest"]
+        if self.kind == "middleware":
+            for key in ("chart_repository", "launch_chart_version", "chart_version"):
+                del data[key]
+        elif self.chart_repository is None:
+            del data["chart_repository"]
+        return data
+
+
+def _exact_version(option: str, version: str) -> None:
+    if version == APP_VERSION_PLACEHOLDER or not EXACT_SEMVER.match(version):
+        raise LaunchgenError(f"{option} must be an exact SemVer version like 1.2.3, got {version!r}")
+
+
+def split_vendor_chart(reference: str) -> tuple[str, str]:
+    """'oci://registry/charts/postgresql' -> ('oci://registry/charts', 'postgresql')."""
+    repository, _, name = reference.rstrip("/").rpartition("/")
+    if not repository or "://" not in repository:
+        raise LaunchgenError(
+            f"--chart must be a chart reference like oci://registry-1.docker.io/bitnamicharts/postgresql "
+            f"or https://charts.example.com/redis, got {reference!r}"
+        )
+    return repository, name

@@ -1,0 +1,142 @@
+"""What each generated repo holds beyond its cookiecutter template.
+
+The template gives the files every repo of a kind shares; this module adds what
+depends on the answers in ways a template cannot express well: one values file per
+environment, the vendored Launch chart with its Chart.lock, the values schema, the
+chosen CI system's pipeline, and .launchgen.yaml.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from launchgen import __version__, charts, yamlio
+from launchgen.resources import chart_dir
+from launchgen.scaffold.answers import Answers
+from launchgen.scaffold.cookie import render_template
+from launchgen.standard import APP_VERSION_PLACEHOLDER, LAUNCH_CHART_NAME, REPO_CONFIG_FILE
+
+# The Launch chart's repository when the org names none: a reserved .invalid host,
+# because the chart is vendored into the repo and nothing is ever fetched from it.
+BUILTIN_CHART_REPOSITORY = "https://charts.launchgen.invalid"
+
+CI_FILES = {"github": ".github/workflows/launchgen.yaml", "gitlab": ".gitlab-ci.yml"}
+
+
+def _common_context(answers: Answers) -> dict[str, Any]:
+    return {
+        "name": answers.name,
+        "environments": ", ".join(answers.environments),
+        "hooks_repo": answers.hooks_repo,
+        "launchgen_version": __version__,
+        "launchgen_requirement": answers.launchgen_requirement,
+    }
+
+
+def app_repo(answers: Answers, into: Path) -> Path:
+    """Generate the app repo (the umbrella chart) under `into`."""
+    context = _common_context(answers) | {
+        "description": answers.summary,
+        "chart_version": answers.chart_version,
+        "app_version_placeholder": APP_VERSION_PLACEHOLDER,
+        "launch_chart_name": LAUNCH_CHART_NAME,
+        "launch_chart_version": answers.launch_chart_version,
+        "chart_repository": answers.chart_repository or BUILTIN_CHART_REPOSITORY,
+        "image_repository": answers.image_repository,
+    }
+    repo = render_template("app", context, into)
+    dependency = {
+        "name": LAUNCH_CHART_NAME,
+        "version": answers.launch_chart_version,
+        "repository": context["chart_repository"],
+    }
+    (repo / "Chart.lock").write_text(charts.chart_lock_text([dependency]))
+    shipped = chart_dir(LAUNCH_CHART_NAME)
+    shutil.copyfile(shipped / "values.schema.json", repo / "values.schema.json")
+    if answers.chart_repository is None:
+        # No org repository: vendor the shipped chart so the repo renders offline.
+        filename, data = charts.package_chart(shipped, LAUNCH_CHART_NAME, answers.launch_chart_version)
+        (repo / "charts").mkdir()
+        (repo / "charts" / filename).write_bytes(data)
+    _keep_ci(repo, answers.ci)
+    _write_repo_config(repo, answers, kind="app", extra={"properties_repo": f"../{answers.name}-properties"})
+    return repo
+
+
+def properties_repo(answers: Answers, into: Path) -> Path:
+    """Generate the properties repo (app) or the middleware repo under `into`."""
+    kind = "properties" if answers.kind == "app" else "middleware"
+    if answers.kind == "app":
+        chart: dict[str, Any] = {"app_repo": f"../{answers.name}"}
+        chart_summary = f"the `{answers.name}` app repo's umbrella chart"
+    else:
+        vendor = answers.vendor_chart
+        assert vendor is not None  # Answers.validate guarantees it
+        chart = {"name": vendor.name, "repository": vendor.repository, "version": vendor.version}
+        if vendor.digest:
+            chart["digest"] = vendor.digest
+        chart_summary = f"the vendor chart `{vendor.name}` {vendor.version} from {vendor.repository}"
+    context = _common_context(answers) | {
+        "repo_name": f"{answers.name}-properties",
+        "kind": kind,
+        "description": f"Per-environment values of {answers.name}",
+        "chart_summary": chart_summary,
+    }
+    repo = render_template("properties", context, into)
+    for index, env in enumerate(answers.environments):
+        target = repo / "envs" / env / "values.yaml"
+        target.parent.mkdir(parents=True)
+        target.write_text(_env_values(answers, env, is_last=index == len(answers.environments) - 1))
+    _keep_ci(repo, answers.ci)
+    _write_repo_config(repo, answers, kind=kind, extra={"chart": chart})
+    return repo
+
+
+def _env_values(answers: Answers, env: str, is_last: bool) -> str:
+    header = f"# Values of {answers.name} in the {env} environment.\n"
+    if answers.kind == "middleware":
+        vendor = answers.vendor_chart
+        assert vendor is not None
+        return header + f"# Any value of the {vendor.name} {vendor.version} chart may be set here.\n{{}}\n"
+    replicas = 2 if is_last else 1
+    return header + (
+        "# The image tag is never set here: it is the app version, given at deploy time.\n"
+        f"replicaCount: {replicas}\n"
+        "resources:\n"
+        "  requests:\n"
+        "    cpu: 100m\n"
+        "    memory: 128Mi\n"
+        "  limits:\n"
+        "    memory: 256Mi\n"
+        "autoscaling:\n"
+        "  enabled: false\n"
+    )
+
+
+def _keep_ci(repo: Path, ci: str) -> None:
+    """Keep the chosen CI system's pipeline and remove the other's."""
+    for system, relative in CI_FILES.items():
+        if system != ci:
+            (repo / relative).unlink()
+    github_dir = repo / ".github"
+    if ci != "github" and github_dir.exists():
+        shutil.rmtree(github_dir)
+
+
+def _write_repo_config(repo: Path, answers: Answers, kind: str, extra: dict[str, Any]) -> None:
+    config: dict[str, Any] = {
+        "kind": kind,
+        "service": answers.name,
+        "environments": list(answers.environments),
+        **extra,
+        "template": {"name": "launchgen", "version": __version__},
+        "answers": answers.recorded(),
+    }
+    header = (
+        "# What this repo is, for launchgen lint, render and update.\n"
+        "# `template` and `answers` record how it was generated: keep them so a newer\n"
+        "# launchgen can update the repo (`launchgen update`).\n"
+    )
+    (repo / REPO_CONFIG_FILE).write_text(header + yamlio.dumps(config))
