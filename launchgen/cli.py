@@ -49,7 +49,56 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Every command, by name: the module holding its click command `command`, and the
+# one-line help shown by `launchgen --help` without importing that module.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "new": ("launchgen.commands.new", "Generate a microservice's app and properties repos, or a middleware repo."),
+    "lint": ("launchgen.commands.lint", "Check repos against the platform standard."),
+    "rules": ("launchgen.commands.rules", "List the lint rules."),
+    "explain": ("launchgen.commands.explain", "Explain a lint rule."),
+    "diff": ("launchgen.commands.diff", "Compare two rendered deployments resource by resource."),
+    "render": ("launchgen.commands.render", "Render the umbrella chart for an environment and app version."),
+    "validate": ("launchgen.commands.validate", "Validate rendered manifests against Kubernetes schemas and the standard."),
+    "package": ("launchgen.commands.package", "Package rendered manifests as a signed deployment bundle."),
+    "verify": ("launchgen.commands.verify", "Verify a deployment bundle's signature and digests."),
+    "keygen": ("launchgen.commands.keygen", "Create a signing key pair for deployment bundles."),
+    "deploy": ("launchgen.commands.deploy", "Deploy a verified bundle with helm upgrade --install."),
+    "status": ("launchgen.commands.status", "Show what is deployed where."),
+    "approve": ("launchgen.commands.approve", "Approve a monitored deployment."),
+    "reject": ("launchgen.commands.reject", "Reject a deployment and roll it back."),
+    "rollback": ("launchgen.commands.rollback", "Roll an environment back to an earlier deployment."),
+    "prune": ("launchgen.commands.prune", "Remove old immutable deployments, keeping the last N."),
+    "update": ("launchgen.commands.update", "Re-apply a newer launchgen template to a generated repo."),
+}
+
+
+def _available(name: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(COMMANDS[name][0]) is not None
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS or not _available(name):
+            return None
+        from importlib import import_module
+
+        command: click.Command = import_module(COMMANDS[name][0]).command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", "-V", prog_name="launchgen")
 def main() -> None:
     """Helm-based continuous deployment, the Launch platform way.
@@ -57,48 +106,3 @@ def main() -> None:
     Exit codes: 0 success, 1 problems found, 2 usage, configuration or
     environment error.
     """
-
-
-def _split_envs(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-@main.command()
-@click.argument("name")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder to create the repos in.")
-@click.option("--envs", "environments", metavar="A,B,C", help="Environments, in promotion order. [default: dev,test,prod]")
-@click.option("--registry", help="Container registry the image is pushed to. [default: registry.example.com]")
-@click.option("--chart-repository", help="Repository of the Launch chart (https:// or oci://). [default: vendor the shipped chart]")
-@click.option("--launch-chart-version", help="Exact Launch chart version to pin.")
-@click.option("--middleware", is_flag=True, help="Generate a middleware properties repo for a vendor chart.")
-@click.option("--chart", "vendor_chart", metavar="REPOSITORY/NAME", help="Middleware: the vendor chart, e.g. oci://registry-1.docker.io/bitnamicharts/postgresql.")
-@click.option("--chart-version", help="App: the umbrella chart's first version [0.1.0]. Middleware: the exact vendor chart version.")
-@click.option("--chart-digest", help="Middleware: the vendor chart's sha256 digest, where its source gives one.")
-@click.option("--ci", type=click.Choice(["github", "gitlab"]), help="CI system of the generated pipelines. [default: github]")
-@click.option("--description", help="One line saying what the service is.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Org config file (see docs/configuration.md).")
-@click.option("--force", is_flag=True, help="Add missing files to existing folders; never overwrites or deletes.")
-@click.option("--no-git", is_flag=True, help="Do not make git repositories.")
-@click.option("-i", "--interactive", is_flag=True, help="Prompt for each answer.")
-@reports_errors
-def new(name: str, output_dir: Path, environments: str | None, config_path: str | None, **options: Any) -> None:
-    """Generate the app repo NAME/ and properties repo NAME-properties/ of a microservice.
-
-    With --middleware, generate NAME-properties/ for a vendor chart instead:
-
-      launchgen new orders-db --middleware --chart oci://registry-1.docker.io/bitnamicharts/postgresql --chart-version 16.4.1
-    """
-    from launchgen.commands.new import NewRequest, run_new
-
-    request = NewRequest(
-        name=name,
-        output_dir=output_dir,
-        environments=_split_envs(environments),
-        config_path=config_path,
-        **options,
-    )
-    for line in run_new(request):
-        click.echo(line)

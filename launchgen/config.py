@@ -68,7 +68,10 @@ def load_config_file(path: Path) -> dict[str, Any]:
 
     if not path.is_file():
         raise ConfigError("config file not found", path=str(path))
-    data = yamlio.load(path)
+    try:
+        data = yamlio.load(path)
+    except yamlio.YamlError as exc:
+        raise ConfigError(exc.message, path=exc.path, line=exc.line) from None
     if data is None:
         return {}
     validate_document(data, "org-config.schema.json", str(path), ConfigError)

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
+
 from launchgen import config
+from launchgen.cli import reports_errors
 from launchgen.errors import LaunchgenError
 from launchgen.scaffold import Answers, new
 from launchgen.scaffold.answers import VendorChart, split_vendor_chart
@@ -72,8 +75,6 @@ def build_answers(request: NewRequest) -> Answers:
 
 
 def _prompt(request: NewRequest, settings: dict[str, Any]) -> dict[str, Any]:
-    import click
-
     answered = dict(settings)
     envs = click.prompt("Environments, in promotion order", default=",".join(settings["environments"]))
     answered["environments"] = [e.strip() for e in envs.split(",") if e.strip()]
@@ -94,3 +95,46 @@ def run_new(request: NewRequest) -> Iterator[str]:
         yield f"created {repo.path} ({where})"
         for kept in repo.kept:
             yield f"  kept existing {kept}"
+
+
+def _split_envs(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@click.command()
+@click.argument("name")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to create the repos in.")
+@click.option("--envs", "environments", metavar="A,B,C", help="Environments, in promotion order. [default: dev,test,prod]")
+@click.option("--registry", help="Container registry the image is pushed to. [default: registry.example.com]")
+@click.option("--chart-repository", help="Repository of the Launch chart (https:// or oci://). [default: vendor the shipped chart]")
+@click.option("--launch-chart-version", help="Exact Launch chart version to pin.")
+@click.option("--middleware", is_flag=True, help="Generate a middleware properties repo for a vendor chart.")
+@click.option("--chart", "vendor_chart", metavar="REPOSITORY/NAME", help="Middleware: the vendor chart, e.g. oci://registry-1.docker.io/bitnamicharts/postgresql.")
+@click.option("--chart-version", help="App: the umbrella chart's first version [0.1.0]. Middleware: the exact vendor chart version.")
+@click.option("--chart-digest", help="Middleware: the vendor chart's sha256 digest, where its source gives one.")
+@click.option("--ci", type=click.Choice(["github", "gitlab"]), help="CI system of the generated pipelines. [default: github]")
+@click.option("--description", help="One line saying what the service is.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Org config file (see docs/configuration.md).")
+@click.option("--force", is_flag=True, help="Add missing files to existing folders; never overwrites or deletes.")
+@click.option("--no-git", is_flag=True, help="Do not make git repositories.")
+@click.option("-i", "--interactive", is_flag=True, help="Prompt for each answer.")
+@reports_errors
+def command(name: str, output_dir: Path, environments: str | None, config_path: str | None, **options: Any) -> None:
+    """Generate the app repo NAME/ and properties repo NAME-properties/ of a microservice.
+
+    With --middleware, generate NAME-properties/ for a vendor chart instead:
+
+      launchgen new orders-db --middleware --chart oci://registry-1.docker.io/bitnamicharts/postgresql --chart-version 16.4.1
+    """
+    request = NewRequest(
+        name=name,
+        output_dir=output_dir,
+        environments=_split_envs(environments),
+        config_path=config_path,
+        **options,
+    )
+    for line in run_new(request):
+        click.echo(line)

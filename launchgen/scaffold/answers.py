@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from launchgen import naming
+from launchgen import __version__, naming
 from launchgen.errors import InvalidNameError, LaunchgenError
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 
@@ -46,7 +46,7 @@ class Answers:
     chart_version: str = "0.1.0"
     description: str = ""
     hooks_repo: str = "https://github.com/launchgen/launchgen"
-    launchgen_requirement: str = "launchgen"
+    launchgen_requirement: str = f"launchgen=={__version__}"
     vendor_chart: VendorChart | None = field(default=None)
 
     def validate(self) -> None:

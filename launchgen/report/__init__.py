@@ -1,0 +1,42 @@
+"""Reporters: problems as text, JSON, SARIF, GitHub annotations or JUnit XML.
+
+A plain registry, as check-jsonschema keeps its reporters: a format name maps to a
+function from problems to the text printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+
+from launchgen.problem import Problem
+from launchgen.report.formats import github, json_report, junit, sarif, text
+
+Reporter = Callable[..., str]
+
+REPORTER_BY_NAME: dict[str, Reporter] = {
+    "text": text,
+    "json": json_report,
+    "sarif": sarif,
+    "github": github,
+    "junit": junit,
+}
+FORMATS = tuple(REPORTER_BY_NAME)
+
+
+def default_format(environ: Mapping[str, str] | None = None) -> str:
+    """GitHub annotations under GitHub Actions, text elsewhere."""
+    environ = os.environ if environ is None else environ
+    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def render(
+    problems: Sequence[Problem],
+    fmt: str,
+    *,
+    color: bool = False,
+    tool: str = "launchgen lint",
+    rule_help: Mapping[str, str] | None = None,
+) -> str:
+    """The report of `problems` in format `fmt` (a key of REPORTER_BY_NAME)."""
+    return REPORTER_BY_NAME[fmt](sorted(problems), color=color, tool=tool, rule_help=rule_help or {})

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine or a warm one:
+#   scripts/test.sh [pytest args...]
+# Installs launchgen and its test dependencies into .venv, the real helm 4 and helm 3
+# binaries (scripts/install-helm.sh), builds the Kubernetes control plane the cluster
+# tests start (scripts/cluster/build.sh, cached after the first run), then runs pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+PYTHON=.venv/bin/python bash scripts/install-helm.sh
+eval "$(PYTHON=.venv/bin/python bash scripts/install-helm.sh --env)"
+
+if [[ -x scripts/cluster/build.sh && -z "${LAUNCHGEN_TEST_KUBECONFIG:-}" && "${LAUNCHGEN_SKIP_CLUSTER:-0}" != 1 ]]; then
+  bash scripts/cluster/build.sh >&2
+  export LAUNCHGEN_BUILD_CLUSTER=1
+fi
+
+export PATH="$PWD/.venv/bin:$PATH"
+exec .venv/bin/python -m pytest "$@"

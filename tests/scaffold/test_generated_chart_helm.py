@@ -1,0 +1,103 @@
+"""Generated app repos work with real helm 4.1.4 and 3.19.0, as they are."""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from launchgen import yamlio
+from launchgen.scaffold import new
+from launchgen.standard import APP_VERSION_PLACEHOLDER
+from tests.conftest import make_answers
+from tests.helpers.chartrepo import serve_chart_repo
+from tests.helpers.tools import run
+
+pytestmark = pytest.mark.helm
+
+Helm = tuple[Path, dict[str, str]]
+
+
+def documents(rendered: str) -> list[dict]:
+    from ruamel.yaml import YAML
+
+    return [d for d in YAML(typ="safe").load_all(rendered) if d]
+
+
+def deployment_image(rendered: str) -> str:
+    [deployment] = [d for d in documents(rendered) if d["kind"] == "Deployment"]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    return str(container["image"])
+
+
+def test_dependency_build_from_a_real_chart_repository(tmp_path: Path, helm: Helm) -> None:
+    binary, env = helm
+    with serve_chart_repo(tmp_path / "repo") as url:
+        new(make_answers(chart_repository=url), tmp_path / "out")
+        app = tmp_path / "out" / "checkout"
+        props = tmp_path / "out" / "checkout-properties"
+        assert not (app / "charts").exists()
+        # As a user would: helm 3 only fetches from repositories it knows.
+        run([binary, "repo", "add", "launch", url], env=env)
+        built = run([binary, "dependency", "build", "."], cwd=app, env=env)
+    # The generated Chart.lock was accepted as in sync, and the chart came over HTTP.
+    assert "out of sync" not in built.stdout + built.stderr
+    assert (app / "charts" / "launch-microservice-1.0.0.tgz").is_file()
+    for env_dir in sorted((props / "envs").iterdir()):
+        values = env_dir / "values.yaml"
+        run([binary, "lint", "--strict", ".", "-f", values], cwd=app, env=env)
+        rendered = run([binary, "template", "checkout", ".", "-f", values], cwd=app, env=env).stdout
+        kinds = sorted({d["kind"] for d in documents(rendered)})
+        assert kinds == ["Deployment", "Pod", "PodDisruptionBudget", "Service", "ServiceAccount"]
+
+
+def test_chart_lock_out_of_sync_is_caught_by_helm(tmp_path: Path, helm: Helm) -> None:
+    """Proves the lock digest is really checked: a doctored Chart.yaml is refused."""
+    binary, env = helm
+    with serve_chart_repo(tmp_path / "repo") as url:
+        new(make_answers(chart_repository=url), tmp_path / "out", git=False)
+        app = tmp_path / "out" / "checkout"
+        chart = app / "Chart.yaml"
+        chart.write_text(chart.read_text().replace("version: 1.0.0", "version: 1.0.1"))
+        run([binary, "repo", "add", "launch", url], env=env)
+        result = run([binary, "dependency", "build", "."], cwd=app, env=env, check=False)
+    assert result.returncode != 0
+    assert "out of sync" in result.stderr
+
+
+def test_vendored_chart_renders_offline_with_each_environment(app_repos: tuple[Path, Path], helm: Helm) -> None:
+    binary, env = helm
+    app, props = app_repos
+    for env_name in ("dev", "test", "prod"):
+        values = props / "envs" / env_name / "values.yaml"
+        run([binary, "lint", "--strict", ".", "-f", values], cwd=app, env=env)
+        rendered = run([binary, "template", "checkout", ".", "-f", values], cwd=app, env=env).stdout
+        assert deployment_image(rendered) == f"registry.example.com/checkout:{APP_VERSION_PLACEHOLDER}"
+        replicas = [d for d in documents(rendered) if d["kind"] == "Deployment"][0]["spec"]["replicas"]
+        assert replicas == (2 if env_name == "prod" else 1)
+
+
+def test_app_version_becomes_the_image_tag(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path) -> None:
+    binary, env = helm
+    app, props = app_repos
+    dist = tmp_path / "dist"
+    run([binary, "package", ".", "--app-version", "2.3.4", "-d", dist], cwd=app, env=env)
+    [package] = list(dist.iterdir())
+    with tarfile.open(package) as tar:
+        chart = yamlio.loads(tar.extractfile("checkout/Chart.yaml").read().decode(), "Chart.yaml")  # type: ignore[union-attr]
+    assert chart["appVersion"] == "2.3.4"
+    rendered = run([binary, "template", "checkout", package, "-f", props / "envs" / "prod" / "values.yaml"], env=env).stdout
+    assert deployment_image(rendered) == "registry.example.com/checkout:2.3.4"
+    labels = {d["kind"]: d["metadata"]["labels"]["app.kubernetes.io/version"] for d in documents(rendered)}
+    assert set(labels.values()) == {"2.3.4"}
+
+
+def test_values_schema_rejects_an_image_tag(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path) -> None:
+    binary, env = helm
+    app, _ = app_repos
+    values = tmp_path / "tag.yaml"
+    values.write_text("image:\n  tag: latest\n")
+    result = run([binary, "template", "checkout", ".", "-f", values], cwd=app, env=env, check=False)
+    assert result.returncode != 0
+    assert "tag" in result.stderr
