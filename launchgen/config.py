@@ -75,11 +75,8 @@ def load_config_file(path: Path) -> dict[str, Any]:
     if data is None:
         return {}
     validate_document(data, "org-config.schema.json", str(path), ConfigError)
-    return {key: _plain(value) for key, value in data.items()}
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, list) else value
+    plain: dict[str, Any] = yamlio.to_plain(data)
+    return plain
 
 
 def resolve(

@@ -91,6 +91,15 @@ def position(document: Any, keys: Sequence[str | int]) -> tuple[int, int]:
     return line, column
 
 
+def to_plain(value: Any) -> Any:
+    """A round-trip document as plain dicts, lists and scalars (for comparing and JSON)."""
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    return value
+
+
 def dumps(data: Any) -> str:
     stream = io.StringIO()
     yaml = _round_trip()
