@@ -56,6 +56,7 @@ def parse(text: str, display: str) -> History:
         document = yamlio.loads(text, display)
     except yamlio.YamlError as exc:
         raise RecordError(exc.message, path=exc.path, line=exc.line) from None
+    _timestamps_as_text(document)
     validate_document(document, SCHEMA, display, RecordError)
     entries = tuple(yamlio.to_plain(e) for e in document["entries"])
     for index, entry in enumerate(entries, start=1):
@@ -68,6 +69,15 @@ def parse(text: str, display: str) -> History:
             raise RecordError(f"entry {index} refers to seq {entry['of']}, which is not an earlier entry",
                               path=display, line=line)
     return History(str(document["service"]), str(document["environment"]), entries)
+
+
+def _timestamps_as_text(document: Any) -> None:
+    """Accept `at: 2026-01-01T00:00:00Z` unquoted, as people write it: YAML reads a time."""
+    entries = document.get("entries") if isinstance(document, dict) else None
+    for entry in entries if isinstance(entries, list) else ():
+        at = entry.get("at") if isinstance(entry, dict) else None
+        if isinstance(at, datetime):
+            entry["at"] = (at.astimezone(timezone.utc) if at.tzinfo else at).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def load(repo: Path, environment: str) -> History | None:
