@@ -6,7 +6,7 @@ Each part gets the root context plus `.launch`, the values merged over the defau
 {{- define "launch-microservice.all" -}}
 {{- $ctx := dict "Values" .Values "Chart" .Chart "Release" .Release "Capabilities" .Capabilities "Template" .Template "Files" .Files -}}
 {{- $_ := set $ctx "launch" (fromYaml (include "launch-microservice.values" .)) -}}
-{{- range $part := list "serviceaccount" "service" "deployment" "hpa" "pdb" "ingress" "test" }}
+{{- range $part := list "serviceaccount" "externalsecrets" "service" "previewService" "deployment" "hpa" "pdb" "ingress" "migration" "test" }}
 {{- $out := include (printf "launch-microservice.%s" $part) $ctx -}}
 {{- if trim $out }}
 ---

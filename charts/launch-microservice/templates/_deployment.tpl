@@ -1,7 +1,13 @@
+{{/* The workload: a Deployment, or an Argo Rollouts Rollout when rollout.enabled. */}}
 {{- define "launch-microservice.deployment" -}}
 {{- $v := .launch -}}
+{{- if $v.rollout.enabled -}}
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+{{- else -}}
 apiVersion: apps/v1
 kind: Deployment
+{{- end }}
 metadata:
   name: {{ include "launch-microservice.fullname" . }}
   labels:
@@ -15,97 +21,129 @@ spec:
     matchLabels:
       {{- include "launch-microservice.selectorLabels" . | nindent 6 }}
   strategy:
+    {{- if $v.rollout.enabled }}
+    {{- include "launch-microservice.rolloutStrategy" . | nindent 4 }}
+    {{- else }}
     type: RollingUpdate
     rollingUpdate:
       maxSurge: 25%
       maxUnavailable: 0
+    {{- end }}
   template:
-    metadata:
-      labels:
-        {{- include "launch-microservice.labels" . | nindent 8 }}
-        {{- with $v.podLabels }}
+    {{- include "launch-microservice.podTemplate" . | nindent 4 }}
+{{- end }}
+
+{{- define "launch-microservice.rolloutStrategy" -}}
+{{- $r := .launch.rollout -}}
+{{- $fullname := include "launch-microservice.fullname" . -}}
+{{- if eq $r.strategy "blueGreen" -}}
+blueGreen:
+  activeService: {{ $fullname }}
+  previewService: {{ $fullname }}-preview
+  autoPromotionEnabled: {{ $r.blueGreen.autoPromotionEnabled }}
+  scaleDownDelaySeconds: {{ $r.blueGreen.scaleDownDelaySeconds }}
+{{- else if eq $r.strategy "canary" -}}
+canary:
+  steps:
+    {{- toYaml $r.canary.steps | nindent 4 }}
+{{- else -}}
+{{- fail (printf "launch-microservice: rollout.strategy must be canary or blueGreen, got %q" $r.strategy) -}}
+{{- end -}}
+{{- end }}
+
+{{- define "launch-microservice.podTemplate" -}}
+{{- $v := .launch -}}
+metadata:
+  labels:
+    {{- include "launch-microservice.labels" . | nindent 4 }}
+    {{- with $v.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- with $v.podAnnotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  serviceAccountName: {{ include "launch-microservice.serviceAccountName" . }}
+  automountServiceAccountToken: false
+  {{- with $v.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 10001
+    runAsGroup: 10001
+    fsGroup: 10001
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: {{ .Chart.Name }}
+      image: {{ include "launch-microservice.image" . | quote }}
+      imagePullPolicy: {{ $v.image.pullPolicy }}
+      {{- with $v.command }}
+      command:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.args }}
+      args:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      ports:
+        - name: http
+          containerPort: {{ $v.containerPort }}
+          protocol: TCP
+      env:
+        - name: APP_VERSION
+          value: {{ .Chart.AppVersion | quote }}
+        {{- include "launch-microservice.secretEnv" . | nindent 8 }}
+        {{- with $v.env }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
-      {{- with $v.podAnnotations }}
-      annotations:
+      {{- with $v.envFrom }}
+      envFrom:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-    spec:
-      serviceAccountName: {{ include "launch-microservice.serviceAccountName" . }}
-      automountServiceAccountToken: false
-      {{- with $v.imagePullSecrets }}
-      imagePullSecrets:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+      livenessProbe:
+        httpGet:
+          path: {{ $v.probes.liveness.path }}
+          port: http
+        initialDelaySeconds: {{ $v.probes.liveness.initialDelaySeconds }}
+        periodSeconds: {{ $v.probes.liveness.periodSeconds }}
+      readinessProbe:
+        httpGet:
+          path: {{ $v.probes.readiness.path }}
+          port: http
+        initialDelaySeconds: {{ $v.probes.readiness.initialDelaySeconds }}
+        periodSeconds: {{ $v.probes.readiness.periodSeconds }}
+      resources:
+        {{- toYaml $v.resources | nindent 8 }}
       securityContext:
-        runAsNonRoot: true
-        runAsUser: 10001
-        runAsGroup: 10001
-        fsGroup: 10001
-        seccompProfile:
-          type: RuntimeDefault
-      containers:
-        - name: {{ .Chart.Name }}
-          image: {{ include "launch-microservice.image" . | quote }}
-          imagePullPolicy: {{ $v.image.pullPolicy }}
-          {{- with $v.command }}
-          command:
-            {{- toYaml . | nindent 12 }}
-          {{- end }}
-          {{- with $v.args }}
-          args:
-            {{- toYaml . | nindent 12 }}
-          {{- end }}
-          ports:
-            - name: http
-              containerPort: {{ $v.containerPort }}
-              protocol: TCP
-          env:
-            - name: APP_VERSION
-              value: {{ .Chart.AppVersion | quote }}
-            {{- with $v.env }}
-            {{- toYaml . | nindent 12 }}
-            {{- end }}
-          {{- with $v.envFrom }}
-          envFrom:
-            {{- toYaml . | nindent 12 }}
-          {{- end }}
-          livenessProbe:
-            httpGet:
-              path: {{ $v.probes.liveness.path }}
-              port: http
-            initialDelaySeconds: {{ $v.probes.liveness.initialDelaySeconds }}
-            periodSeconds: {{ $v.probes.liveness.periodSeconds }}
-          readinessProbe:
-            httpGet:
-              path: {{ $v.probes.readiness.path }}
-              port: http
-            initialDelaySeconds: {{ $v.probes.readiness.initialDelaySeconds }}
-            periodSeconds: {{ $v.probes.readiness.periodSeconds }}
-          resources:
-            {{- toYaml $v.resources | nindent 12 }}
-          securityContext:
-            allowPrivilegeEscalation: false
-            readOnlyRootFilesystem: true
-            runAsNonRoot: true
-            capabilities:
-              drop: ["ALL"]
-          volumeMounts:
-            - name: tmp
-              mountPath: /tmp
-      volumes:
+        {{- include "launch-microservice.containerSecurityContext" . | nindent 8 }}
+      volumeMounts:
         - name: tmp
-          emptyDir: {}
-      {{- with $v.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with $v.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with $v.affinity }}
-      affinity:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+          mountPath: /tmp
+  volumes:
+    - name: tmp
+      emptyDir: {}
+  {{- with $v.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+
+{{- define "launch-microservice.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: ["ALL"]
 {{- end }}

@@ -56,6 +56,26 @@ affinity: {}
 tests:
   enabled: true
   image: busybox:1.37.0
+rollout:
+  enabled: false
+  strategy: canary
+  canary:
+    steps:
+      - setWeight: 20
+      - pause: {}
+      - setWeight: 50
+      - pause:
+          duration: 5m
+  blueGreen:
+    autoPromotionEnabled: false
+    scaleDownDelaySeconds: 30
+externalSecrets: []
+migration:
+  enabled: false
+  command: []
+  args: []
+  backoffLimit: 1
+  activeDeadlineSeconds: 600
 {{- end }}
 
 {{/* The umbrella's values over the defaults: the one view every template reads. */}}

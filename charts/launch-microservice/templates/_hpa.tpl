@@ -9,8 +9,13 @@ metadata:
     {{- include "launch-microservice.labels" . | nindent 4 }}
 spec:
   scaleTargetRef:
+    {{- if .launch.rollout.enabled }}
+    apiVersion: argoproj.io/v1alpha1
+    kind: Rollout
+    {{- else }}
     apiVersion: apps/v1
     kind: Deployment
+    {{- end }}
     name: {{ include "launch-microservice.fullname" . }}
   minReplicas: {{ $a.minReplicas }}
   maxReplicas: {{ $a.maxReplicas }}
