@@ -21,7 +21,7 @@ from launchgen.files import atomic_write
 SCHEMA = "deployment-history.schema.json"
 RECORDS_DIR = "deployments"
 ENTRY_ORDER = ("seq", "event", "appVersion", "chartVersion", "bundleDigest", "release", "namespace",
-               "revision", "of", "at", "by", "note")
+               "revision", "dataSchema", "of", "at", "by", "note")
 
 
 class RecordError(LaunchgenError):
@@ -37,11 +37,21 @@ class History:
     def deployments(self) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["event"] == "deployed"]
 
+    def live(self) -> list[dict[str, Any]]:
+        """Deployments still in place, oldest first: not rejected, rolled back or pruned."""
+        gone = {e["of"] for e in self.entries if e["event"] in ("rejected", "rolled-back", "pruned")}
+        return [d for d in self.deployments() if d["seq"] not in gone]
+
     def current(self) -> dict[str, Any] | None:
-        """The deployment in place now: the last one not rejected or rolled back."""
-        undone = {e["of"] for e in self.entries if e["event"] in ("rejected", "rolled-back")}
-        live = [d for d in self.deployments() if d["seq"] not in undone]
+        """The deployment in place now: the last live one."""
+        live = self.live()
         return live[-1] if live else None
+
+    def pending(self) -> dict[str, Any] | None:
+        """The current deployment when it is still waiting for approval."""
+        current = self.current()
+        decided = {e["of"] for e in self.entries if e["event"] == "approved"}
+        return current if current is not None and current["seq"] not in decided else None
 
 
 def record_path(repo: Path, environment: str) -> Path:

@@ -12,6 +12,11 @@ metadata:
   name: {{ include "launch-microservice.fullname" . }}
   labels:
     {{- include "launch-microservice.labels" . | nindent 4 }}
+  {{- if hasKey $v "dataSchema" }}
+  annotations:
+    {{- /* The data schema this app version needs; deploy checks it against what is live. */}}
+    launchgen.dev/data-schema: {{ $v.dataSchema | quote }}
+  {{- end }}
 spec:
   {{- if not $v.autoscaling.enabled }}
   replicas: {{ $v.replicaCount }}

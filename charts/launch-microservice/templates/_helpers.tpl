@@ -56,6 +56,7 @@ affinity: {}
 tests:
   enabled: true
   image: busybox:1.37.0
+  annotations: {}
 rollout:
   enabled: false
   strategy: canary

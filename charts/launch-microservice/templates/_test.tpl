@@ -9,6 +9,9 @@ metadata:
   labels:
     {{- include "launch-microservice.labels" . | nindent 4 }}
   annotations:
+    {{- with $v.tests.annotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
     helm.sh/hook: test
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 spec:

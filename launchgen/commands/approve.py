@@ -1,0 +1,24 @@
+"""`launchgen approve --env ENV`: the approval step; promotes a paused rollout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from launchgen.cli import reports_errors
+from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
+
+
+@click.command()
+@click.option("--env", "environment", required=True, help="Environment whose pending deployment to approve.")
+@cluster_options
+@reports_errors
+def command(environment: str, properties: Path, by: str | None, **cluster: Any) -> None:
+    """Approve the deployment waiting in ENV (and promote its paused Argo Rollout)."""
+    from launchgen.deploy.engine import approve
+
+    repo = properties_repo(properties)
+    with open_cluster(**cluster) as target:
+        click.echo(approve(target, properties, repo.service, environment, by=who(by)).message)

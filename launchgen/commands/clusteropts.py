@@ -1,0 +1,73 @@
+"""Options every cluster command shares, and building the `Cluster` from them."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, TypeVar
+
+import click
+
+from launchgen.errors import LaunchgenError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cluster_options(func: F) -> F:
+    options = [
+        click.option("--properties", "properties", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+                     show_default=True, help="The properties (or middleware) repo holding the deployment records."),
+        click.option("--kubeconfig", type=click.Path(dir_okay=False), help="kubeconfig to use [default: kubectl's]."),
+        click.option("--helm", "helm_path", metavar="PATH", help="helm binary [default: $LAUNCHGEN_HELM or helm on PATH]."),
+        click.option("--kubectl", "kubectl_path", metavar="PATH", help="kubectl binary [default: $LAUNCHGEN_KUBECTL or kubectl]."),
+        click.option("--dry-run", is_flag=True, help="Print the exact helm/kubectl commands and the plan; change nothing."),
+        click.option("--by", help="Who is acting, for the record [default: $GITHUB_ACTOR, $GITLAB_USER_LOGIN or the user]."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def who(explicit: str | None) -> str:
+    return explicit or os.environ.get("GITHUB_ACTOR") or os.environ.get("GITLAB_USER_LOGIN") or getpass.getuser()
+
+
+@dataclass
+class RepoInfo:
+    service: str
+    environments: list[str]
+
+
+def properties_repo(path: Path) -> RepoInfo:
+    from launchgen import yamlio
+    from launchgen.standard import REPO_CONFIG_FILE
+
+    config_path = path / REPO_CONFIG_FILE
+    if not config_path.is_file():
+        raise LaunchgenError(f"not a properties repo: no {REPO_CONFIG_FILE} (use --properties DIR)", path=str(path))
+    config = yamlio.to_plain(yamlio.load(config_path))
+    if not isinstance(config, dict) or config.get("kind") not in ("properties", "middleware"):
+        raise LaunchgenError("kind must be properties or middleware", path=str(config_path))
+    return RepoInfo(str(config.get("service")), [str(e) for e in config.get("environments") or []])
+
+
+@contextmanager
+def open_cluster(kubeconfig: str | None, helm_path: str | None, kubectl_path: str | None,
+                 dry_run: bool) -> Iterator[Any]:
+    from launchgen.deploy.cluster import Cluster, find_kubectl
+    from launchgen.helm import Helm
+
+    kubectl = find_kubectl(kubectl_path) if not dry_run else (kubectl_path or "kubectl")
+    with Helm(binary=helm_path) as helm:
+        cluster = Cluster(helm, kubectl, kubeconfig, dry_run)
+        try:
+            yield cluster
+        finally:
+            if dry_run and cluster.plan:
+                click.echo("plan:")
+                for step in cluster.plan:
+                    click.echo(f"  {step}")

@@ -1,0 +1,25 @@
+"""`launchgen prune --env ENV --keep N`: old immutable deployments go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from launchgen.cli import reports_errors
+from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
+
+
+@click.command()
+@click.option("--env", "environment", required=True, help="Environment to prune.")
+@click.option("--keep", type=int, default=3, show_default=True, help="How many of the newest deployments to keep.")
+@cluster_options
+@reports_errors
+def command(environment: str, keep: int, properties: Path, by: str | None, **cluster: Any) -> None:
+    """Remove the releases and namespaces of old immutable deployments, keeping the last N."""
+    from launchgen.deploy.engine import prune
+
+    repo = properties_repo(properties)
+    with open_cluster(**cluster) as target:
+        click.echo(prune(target, properties, repo.service, environment, keep=keep, by=who(by)).message)

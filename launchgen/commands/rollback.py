@@ -1,0 +1,25 @@
+"""`launchgen rollback --env ENV [--to SEQ]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from launchgen.cli import reports_errors
+from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
+
+
+@click.command()
+@click.option("--env", "environment", required=True, help="Environment to roll back.")
+@click.option("--to", "to_seq", type=int, help="Record seq of the deployment to go back to [default: the previous one].")
+@cluster_options
+@reports_errors
+def command(environment: str, to_seq: int | None, properties: Path, by: str | None, **cluster: Any) -> None:
+    """Roll ENV back to an earlier deployment still in its history."""
+    from launchgen.deploy.engine import rollback
+
+    repo = properties_repo(properties)
+    with open_cluster(**cluster) as target:
+        click.echo(rollback(target, properties, repo.service, environment, by=who(by), to_seq=to_seq).message)

@@ -1,0 +1,39 @@
+"""`launchgen status`: what is deployed where."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from launchgen.cli import reports_errors
+from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@cluster_options
+@reports_errors
+def command(fmt: str, properties: Path, by: str | None, **cluster: Any) -> None:
+    """Each environment's current deployment from the records, and from the cluster when reachable."""
+    from launchgen.deploy.engine import status
+
+    repo = properties_repo(properties)
+    with open_cluster(**cluster) as target:
+        rows = status(target, properties, repo.service, repo.environments)
+    if fmt == "json":
+        click.echo(json.dumps({"service": repo.service, "environments": rows}, indent=2))
+        return
+    click.echo(f"{repo.service}:")
+    for row in rows:
+        if row["appVersion"] is None:
+            click.echo(f"  {row['environment']:12} nothing deployed")
+            continue
+        state = "approved" if row["approved"] else "awaiting approval"
+        live = row["cluster"]
+        cluster_text = (f"; cluster: {live['status']}" + (f", revision {live['revision']}, app {live['appVersion']}"
+                        if "revision" in live else "")) if live else "; cluster not reachable"
+        click.echo(f"  {row['environment']:12} {row['appVersion']} (chart {row['chartVersion']}, seq {row['seq']}, "
+                   f"{state}) release {row['release']} in {row['namespace']}{cluster_text}")

@@ -1,0 +1,1 @@
+"""Deploying verified bundles, and the approve / reject / rollback / prune steps after."""
