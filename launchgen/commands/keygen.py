@@ -1,0 +1,36 @@
+"""`launchgen keygen`: a signing key pair for deployment bundles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from launchgen.cli import reports_errors
+from launchgen.errors import ConfigError
+
+
+@click.command()
+@click.option("-o", "--output", "prefix", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("launchgen-signing"), show_default=True,
+              help="Writes PREFIX.key (private, mode 0600) and PREFIX.pub.")
+@click.option("--type", "key_type", type=click.Choice(["ed25519", "ecdsa-p256"]), default="ed25519", show_default=True)
+@click.option("--passphrase-env", metavar="VAR", help="Encrypt the private key with the passphrase in $VAR.")
+@reports_errors
+def command(prefix: Path, key_type: str, passphrase_env: str | None) -> None:
+    """Create a key pair: sign bundles with the .key, verify them with the .pub.
+
+    In CI, store the .key's content in a secret exposed as $LAUNCHGEN_SIGNING_KEY
+    (and its passphrase as $LAUNCHGEN_SIGNING_KEY_PASSPHRASE): it is never written to disk.
+    """
+    from launchgen.bundle.keys import key_id, load_public_key, write_key_pair
+
+    passphrase = None
+    if passphrase_env:
+        value = os.environ.get(passphrase_env)
+        if not value:
+            raise ConfigError(f"--passphrase-env {passphrase_env}: ${passphrase_env} is not set")
+        passphrase = value.encode()
+    private, public = write_key_pair(prefix, key_type, passphrase)
+    click.echo(f"wrote {private} (private, keep it secret) and {public}; key id {key_id(load_public_key(public))}")

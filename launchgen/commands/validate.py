@@ -1,0 +1,57 @@
+"""`launchgen validate`: rendered manifests against Kubernetes schemas and the standard."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from launchgen.cli import reports_errors
+from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
+from launchgen.report import FORMATS, default_format, render
+
+RULE_HELP = {
+    "k8s-schema": "The resource breaks its Kubernetes JSON Schema (strict: unknown fields are errors).",
+    "k8s-unknown-kind": "No schema for this apiVersion/kind (pass CRDs with --crds).",
+    "k8s-object": "A document is not a Kubernetes object.",
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-duplicate-key": "A mapping has the same key twice.",
+    "file-unreadable": "The file cannot be read.",
+    "standard-placeholder": "The appVersion placeholder reached a manifest.",
+    "standard-namespace": "A resource is pinned to another namespace than the deployment's.",
+    "standard-cluster-scoped": "A cluster-scoped resource of an immutable deployment lacks the postfix.",
+    "standard-image-tag": "An image has no tag or uses latest.",
+    "standard-app-version": "The app image tag is not the appVersion.",
+}
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kube-version", default="1.35", show_default=True, help="Kubernetes version to validate against.")
+@click.option("--crds", "crd_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of CustomResourceDefinition manifests (repeatable).")
+@click.option("--namespace", help="The deployment's namespace. [default: from render.json]")
+@click.option("--immutable-postfix", "postfix", default="", help="Immutable deployment postfix. [default: from render.json]")
+@click.option("--app-version", help="Expected app image tag. [default: from render.json]")
+@click.option("--ignore-missing-schemas", is_flag=True, help="Skip kinds without a schema instead of failing.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Report format. [default: text; github under GitHub Actions]")
+@reports_errors
+def command(paths: tuple[Path, ...], kube_version: str, crd_dirs: tuple[Path, ...], namespace: str | None,
+            postfix: str, app_version: str | None, ignore_missing_schemas: bool, fmt: str | None) -> None:
+    """Validate manifest files or folders (a `launchgen render` output folder included), offline.
+
+    Exit codes: 0 valid, 1 problems found, 2 usage, configuration or environment error.
+    """
+    from launchgen.validate import ValidateOptions, validate
+
+    options = ValidateOptions(kube_version, crd_dirs, namespace, postfix, bool(postfix), app_version,
+                              ignore_missing_schemas)
+    result = validate(paths, options)
+    output = render(result.problems, fmt or default_format(), color=sys.stdout.isatty(),
+                    tool="launchgen validate", rule_help=RULE_HELP)
+    click.echo(output, nl=False)
+    errors = sum(1 for p in result.problems if p.severity == "error")
+    if not result.problems and (fmt or default_format()) == "text":
+        click.echo(f"{result.resources} resources in {result.files} files valid for Kubernetes {result.kube_version}")
+    sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)

@@ -1,0 +1,27 @@
+"""`launchgen verify`: a bundle's signature, digests and file set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from launchgen.cli import reports_errors
+
+
+@click.command()
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The signer's public key (PEM).")
+@reports_errors
+def command(bundle: Path, key: Path) -> None:
+    """Verify BUNDLE: signed by KEY, every digest matching, exactly the files signed.
+
+    Exit codes: 0 verified, 1 the bundle does not verify, 2 a file or key cannot be read.
+    """
+    from launchgen.bundle import verify
+
+    done = verify(bundle, key)
+    params = done.parameters
+    click.echo(f"verified {bundle}: {len(done.files) - 1} files; {params.get('service')} "
+               f"{params.get('appVersion')} for {params.get('environment')} (namespace {params.get('namespace')})")

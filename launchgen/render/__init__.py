@@ -1,0 +1,7 @@
+"""Render an umbrella (or vendor) chart for environments and an app version."""
+
+from __future__ import annotations
+
+from launchgen.render.engine import DEFAULT_KUBE_VERSION, RENDER_RECORD, LintRefusal, RenderRequest, Rendered, render
+
+__all__ = ["DEFAULT_KUBE_VERSION", "RENDER_RECORD", "LintRefusal", "RenderRequest", "Rendered", "render"]

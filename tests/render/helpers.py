@@ -1,0 +1,68 @@
+"""Helpers for render tests: folders compared byte for byte, a real git commit, a
+served application chart (for middleware repos)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from launchgen import charts
+from tests.helpers.tools import run, tool
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def commit_all(repo: Path, message: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, check=True, env=env)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, env=env,
+                          capture_output=True, text=True).stdout.strip()
+
+
+APP_CHART = {
+    "Chart.yaml": "apiVersion: v2\nname: tinydb\nversion: 2.1.0\nappVersion: \"16.4.1\"\ntype: application\n",
+    "values.yaml": "replicas: 1\n",
+    "templates/statefulset.yaml": (
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "spec:\n  replicas: {{ .Values.replicas }}\n  serviceName: {{ .Release.Name }}\n"
+        "  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n"
+        "    spec:\n      containers:\n        - name: db\n          image: \"postgres:{{ .Chart.AppVersion }}\"\n"
+    ),
+}
+
+
+@contextlib.contextmanager
+def serve_app_chart(folder: Path) -> Iterator[str]:
+    """An HTTP chart repository on 127.0.0.1 holding the application chart tinydb 2.1.0."""
+    source = folder / "src"
+    for name, text in APP_CHART.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(text)
+    repo = folder / "repo"
+    repo.mkdir()
+    name, data = charts.package_chart(source, "tinydb", "2.1.0")
+    (repo / name).write_bytes(data)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(repo)))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    run([tool("helm4"), "repo", "index", str(repo), "--url", url])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
