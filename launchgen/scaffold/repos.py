@@ -22,7 +22,7 @@ from launchgen.standard import APP_VERSION_PLACEHOLDER, LAUNCH_CHART_NAME, REPO_
 # because the chart is vendored into the repo and nothing is ever fetched from it.
 BUILTIN_CHART_REPOSITORY = "https://charts.launchgen.invalid"
 
-CI_FILES = {"github": ".github/workflows/launchgen.yaml", "gitlab": ".gitlab-ci.yml"}
+CI_FILES = {"github": ".github", "gitlab": ".gitlab-ci.yml"}
 
 
 def _common_context(answers: Answers) -> dict[str, Any]:
@@ -45,6 +45,7 @@ def app_repo(answers: Answers, into: Path) -> Path:
         "launch_chart_version": answers.launch_chart_version,
         "chart_repository": answers.chart_repository or BUILTIN_CHART_REPOSITORY,
         "image_repository": answers.image_repository,
+        "ci": answers.ci,
     }
     repo = render_template("app", context, into)
     dependency = {
@@ -116,13 +117,15 @@ def _env_values(answers: Answers, env: str, is_last: bool) -> str:
 
 
 def _keep_ci(repo: Path, ci: str) -> None:
-    """Keep the chosen CI system's pipeline and remove the other's."""
+    """Keep the chosen CI system's pipelines and remove the other's."""
     for system, relative in CI_FILES.items():
-        if system != ci:
-            (repo / relative).unlink()
-    github_dir = repo / ".github"
-    if ci != "github" and github_dir.exists():
-        shutil.rmtree(github_dir)
+        path = repo / relative
+        if system == ci or not path.exists():
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def _write_repo_config(repo: Path, answers: Answers, kind: str, extra: dict[str, Any]) -> None:
