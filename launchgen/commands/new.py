@@ -30,6 +30,8 @@ class NewRequest:
     chart_digest: str | None = None
     ci: str | None = None
     description: str | None = None
+    secrets: str = "none"
+    sops_age_recipient: str | None = None
     config_path: str | None = None
     force: bool = False
     no_git: bool = False
@@ -54,6 +56,8 @@ def build_answers(request: NewRequest) -> Answers:
         "ci": settings["ci"],
         "registry": settings["registry"],
         "description": request.description or "",
+        "secrets": request.secrets,
+        "sops_age_recipient": request.sops_age_recipient,
         "hooks_repo": settings["hooks_repo"],
         "launchgen_requirement": settings["launchgen_requirement"],
     }
@@ -117,6 +121,9 @@ def _split_envs(value: str | None) -> list[str] | None:
 @click.option("--chart-digest", help="Middleware: the vendor chart's sha256 digest, where its source gives one.")
 @click.option("--ci", type=click.Choice(["github", "gitlab"]), help="CI system of the generated pipelines. [default: github]")
 @click.option("--description", help="One line saying what the service is.")
+@click.option("--secrets", type=click.Choice(["none", "external", "sops"]), default="none", show_default=True,
+              help="How secrets reach the service: External Secrets references, or sops-encrypted envs/<env>/secrets.yaml.")
+@click.option("--sops-age-recipient", metavar="AGE1...", help="With --secrets sops: the age public key to encrypt to.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Org config file (see docs/configuration.md).")
 @click.option("--force", is_flag=True, help="Add missing files to existing folders; never overwrites or deletes.")
 @click.option("--no-git", is_flag=True, help="Do not make git repositories.")

@@ -20,6 +20,7 @@ CHART_REPOSITORY = re.compile(r"^(https?|oci)://\S+$")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 Kind = Literal["app", "middleware"]
+SECRET_MODES = ("none", "external", "sops")
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,17 @@ class Answers:
     hooks_repo: str = "https://github.com/launchgen/launchgen"
     launchgen_requirement: str = f"launchgen=={__version__}"
     vendor_chart: VendorChart | None = field(default=None)
+    secrets: str = "none"
+    sops_age_recipient: str | None = None
 
     def validate(self) -> None:
         """Raise a one-line error naming the first rule these answers break."""
         naming.check_service_name(self.name)
         naming.check_environment_names(self.name, self.environments)
+        if self.secrets not in SECRET_MODES:
+            raise LaunchgenError(f"--secrets must be one of {', '.join(SECRET_MODES)}, got {self.secrets!r}")
+        if self.secrets == "sops" and not (self.sops_age_recipient or "").startswith("age1"):
+            raise LaunchgenError("--secrets sops needs --sops-age-recipient age1... (the public age key secrets are encrypted to)")
         if self.ci not in ("github", "gitlab"):
             raise LaunchgenError(f"--ci must be 'github' or 'gitlab', got {self.ci!r}")
         _exact_version("--chart-version", self.chart_version)
@@ -91,6 +98,9 @@ class Answers:
         """The answers as written to .launchgen.yaml, so `launchgen update` can replay them."""
         data = asdict(self)
         data["environments"] = list(self.environments)
+        for optional in ("sops_age_recipient",):
+            if data[optional] is None:
+                del data[optional]
         if self.vendor_chart is None:
             del data["vendor_chart"]
         elif self.vendor_chart.digest is None:

@@ -90,9 +90,36 @@ def properties_repo(answers: Answers, into: Path) -> Path:
         target = repo / "envs" / env / "values.yaml"
         target.parent.mkdir(parents=True)
         target.write_text(_env_values(answers, env, is_last=index == len(answers.environments) - 1))
+    if answers.secrets == "sops":
+        (repo / ".sops.yaml").write_text(_sops_config(answers))
     _keep_ci(repo, answers.ci)
-    _write_repo_config(repo, answers, kind=kind, extra={"chart": chart})
+    extra: dict[str, Any] = {"chart": chart}
+    if answers.secrets != "none":
+        extra["secrets"] = answers.secrets
+    _write_repo_config(repo, answers, kind=kind, extra=extra)
     return repo
+
+
+def _sops_config(answers: Answers) -> str:
+    return (
+        "# sops encrypts envs/<env>/secrets.yaml to this age recipient; helm-secrets decrypts\n"
+        "# them at deploy time. Create one with: sops envs/dev/secrets.yaml\n"
+        "creation_rules:\n"
+        "  - path_regex: envs/[^/]+/secrets\\.yaml$\n"
+        f"    age: {answers.sops_age_recipient}\n"
+    )
+
+
+_EXTERNAL_SECRETS = (
+    "# Secrets come from the key vault through External Secrets, never from this file:\n"
+    "#   externalSecrets:\n"
+    "#     - name: db\n"
+    "#       store: vault-backend\n"
+    "#       shared: true   # owned by the platform; false: internal to this service\n"
+    "#       data:\n"
+    "#         - {envVar: DB_PASSWORD, key: shop/db, property: password}\n"
+    "externalSecrets: []\n"
+)
 
 
 def _env_values(answers: Answers, env: str, is_last: bool) -> str:
@@ -113,7 +140,7 @@ def _env_values(answers: Answers, env: str, is_last: bool) -> str:
         "    memory: 256Mi\n"
         "autoscaling:\n"
         "  enabled: false\n"
-    )
+    ) + (_EXTERNAL_SECRETS if answers.secrets == "external" else "")
 
 
 def _keep_ci(repo: Path, ci: str) -> None:

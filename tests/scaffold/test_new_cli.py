@@ -226,3 +226,27 @@ def test_cli_imports_no_heavy_modules() -> None:
     code = "import sys, launchgen.cli; print(' '.join(sorted(m for m in ('cookiecutter', 'git', 'jinja2', 'jsonschema', 'ruamel.yaml') if m in sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)
     assert out.stdout.strip() == ""
+
+
+def test_external_secrets_option(tmp_path: Path) -> None:
+    result = invoke("new", "checkout", "-o", str(tmp_path), "--secrets", "external", "--no-git")
+    assert result.exit_code == 0, result.output
+    props = tmp_path / "checkout-properties"
+    for env in ("dev", "test", "prod"):
+        assert "externalSecrets: []\n" in (props / "envs" / env / "values.yaml").read_text()
+    assert yamlio.load(props / ".launchgen.yaml")["secrets"] == "external"
+
+
+def test_sops_secrets_option(tmp_path: Path) -> None:
+    recipient = "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"
+    result = invoke("new", "checkout", "-o", str(tmp_path), "--secrets", "sops", "--sops-age-recipient", recipient, "--no-git")
+    assert result.exit_code == 0, result.output
+    sops = (tmp_path / "checkout-properties" / ".sops.yaml").read_text()
+    assert f"age: {recipient}" in sops and "envs/[^/]+/secrets\\.yaml$" in sops
+
+
+def test_sops_without_recipient_is_refused(tmp_path: Path) -> None:
+    result = invoke("new", "checkout", "-o", str(tmp_path), "--secrets", "sops")
+    assert result.exit_code == EXIT_ERROR
+    assert "--sops-age-recipient" in result.output
+    assert list(tmp_path.iterdir()) == []
