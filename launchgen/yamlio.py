@@ -104,5 +104,6 @@ def dumps(data: Any) -> str:
     stream = io.StringIO()
     yaml = _round_trip()
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never fold long values: folding leaves trailing spaces
     yaml.dump(data, stream)
     return stream.getvalue()

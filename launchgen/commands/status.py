@@ -13,16 +13,26 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--env", "environments", multiple=True, help="Only this environment (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "version"]), default="text", show_default=True,
+              help="version: print only the current app version (empty when nothing is deployed), for scripts.")
 @cluster_options
 @reports_errors
-def command(fmt: str, properties: Path, by: str | None, **cluster: Any) -> None:
+def command(environments: tuple[str, ...], fmt: str, properties: Path, by: str | None, **cluster: Any) -> None:
     """Each environment's current deployment from the records, and from the cluster when reachable."""
     from launchgen.deploy.engine import status
 
     repo = properties_repo(properties)
+    if fmt == "version":
+        from launchgen import records
+
+        for environment in environments or tuple(repo.environments):
+            history = records.load(properties, environment)
+            current = history.current() if history else None
+            click.echo(current["appVersion"] if current else "")
+        return
     with open_cluster(**cluster) as target:
-        rows = status(target, properties, repo.service, repo.environments)
+        rows = status(target, properties, repo.service, list(environments) or repo.environments)
     if fmt == "json":
         click.echo(json.dumps({"service": repo.service, "environments": rows}, indent=2))
         return

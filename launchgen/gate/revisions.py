@@ -44,6 +44,7 @@ class RevisionPair:
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise RevisionError("not inside a git repository", path=str(repo_path)) from None
         self.root = Path(self.repo.working_tree_dir or repo_path)
+        self._changes: list[Change] | None = None
         self.head = self._commit(head)
         self.base = self._commit(base)
         self._require_ancestor(base, head)
@@ -102,9 +103,11 @@ class RevisionPair:
 
     def changes(self) -> list[Change]:
         """Files that differ between base and head (tree to tree, history length does not matter)."""
-        diffs = self.base.diff(self.head)
-        return sorted((Change(d.a_path if not d.new_file else None, d.b_path if not d.deleted_file else None)
-                       for d in diffs), key=lambda c: c.path)
+        if self._changes is None:
+            diffs = self.base.diff(self.head)
+            self._changes = sorted((Change(d.a_path if not d.new_file else None, d.b_path if not d.deleted_file else None)
+                                    for d in diffs), key=lambda c: c.path)
+        return self._changes
 
     def read(self, which: str, path: str) -> bytes | None:
         """A file's bytes at 'base' or 'head', or None when it does not exist there."""

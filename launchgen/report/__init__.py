@@ -9,17 +9,32 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 
+from typing import Any
+
 from launchgen.problem import Problem
-from launchgen.report.formats import github, json_report, junit, sarif, text
 
 Reporter = Callable[..., str]
 
+
+def _lazy(name: str) -> Reporter:
+    """The reporter `name` of report.formats, imported when first called (fast startup)."""
+
+    def reporter(problems: Sequence[Problem], **options: Any) -> str:
+        from launchgen.report import formats
+
+        function: Reporter = getattr(formats, name)
+        return function(problems, **options)
+
+    reporter.__name__ = name
+    return reporter
+
+
 REPORTER_BY_NAME: dict[str, Reporter] = {
-    "text": text,
-    "json": json_report,
-    "sarif": sarif,
-    "github": github,
-    "junit": junit,
+    "text": _lazy("text"),
+    "json": _lazy("json_report"),
+    "sarif": _lazy("sarif"),
+    "github": _lazy("github"),
+    "junit": _lazy("junit"),
 }
 FORMATS = tuple(REPORTER_BY_NAME)
 

@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from launchgen import __version__
 from launchgen.problem import Problem
@@ -27,7 +26,7 @@ def text(problems: Sequence[Problem], *, color: bool, **_: Any) -> str:
     lines = []
     for p in problems:
         where = f"{p.path}:{p.line}:{p.column}:"
-        severity = p.severity
+        severity: str = p.severity
         if color:
             where = f"{_BOLD}{where}{_RESET}"
             severity = f"{_COLORS[p.severity]}{severity}{_RESET}"
@@ -116,6 +115,8 @@ def sarif(problems: Sequence[Problem], *, tool: str, rule_help: Mapping[str, str
 
 def junit(problems: Sequence[Problem], *, tool: str, **_: Any) -> str:
     """JUnit XML (GitLab's test report): a test case a problem, failures for errors."""
+    from xml.sax.saxutils import escape, quoteattr
+
     failures = sum(1 for p in problems if p.severity == "error")
     cases = []
     for p in problems:

@@ -1,0 +1,401 @@
+"""The lint run: repos and files in, problems out.
+
+1. Resolve the paths to repos and read each `.launchgen.yaml` with the C parser.
+2. Start yamllint, in separate processes, on the files whose yamllint result is not
+   cached: as early as possible, before the rule catalog or jsonschema is imported,
+   so yamllint's time overlaps everything else.
+3. Resolve and validate the lint settings; look each file up in the content-hash
+   cache; run launchgen's file rules on the rest, then the repo rules.
+4. Collect yamllint, stamp configured severities, apply inline suppressions and flag
+   the unused ones; with --fix, apply edits and lint again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from launchgen.lint import cache as cache_mod
+from launchgen.lint import suppress, yamllint_proc
+from launchgen.lint.repo import Repo
+from launchgen.lint.contract import Context, Edit, Hit, Rule, is_yaml_path
+from launchgen.lint.source import SourceFile
+from launchgen.lint.targets import Target, resolve
+from launchgen.lint.yamldoc import MAX_DEPTH, _depth_bound
+from launchgen.problem import Problem, Severity
+
+if TYPE_CHECKING:
+    from launchgen.lint.yamllint_proc import Finding
+
+YAMLLINT = "yaml-lint"
+# Rules whose outcome the engine computes itself, after the others.
+ENGINE_RULES = frozenset({YAMLLINT, "suppress-unused", "suppress-invalid"})
+# Files the repo rules read besides YAML files.
+REPO_INPUTS = ("Chart.lock",)
+REPO_ENTRY = "\0repo"
+
+RawHit = tuple[str, Hit, "str | None"]  # rule id, hit, yamllint level
+
+
+@dataclass(frozen=True)
+class Options:
+    fix: bool = False
+    cache: bool = True
+    cache_dir: Path | None = None
+    yamllint: bool = True
+    base: str | None = None  # with a base revision, the revision rules run too
+    head: str = "HEAD"
+
+
+@dataclass
+class RepoResult:
+    root: Path
+    problems: list[Problem]
+    fixed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Work:
+    """One repo's state during a run."""
+
+    repo: Repo
+    target: Target
+    files: list[str]
+    stored: dict[str, Any]
+    context_key: str = ""
+    hits: dict[str, list[RawHit]] = field(default_factory=dict)  # file -> hits of its file rules
+    pending: list[str] = field(default_factory=list)  # files whose rules run (not cached)
+    file_entries: dict[str, Any] = field(default_factory=dict)  # new cache entries
+    lint_keys: dict[str, str] = field(default_factory=dict)  # file -> yamllint cache key
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # file -> yamllint findings
+    yamllint_ran: set[str] = field(default_factory=set)  # files yamllint checked (now or cached)
+    yamllint_failed: bool = False
+    repo_hits: list[RawHit] = field(default_factory=list)
+    repo_entry: Any = None
+
+
+def run(paths: Sequence[str | os.PathLike[str]], options: Options = Options()) -> list[RepoResult]:
+    targets = resolve(paths)
+    results = _run_targets(targets, options)
+    if options.fix:
+        fixed = _apply_fixes(results)
+        again = [r for r, _ in _run_targets(targets, replace(options, fix=False))]
+        for result in again:
+            result.fixed = fixed.get(result.root, [])
+        return again
+    return [r for r, _ in results]
+
+
+def _run_targets(targets: list[Target], options: Options) -> list[tuple[RepoResult, list[tuple[Problem, Edit]]]]:
+    store = cache_mod.Cache(options.cache_dir, options.cache and not options.fix)
+    works = [_read(t, store) for t in targets]
+    batch = yamllint_proc.Batch()
+    try:
+        _start_yamllint(works, batch, options)
+        for work in works:
+            work.repo.resolve()
+            if work.stored.get("config") != _config_key(work.repo):
+                work.repo.validate()  # jsonschema is slow to import: only for a config not seen valid
+            _lookup(work)
+            _check_files(work)
+            if work.target.whole:
+                _check_repo(work)
+            if options.base:
+                _check_revision(work, options.base, options.head)
+        found = batch.results()
+    finally:
+        batch.close()
+    _merge_yamllint(works, found, batch.failures)
+    out = []
+    for work in works:
+        _save(work, store)
+        out.append(_finish(work))
+    return out
+
+
+# -- 1: repos and files ------------------------------------------------------------------
+
+
+def _read(target: Target, store: cache_mod.Cache) -> _Work:
+    repo = Repo.read(target.root)
+    if target.whole:
+        files = list(repo.files)
+    else:
+        given = {f for f in target.files if not repo.is_ignored(f)}
+        below = {f for f in repo.files if f.startswith(tuple(target.folders))} if target.folders else set()
+        files = sorted(given | below)
+    return _Work(repo, target, files, store.load(target.root))
+
+
+# -- 2: yamllint -----------------------------------------------------------------------------
+
+
+def _start_yamllint(works: list[_Work], batch: yamllint_proc.Batch, options: Options) -> None:
+    groups: dict[tuple[str, Path | None], list[str]] = {}
+    fingerprint = yamllint_proc.fingerprint()
+    for work in works:
+        if not options.yamllint or not work.repo.wants_yamllint():
+            continue
+        config, _ = yamllint_proc.config_text(work.repo.root)
+        # yamllint's `ignore` patterns are relative to where it runs: such configs run per repo.
+        cwd = work.repo.root if "ignore" in config else None
+        stored = work.stored.get("yamllint", {})
+        for relpath in work.files:
+            source = work.repo.source(relpath) if is_yaml_path(relpath) else None
+            if source is None or source.text is None:
+                continue
+            key = cache_mod.key(fingerprint, config, source.digest)
+            work.lint_keys[relpath] = key
+            work.yamllint_ran.add(relpath)
+            cached = stored.get(relpath)
+            if cached and cached[0] == key:
+                work.findings[relpath] = [yamllint_proc.Finding(*row) for row in cached[1]]
+                continue
+            if _depth_bound(source.text) > MAX_DEPTH and source.parsed and source.parsed.error:
+                work.yamllint_ran.discard(relpath)  # yamllint's pure-Python parser would recurse too deep
+                continue
+            groups.setdefault((config, cwd), []).append(relpath if cwd else str(work.repo.root / relpath))
+    for (config, cwd), files in groups.items():
+        batch.start(config, files, cwd or Path.cwd(), what=str(cwd) if cwd else "yamllint")
+
+
+def _merge_yamllint(works: list[_Work], found: dict[str, list[Finding]], failures: list[tuple[str, str]]) -> None:
+    for work in works:
+        by_repo = "ignore" in yamllint_proc.config_text(work.repo.root)[0]
+        for relpath in sorted(work.yamllint_ran):
+            if relpath not in work.findings:
+                work.findings[relpath] = found.get(relpath if by_repo else str(work.repo.root / relpath), [])
+            for f in work.findings[relpath]:
+                if f.rule is None and f.message.startswith("syntax error"):
+                    continue  # yaml-syntax reports it, at the same position
+                message = f"{f.message} ({f.rule})" if f.rule else f.message
+                hit = Hit(message, "fix the formatting, or configure this yamllint rule in .yamllint",
+                          line=f.line, column=f.column)
+                work.hits.setdefault(relpath, []).append((YAMLLINT, hit, f.level))
+        for what, message in failures:
+            if what in ("yamllint", str(work.repo.root)) and work.yamllint_ran:
+                _, name = yamllint_proc.config_text(work.repo.root)
+                hit = Hit(message, "check the yamllint installation and the repo's .yamllint",
+                          path=name or sorted(work.yamllint_ran)[0])
+                work.repo_hits.append((YAMLLINT, hit, None))
+                work.yamllint_failed = True
+
+
+# -- 3: launchgen's rules, with the cache --------------------------------------------------
+
+
+def _context_key(repo: Repo) -> str:
+    from launchgen.lint.rules import RULES
+
+    parts = [cache_mod.code_fingerprint(), repo.config_source.digest]
+    for rule in RULES.values():
+        if rule.inputs is not None and repo.settings.enabled(rule.id) and repo.kind in rule.kinds:
+            for path in rule.inputs(repo):
+                parts.append(SourceFile(path.parent, path.name).digest)
+    return cache_mod.key(*parts)
+
+
+def _config_key(repo: Repo) -> str:
+    return cache_mod.key(cache_mod.code_fingerprint(), repo.config_source.digest)
+
+
+def _lookup(work: _Work) -> None:
+    work.context_key = _context_key(work.repo)
+    stored = work.stored.get("files", {})
+    for relpath in work.files:
+        if not _file_rules(work.repo, relpath):
+            continue
+        source = work.repo.source(relpath)
+        if source is not None and is_yaml_path(relpath):
+            key = cache_mod.key(work.context_key, relpath, source.digest)
+            cached = stored.get(relpath)
+            if cached and cached[0] == key:
+                work.hits.setdefault(relpath, []).extend(cache_mod.load_hits(cached[1]))
+                work.file_entries[relpath] = cached
+                continue
+            work.file_entries[relpath] = [key, None]
+        work.pending.append(relpath)
+
+
+def _enabled(repo: Repo, rule: Rule) -> bool:
+    return repo.settings.enabled(rule.id) and repo.kind in rule.kinds
+
+
+def _file_rules(repo: Repo, relpath: str) -> list[Rule]:
+    from launchgen.lint.rules import RULES
+
+    enabled = repo.memo.get("file-rules")
+    if enabled is None:  # per repo, once: this runs for every file
+        enabled = repo.memo["file-rules"] = [r for r in RULES.values() if r.scope == "file" and _enabled(repo, r)]
+    found = repo.memo.get(relpath)
+    if found is None:
+        found = repo.memo[relpath] = [r for r in enabled if r.applies_to(relpath)]
+    return found
+
+
+# -- 4: launchgen's rules ----------------------------------------------------------------
+
+
+def _run_rule(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    try:
+        yield from rule.run(ctx)
+    except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the others' problems
+        where = ctx.file.relpath if ctx.file else None
+        yield Hit(f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}",
+                  "please report this as a launchgen bug", path=where)
+
+
+def _check_files(work: _Work) -> None:
+    repo = work.repo
+    for relpath in work.pending:
+        source = repo.source(relpath)
+        if source is None:
+            continue
+        found: list[RawHit] = []
+        for rule in _file_rules(repo, relpath):
+            if rule.id in ENGINE_RULES:
+                continue
+            ctx = Context(repo, repo.settings.rules[rule.id].options, file=source)
+            found.extend((rule.id, hit, None) for hit in _run_rule(rule, ctx))
+        work.hits.setdefault(relpath, []).extend(found)
+        if relpath in work.file_entries:
+            work.file_entries[relpath][1] = cache_mod.dump_hits(found)
+
+
+def _repo_key(work: _Work) -> str:
+    parts = [work.context_key, "\n".join(work.repo.files)]
+    for relpath in work.repo.files:
+        if is_yaml_path(relpath) or relpath in REPO_INPUTS:
+            source = work.repo.source(relpath)
+            parts.append(source.digest if source else "-")
+    return cache_mod.key(*parts)
+
+
+def _check_repo(work: _Work) -> None:
+    from launchgen.lint.rules import RULES
+
+    repo = work.repo
+    key = _repo_key(work)
+    cached = work.stored.get("repo")
+    if cached and cached[0] == key:
+        work.repo_hits.extend(cache_mod.load_hits(cached[1]))
+        work.repo_entry = cached
+        return
+    found: list[RawHit] = []
+    for rule in RULES.values():
+        if rule.scope != "repo" or not _enabled(repo, rule):
+            continue
+        ctx = Context(repo, repo.settings.rules[rule.id].options)
+        found.extend((rule.id, hit, None) for hit in _run_rule(rule, ctx))
+    work.repo_hits.extend(found)
+    work.repo_entry = [key, cache_mod.dump_hits(found)]
+
+
+def _check_revision(work: _Work, base: str, head: str) -> None:
+    """The revision rules: head against base, read from git objects (never cached:
+    they depend on history, not on the files' content)."""
+    from launchgen.gate.revisions import RevisionPair
+    from launchgen.lint.rules import RULES
+
+    repo = work.repo
+    rules = [r for r in RULES.values() if r.scope == "revision" and _enabled(repo, r)]
+    if not rules:
+        return
+    pair = RevisionPair(repo.root, base, head)
+    try:
+        for rule in rules:
+            ctx = Context(repo, repo.settings.rules[rule.id].options, base=pair)
+            work.repo_hits.extend((rule.id, hit, None) for hit in _run_rule(rule, ctx))
+    finally:
+        pair.close()
+
+
+def _save(work: _Work, store: cache_mod.Cache) -> None:
+    if not store.enabled:
+        return
+
+    def merged(name: str, new: dict[str, Any]) -> dict[str, Any]:
+        # Keep entries of files not linted this time (the per-file hook lints a few at a time).
+        previous = work.stored.get(name)
+        return {**(previous if isinstance(previous, dict) else {}), **new}
+
+    lint_entries: dict[str, Any] = {}
+    if not work.yamllint_failed:
+        for relpath, key in work.lint_keys.items():
+            if relpath in work.yamllint_ran:
+                lint_entries[relpath] = [key, [list(vars(f).values()) for f in work.findings.get(relpath, [])]]
+    files = {k: v for k, v in work.file_entries.items() if v[1] is not None}
+    data = {
+        "yamllint": merged("yamllint", lint_entries),
+        "files": merged("files", files),
+        "repo": work.repo_entry if work.repo_entry is not None else work.stored.get("repo"),
+        "config": _config_key(work.repo),
+    }
+    store.save(work.repo.root, data)
+
+
+# -- 5: severities, suppressions ---------------------------------------------------------------
+
+
+def _severity(repo: Repo, rule_id: str, level: str | None) -> Severity:
+    setting = repo.settings.rules[rule_id]
+    if rule_id == YAMLLINT and level == "warning" and not setting.severity_set:
+        return "warning"
+    return setting.severity
+
+
+def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
+    from launchgen.lint.rules import RULES
+
+    repo = work.repo
+    by_file: dict[str, list[tuple[str, Hit, str | None]]] = {}
+    for relpath, hits in work.hits.items():
+        for rule_id, hit, level in hits:
+            by_file.setdefault(hit.path or relpath, []).append((rule_id, hit, level))
+    for rule_id, hit, level in work.repo_hits:
+        by_file.setdefault(hit.path or repo.config_display, []).append((rule_id, hit, level))
+    repo_rules = {r.id for r in RULES.values() if r.scope == "repo" and _enabled(repo, r)} if work.target.whole else set()
+    problems: list[Problem] = []
+    edits: list[tuple[Problem, Edit]] = []
+    for relpath in sorted(set(by_file) | set(work.files)):
+        source = repo.source(relpath)
+        text = source.text if source is not None and is_yaml_path(relpath) and source.raw is not None else None
+        marks = suppress.parse(text) if source is not None and text and b"launchgen:" in (source.raw or b"") else []
+        for rule_id, hit, level in by_file.get(relpath, []):
+            covering = next((s for s in marks if s.covers(rule_id, hit.line)), None)
+            if covering is not None:
+                covering.used.add(rule_id)
+                continue
+            problem = Problem(relpath, hit.line, hit.column, rule_id, hit.message, _severity(repo, rule_id, level),
+                              hit.hint)
+            problems.append(problem)
+            if hit.fix is not None:
+                edits.append((problem, hit.fix))
+        if marks:
+            ran = {r.id for r in _file_rules(repo, relpath)} | repo_rules
+            if relpath not in work.yamllint_ran:
+                ran.discard(YAMLLINT)
+            for rule_id, hit in suppress.problems_of(marks, RULES, ran):
+                if repo.settings.enabled(rule_id):
+                    problems.append(Problem(relpath, hit.line, hit.column, rule_id, hit.message,
+                                            _severity(repo, rule_id, None), hit.hint))
+    return RepoResult(repo.root, sorted(set(problems))), edits
+
+
+def _apply_fixes(results: list[tuple[RepoResult, list[tuple[Problem, Edit]]]]) -> dict[Path, list[str]]:
+    from launchgen.lint import fix
+
+    fixed: dict[Path, list[str]] = {}
+    for result, edits in results:
+        by_path: dict[str, list[Edit]] = {}
+        for problem, edit in edits:
+            by_path.setdefault(problem.path, []).append(edit)
+        for relpath, file_edits in sorted(by_path.items()):
+            source = SourceFile(result.root, relpath)
+            if fix.apply(source, file_edits):
+                fixed.setdefault(result.root, []).append(relpath)
+    return fixed
+

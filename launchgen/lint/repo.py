@@ -1,0 +1,162 @@
+"""A repo being linted: its `.launchgen.yaml`, its settings, and its files.
+
+Loading is split in two so the per-file hook stays fast: `Repo.load` reads the config
+with the C parser and resolves the lint settings (enough to start yamllint), and
+`Repo.validate` checks the whole file against schemas/repo-config.schema.json.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from launchgen.errors import ConfigError
+from launchgen.lint import globs
+from launchgen.lint.config import LintSettings, settings_from
+from launchgen.lint.source import DEFAULT_MAX_BYTES, SourceFile
+from launchgen.lint.yamldoc import Document
+from launchgen.standard import REPO_CONFIG_FILE
+
+SCHEMA = "repo-config.schema.json"
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
+
+
+@dataclass
+class Repo:
+    root: Path
+    config: dict[str, Any]
+    document: Document
+    config_source: SourceFile
+    settings: LintSettings = field(default_factory=LintSettings.unresolved)
+    _files: list[str] | None = None
+    _sources: dict[str, SourceFile] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # per-repo values the engine computes once
+
+    @property
+    def kind(self) -> str:
+        return str(self.config.get("kind", ""))
+
+    @property
+    def service(self) -> str:
+        return str(self.config.get("service", ""))
+
+    @property
+    def environments(self) -> list[str]:
+        envs = self.config.get("environments")
+        return [str(e) for e in envs] if isinstance(envs, list) else []
+
+    @property
+    def config_display(self) -> str:
+        return REPO_CONFIG_FILE
+
+    @classmethod
+    def read(cls, root: Path) -> Repo:
+        """Read `.launchgen.yaml` (no rule catalog, no schema: fast); ConfigError if unusable."""
+        source = SourceFile(root, REPO_CONFIG_FILE, DEFAULT_MAX_BYTES)
+        display = str(root / REPO_CONFIG_FILE)
+        if source.text is None:
+            _, line, message, _ = source.unreadable or ("", 1, "cannot read", "")
+            raise ConfigError(message, path=display, line=line)
+        parsed = source.parsed
+        assert parsed is not None
+        if parsed.document is None:
+            mark = parsed.error or parsed.alias_abuse
+            line = mark.line if mark else 1
+            raise ConfigError(f"invalid YAML: {mark.message if mark else 'unreadable'}", path=display, line=line)
+        if parsed.duplicate_keys:
+            first = parsed.duplicate_keys[0]
+            raise ConfigError(first.message, path=display, line=first.line)
+        document = parsed.document
+        if not isinstance(document.data, dict):
+            raise ConfigError("must be a mapping with kind, service and environments", path=display, line=1)
+        return cls(root, document.data, document, source)
+
+    @classmethod
+    def load(cls, root: Path) -> Repo:
+        repo = cls.read(root)
+        repo.resolve()
+        return repo
+
+    def resolve(self) -> None:
+        """Resolve the lint settings against the rule catalog; ConfigError at the bad line."""
+        display = str(self.root / REPO_CONFIG_FILE)
+        self.settings = settings_from(self.config.get("lint"), display, lambda p: self.document.position(p)[0])
+
+    @property
+    def _raw_lint(self) -> dict[str, Any]:
+        section = self.config.get("lint")
+        return section if isinstance(section, dict) else {}
+
+    @property
+    def ignore(self) -> tuple[str, ...]:
+        """The ignore patterns, before (and whether or not) the settings are resolved."""
+        patterns = self._raw_lint.get("ignore")
+        return tuple(p for p in patterns if isinstance(p, str) and p) if isinstance(patterns, list) else ()
+
+    def wants_yamllint(self) -> bool:
+        """Whether yamllint is on, read from the raw config so it can start early."""
+        rules = self._raw_lint.get("rules")
+        setting = rules.get("yaml-lint") if isinstance(rules, dict) else None
+        if setting == "disable" or (isinstance(setting, dict) and setting.get("enabled") is False):
+            return False
+        return self._raw_lint.get("yamllint", True) is not False
+
+    def validate(self) -> None:
+        """Raise ConfigError, at its line, for the first violation of the config schema."""
+        import jsonschema
+
+        from launchgen.schemas import describe, error_path, load_schema
+
+        schema = load_schema(SCHEMA)
+        validator = jsonschema.validators.validator_for(schema)(schema)
+        errors = sorted(validator.iter_errors(self.config), key=lambda e: [str(p) for p in e.absolute_path])
+        if errors:
+            first = errors[0]
+            line, _ = self.document.position(error_path(first))
+            raise ConfigError(f"invalid config: {describe(first)}", path=str(self.root / REPO_CONFIG_FILE), line=line)
+
+    def max_bytes(self) -> int:
+        rules = self._raw_lint.get("rules")
+        setting = rules.get("files-too-large") if isinstance(rules, dict) else None
+        value = setting.get("max-bytes") if isinstance(setting, dict) else None
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else DEFAULT_MAX_BYTES
+
+    @property
+    def files(self) -> list[str]:
+        """Every file of the repo (POSIX paths from the root), minus ignored ones."""
+        if self._files is None:
+            self._files = sorted(p for p in _walk(self.root) if not globs.matches(p, self.ignore))
+        return self._files
+
+    def is_ignored(self, relpath: str) -> bool:
+        return globs.matches(relpath, self.ignore)
+
+    def source(self, relpath: str) -> SourceFile | None:
+        if relpath not in self._sources:
+            if not os.path.lexists(self.root / relpath) or self.is_ignored(relpath):
+                return None
+            self._sources[relpath] = SourceFile(self.root, relpath, self.max_bytes())
+        return self._sources[relpath]
+
+    def under(self, prefix: str) -> Iterator[str]:
+        return (p for p in self.files if p.startswith(prefix))
+
+
+def _walk(root: Path) -> Iterator[str]:
+    for folder, dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        kept = []
+        for name in dirs:
+            if name in SKIPPED_DIRS:
+                continue
+            if os.path.islink(os.path.join(folder, name)):
+                names.append(name)  # reported as a file: never followed
+            else:
+                kept.append(name)
+        dirs[:] = sorted(kept)
+        for name in names:
+            yield prefix + name

@@ -1,0 +1,94 @@
+"""Files: every YAML file must be readable as what it claims to be, safely.
+
+These rules run before any parsing, so a hostile or broken file (too big, not UTF-8,
+a link out of the repo) is reported at its path instead of being parsed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from launchgen.lint.contract import YAML, Context, Edit, Hit, is_yaml_path, rule
+from launchgen.lint.source import DEFAULT_MAX_BYTES
+
+
+def _unreadable(ctx: Context, rule_id: str) -> Iterator[Hit]:
+    source = ctx.file
+    assert source is not None
+    source.text  # noqa: B018 - reading records why a file is unreadable
+    if source.unreadable and source.unreadable[0] == rule_id:
+        _, line, message, hint = source.unreadable
+        yield Hit(message, hint, line=line)
+
+
+@rule("files-too-large", scope="file", files=(YAML,), options={"max-bytes": DEFAULT_MAX_BYTES})
+def too_large(ctx: Context) -> Iterator[Hit]:
+    """A YAML file is larger than `max-bytes` (default 1 MiB) and is not parsed.
+
+    Values and chart files are small; a huge one is a mistake (a generated dump, a
+    binary committed by accident) or an attack on the parser. The file is skipped,
+    so nothing else is checked in it.
+
+    Fix: split the file, or raise the limit:
+
+        lint:
+          rules:
+            files-too-large: {max-bytes: 5000000}
+    """
+    yield from _unreadable(ctx, "files-too-large")
+
+
+@rule("files-encoding", scope="file", files=(YAML,))
+def encoding(ctx: Context) -> Iterator[Hit]:
+    """A YAML file is not valid UTF-8.
+
+    Helm reads values as UTF-8; other encodings (Latin-1, UTF-16) break silently or
+    loudly depending on the bytes. The problem points at the first bad byte's line.
+    """
+    yield from _unreadable(ctx, "files-encoding")
+
+
+@rule("files-bom", scope="file", files=(YAML,), severity="warning", fixable=True)
+def bom(ctx: Context) -> Iterator[Hit]:
+    """A YAML file starts with a UTF-8 byte order mark.
+
+    Some YAML tools (and `helm --set-file`) keep the BOM as part of the first key.
+    `launchgen lint --fix` removes it.
+    """
+    source = ctx.file
+    assert source is not None
+    if source.text is not None and source.bom:
+        # An empty edit at 0 tells the fixer to drop the BOM (it is not in the text).
+        yield Hit("file starts with a UTF-8 byte order mark", "save without BOM (or run launchgen lint --fix)",
+                  fix=Edit(0, 0, ""))
+
+
+@rule("files-unreadable", scope="file", files=(YAML,))
+def unreadable(ctx: Context) -> Iterator[Hit]:
+    """A YAML file cannot be read: permissions, or not a regular file (a FIFO, a device).
+
+    Such files are never opened for reading, so the linter cannot hang on them.
+    """
+    yield from _unreadable(ctx, "files-unreadable")
+
+
+@rule("files-symlink-outside", scope="file", files=("*",))
+def symlink_outside(ctx: Context) -> Iterator[Hit]:
+    """A file or folder is a symlink pointing outside the repo.
+
+    What it points at differs between machines and is not reviewed with the repo, so
+    it is never followed or read. Commit the content itself.
+    """
+    source = ctx.file
+    assert source is not None
+    if os.path.islink(source.path):
+        target = os.path.realpath(source.path)
+        if not target.startswith(os.path.realpath(source.root) + os.sep):
+            yield Hit(f"symlink pointing outside the repo, to {target}",
+                      "commit the file itself; a link outside the repo differs on every machine")
+    elif is_yaml_path(source.relpath):
+        yield from _unreadable(ctx, "files-symlink-outside")  # a folder on the way is the link
+
+
+RULES = (too_large, encoding, bom, unreadable, symlink_outside)

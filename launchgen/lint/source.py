@@ -1,0 +1,103 @@
+"""One file of a repo, read once, safely: size-limited, symlink-checked, decoded, parsed.
+
+Reading never raises: anything wrong with the file (too big, outside the repo, not a
+regular file, not UTF-8) is recorded as `unreadable` and reported by the files rules.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import stat
+from functools import cached_property
+from pathlib import Path
+
+from launchgen.lint.yamldoc import Document, Parsed, parse
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+
+
+class SourceFile:
+    def __init__(self, root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.root = root
+        self.relpath = relpath
+        self.path = root / relpath
+        self.max_bytes = max_bytes
+        # (rule id, line, message, hint) when the file cannot be read as text
+        self.unreadable: tuple[str, int, str, str] | None = None
+        self.bom = False
+        self._raw: bytes | None = None
+        self._read_done = False
+
+    @property
+    def raw(self) -> bytes | None:
+        if not self._read_done:
+            self._read_done = True
+            self._raw = self._read()
+        return self._raw
+
+    def _read(self) -> bytes | None:
+        try:
+            target = os.path.realpath(self.path)
+            real_root = os.path.realpath(self.root)
+            if not target.startswith(real_root + os.sep):
+                self.unreadable = ("files-symlink-outside", 1, f"symlink pointing outside the repo, to {target}",
+                                   "commit the file itself; a link outside the repo differs on every machine")
+                return None
+            info = self.path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                self.unreadable = ("files-unreadable", 1, "not a regular file", "replace it with a regular file")
+                return None
+            if info.st_size > self.max_bytes:
+                self.unreadable = ("files-too-large", 1, f"file is {info.st_size} bytes, over the {self.max_bytes}-byte "
+                                   "limit; not parsed", "split the file, or raise files-too-large's max-bytes option")
+                return None
+            with open(self.path, "rb") as handle:
+                data = handle.read(self.max_bytes + 1)
+            if len(data) > self.max_bytes:  # grew while we looked
+                self.unreadable = ("files-too-large", 1, f"file is over the {self.max_bytes}-byte limit; not parsed",
+                                   "split the file, or raise files-too-large's max-bytes option")
+                return None
+            return data
+        except OSError as exc:
+            self.unreadable = ("files-unreadable", 1, f"cannot read: {exc.strerror or exc}", "check the file's permissions")
+            return None
+
+    @cached_property
+    def digest(self) -> str:
+        """Content hash (what the cache keys on); the reason stands in for unreadable files."""
+        raw = self.raw
+        if raw is None:
+            return "unreadable:" + repr(self.unreadable)
+        return hashlib.sha256(raw).hexdigest()
+
+    @cached_property
+    def text(self) -> str | None:
+        from launchgen.yamlio import YamlError, decode
+
+        raw = self.raw
+        if raw is None:
+            return None
+        self.bom = raw.startswith(codecs.BOM_UTF8)
+        try:
+            return decode(raw, self.relpath)
+        except YamlError as exc:
+            self.unreadable = ("files-encoding", exc.line or 1, exc.message,
+                               "save the file as UTF-8 (without a byte order mark)")
+            return None
+
+    @cached_property
+    def parsed(self) -> Parsed | None:
+        text = self.text
+        return None if text is None else parse(text)
+
+    @property
+    def document(self) -> Document | None:
+        parsed = self.parsed
+        return parsed.document if parsed else None
+
+    @property
+    def data(self) -> object:
+        document = self.document
+        return document.data if document else None

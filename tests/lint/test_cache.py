@@ -1,0 +1,52 @@
+"""The content-hash cache: reused when nothing changed, never stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from launchgen.lint import engine, lint
+
+DEV = "envs/dev/values.yaml"
+
+
+def test_second_run_reuses_results_and_edits_invalidate(props: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (props / DEV).write_text("appVersion: 1.2.3\n")
+    first = lint([str(props)])
+    calls: list[str] = []
+    real = engine._run_rule
+
+    def counting(rule, ctx):  # type: ignore[no-untyped-def]
+        if rule.id != "files-symlink-outside":  # the only rule of non-YAML files: not cached
+            calls.append(rule.id)
+        return real(rule, ctx)
+
+    monkeypatch.setattr(engine, "_run_rule", counting)
+    assert lint([str(props)]) == first
+    assert calls == []
+    (props / DEV).write_text("image:\n  repository: r/x\n")
+    assert lint([str(props)]) == []
+    assert calls
+
+
+def test_config_change_invalidates(props: Path) -> None:
+    (props / DEV).write_text("appVersion: 1.2.3\n")
+    assert {p.rule: p.severity for p in lint([str(props)])}["properties-forbidden-keys"] == "error"
+    config = props / ".launchgen.yaml"
+    config.write_text(config.read_text() + "lint:\n  rules:\n    properties-forbidden-keys: warning\n")
+    assert {p.rule: p.severity for p in lint([str(props)])}["properties-forbidden-keys"] == "warning"
+
+
+def test_yamllint_config_change_invalidates(props: Path) -> None:
+    (props / DEV).write_text("replicaCount:   1\n")
+    assert [p.rule for p in lint([str(props)])] == ["yaml-lint"]
+    (props / ".yamllint").write_text("extends: relaxed\nrules:\n  colons: disable\n  truthy: disable\n")
+    assert lint([str(props)]) == []
+
+
+def test_corrupt_cache_is_ignored(props: Path, tmp_path: Path) -> None:
+    assert lint([str(props)]) == []
+    for entry in (tmp_path / "lint-cache").glob("*.json"):
+        entry.write_text("{not json")
+    assert lint([str(props)]) == []

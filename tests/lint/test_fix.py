@@ -1,0 +1,36 @@
+"""--fix: mechanical edits only, every other byte preserved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from launchgen.lint import lint, lint_repos
+
+
+def test_quote_app_version_preserving_everything_else(app: Path) -> None:
+    chart = app / "Chart.yaml"
+    original = chart.read_bytes()
+    unquoted = original.replace(b'appVersion: "0.0.0-launch.placeholder"', b"appVersion: 0.0.0-launch.placeholder  # x")
+    crlf = unquoted.replace(b"\n", b"\r\n")
+    chart.write_bytes(crlf)
+    results = lint_repos([str(app)], fix=True, cache=False)
+    assert results[0].fixed == ["Chart.yaml"]
+    assert results[0].problems == [] or all(p.rule == "yaml-lint" for p in results[0].problems)
+    assert chart.read_bytes() == crlf.replace(b"appVersion: 0.0.0-launch.placeholder",
+                                              b'appVersion: "0.0.0-launch.placeholder"')
+
+
+def test_restore_placeholder_and_api_version(app: Path) -> None:
+    chart = app / "Chart.yaml"
+    text = chart.read_text()
+    chart.write_text(text.replace('"0.0.0-launch.placeholder"', "'1.2.3'").replace("apiVersion: v2", "apiVersion: v1"))
+    assert lint([str(app)], fix=True, cache=False, yamllint=False) == []
+    assert chart.read_text() == text
+
+
+def test_remove_bom(props: Path) -> None:
+    values = props / "envs" / "dev" / "values.yaml"
+    data = values.read_bytes()
+    values.write_bytes(b"\xef\xbb\xbf" + data)
+    assert lint([str(props)], fix=True, cache=False) == []
+    assert values.read_bytes() == data

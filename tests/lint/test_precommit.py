@@ -1,0 +1,76 @@
+"""The hooks in .pre-commit-hooks.yaml, run for real by `pre-commit try-repo`, offline.
+
+pre-commit installs launchgen into a virtualenv of its own; offline, that virtualenv
+sees this interpreter's packages (VIRTUALENV_SYSTEM_SITE_PACKAGES) and pip builds
+without an isolated build environment or an index.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from launchgen.scaffold import new
+from tests.conftest import make_answers
+from tests.helpers.tools import which_git
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ["launchgen", "schemas", "templates", "charts", "pyproject.toml", "README.md", "LICENSE",
+           ".pre-commit-hooks.yaml"]
+HOOK_IDS = [h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())]
+
+
+def git(cwd: Path, *args: str) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@e")
+    subprocess.run([which_git(), *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = tmp_path_factory.mktemp("hooks") / "launchgen"
+    repo.mkdir()
+    for name in SHIPPED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "_data"))
+        else:
+            shutil.copy(source, repo / name)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "hooks")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def precommit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    return dict(os.environ, PRE_COMMIT_HOME=str(home), VIRTUALENV_SYSTEM_SITE_PACKAGES="1", PIP_NO_INDEX="1",
+                PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1", LAUNCHGEN_CACHE_DIR=str(home / "c"))
+
+
+@pytest.mark.parametrize("hook_id", HOOK_IDS)
+def test_hook_passes_a_generated_repo_and_fails_a_broken_one(hooks_repo: Path, precommit_env: dict[str, str],
+                                                             tmp_path: Path, hook_id: str) -> None:
+    new(make_answers(), tmp_path)
+    props = tmp_path / "checkout-properties"
+    shutil.rmtree(props / ".github")  # the pipeline template is not what these hooks are tested on
+    git(props, "add", "-A")
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hooks_repo), hook_id, "--all-files"],
+                              cwd=props, env=precommit_env, capture_output=True, text=True, timeout=600)
+
+    clean = try_repo()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    (props / "envs" / "dev" / "values.yaml").write_text("replicaCount: 1\nreplicaCount: 2\n")
+    git(props, "add", ".")
+    broken = try_repo()
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "envs/dev/values.yaml:2:1: error yaml-duplicate-key" in broken.stdout
