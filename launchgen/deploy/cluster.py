@@ -63,10 +63,6 @@ class Cluster:
         out = self.helm_read(["history", release, "-n", namespace, "-o", "json"], "helm history")
         return list(json.loads(out)) if out else []
 
-    def status(self, release: str, namespace: str) -> dict[str, Any] | None:
-        out = self.helm_read(["status", release, "-n", namespace, "-o", "json"], "helm status")
-        return json.loads(out) if out else None
-
     # --- kubectl ----------------------------------------------------------------
 
     def _kubectl_argv(self, args: Sequence[str]) -> list[str]:

@@ -238,9 +238,10 @@ def status(cluster: Cluster, properties: Path, service: str, environments: list[
                        approved=history is not None and history.pending() is None,
                        release=current["release"], namespace=current["namespace"])
             if reachable:
-                state = cluster.status(current["release"], current["namespace"])
-                row["cluster"] = ({"status": state["info"]["status"], "revision": state["version"],
-                                   "appVersion": state["chart"]["metadata"].get("appVersion")}
-                                  if state else {"status": "not found"})
+                # `helm history -o json` has the same shape in helm 3 and helm 4.
+                revisions = cluster.history(current["release"], current["namespace"])
+                last = revisions[-1] if revisions else None
+                row["cluster"] = ({"status": last.get("status"), "revision": last.get("revision"),
+                                   "appVersion": last.get("app_version")} if last else {"status": "not found"})
         rows.append(row)
     return rows

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import ctypes
 import datetime
 import ipaddress
 import json
@@ -36,11 +35,19 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
+BINARIES = (
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "kwok",
+)
 SERVICE_CIDR = "10.96.0.0/16"
 POD_CIDR = "10.244.0.0/16"
+# Extra kwok Stage configs kept in the repository (scripts/cluster/stages/*.yaml).
+EXTRA_STAGES = sorted(Path(__file__).resolve().with_name("stages").glob("*.yaml"))
 
 
 def cache_dir() -> Path:
@@ -63,7 +70,9 @@ def find_bin_dir() -> Path | None:
 def build(script: Path | None = None) -> Path:
     """Run build.sh (a cold build takes tens of minutes) and return its bin dir."""
     script = script or Path(__file__).with_name("build.sh")
-    out = subprocess.run(["bash", str(script)], check=True, stdout=subprocess.PIPE, text=True)
+    out = subprocess.run(
+        ["bash", str(script)], check=True, stdout=subprocess.PIPE, text=True
+    )
     return Path(out.stdout.strip().splitlines()[-1])
 
 
@@ -85,7 +94,7 @@ def _write_pki(d: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
     later = now + datetime.timedelta(days=7)
 
     def key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -113,9 +122,15 @@ def _write_pki(d: Path) -> None:
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, key_cert_sign=True, crl_sign=True,
-                content_commitment=False, key_encipherment=False, data_encipherment=False,
-                key_agreement=False, encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -124,7 +139,9 @@ def _write_pki(d: Path) -> None:
     (d / "ca.crt").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     (d / "ca.key").write_bytes(key_pem(ca_key))
 
-    def issue(stem: str, subject: x509.Name, usage: Any, sans: list[x509.GeneralName]) -> None:
+    def issue(
+        stem: str, subject: x509.Name, usage: Any, sans: list[x509.GeneralName]
+    ) -> None:
         key = ec.generate_private_key(ec.SECP256R1())
         b = (
             x509.CertificateBuilder()
@@ -142,7 +159,9 @@ def _write_pki(d: Path) -> None:
         (d / f"{stem}.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         (d / f"{stem}.key").write_bytes(key_pem(key))
 
-    service_ip = next(ipaddress.ip_network(SERVICE_CIDR).hosts())
+    service_ip = ipaddress.IPv4Address(
+        next(ipaddress.IPv4Network(SERVICE_CIDR).hosts())
+    )
     issue(
         "apiserver",
         name("kube-apiserver"),
@@ -189,7 +208,10 @@ def write_kubeconfig(path: Path, server: str, pki: Path, user: str) -> None:
         "clusters": [
             {
                 "name": "launchgen-test",
-                "cluster": {"server": server, "certificate-authority-data": _b64(pki / "ca.crt")},
+                "cluster": {
+                    "server": server,
+                    "certificate-authority-data": _b64(pki / "ca.crt"),
+                },
             }
         ],
         "users": [
@@ -202,7 +224,10 @@ def write_kubeconfig(path: Path, server: str, pki: Path, user: str) -> None:
             }
         ],
         "contexts": [
-            {"name": "launchgen-test", "context": {"cluster": "launchgen-test", "user": user}}
+            {
+                "name": "launchgen-test",
+                "context": {"cluster": "launchgen-test", "user": user},
+            }
         ],
         "current-context": "launchgen-test",
     }
@@ -214,14 +239,12 @@ def write_kubeconfig(path: Path, server: str, pki: Path, user: str) -> None:
 # --- processes --------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    # Runs in the child before exec: if the test runner dies hard (SIGKILL), the
-    # kernel kills the control plane too instead of leaving it behind.
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+def _die_with_parent() -> list[str]:
+    # If the test runner dies hard (SIGKILL), the kernel then kills the control
+    # plane too instead of leaving it behind. util-linux's setpriv sets that up
+    # and execs the binary (no preexec_fn, which is unsafe with threads).
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
 
 
 @dataclass
@@ -231,7 +254,9 @@ class ControlPlane:
     nodes: int = 2
     kubeconfig: Path = field(init=False)
     server: str = field(init=False, default="")
-    _procs: list[tuple[str, subprocess.Popen[bytes]]] = field(init=False, default_factory=list)
+    _procs: list[tuple[str, subprocess.Popen[bytes]]] = field(
+        init=False, default_factory=list
+    )
     start_seconds: float = field(init=False, default=0.0)
     _own_workdir: bool = field(init=False, default=False)
 
@@ -253,16 +278,14 @@ class ControlPlane:
 
     def _spawn(self, name: str, args: list[str]) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
-        log = open(self.logs / f"{name}.log", "wb")
-        proc = subprocess.Popen(
-            [str(self.bin_dir / name), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # own process group: stop() kills the whole group
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-        )
-        log.close()
+        with open(self.logs / f"{name}.log", "wb") as log:
+            proc = subprocess.Popen(
+                [*_die_with_parent(), str(self.bin_dir / name), *args],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # own process group: stop() kills the whole group
+            )
         self._procs.append((name, proc))
 
     def _check_alive(self) -> None:
@@ -305,14 +328,17 @@ class ControlPlane:
             return raw.decode()
 
     def _get_ok(self, path: str) -> bool:
-        return self.api("GET", path) == "ok"
+        return bool(self.api("GET", path) == "ok")
 
     def _nodes_ready(self) -> bool:
         items = self.api("GET", "/api/v1/nodes")["items"]
         ready = [
-            n for n in items
-            if any(c["type"] == "Ready" and c["status"] == "True"
-                   for c in n.get("status", {}).get("conditions", []))
+            n
+            for n in items
+            if any(
+                c["type"] == "Ready" and c["status"] == "True"
+                for c in n.get("status", {}).get("conditions", [])
+            )
         ]
         return len(ready) >= self.nodes
 
@@ -339,83 +365,102 @@ class ControlPlane:
         etcd_port, peer_port, api_port = free_port(), free_port(), free_port()
         etcd_url = f"http://127.0.0.1:{etcd_port}"
         peer_url = f"http://127.0.0.1:{peer_port}"
-        self._spawn("etcd", [
-            "--name=default",
-            f"--data-dir={self.workdir / 'etcd'}",
-            f"--listen-client-urls={etcd_url}",
-            f"--advertise-client-urls={etcd_url}",
-            f"--listen-peer-urls={peer_url}",
-            f"--initial-advertise-peer-urls={peer_url}",
-            f"--initial-cluster=default={peer_url}",
-            "--unsafe-no-fsync",  # throwaway data: skip fsync, much faster on slow disks
-            "--log-level=warn",
-        ])
+        self._spawn(
+            "etcd",
+            [
+                "--name=default",
+                f"--data-dir={self.workdir / 'etcd'}",
+                f"--listen-client-urls={etcd_url}",
+                f"--advertise-client-urls={etcd_url}",
+                f"--listen-peer-urls={peer_url}",
+                f"--initial-advertise-peer-urls={peer_url}",
+                f"--initial-cluster=default={peer_url}",
+                "--unsafe-no-fsync",  # throwaway data: skip fsync, much faster on slow disks
+                "--log-level=warn",
+            ],
+        )
 
         self.server = f"https://127.0.0.1:{api_port}"
-        self._spawn("kube-apiserver", [
-            f"--etcd-servers={etcd_url}",
-            "--bind-address=127.0.0.1",
-            "--advertise-address=127.0.0.1",
-            f"--secure-port={api_port}",
-            f"--cert-dir={self.workdir / 'apiserver-certs'}",
-            f"--tls-cert-file={pki / 'apiserver.crt'}",
-            f"--tls-private-key-file={pki / 'apiserver.key'}",
-            f"--client-ca-file={pki / 'ca.crt'}",
-            f"--service-account-key-file={pki / 'sa.pub'}",
-            f"--service-account-signing-key-file={pki / 'sa.key'}",
-            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-            f"--service-cluster-ip-range={SERVICE_CIDR}",
-            "--authorization-mode=Node,RBAC",
-            "--allow-privileged=true",
-            # The kubernetes Service would point at 127.0.0.1, which endpoints
-            # reject; nothing in-cluster needs to reach the API server here.
-            "--endpoint-reconciler-type=none",
-            "--profiling=false",
-            "--v=1",
-        ])
+        self._spawn(
+            "kube-apiserver",
+            [
+                f"--etcd-servers={etcd_url}",
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                f"--secure-port={api_port}",
+                f"--cert-dir={self.workdir / 'apiserver-certs'}",
+                f"--tls-cert-file={pki / 'apiserver.crt'}",
+                f"--tls-private-key-file={pki / 'apiserver.key'}",
+                f"--client-ca-file={pki / 'ca.crt'}",
+                f"--service-account-key-file={pki / 'sa.pub'}",
+                f"--service-account-signing-key-file={pki / 'sa.key'}",
+                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                f"--service-cluster-ip-range={SERVICE_CIDR}",
+                "--authorization-mode=Node,RBAC",
+                "--allow-privileged=true",
+                # The kubernetes Service would point at 127.0.0.1, which endpoints
+                # reject; nothing in-cluster needs to reach the API server here.
+                "--endpoint-reconciler-type=none",
+                "--profiling=false",
+                "--v=1",
+            ],
+        )
         self._wait("kube-apiserver /readyz", lambda: self._get_ok("/readyz"), timeout)
 
         for comp in ("controller-manager", "scheduler", "kwok"):
-            write_kubeconfig(self.workdir / f"{comp}.kubeconfig", self.server, pki, comp)
+            write_kubeconfig(
+                self.workdir / f"{comp}.kubeconfig", self.server, pki, comp
+            )
         write_kubeconfig(self.kubeconfig, self.server, pki, "admin")
 
-        self._spawn("kube-controller-manager", [
-            f"--kubeconfig={self.workdir / 'controller-manager.kubeconfig'}",
-            f"--authentication-kubeconfig={self.workdir / 'controller-manager.kubeconfig'}",
-            f"--authorization-kubeconfig={self.workdir / 'controller-manager.kubeconfig'}",
-            "--bind-address=127.0.0.1",
-            f"--secure-port={free_port()}",
-            f"--cert-dir={self.workdir / 'controller-manager-certs'}",
-            f"--service-account-private-key-file={pki / 'sa.key'}",
-            f"--root-ca-file={pki / 'ca.crt'}",
-            f"--cluster-signing-cert-file={pki / 'ca.crt'}",
-            f"--cluster-signing-key-file={pki / 'ca.key'}",
-            "--use-service-account-credentials=true",
-            "--leader-elect=false",
-            "--profiling=false",
-            "--v=1",
-        ])
-        self._spawn("kube-scheduler", [
-            f"--kubeconfig={self.workdir / 'scheduler.kubeconfig'}",
-            f"--authentication-kubeconfig={self.workdir / 'scheduler.kubeconfig'}",
-            f"--authorization-kubeconfig={self.workdir / 'scheduler.kubeconfig'}",
-            "--bind-address=127.0.0.1",
-            f"--secure-port={free_port()}",
-            f"--cert-dir={self.workdir / 'scheduler-certs'}",
-            "--leader-elect=false",
-            "--profiling=false",
-            "--v=1",
-        ])
-        self._spawn("kwok", [
-            f"--kubeconfig={self.workdir / 'kwok.kubeconfig'}",
-            f"--config={self.bin_dir / 'kwok-stages.yaml'}",
-            # Only manage nodes we create with this annotation, as kwok's docs do.
-            "--manage-all-nodes=false",
-            "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-            f"--cidr={POD_CIDR}",
-            "--node-ip=10.0.0.1",
-            "--node-lease-duration-seconds=40",
-        ])
+        self._spawn(
+            "kube-controller-manager",
+            [
+                f"--kubeconfig={self.workdir / 'controller-manager.kubeconfig'}",
+                f"--authentication-kubeconfig={self.workdir / 'controller-manager.kubeconfig'}",
+                f"--authorization-kubeconfig={self.workdir / 'controller-manager.kubeconfig'}",
+                "--bind-address=127.0.0.1",
+                f"--secure-port={free_port()}",
+                f"--cert-dir={self.workdir / 'controller-manager-certs'}",
+                f"--service-account-private-key-file={pki / 'sa.key'}",
+                f"--root-ca-file={pki / 'ca.crt'}",
+                f"--cluster-signing-cert-file={pki / 'ca.crt'}",
+                f"--cluster-signing-key-file={pki / 'ca.key'}",
+                "--use-service-account-credentials=true",
+                "--leader-elect=false",
+                "--profiling=false",
+                "--v=1",
+            ],
+        )
+        self._spawn(
+            "kube-scheduler",
+            [
+                f"--kubeconfig={self.workdir / 'scheduler.kubeconfig'}",
+                f"--authentication-kubeconfig={self.workdir / 'scheduler.kubeconfig'}",
+                f"--authorization-kubeconfig={self.workdir / 'scheduler.kubeconfig'}",
+                "--bind-address=127.0.0.1",
+                f"--secure-port={free_port()}",
+                f"--cert-dir={self.workdir / 'scheduler-certs'}",
+                "--leader-elect=false",
+                "--profiling=false",
+                "--v=1",
+            ],
+        )
+        self._spawn(
+            "kwok",
+            [
+                f"--kubeconfig={self.workdir / 'kwok.kubeconfig'}",
+                f"--config={self.bin_dir / 'kwok-stages.yaml'}",
+                # Our own stages (e.g. finishing `helm test` pods), beside kwok's.
+                *(f"--config={f}" for f in EXTRA_STAGES),
+                # Only manage nodes we create with this annotation, as kwok's docs do.
+                "--manage-all-nodes=false",
+                "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+                f"--cidr={POD_CIDR}",
+                "--node-ip=10.0.0.1",
+                "--node-lease-duration-seconds=40",
+            ],
+        )
         for i in range(self.nodes):
             self.api("POST", "/api/v1/nodes", _node(f"kwok-node-{i}"))
         self._wait("kwok nodes Ready", self._nodes_ready, timeout)
@@ -424,31 +469,26 @@ class ControlPlane:
         self.start_seconds = time.monotonic() - t0
 
     def stop(self) -> None:
-        # Reverse order: kwok and controllers first, etcd last.
+        # Reverse start order, one at a time: the API server shuts down quickly
+        # while etcd is still there, and etcd goes last.
         for _name, proc in reversed(self._procs):
-            if proc.poll() is None:
+            for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, None)):
                 try:
-                    os.killpg(proc.pid, signal.SIGTERM)
+                    # The whole group, in case a binary left children behind.
+                    os.killpg(proc.pid, sig)
                 except ProcessLookupError:
                     pass
-        for _name, proc in reversed(self._procs):
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-            # Kill the whole group even if the leader exited, in case it left children.
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+                try:
+                    proc.wait(timeout=wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
         self._procs.clear()
-        if self._own_workdir and self.workdir is not None and not os.environ.get(
-            "LAUNCHGEN_KEEP_CLUSTER_DIR"
-        ):
+        keep = bool(os.environ.get("LAUNCHGEN_KEEP_CLUSTER_DIR"))  # to read the logs
+        if self._own_workdir and self.workdir is not None and not keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def __enter__(self) -> ControlPlane:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
@@ -464,7 +504,10 @@ def _node(name: str) -> dict[str, Any]:
         "kind": "Node",
         "metadata": {
             "name": name,
-            "annotations": {"node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake"},
+            "annotations": {
+                "node.alpha.kubernetes.io/ttl": "0",
+                "kwok.x-k8s.io/node": "fake",
+            },
             "labels": {
                 "kubernetes.io/arch": "amd64",
                 "kubernetes.io/hostname": name,
@@ -477,8 +520,12 @@ def _node(name: str) -> dict[str, Any]:
         "status": {
             "allocatable": resources,
             "capacity": resources,
-            "nodeInfo": {"architecture": "amd64", "operatingSystem": "linux",
-                         "kubeletVersion": "fake", "kubeProxyVersion": "fake"},
+            "nodeInfo": {
+                "architecture": "amd64",
+                "operatingSystem": "linux",
+                "kubeletVersion": "fake",
+                "kubeProxyVersion": "fake",
+            },
         },
     }
 
@@ -491,21 +538,27 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--kubeconfig", type=Path, help="copy the admin kubeconfig here")
     p.add_argument("--bin-dir", type=Path, help="default: newest build in the cache")
-    p.add_argument("--build", action="store_true", help="run build.sh if nothing is cached")
+    p.add_argument(
+        "--build", action="store_true", help="run build.sh if nothing is cached"
+    )
     p.add_argument("--nodes", type=int, default=2)
     args = p.parse_args(argv)
 
     bin_dir = args.bin_dir or find_bin_dir()
     if bin_dir is None:
         if not args.build:
-            print("no control plane built; run scripts/cluster/build.sh or pass --build",
-                  file=sys.stderr)
+            print(
+                "no control plane built; run scripts/cluster/build.sh or pass --build",
+                file=sys.stderr,
+            )
             return 2
         bin_dir = build()
 
     cp = ControlPlane(bin_dir, nodes=args.nodes)
-    # SIGTERM behaves like Ctrl-C so `kill PID` also cleans up.
+    # SIGTERM behaves like Ctrl-C so `kill PID` also cleans up; SIGINT is set
+    # explicitly because a shell's `cmd &` starts us with it ignored.
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)
     try:
         cp.start()
         kubeconfig = cp.kubeconfig
@@ -523,6 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         cp.stop()
+        print("control plane stopped", flush=True)
     return 0
 
 

@@ -22,7 +22,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -52,7 +52,9 @@ def tool(name: str) -> str:
     env = os.environ.get(name.upper())
     if env:
         return env
-    tools = Path(os.environ.get("LAUNCHGEN_TOOLS", Path.home() / ".cache/launchgen-dev/bin"))
+    tools = Path(
+        os.environ.get("LAUNCHGEN_TOOLS", Path.home() / ".cache/launchgen-dev/bin")
+    )
     path = tools / name
     if path.exists():
         return str(path)
@@ -64,18 +66,29 @@ class KubeCluster:
     kubeconfig: Path
     env: dict[str, str]
     external: bool  # True for LAUNCHGEN_TEST_KUBECONFIG: not ours to stop
-    logs: Path | None = None
-    _kubectl: str = field(default="", repr=False)
+    logs: Path | None = None  # the control plane's logs (built-in cluster only)
 
-    def kubectl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [self._kubectl or tool("kubectl"), *args],
-            env=self.env, capture_output=True, text=True, check=check, timeout=120,
+    def kubectl(
+        self, *args: str, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [tool("kubectl"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
         )
+        if check and proc.returncode:
+            # Show kubectl's message in the test report, not just the exit code.
+            raise AssertionError(f"kubectl {' '.join(args)} failed:\n{proc.stderr}")
+        return proc
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "cluster: needs the real Kubernetes control plane")
+    config.addinivalue_line(
+        "markers", "cluster: needs the real Kubernetes control plane"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -112,13 +125,17 @@ def _namespace_name(node_name: str) -> str:
 
 
 @pytest.fixture
-def kube_namespace(kube_cluster: KubeCluster, request: pytest.FixtureRequest) -> Iterator[str]:
+def kube_namespace(
+    kube_cluster: KubeCluster, request: pytest.FixtureRequest
+) -> Iterator[str]:
     ns = _namespace_name(request.node.name)
     kube_cluster.kubectl("create", "namespace", ns)
     # Pods are refused until the controller-manager made the namespace's default
     # service account; wait so a helm --wait timeout is not eaten by that.
     deadline = time.monotonic() + 60
-    while kube_cluster.kubectl("get", "serviceaccount", "default", "-n", ns, check=False).returncode:
+    while kube_cluster.kubectl(
+        "get", "serviceaccount", "default", "-n", ns, check=False
+    ).returncode:
         if time.monotonic() > deadline:
             pytest.fail(f"no default service account in namespace {ns} after 60s")
         time.sleep(0.3)

@@ -5,6 +5,7 @@ same objects; an unschedulable pod makes `helm --wait` fail."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,7 @@ version: 0.1.0
 
 VALUES_YAML = """\
 replicas: 2
-image: registry.example/app
-tag: 1.0.0
+image: registry.example/app:1.0.0
 nodeSelector: {}
 """
 
@@ -45,7 +45,7 @@ spec:
       nodeSelector: {{ toJson .Values.nodeSelector }}
       containers:
         - name: app
-          image: "{{ .Values.image }}:{{ .Values.tag }}"
+          image: {{ .Values.image | quote }}
           ports: [{containerPort: 8080}]
 """
 
@@ -59,6 +59,14 @@ spec:
   selector: {app.kubernetes.io/instance: {{ .Release.Name }}}
   ports: [{port: 80, targetPort: 8080}]
 """
+
+
+# Revision 1 and 2 images. Nothing pulls them on the built-in control plane (kwok
+# only pretends to run pods); on a real cluster (LAUNCHGEN_TEST_KUBECONFIG) set two
+# pullable images, e.g. "registry.k8s.io/pause:3.9,registry.k8s.io/pause:3.10".
+IMAGES = os.environ.get(
+    "LAUNCHGEN_TEST_IMAGES", "registry.example/app:1.0.0,registry.example/app:1.0.1"
+).split(",")
 
 
 @pytest.fixture
@@ -75,7 +83,9 @@ def chart(tmp_path: Path) -> Path:
 class Helm:
     """One helm major version, run against the test cluster with private helm dirs."""
 
-    def __init__(self, name: str, cluster: KubeCluster, namespace: str, home: Path) -> None:
+    def __init__(
+        self, name: str, cluster: KubeCluster, namespace: str, home: Path
+    ) -> None:
         self.bin = tool(name)
         self.major = 4 if name == "helm4" else 3
         self.namespace = namespace
@@ -94,14 +104,22 @@ class Helm:
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             [self.bin, *args, "--namespace", self.namespace],
-            env=self.env, capture_output=True, text=True, timeout=300,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         if check and proc.returncode:
-            raise AssertionError(f"helm {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}")
+            raise AssertionError(
+                f"helm {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"
+            )
         return proc
 
     def revision(self, release: str) -> int:
-        return int(json.loads(self.run("status", release, "-o", "json").stdout)["version"])
+        return int(
+            json.loads(self.run("status", release, "-o", "json").stdout)["version"]
+        )
 
     def manifest_objects(self, release: str) -> set[tuple[str, str]]:
         manifest = self.run("get", "manifest", release).stdout
@@ -139,15 +157,23 @@ def test_server_is_kubernetes(kube_cluster: KubeCluster) -> None:
 
 @pytest.mark.parametrize("helm_name", ["helm4", "helm3"])
 def test_helm_release_lifecycle(
-    helm_name: str, kube_cluster: KubeCluster, kube_namespace: str, chart: Path, tmp_path: Path
+    helm_name: str,
+    kube_cluster: KubeCluster,
+    kube_namespace: str,
+    chart: Path,
+    tmp_path: Path,
 ) -> None:
     helm = Helm(helm_name, kube_cluster, kube_namespace, tmp_path / "helm")
     ns, rel = kube_namespace, "web"
 
-    helm.run("upgrade", "--install", rel, str(chart), helm.wait, "--timeout", "120s")
+    first, second = IMAGES
+    deploy = ("upgrade", "--install", rel, str(chart), helm.wait, "--timeout", "120s")
+    helm.run(*deploy, "--set", f"image={first}")
     assert helm.revision(rel) == 1
-    assert deployment_state(kube_cluster, ns, rel) == ("registry.example/app:1.0.0", 2, 2)
-    pods = kube_json(kube_cluster, "pods", "-n", ns, "-l", f"app.kubernetes.io/instance={rel}")
+    assert deployment_state(kube_cluster, ns, rel) == (first, 2, 2)
+    pods = kube_json(
+        kube_cluster, "pods", "-n", ns, "-l", f"app.kubernetes.io/instance={rel}"
+    )
     assert len(pods["items"]) == 2
     for pod in pods["items"]:
         # Scheduled onto a kwok node and reported Ready by kwok.
@@ -159,26 +185,35 @@ def test_helm_release_lifecycle(
     expected = {("Deployment", rel), ("Service", rel)}
     assert helm.manifest_objects(rel) == expected
     listed = kube_json(
-        kube_cluster, "deployments,services", "-n", ns, "-l", f"app.kubernetes.io/instance={rel}"
+        kube_cluster,
+        "deployments,services",
+        "-n",
+        ns,
+        "-l",
+        f"app.kubernetes.io/instance={rel}",
     )["items"]
     assert {(o["kind"], o["metadata"]["name"]) for o in listed} == expected
     svc = kube_json(kube_cluster, "service", rel, "-n", ns)
     assert svc["spec"]["clusterIP"]  # allocated by the API server
 
-    helm.run("upgrade", "--install", rel, str(chart), helm.wait, "--timeout", "120s",
-             "--set", "tag=1.0.1")
+    helm.run(*deploy, "--set", f"image={second}")
     assert helm.revision(rel) == 2
-    assert deployment_state(kube_cluster, ns, rel) == ("registry.example/app:1.0.1", 2, 2)
+    assert deployment_state(kube_cluster, ns, rel) == (second, 2, 2)
 
     helm.run("rollback", rel, "1", helm.wait, "--timeout", "120s")
     assert helm.revision(rel) == 3
-    assert deployment_state(kube_cluster, ns, rel) == ("registry.example/app:1.0.0", 2, 2)
+    assert deployment_state(kube_cluster, ns, rel) == (first, 2, 2)
     history = json.loads(helm.run("history", rel, "-o", "json").stdout)
     assert [h["revision"] for h in history] == [1, 2, 3]
 
     helm.run("uninstall", rel, helm.wait, "--timeout", "120s")
     left = kube_json(
-        kube_cluster, "deployments,services", "-n", ns, "-l", f"app.kubernetes.io/instance={rel}"
+        kube_cluster,
+        "deployments,services",
+        "-n",
+        ns,
+        "-l",
+        f"app.kubernetes.io/instance={rel}",
     )["items"]
     assert left == []
     assert helm.run("status", rel, check=False).returncode != 0
@@ -186,18 +221,32 @@ def test_helm_release_lifecycle(
 
 @pytest.mark.parametrize("helm_name", ["helm4", "helm3"])
 def test_unschedulable_pod_fails_wait(
-    helm_name: str, kube_cluster: KubeCluster, kube_namespace: str, chart: Path, tmp_path: Path
+    helm_name: str,
+    kube_cluster: KubeCluster,
+    kube_namespace: str,
+    chart: Path,
+    tmp_path: Path,
 ) -> None:
     helm = Helm(helm_name, kube_cluster, kube_namespace, tmp_path / "helm")
     proc = helm.run(
-        "upgrade", "--install", "stuck", str(chart), helm.wait, "--timeout", "20s",
-        "--set", "replicas=1", "--set-string", "nodeSelector.launchgen-test/no-such-node=yes",
+        "upgrade",
+        "--install",
+        "stuck",
+        str(chart),
+        helm.wait,
+        "--timeout",
+        "20s",
+        "--set",
+        "replicas=1",
+        "--set-string",
+        "nodeSelector.launchgen-test/no-such-node=yes",
         check=False,
     )
     assert proc.returncode != 0, proc.stdout
-    assert "timed out" in (proc.stdout + proc.stderr).lower() or "context deadline" in (
-        proc.stdout + proc.stderr
-    ).lower(), proc.stderr
+    assert (
+        "timed out" in (proc.stdout + proc.stderr).lower()
+        or "context deadline" in (proc.stdout + proc.stderr).lower()
+    ), proc.stderr
     pods = kube_json(kube_cluster, "pods", "-n", kube_namespace)["items"]
     assert len(pods) == 1
     conditions = {c["type"]: c for c in pods[0]["status"].get("conditions", [])}
