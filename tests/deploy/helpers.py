@@ -53,8 +53,8 @@ class Service:
                                   "--kubectl", tool("kubectl"), "--by", "tester"]
         return args + (["--dry-run"] if dry_run else [])
 
-    def deploy(self, bundle: Path, *extra: str, dry_run: bool = False) -> Result:
-        return invoke("deploy", bundle, "--key", self.pub, "--timeout", "40s", *extra, *self.cluster_args(dry_run))
+    def deploy(self, bundle: Path, *extra: str, dry_run: bool = False, timeout: str = "40s") -> Result:
+        return invoke("deploy", bundle, "--key", self.pub, "--timeout", timeout, *extra, *self.cluster_args(dry_run))
 
     def run(self, command: str, *extra: str | Path, dry_run: bool = False) -> Result:
         return invoke(command, *extra, *self.cluster_args(dry_run))

@@ -71,7 +71,7 @@ def test_unschedulable_rollout_rolls_back_automatically(svc: Service) -> None:
     ns = f"{svc.name}-dev"
     assert svc.deploy(svc.bundle("1.0.0")).exit_code == 0
     svc.set_values("dev", "nodeSelector:\n  disktype: none-such\n")
-    failed = svc.deploy(svc.bundle("1.1.0"))
+    failed = svc.deploy(svc.bundle("1.1.0"), timeout="12s")  # it can never become ready
     assert failed.exit_code == 1, failed.output
     assert "did not become ready and was rolled back" in failed.output
     assert image(svc, ns, svc.name).endswith(":1.0.0")
