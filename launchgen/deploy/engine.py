@@ -199,12 +199,20 @@ def rollback(cluster: Cluster, properties: Path, service: str, environment: str,
             _undo(cluster, deployment["release"], deployment["namespace"], True)
     else:
         _undo(cluster, target["release"], target["namespace"], False, int(target["revision"]))
-    if cluster.dry_run:
-        cluster.note(f"append 'rolled-back' for seq {', '.join(str(d['seq']) for d in undone)}")
+    if not _record_each(cluster, properties, service, environment, undone, "rolled-back", by):
         return Outcome("dry run: nothing changed")
-    for deployment in undone:
-        records.append(properties, service, environment, "rolled-back", by, of=deployment["seq"])
     return Outcome(f"rolled {environment} back to {target['appVersion']} (seq {target['seq']})")
+
+
+def _record_each(cluster: Cluster, properties: Path, service: str, environment: str,
+                 deployments: list[dict[str, Any]], event: str, by: str) -> bool:
+    """Append `event` about each deployment; in a dry run only say so in the plan (False)."""
+    if cluster.dry_run:
+        cluster.note(f"append '{event}' for seq {', '.join(str(d['seq']) for d in deployments) or '(none)'}")
+        return False
+    for deployment in deployments:
+        records.append(properties, service, environment, event, by, of=deployment["seq"])
+    return True
 
 
 def prune(cluster: Cluster, properties: Path, service: str, environment: str, *, keep: int, by: str) -> Outcome:
@@ -216,11 +224,8 @@ def prune(cluster: Cluster, properties: Path, service: str, environment: str, *,
     old = immutable[:-keep] if len(immutable) > keep else []
     for deployment in old:
         _undo(cluster, deployment["release"], deployment["namespace"], True)
-    if cluster.dry_run:
-        cluster.note(f"append 'pruned' for seq {', '.join(str(d['seq']) for d in old) or '(none)'}")
+    if not _record_each(cluster, properties, service, environment, old, "pruned", by):
         return Outcome("dry run: nothing changed")
-    for deployment in old:
-        records.append(properties, service, environment, "pruned", by, of=deployment["seq"])
     return Outcome(f"pruned {len(old)} deployment(s) of {service} in {environment}; kept {min(keep, len(immutable))}")
 
 

@@ -21,6 +21,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Index the packaged charts in `folder` (`helm repo index`) and serve it on 127.0.0.1."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    run([tool("helm4"), "repo", "index", str(folder), "--url", url])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
 def serve_chart_repo(folder: Path, versions: tuple[str, ...] = ("1.0.0",)) -> Iterator[str]:
     """Serve the shipped Launch chart (at each version) as a chart repository; yields its URL."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -38,14 +54,5 @@ def serve_chart_repo(folder: Path, versions: tuple[str, ...] = ("1.0.0",)) -> It
                 target.write_bytes(data)
         name, data = charts.package_chart(staged, LAUNCH_CHART_NAME, version)
         (folder / name).write_bytes(data)
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    run([tool("helm4"), "repo", "index", str(folder), "--url", url])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_folder(folder) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -4,15 +4,12 @@ served application chart (for middleware repos)."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from launchgen import charts
-from tests.helpers.tools import run, tool
+from tests.helpers.chartrepo import serve_folder
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -51,18 +48,5 @@ def serve_app_chart(folder: Path) -> Iterator[str]:
     repo.mkdir()
     name, data = charts.package_chart(source, "tinydb", "2.1.0")
     (repo / name).write_bytes(data)
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(repo)))
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    run([tool("helm4"), "repo", "index", str(repo), "--url", url])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_folder(repo) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
