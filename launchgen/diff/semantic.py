@@ -113,9 +113,12 @@ def _key(doc: dict[str, Any], norm: _Normaliser) -> Key:
 
 
 def _is_named_list(value: Any) -> bool:
-    return isinstance(value, list) and value and all(isinstance(i, dict) and "name" in i for i in value) and (
-        len({str(i["name"]) for i in value}) == len(value)
-    )
+    """A non-empty list of objects with distinct names (containers, env, ports)."""
+    if not isinstance(value, list) or not value:
+        return False
+    if not all(isinstance(i, dict) and "name" in i for i in value):
+        return False
+    return len({str(i["name"]) for i in value}) == len(value)
 
 
 def _walk(old: Any, new: Any, path: str, norm_old: _Normaliser, norm_new: _Normaliser) -> Iterator[FieldChange]:
