@@ -26,6 +26,17 @@ _POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "ReplicationController": ("spec", "template", "spec"),
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    "Rollout": ("spec", "template", "spec"),  # Argo Rollouts, the Launch chart's progressive-delivery workload
+}
+
+# How to fix what each check finds (every problem carries a hint).
+HINTS: dict[str, str] = {
+    "standard-namespace": "remove metadata.namespace from the template; helm installs into the release namespace",
+    "standard-cluster-scoped": "name the object with the release name (it carries the postfix), e.g. {{ .Release.Name }}-...",
+    "standard-image-tag": "pin the image to an exact tag (or digest) in the values",
+    "standard-app-version": "let the chart take the tag from .Chart.AppVersion; set no image tag in values",
+    "standard-secret-literal": "reference the secret instead: an ExternalSecret (externalSecrets in values) or the "
+                               "chart's existingSecret option; never ship secret data in a bundle",
 }
 _CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
@@ -90,6 +101,12 @@ def check_object(obj: dict[str, Any], context: Context, namespaced: bool | None)
                f"cluster-scoped {obj.get('kind')} {name} in an immutable deployment must carry the postfix "
                f"{context.postfix!r} in its name, or deployments would share it",
                ["metadata", "name"])
+    if obj.get("kind") == "Secret" and str(obj.get("apiVersion")) == "v1":
+        for field in ("data", "stringData"):
+            if _mapping(obj.get(field)):
+                yield ("standard-secret-literal",
+                       f"Secret {name} carries literal {field}: the rendered bundle would hold the secret in plain "
+                       "text", [field])
     is_hook = HOOK_ANNOTATION in _mapping(metadata.get("annotations"))
     app_name = _mapping(metadata.get("labels")).get(NAME_LABEL)
     for keys, container in _images(obj):

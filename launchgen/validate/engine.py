@@ -18,7 +18,7 @@ from launchgen.errors import ConfigError
 from launchgen.problem import Problem
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 from launchgen.validate import documents
-from launchgen.validate.checks import Context, check_object
+from launchgen.validate.checks import HINTS, Context, check_object
 from launchgen.validate.schemas import DEFAULT_KUBE_VERSION, SchemaStore
 
 RENDER_RECORD = "render.json"
@@ -126,13 +126,15 @@ def validate_document(store: SchemaStore, doc: documents.Document, path: str, co
     try:
         data = documents.parse(doc.text)
     except documents.DocumentError as exc:
-        return 0, [Problem(path, doc.start_line + exc.line - 1, exc.column, exc.rule, exc.message)]
+        return 0, [Problem(path, doc.start_line + exc.line - 1, exc.column, exc.rule, exc.message,
+                           hint="fix the YAML: each key once, valid syntax")]
     if data is None:
         return 0, []
     located = _Located(doc)
     if not isinstance(data, dict) or not isinstance(data.get("apiVersion"), str) or not isinstance(data.get("kind"), str):
         line, column = located.at([])
-        return 0, [Problem(path, line, column, "k8s-object", "not a Kubernetes object: apiVersion and kind are required")]
+        return 0, [Problem(path, line, column, "k8s-object", "not a Kubernetes object: apiVersion and kind are required",
+                           hint="every document needs apiVersion and kind (or remove it)")]
     problems: list[Problem] = []
     placeholder = doc.text.find(APP_VERSION_PLACEHOLDER)
     if placeholder >= 0:
@@ -152,7 +154,7 @@ def validate_document(store: SchemaStore, doc: documents.Document, path: str, co
         problems.extend(_schema_problems(store, kind, data, located, path))
     for rule, message, keys in check_object(data, context, kind.namespaced if kind else None):
         line, column = located.at(keys)
-        problems.append(Problem(path, line, column, rule, message))
+        problems.append(Problem(path, line, column, rule, message, hint=HINTS.get(rule, "")))
     return 1, problems
 
 
@@ -168,13 +170,15 @@ def validate(paths: Sequence[str | Path], options: ValidateOptions | None = None
             try:
                 raw = file.read_bytes()
             except OSError as exc:
-                result.problems.append(Problem(display, 1, 1, "file-unreadable", f"cannot read: {exc.strerror}"))
+                result.problems.append(Problem(display, 1, 1, "file-unreadable", f"cannot read: {exc.strerror}",
+                                               hint="check the path and its permissions"))
                 continue
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 line = raw[: exc.start].count(b"\n") + 1
-                result.problems.append(Problem(display, line, 1, "yaml-syntax", "not valid UTF-8"))
+                result.problems.append(Problem(display, line, 1, "yaml-syntax", "not valid UTF-8",
+                                               hint="save the file as UTF-8"))
                 continue
             for doc in documents.split(text):
                 count, problems = validate_document(store, doc, display, context, options)

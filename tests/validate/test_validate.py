@@ -241,3 +241,24 @@ def test_export_writes_standalone_schemas(tmp_path):
     assert count == len(list(tmp_path.iterdir())) > 80
     assert deployment["additionalProperties"] is False
     assert "io.k8s.api.core.v1.PodSpec" in deployment["definitions"]
+
+
+def test_secret_with_literal_data_is_refused_with_a_hint(tmp_path: Path) -> None:
+    from launchgen.validate import validate
+
+    manifest = tmp_path / "secret.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n")
+    problems = validate([manifest]).problems
+    assert [(p.rule, p.line) for p in problems] == [("standard-secret-literal", 5)]
+    assert "ExternalSecret" in problems[0].hint
+
+
+def test_every_standard_problem_carries_a_hint(tmp_path: Path) -> None:
+    from launchgen.validate import validate
+
+    manifest = tmp_path / "pod.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: elsewhere\n"
+                        "spec:\n  containers:\n    - name: c\n      image: busybox:latest\n")
+    problems = validate([manifest]).problems
+    assert {p.rule for p in problems} >= {"standard-image-tag"}
+    assert all(p.hint for p in problems)
