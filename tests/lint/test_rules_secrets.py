@@ -39,3 +39,15 @@ def test_plaintext(props: Path, values: str, expected: list[tuple[int, int]]) ->
 )
 def test_high_entropy(props: Path, values: str, expected: list[tuple[int, int]]) -> None:
     check(props, {DEV: values}, "secrets-high-entropy", *[(DEV, *e) for e in expected])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("db:\n  password: hunter2\n", [(1, 1)]),
+        ("db:\n  password: ENC[AES256_GCM,data:abc]\nsops:\n  version: 3.8.1\n  age: []\n", []),
+    ],
+)
+def test_unencrypted_secrets_file(props: Path, text: str, expected: list[tuple[int, int]]) -> None:
+    secrets = "envs/dev/secrets.yaml"
+    check(props, {secrets: text}, "secrets-unencrypted-file", *[(secrets, *e) for e in expected])

@@ -12,6 +12,7 @@ from types import ModuleType
 from launchgen.errors import LaunchgenError
 from launchgen.lint.rules import (
     chart,
+    delivery,
     files,
     gate,
     middleware,
@@ -25,7 +26,7 @@ from launchgen.lint.rules import (
 from launchgen.lint.contract import Rule
 
 FAMILIES: tuple[ModuleType, ...] = (
-    files, yamlfile, naming, chart, umbrella, properties, middleware, secrets, gate, suppression,
+    files, yamlfile, naming, chart, umbrella, properties, middleware, secrets, delivery, gate, suppression,
 )
 
 RULES: dict[str, Rule] = {r.id: r for family in FAMILIES for r in family.RULES}

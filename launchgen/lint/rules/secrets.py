@@ -122,4 +122,23 @@ def high_entropy(ctx: Context) -> Iterator[Hit]:
                       line=line, column=column)
 
 
-RULES = (plaintext, high_entropy)
+# Files whose name says they hold secrets, so they must be sops-encrypted.
+SECRET_FILES = ("envs/*/secrets.yaml", "envs/*/secrets.yml", "envs/*/secrets.*.yaml", "secrets.yaml")
+
+
+@rule("secrets-unencrypted-file", scope="file", files=SECRET_FILES)
+def unencrypted_file(ctx: Context) -> Iterator[Hit]:
+    """A secrets file is not encrypted: it has no sops metadata.
+
+    `envs/<env>/secrets.yaml` (the layout `launchgen new --secrets sops` sets up) is
+    meant for sops / helm-secrets: encrypted in git, decrypted only at deploy time. A
+    file without a top-level `sops` block is plaintext in the repo's history.
+    """
+    source = ctx.file
+    if source is None or source.data is None or _is_encrypted(source.data):
+        return
+    yield Hit("secrets file is not sops-encrypted (no top-level sops metadata)",
+              f"encrypt it in place: sops --encrypt --in-place {source.relpath} (rules in .sops.yaml)")
+
+
+RULES = (plaintext, high_entropy, unencrypted_file)
