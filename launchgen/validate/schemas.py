@@ -71,6 +71,7 @@ class SchemaStore:
         self._kinds: dict[str, KindSchema | None] = {}
         self._checks: dict[str, compiled.Check] = {}
         self._full: dict[str, Any] = {}
+        self._shipped: dict[str, tuple[dict[str, Any], bool]] | None = None
 
     def lookup(self, api_version: str, kind: str) -> KindSchema | None:
         key = f"{api_version}/{kind}"
@@ -78,7 +79,18 @@ class SchemaStore:
             self._kinds[key] = self._build(key)
         return self._kinds[key]
 
+    def _shipped_crds(self) -> dict[str, tuple[dict[str, Any], bool]]:
+        """The custom resources the Launch chart can render (Rollout, ExternalSecret):
+        schemas/crds/, read only when a manifest needs them; --crds folders win."""
+        if self._shipped is None:
+            from launchgen.resources import schema_path
+
+            self._shipped = crds.load(schema_path("crds"))
+        return self._shipped
+
     def _build(self, key: str) -> KindSchema | None:
+        if key not in self.custom and key not in self.kinds and key in self._shipped_crds():
+            self.custom[key] = self._shipped_crds()[key]
         if key in self.custom:
             schema, namespaced = self.custom[key]
             return KindSchema(key, namespaced, {**schema, "definitions": self._needed(schema)})
@@ -90,6 +102,7 @@ class SchemaStore:
 
     def namespaced(self, api_version: str, kind: str) -> bool | None:
         key = f"{api_version}/{kind}"
+        self.lookup(api_version, kind)  # brings in a shipped CRD when one matches
         if key in self.custom:
             return self.custom[key][1]
         entry = self.kinds.get(key)
