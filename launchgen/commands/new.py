@@ -32,6 +32,7 @@ class NewRequest:
     description: str | None = None
     secrets: str = "none"
     sops_age_recipient: str | None = None
+    data: bool = False
     config_path: str | None = None
     force: bool = False
     no_git: bool = False
@@ -66,6 +67,7 @@ def build_answers(request: NewRequest) -> Answers:
             raise LaunchgenError("--chart and --chart-digest are for middleware: add --middleware")
         return Answers(
             kind="app",
+            data=request.data,
             chart_repository=settings["chart_repository"],
             launch_chart_version=settings["launch_chart_version"],
             chart_version=request.chart_version or "0.1.0",
@@ -124,6 +126,7 @@ def _split_envs(value: str | None) -> list[str] | None:
 @click.option("--secrets", type=click.Choice(["none", "external", "sops"]), default="none", show_default=True,
               help="How secrets reach the service: External Secrets references, or sops-encrypted envs/<env>/secrets.yaml.")
 @click.option("--sops-age-recipient", metavar="AGE1...", help="With --secrets sops: the age public key to encrypt to.")
+@click.option("--data", is_flag=True, help="Add data/, a chart of its own for data migrations (a pre-upgrade hook Job).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Org config file (see docs/configuration.md).")
 @click.option("--force", is_flag=True, help="Add missing files to existing folders; never overwrites or deletes.")
 @click.option("--no-git", is_flag=True, help="Do not make git repositories.")

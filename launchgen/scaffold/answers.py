@@ -51,6 +51,7 @@ class Answers:
     vendor_chart: VendorChart | None = field(default=None)
     secrets: str = "none"
     sops_age_recipient: str | None = None
+    data: bool = False
 
     def validate(self) -> None:
         """Raise a one-line error naming the first rule these answers break."""

@@ -12,7 +12,7 @@ from launchgen.scaffold.answers import Answers, VendorChart
 
 EXAMPLES: tuple[Answers, ...] = (
     Answers(kind="app", name="checkout", environments=("dev", "test", "prod"),
-            description="Takes orders and payments for the web shop"),
+            description="Takes orders and payments for the web shop", secrets="external", data=True),
     Answers(kind="middleware", name="orders-db", environments=("dev", "test", "prod"),
             vendor_chart=VendorChart("postgresql", "oci://registry-1.docker.io/bitnamicharts", "16.4.1")),
 )

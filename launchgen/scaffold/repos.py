@@ -53,17 +53,54 @@ def app_repo(answers: Answers, into: Path) -> Path:
         "version": answers.launch_chart_version,
         "repository": context["chart_repository"],
     }
-    (repo / "Chart.lock").write_text(charts.chart_lock_text([dependency]))
     shipped = chart_dir(LAUNCH_CHART_NAME)
-    shutil.copyfile(shipped / "values.schema.json", repo / "values.schema.json")
-    if answers.chart_repository is None:
-        # No org repository: vendor the shipped chart so the repo renders offline.
-        filename, data = charts.package_chart(shipped, LAUNCH_CHART_NAME, answers.launch_chart_version)
-        (repo / "charts").mkdir()
-        (repo / "charts" / filename).write_bytes(data)
+    chart_dirs = [repo, repo / "data"] if answers.data else [repo]
+    if answers.data:
+        _data_chart(repo / "data", answers, context)
+    for folder in chart_dirs:
+        (folder / "Chart.lock").write_text(charts.chart_lock_text([dependency]))
+        shutil.copyfile(shipped / "values.schema.json", folder / "values.schema.json")
+        if answers.chart_repository is None:
+            # No org repository: vendor the shipped chart so the repo renders offline.
+            filename, data = charts.package_chart(shipped, LAUNCH_CHART_NAME, answers.launch_chart_version)
+            (folder / "charts").mkdir()
+            (folder / "charts" / filename).write_bytes(data)
     _keep_ci(repo, answers.ci)
     _write_repo_config(repo, answers, kind="app", extra={"properties_repo": f"../{answers.name}-properties"})
     return repo
+
+
+def _data_chart(folder: Path, answers: Answers, context: dict[str, Any]) -> None:
+    """The data chart: only the migration Job hook, deployed as its own release
+    `<name>-data` before the app, with the same app version (the same image)."""
+    (folder / "templates").mkdir(parents=True)
+    (folder / "Chart.yaml").write_text(
+        f"# Data migrations of {answers.name}, kept apart from the app's deployment chart: deploy\n"
+        f"# it as release {answers.name}-data, with the same app version, before the app.\n"
+        "apiVersion: v2\n"
+        f"name: {answers.name}-data\n"
+        f"description: Data migrations of {answers.name}\n"
+        "type: application\n"
+        f"version: {answers.chart_version}\n"
+        f'appVersion: "{APP_VERSION_PLACEHOLDER}"\n'
+        "dependencies:\n"
+        f"  - name: {LAUNCH_CHART_NAME}\n"
+        f"    version: {answers.launch_chart_version}\n"
+        f"    repository: {context['chart_repository']}\n"
+    )
+    (folder / "values.yaml").write_text(
+        "# The migration Job runs the app image (tagged with the app version) as a\n"
+        "# pre-install/pre-upgrade hook. Declare the data schema the app version needs in\n"
+        "# the app's values.yaml (dataSchema) so deploy can check the N-1, N, N+1 window.\n"
+        "image:\n"
+        f"  repository: {answers.image_repository}\n"
+        "migration:\n"
+        "  command: [/app/migrate]\n"
+    )
+    (folder / "templates" / "migrate.yaml").write_text(
+        '{{- /* Only the migration Job of the Launch microservice chart. */ -}}\n'
+        '{{- include "launch-microservice.data" . }}\n'
+    )
 
 
 def properties_repo(answers: Answers, into: Path) -> Path:
@@ -110,6 +147,13 @@ def _sops_config(answers: Answers) -> str:
     )
 
 
+_PROGRESSIVE = (
+    "# Progressive delivery (Argo Rollouts), promoted by `launchgen approve`:\n"
+    "#   rollout:\n"
+    "#     enabled: true\n"
+    "#     strategy: canary   # or blueGreen\n"
+)
+
 _EXTERNAL_SECRETS = (
     "# Secrets come from the key vault through External Secrets, never from this file:\n"
     "#   externalSecrets:\n"
@@ -140,7 +184,7 @@ def _env_values(answers: Answers, env: str, is_last: bool) -> str:
         "    memory: 256Mi\n"
         "autoscaling:\n"
         "  enabled: false\n"
-    ) + (_EXTERNAL_SECRETS if answers.secrets == "external" else "")
+    ) + (_PROGRESSIVE if is_last else "") + (_EXTERNAL_SECRETS if answers.secrets == "external" else "")
 
 
 def _keep_ci(repo: Path, ci: str) -> None:

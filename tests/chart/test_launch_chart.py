@@ -124,3 +124,23 @@ def test_schema_rejects_bad_values(app_repos: tuple[Path, Path], helm: Helm, tmp
     result = run([binary, "template", "checkout", ".", "-f", path], cwd=app, env=env, check=False)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_data_chart_renders_only_the_migration_hook(tmp_path: Path, helm: Helm) -> None:
+    import git
+
+    from launchgen.scaffold import new
+    from tests.conftest import make_answers
+
+    new(make_answers(data=True), tmp_path)
+    app = tmp_path / "checkout"
+    binary, env = helm
+    run([binary, "lint", "--strict", "data"], cwd=app, env=env)
+    docs = documents(run([binary, "template", "checkout-data", "data"], cwd=app, env=env).stdout)
+    assert [d["kind"] for d in docs] == ["Job"]
+    assert docs[0]["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    assert docs[0]["spec"]["template"]["spec"]["containers"][0]["command"] == ["/app/migrate"]
+    # The app's own chart does not carry the data chart, and git keeps its vendored dependency.
+    assert not by_kind(documents(run([binary, "template", "checkout", "."], cwd=app, env=env).stdout), "Job")
+    tracked = git.Repo(app).git.ls_files().splitlines()
+    assert "data/charts/launch-microservice-1.0.0.tgz" in tracked
