@@ -109,18 +109,26 @@ spec:
       envFrom:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+      {{- with $v.probes.liveness }}
+      {{- if .enabled }}
       livenessProbe:
         httpGet:
-          path: {{ $v.probes.liveness.path }}
+          path: {{ .path }}
           port: http
-        initialDelaySeconds: {{ $v.probes.liveness.initialDelaySeconds }}
-        periodSeconds: {{ $v.probes.liveness.periodSeconds }}
+        initialDelaySeconds: {{ .initialDelaySeconds }}
+        periodSeconds: {{ .periodSeconds }}
+      {{- end }}
+      {{- end }}
+      {{- with $v.probes.readiness }}
+      {{- if .enabled }}
       readinessProbe:
         httpGet:
-          path: {{ $v.probes.readiness.path }}
+          path: {{ .path }}
           port: http
-        initialDelaySeconds: {{ $v.probes.readiness.initialDelaySeconds }}
-        periodSeconds: {{ $v.probes.readiness.periodSeconds }}
+        initialDelaySeconds: {{ .initialDelaySeconds }}
+        periodSeconds: {{ .periodSeconds }}
+      {{- end }}
+      {{- end }}
       resources:
         {{- toYaml $v.resources | nindent 8 }}
       securityContext:

@@ -29,10 +29,12 @@ resources:
     memory: 256Mi
 probes:
   liveness:
+    enabled: true
     path: /healthz
     initialDelaySeconds: 5
     periodSeconds: 10
   readiness:
+    enabled: true
     path: /readyz
     initialDelaySeconds: 2
     periodSeconds: 5
