@@ -1,13 +1,21 @@
 """Benchmark `launchgen lint` against yamllint on the same files (issue 3's speed targets).
 
-    python benchmarks/lint_bench.py [--services 500] [--runs 5] [--write docs/lint-benchmarks.md]
+    python benchmarks/lint_bench.py [--services 500] [--runs 5] [--one-runs 21] [--write docs/lint-benchmarks.md]
 
-Measures, as wall time of real processes (median of --runs):
-1. one values file, as the per-file pre-commit hook lints it: launchgen lint (cold and
-   cached) vs yamllint on that file; target: cold within 1.2x of yamllint;
+Measures, as wall time of real processes (medians):
+1. one values file, as the per-file pre-commit hook lints it: launchgen lint vs yamllint
+   on that file, the commands interleaved run after run (--one-runs rounds) so machine
+   load hits both alike; target: cold within 1.2x of yamllint. "cold": no cached
+   result (the content-hash cache is emptied before each run); "first run": no caches
+   at all (compiled schema validators too, as on a fresh machine); "cached": the same
+   file again, unchanged;
 2. a monorepo of N services x 4 environments (app + properties repo each): launchgen
    lint (all rules, yamllint included, cold) vs yamllint alone on the same YAML files;
-   target <= 1x; and the second, cached run; target <= 1/10 of the cold run.
+   target <= 1x; and the second, cached run; target <= 1/10 of the cold run. Also
+   interleaved, over ceil(--runs / 2) rounds.
+Each row also gives the CPU time (user + system) of the whole process tree: launchgen
+runs yamllint in parallel with its own rules, so on a machine whose CPUs are busy with
+other work its wall time approaches its CPU time; the CPU ratio is that worst case.
 Bytecode is compiled first and PYTHONDONTWRITEBYTECODE unset, as in an installed venv.
 """
 
@@ -15,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,21 +72,31 @@ def yaml_files(mono: Path) -> list[str]:
     return files
 
 
-def timed(args: list[str], env: dict[str, str], cwd: Path, runs: int, before: object = None) -> float:
-    samples = []
-    for _ in range(runs):
-        if callable(before):
-            before()
-        start = time.perf_counter()
-        subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # waited-for descendants included
+    return usage.ru_utime + usage.ru_stime
+
+
+def interleaved(commands: list[tuple[list[str], object]], env: dict[str, str], cwd: Path,
+                rounds: int) -> list[tuple[float, float]]:
+    """Median (wall, CPU) seconds of each (command, prepare) pair, run in turn, round after round."""
+    samples: list[list[tuple[float, float]]] = [[] for _ in commands]
+    for _ in range(rounds):
+        for i, (args, before) in enumerate(commands):
+            if callable(before):
+                before()
+            cpu = _children_cpu()
+            start = time.perf_counter()
+            subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            samples[i].append((time.perf_counter() - start, _children_cpu() - cpu))
+    return [(statistics.median(w for w, _ in s), statistics.median(c for _, c in s)) for s in samples]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--services", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--one-runs", type=int, default=21, help="rounds of the one-file measurements")
     parser.add_argument("--write", type=Path)
     options = parser.parse_args()
     bindir = Path(sys.executable).parent
@@ -90,6 +109,8 @@ def main() -> int:
         cache = work / "cache"
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS")}
         env["LAUNCHGEN_CACHE_DIR"] = str(cache)
+        xdg = work / "xdg"  # compiled schema validators live here (fastschema.py)
+        env["XDG_CACHE_HOME"] = str(xdg)
         mono = make_monorepo(work, options.services)
         files = yaml_files(mono)
         props = mono / "svc000-properties"
@@ -98,35 +119,41 @@ def main() -> int:
         def clear() -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
-        rows = []
-        yl_one = timed([*yamllint, one], env, props, options.runs)
-        lg_one = timed([*launchgen, "lint", one], env, props, options.runs, before=clear)
-        subprocess.run([*launchgen, "lint", one], cwd=props, env=env, stdout=subprocess.DEVNULL)
-        lg_one_cached = timed([*launchgen, "lint", one], env, props, options.runs)
-        rows += [("one file: yamllint", yl_one, 1.0), ("one file: launchgen lint (cold)", lg_one, lg_one / yl_one),
-                 ("one file: launchgen lint (cached)", lg_one_cached, lg_one_cached / yl_one)]
-        runs = max(1, options.runs // 2)
-        yl_all = timed([*yamllint, "-f", "parsable", *files], env, mono, runs)
-        lg_all = timed([*launchgen, "lint", "."], env, mono, runs, before=clear)
-        subprocess.run([*launchgen, "lint", "."], cwd=mono, env=env, stdout=subprocess.DEVNULL)
-        lg_cached = timed([*launchgen, "lint", "."], env, mono, runs)
-        lg_rules = timed([*launchgen, "lint", "--no-yamllint", "--no-cache", "."], env, mono, runs)
+        def clear_all() -> None:
+            clear()
+            shutil.rmtree(xdg, ignore_errors=True)
+
+        lint_one = [*launchgen, "lint", one]
+        one_file = interleaved(
+            [([*yamllint, one], None), (lint_one, clear), (lint_one, clear_all), (lint_one, None)],
+            env, props, options.one_runs)
+        rows = list(zip(["one file: yamllint", "one file: launchgen lint (cold)",
+                         "one file: launchgen lint (first run: no caches at all)", "one file: launchgen lint (cached)"],
+                        one_file))
+        runs = -(-options.runs // 2)
+        lint_all = [*launchgen, "lint", "."]
+        # In this order the cached run follows a cold one, which filled the cache.
+        monorepo = interleaved(
+            [([*yamllint, "-f", "parsable", *files], None), (lint_all, clear), (lint_all, None),
+             ([*launchgen, "lint", "--no-yamllint", "--no-cache", "."], None)], env, mono, runs)
         label = f"{options.services} services x {len(ENVS)} envs ({len(files)} YAML files)"
-        rows += [(f"{label}: yamllint", yl_all, 1.0), (f"{label}: launchgen lint (cold)", lg_all, lg_all / yl_all),
-                 (f"{label}: launchgen lint (cached)", lg_cached, lg_cached / yl_all),
-                 (f"{label}: launchgen rules only (no yamllint, no cache)", lg_rules, lg_rules / yl_all)]
-        cached_vs_cold = lg_cached / lg_all
-    lines = ["| Measurement | Wall time (s) | Ratio to yamllint |", "|---|---|---|"]
-    lines += [f"| {name} | {seconds:.3f} | {ratio:.2f}x |" for name, seconds, ratio in rows]
+        rows_mono = list(zip([f"{label}: yamllint", f"{label}: launchgen lint (cold)", f"{label}: launchgen lint (cached)",
+                              f"{label}: launchgen rules only (no yamllint, no cache)"], monorepo))
+        cached_vs_cold = monorepo[2][0] / monorepo[1][0]
+    lines = ["| Measurement | Wall time (s) | Ratio to yamllint | CPU time (s) | CPU ratio |", "|---|---|---|---|---|"]
+    for group in (rows, rows_mono):
+        (_, (yl_wall, yl_cpu)) = group[0]
+        lines += [f"| {name} | {wall:.3f} | {wall / yl_wall:.2f}x | {cpu:.3f} | {cpu / yl_cpu:.2f}x |"
+                  for name, (wall, cpu) in group]
     lines.append(f"\nCached monorepo run / cold run: {cached_vs_cold:.3f} (target <= 0.1). "
-                 f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, median of {options.runs} runs "
-                 f"({runs} for the monorepo).")
+                 f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; medians of "
+                 f"{options.one_runs} interleaved rounds (one file) and {runs} (monorepo).")
     report = "\n".join(lines) + "\n"
     print(report)
     if options.write:
         options.write.write_text("# launchgen lint benchmarks\n\nMeasured by `python benchmarks/lint_bench.py "
-                                 f"--services {options.services} --runs {options.runs}` (see the script for what "
-                                 "each row means).\n\n" + report)
+                                 f"--services {options.services} --runs {options.runs} --one-runs {options.one_runs}` "
+                                 "(see the script for what each row means).\n\n" + report)
     return 0
 
 

@@ -1,3 +1,3 @@
-from launchgen.cli import main
+from launchgen.entry import main
 
 main()

@@ -12,6 +12,16 @@ from tests.helpers.tools import HELM_VERSIONS, helm_env, tool
 pytest_plugins = ["tests.cluster.fixture"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Lint results and compiled validators go to a folder of the run, not the user's ~/.cache."""
+    import os
+
+    root = tmp_path_factory.mktemp("caches")
+    os.environ.setdefault("LAUNCHGEN_CACHE_DIR", str(root / "lint-cache"))
+    os.environ["XDG_CACHE_HOME"] = str(root / "xdg-cache")
+
+
 def make_answers(name: str = "checkout", **overrides: object) -> Answers:
     values: dict[str, object] = {"kind": "app", "name": name, "environments": ("dev", "test", "prod")}
     values.update(overrides)

@@ -29,12 +29,14 @@ class LintRequest:
 def execute(request: LintRequest) -> int:
     """Lint, print the report, and return the exit code (0 clean, 1 problems failing the run)."""
     from launchgen.lint import lint_repos
+
+    # Nothing else is imported before lint_repos: it starts yamllint first thing.
+    results = lint_repos(list(request.paths), fix=request.fix, cache=request.cache, yamllint=request.yamllint,
+                         base=request.base, head=request.head)
     from launchgen.lint.rules import RULES
     from launchgen.problem import count_failing
     from launchgen.report import render
 
-    results = lint_repos(list(request.paths), fix=request.fix, cache=request.cache, yamllint=request.yamllint,
-                         base=request.base, head=request.head)
     # One repo: paths relative to its root (as the JSON format promises); several: to here.
     cwd = None if len(results) == 1 else Path.cwd()
     problems = []

@@ -56,11 +56,27 @@ def lint_repos(
     head: str = "HEAD",
 ) -> list[RepoResult]:
     """Like `lint`, with problems grouped by repo (root, problems, files fixed)."""
-    from launchgen.lint.engine import Options, run
+    from launchgen.lint import cache as cache_mod
+    from launchgen.lint import early
 
     directory = Path(cache_dir) if cache_dir is not None else None
+    given = [os.fspath(p) for p in paths]
+    # yamllint first, before the engine and its imports: see lint/early.py. Not with
+    # fix: the files are rewritten before the run that counts.
+    started = early.take(given, cache)  # the CLI's, when it started one (early.prestart)
+    if started is not None and (fix or directory is not None or not yamllint):
+        started.batch.close()
+        started = None
+    if started is None and not fix:
+        started = early.start(given, cache_mod.Cache(directory, cache), yamllint)
+    from launchgen.lint.engine import Options, run
+
     options = Options(fix=fix, cache=cache, cache_dir=directory, yamllint=yamllint, base=base, head=head)
-    return run([os.fspath(p) for p in paths], options)
+    try:
+        return run(given, options, started)
+    finally:
+        if started is not None:
+            started.batch.close()
 
 
 __all__ = ["lint", "lint_repos"]

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launchgen import __version__
-from launchgen.lint.contract import Hit
+
+if TYPE_CHECKING:
+    from launchgen.lint.contract import Hit
 
 FORMAT = 1
 
@@ -51,6 +52,8 @@ def dump_hits(hits: list[tuple[str, Hit, str | None]]) -> list[list[Any]]:
 
 
 def load_hits(rows: list[list[Any]]) -> list[tuple[str, Hit, str | None]]:
+    from launchgen.lint.contract import Hit
+
     return [(r[0], Hit(r[1], r[2], line=r[3], column=r[4], path=r[5]), r[6]) for r in rows]
 
 
@@ -76,12 +79,17 @@ class Cache:
         if not self.enabled:
             return
         data = {**data, "format": FORMAT}
+        target = self._file(root)
+        # Our own process's temporary name: no tempfile module to import after yamllint.
+        tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             # No fsync (unlike files.atomic_write): a lost cache entry only costs time.
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
-            os.replace(tmp, self._file(root))
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(data, separators=(",", ":")))
+            os.replace(tmp, target)
         except OSError:
-            pass
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass

@@ -15,13 +15,14 @@ Scopes:
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from launchgen.lint.yamlfiles import NOT_YAML_DIRS as NOT_YAML_DIRS
+from launchgen.lint.yamlfiles import is_yaml_path as is_yaml_path
 from launchgen.problem import Severity
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ class Rule:
 
     @property
     def doc(self) -> str:
+        import inspect
+
         return inspect.cleandoc(self.check.__doc__ or "")
 
     @property
@@ -138,12 +141,3 @@ FAMILY_BY_MODULE = {"yamlfile": "yaml"}
 
 # The `files` pattern meaning "every YAML file of the repo".
 YAML = "<yaml>"
-
-# YAML files are *.yaml, *.yml and .yamllint, except in these folders: helm templates
-# are Go templates, packaged charts are archives.
-NOT_YAML_DIRS = ("templates/", "charts/", ".git/")
-
-
-def is_yaml_path(relpath: str) -> bool:
-    return (relpath.endswith((".yaml", ".yml")) or relpath.rsplit("/", 1)[-1] == ".yamllint") and not relpath.startswith(
-        NOT_YAML_DIRS)

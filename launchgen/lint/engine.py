@@ -1,9 +1,10 @@
 """The lint run: repos and files in, problems out.
 
-1. Resolve the paths to repos and read each `.launchgen.yaml` with the C parser.
-2. Start yamllint, in separate processes, on the files whose yamllint result is not
-   cached: as early as possible, before the rule catalog or jsonschema is imported,
-   so yamllint's time overlaps everything else.
+1. Resolve the paths to repos; start yamllint on the files named (lint/early.py),
+   before even PyYAML is imported; read each `.launchgen.yaml` with the C parser.
+2. Start yamllint, in separate processes, on the other files whose yamllint result is
+   not cached: before the rule catalog or jsonschema is imported, so yamllint's time
+   overlaps everything else; drop early processes the repo's settings do not want.
 3. Resolve and validate the lint settings; look each file up in the content-hash
    cache; run launchgen's file rules on the rest, then the repo rules.
 4. Collect yamllint, stamp configured severities, apply inline suppressions and flag
@@ -20,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from launchgen.lint import cache as cache_mod
 from launchgen.lint import suppress, yamllint_proc
+from launchgen.lint.early import Started
 from launchgen.lint.repo import Repo
 from launchgen.lint.contract import Context, Edit, Hit, Rule, is_yaml_path
 from launchgen.lint.source import SourceFile
 from launchgen.lint.targets import Target, resolve
-from launchgen.lint.yamldoc import MAX_DEPTH, _depth_bound
+from launchgen.lint.yamlfiles import MAX_DEPTH, depth_bound
 from launchgen.problem import Problem, Severity
 
 if TYPE_CHECKING:
@@ -72,14 +74,17 @@ class _Work:
     lint_keys: dict[str, str] = field(default_factory=dict)  # file -> yamllint cache key
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # file -> yamllint findings
     yamllint_ran: set[str] = field(default_factory=set)  # files yamllint checked (now or cached)
+    same_as: dict[str, str] = field(default_factory=dict)  # file -> identical file linted instead
     yamllint_failed: bool = False
     repo_hits: list[RawHit] = field(default_factory=list)
     repo_entry: Any = None
 
 
-def run(paths: Sequence[str | os.PathLike[str]], options: Options = Options()) -> list[RepoResult]:
-    targets = resolve(paths)
-    results = _run_targets(targets, options)
+def run(paths: Sequence[str | os.PathLike[str]], options: Options = Options(),
+        started: Started | None = None) -> list[RepoResult]:
+    """Lint; `started` is the early yamllint phase, when the caller ran it (not with fix)."""
+    targets = started.targets if started is not None else resolve(paths)
+    results = _run_targets(targets, options, started)
     if options.fix:
         fixed = _apply_fixes(results)
         again = [r for r, _ in _run_targets(targets, replace(options, fix=False))]
@@ -89,12 +94,13 @@ def run(paths: Sequence[str | os.PathLike[str]], options: Options = Options()) -
     return [r for r, _ in results]
 
 
-def _run_targets(targets: list[Target], options: Options) -> list[tuple[RepoResult, list[tuple[Problem, Edit]]]]:
+def _run_targets(targets: list[Target], options: Options,
+                 started: Started | None = None) -> list[tuple[RepoResult, list[tuple[Problem, Edit]]]]:
     store = cache_mod.Cache(options.cache_dir, options.cache and not options.fix)
-    works = [_read(t, store) for t in targets]
-    batch = yamllint_proc.Batch()
+    batch = started.batch if started is not None else yamllint_proc.Batch()
     try:
-        _start_yamllint(works, batch, options)
+        works = [_read(t, store, started) for t in targets]
+        _start_yamllint(works, batch, options, started.files if started is not None else {})
         for work in works:
             work.repo.resolve()
             if work.stored.get("config") != _config_key(work.repo):
@@ -119,7 +125,7 @@ def _run_targets(targets: list[Target], options: Options) -> list[tuple[RepoResu
 # -- 1: repos and files ------------------------------------------------------------------
 
 
-def _read(target: Target, store: cache_mod.Cache) -> _Work:
+def _read(target: Target, store: cache_mod.Cache, started: Started | None) -> _Work:
     repo = Repo.read(target.root)
     if target.whole:
         files = list(repo.files)
@@ -127,16 +133,25 @@ def _read(target: Target, store: cache_mod.Cache) -> _Work:
         given = {f for f in target.files if not repo.is_ignored(f)}
         below = {f for f in repo.files if f.startswith(tuple(target.folders))} if target.folders else set()
         files = sorted(given | below)
-    return _Work(repo, target, files, store.load(target.root))
+    stored = started.stored.get(target.root) if started is not None else None
+    return _Work(repo, target, files, stored if stored is not None else store.load(target.root))
 
 
 # -- 2: yamllint -----------------------------------------------------------------------------
 
 
-def _start_yamllint(works: list[_Work], batch: yamllint_proc.Batch, options: Options) -> None:
+def _start_yamllint(works: list[_Work], batch: yamllint_proc.Batch, options: Options,
+                    early: dict[Path, set[str]]) -> None:
     groups: dict[tuple[str, Path | None], list[str]] = {}
     fingerprint = yamllint_proc.fingerprint()
+    unwanted: set[str] = set()  # early-started files the repo's settings do not lint
+    # yamllint's findings depend on a file's bytes and the config only, unless the config
+    # has `ignore` patterns (they match paths): identical files are linted once.
+    linted: dict[str, str] = {}  # lint key -> path of the file yamllint gets
     for work in works:
+        running = early.get(work.repo.root, set())
+        by_repo = "ignore" in yamllint_proc.config_text(work.repo.root)[0]
+        unwanted.update(f if by_repo else str(work.repo.root / f) for f in running)
         if not options.yamllint or not work.repo.wants_yamllint():
             continue
         config, _ = yamllint_proc.config_text(work.repo.root)
@@ -154,10 +169,22 @@ def _start_yamllint(works: list[_Work], batch: yamllint_proc.Batch, options: Opt
             if cached and cached[0] == key:
                 work.findings[relpath] = [yamllint_proc.Finding(*row) for row in cached[1]]
                 continue
-            if _depth_bound(source.text) > MAX_DEPTH and source.parsed and source.parsed.error:
+            if depth_bound(source.text) > MAX_DEPTH and source.parsed and source.parsed.error:
                 work.yamllint_ran.discard(relpath)  # yamllint's pure-Python parser would recurse too deep
                 continue
-            groups.setdefault((config, cwd), []).append(relpath if cwd else str(work.repo.root / relpath))
+            path = relpath if cwd else str(work.repo.root / relpath)
+            if relpath in running:
+                unwanted.discard(path)  # already being linted, with this same config
+                if cwd is None:
+                    linted.setdefault(key, path)
+                continue
+            if cwd is None:
+                if key in linted:
+                    work.same_as[relpath] = linted[key]
+                    continue
+                linted[key] = path
+            groups.setdefault((config, cwd), []).append(path)
+    batch.drop(unwanted)
     for (config, cwd), files in groups.items():
         batch.start(config, files, cwd or Path.cwd(), what=str(cwd) if cwd else "yamllint")
 
@@ -167,7 +194,8 @@ def _merge_yamllint(works: list[_Work], found: dict[str, list[Finding]], failure
         by_repo = "ignore" in yamllint_proc.config_text(work.repo.root)[0]
         for relpath in sorted(work.yamllint_ran):
             if relpath not in work.findings:
-                work.findings[relpath] = found.get(relpath if by_repo else str(work.repo.root / relpath), [])
+                path = work.same_as.get(relpath) or (relpath if by_repo else str(work.repo.root / relpath))
+                work.findings[relpath] = found.get(path, [])
             for f in work.findings[relpath]:
                 if f.rule is None and f.message.startswith("syntax error"):
                     continue  # yaml-syntax reports it, at the same position
@@ -326,7 +354,7 @@ def _save(work: _Work, store: cache_mod.Cache) -> None:
     if not work.yamllint_failed:
         for relpath, key in work.lint_keys.items():
             if relpath in work.yamllint_ran:
-                lint_entries[relpath] = [key, [list(vars(f).values()) for f in work.findings.get(relpath, [])]]
+                lint_entries[relpath] = [key, [list(f) for f in work.findings.get(relpath, [])]]
     files = {k: v for k, v in work.file_entries.items() if v[1] is not None}
     data = {
         "yamllint": merged("yamllint", lint_entries),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,9 @@ class Repo:
 
     def validate(self) -> None:
         """Raise ConfigError, at its line, for the first violation of the config schema."""
+        check = _config_check()
+        if check is not None and check(self.config):
+            return  # valid: jsonschema (slow to import) is only needed to explain errors
         import jsonschema
 
         from launchgen.schemas import describe, error_path, load_schema
@@ -143,6 +147,15 @@ class Repo:
 
     def under(self, prefix: str) -> Iterator[str]:
         return (p for p in self.files if p.startswith(prefix))
+
+
+@cache
+def _config_check() -> Any:
+    """The compiled check of the shipped config schema (None: use jsonschema)."""
+    from launchgen.lint.fastschema import checker
+    from launchgen.resources import schema_path
+
+    return checker(schema_path(SCHEMA).read_bytes())
 
 
 def _walk(root: Path) -> Iterator[str]:

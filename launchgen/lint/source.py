@@ -12,8 +12,10 @@ import os
 import stat
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from launchgen.lint.yamldoc import Document, Parsed, parse
+if TYPE_CHECKING:
+    from launchgen.lint.yamldoc import Document, Parsed
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 
@@ -89,6 +91,8 @@ class SourceFile:
 
     @cached_property
     def parsed(self) -> Parsed | None:
+        from launchgen.lint.yamldoc import parse
+
         text = self.text
         return None if text is None else parse(text)
 

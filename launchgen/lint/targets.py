@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchgen.errors import LaunchgenError
@@ -19,12 +18,18 @@ from launchgen.standard import REPO_CONFIG_FILE
 PRUNED = frozenset({".git", "node_modules", ".venv", "__pycache__"})
 
 
-@dataclass
 class Target:
-    root: Path
-    whole: bool = False
-    files: set[str] = field(default_factory=set)  # repo-relative files given
-    folders: set[str] = field(default_factory=set)  # repo-relative folders given ("" never: that is whole)
+    """A repo to lint and what of it. A plain class, not a dataclass: this module is on
+    the path to starting yamllint, before which nothing avoidable is imported."""
+
+    def __init__(self, root: Path, whole: bool = False) -> None:
+        self.root = root
+        self.whole = whole
+        self.files: set[str] = set()  # repo-relative files given
+        self.folders: set[str] = set()  # repo-relative folders given ("" never: that is whole)
+
+    def __repr__(self) -> str:
+        return f"Target({self.root!r}, whole={self.whole}, files={self.files!r}, folders={self.folders!r})"
 
 
 def find_up(start: Path) -> Path | None:

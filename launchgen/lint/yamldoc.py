@@ -12,11 +12,14 @@ node, at a fraction of ruamel's round-trip cost. On top of the graph this module
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_DEPTH = 200
+from launchgen.lint.yamlfiles import MAX_DEPTH as MAX_DEPTH
+from launchgen.lint.yamlfiles import depth_bound as _depth_bound
+
 MAX_EXPANDED_NODES = 100_000
 
 _NULL = "tag:yaml.org,2002:null"
@@ -73,11 +76,6 @@ class Parsed:
     alias_abuse: Mark | None = None
 
 
-def _depth_bound(text: str) -> int:
-    """An upper bound of the nesting depth, cheap to compute: every level needs a new
-    line or one of these indicators."""
-    return text.count("\n") + sum(text.count(c) for c in "[{-?")
-
 
 def _max_depth(text: str) -> tuple[int, Any]:
     """The real nesting depth from the event stream (iterative in libyaml: safe)."""
@@ -133,12 +131,27 @@ def parse(text: str) -> Parsed:
         return Parsed(None, error=_error_mark(exc, text))
     if root is None:
         return Parsed(Document(None))
-    abuse = _alias_abuse(root)
-    if abuse is not None:
-        return Parsed(None, alias_abuse=abuse)
     builder = _Builder(text)
-    data = builder.build(root, ())
+    if _ALIAS.search(text):
+        abuse = _alias_abuse(root)
+        if abuse is not None:
+            return Parsed(None, alias_abuse=abuse)
+        data = builder.build(root, ())
+    else:
+        # No alias: the graph is a tree, built in linear time, and the abuse check (a third
+        # of the parse time) can only find too many nodes, which the build counts.
+        data = builder.build(root, ())
+        if builder.visits > MAX_EXPANDED_NODES:
+            abuse = _alias_abuse(root)
+            if abuse is not None:
+                return Parsed(None, alias_abuse=abuse)
     return Parsed(Document(data, builder.keys, builder.scalars), duplicate_keys=builder.duplicates)
+
+
+# Where an alias can be: `*` and an anchor name, at a line's start or after a space, a flow
+# indicator or a JSON-like key's colon. Text without a match holds no alias (quoted or
+# plain scalars with a `*` may match: they only take the longer way).
+_ALIAS = re.compile(r"(?:^|[\s\[\]{},:])\*[^\s\[\]{},]", re.M)
 
 
 def _children(node: Any) -> list[Any]:
@@ -199,6 +212,7 @@ class _Builder:
         self.scalars: dict[Path, Scalar] = {}
         self.duplicates: list[Mark] = []
         self.built: dict[int, Any] = {}
+        self.visits = 0  # nodes built
 
     def build(self, node: Any, path: Path) -> Any:
         import yaml
@@ -206,6 +220,7 @@ class _Builder:
         shared = self.built.get(id(node))
         if shared is not None:
             return shared  # an alias: the same object, positions stay at the anchor
+        self.visits += 1
         if isinstance(node, yaml.ScalarNode):
             value = self.scalar(node)
             start, end = node.start_mark, node.end_mark

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from typing import Any
-
-from launchgen.problem import Problem
+if TYPE_CHECKING:
+    from launchgen.problem import Problem
 
 Reporter = Callable[..., str]
 

@@ -15,6 +15,7 @@ from tests.conftest import make_answers
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LAUNCHGEN_CACHE_DIR", str(tmp_path / "lint-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # compiled schema validators
 
 
 @pytest.fixture

@@ -140,6 +140,26 @@ def _load_validator(path: Path) -> Any:
         return _validator(str(shipped), info.st_mtime, info.st_size)
 
 
+def _fast_check(path: Path) -> Any:
+    """The compiled validity check of the schema at `path` (None: use jsonschema)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _fast_check_of(str(path), info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=8)
+def _fast_check_of(path: str, mtime_ns: int, size: int) -> Any:
+    from launchgen.lint.fastschema import checker
+
+    try:
+        with open(path, "rb") as handle:
+            return checker(handle.read())
+    except OSError:
+        return None
+
+
 @rule("properties-values-schema", scope="file", kinds=("app", "properties"), files=(ENV_VALUES, APP_VALUES),
       inputs=lambda repo: [schema_file(repo)])
 def values_schema(ctx: Context) -> Iterator[Hit]:
@@ -149,12 +169,16 @@ def values_schema(ctx: Context) -> Iterator[Hit]:
     through `chart.app_repo` in `.launchgen.yaml`), else the one shipped with launchgen.
     An unknown key is usually a typo that helm would silently ignore.
     """
-    from launchgen.schemas import describe, error_path
-
     source = ctx.file
     if source is None or source.document is None or source.data is None:
         return
-    validator = _load_validator(schema_file(ctx.repo))
+    path = schema_file(ctx.repo)
+    check = _fast_check(path)
+    if check is not None and check(source.data):
+        return  # valid: jsonschema (slow to import) is only needed to explain errors
+    from launchgen.schemas import describe, error_path
+
+    validator = _load_validator(path)
     errors = sorted(validator.iter_errors(source.data), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors[:MAX_SCHEMA_ERRORS]:
         line, column = source.document.position(error_path(error))
