@@ -42,7 +42,7 @@ def compile_check(schema: dict[str, Any]) -> Check:
     except ImportError:  # pragma: no cover - fastjsonschema is a dependency
         return _jsonschema_check(schema)
     source = json.dumps(schema, sort_keys=True, separators=(",", ":"))
-    key = hashlib.sha256(f"{fastjsonschema.VERSION}|{sys.version}|{source}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{fastjsonschema.VERSION}|{sys.version}|no-defaults,no-formats|{source}".encode()).hexdigest()[:32]
     cached = cache_dir() / f"{key}.pyc"
     code = None
     try:
@@ -50,7 +50,8 @@ def compile_check(schema: dict[str, Any]) -> Check:
     except (OSError, ValueError, EOFError, TypeError):
         code = None
     if code is None:
-        text = fastjsonschema.compile_to_code(schema)
+        # As jsonschema checks: never fill defaults into the document, no format checks.
+        text = fastjsonschema.compile_to_code(schema, use_default=False, use_formats=False)
         code = compile(text, f"<schema {key}>", "exec")
         try:
             atomic_write(cached, marshal.dumps(code))
