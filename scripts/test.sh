@@ -23,4 +23,6 @@ if [[ -x scripts/cluster/build.sh && -z "${LAUNCHGEN_TEST_KUBECONFIG:-}" && "${L
 fi
 
 export PATH="$PWD/.venv/bin:$PATH"
+# Strict typing is part of the suite (pyproject.toml [tool.mypy]).
+.venv/bin/python -m mypy launchgen
 exec .venv/bin/python -m pytest "$@"
