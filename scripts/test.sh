@@ -2,8 +2,8 @@
 # The whole test suite, on a fresh machine or a warm one:
 #   scripts/test.sh [pytest args...]
 # Installs launchgen and its test dependencies into .venv, the real helm 4 and helm 3
-# binaries (scripts/install-helm.sh), builds the Kubernetes control plane the cluster
-# tests start (scripts/cluster/build.sh, cached after the first run), then runs pytest.
+# binaries (scripts/install-helm.sh), builds the OCI registry and the Kubernetes control
+# plane the tests start (cached after the first run), then runs mypy and pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,7 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
 PYTHON=.venv/bin/python bash scripts/install-helm.sh
+bash scripts/install-oci-registry.sh   # an OCI registry on 127.0.0.1 for the OCI chart tests
 eval "$(PYTHON=.venv/bin/python bash scripts/install-helm.sh --env)"
 
 if [[ -x scripts/cluster/build.sh && -z "${LAUNCHGEN_TEST_KUBECONFIG:-}" && "${LAUNCHGEN_SKIP_CLUSTER:-0}" != 1 ]]; then

@@ -26,6 +26,7 @@ from launchgen.cli import reports_errors
 @click.option("--no-lint", is_flag=True, help="Render even when the repos have lint errors.")
 @click.option("--user-credentials", is_flag=True,
               help="Let helm use your registry logins and repository credentials (private chart repositories).")
+@click.option("--plain-http", is_flag=True, help="Fetch charts over plain HTTP (an OCI registry without TLS).")
 @reports_errors
 def command(properties: str, environments: tuple[str, ...], helm_path: str | None, no_lint: bool,
             output_dir: Path, **options: object) -> None:

@@ -11,6 +11,7 @@ import re
 import shutil
 import tarfile
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,10 @@ def _add_http_repositories(helm: Helm, dependencies: list[dict[str, Any]]) -> No
             helm.run(["repo", "add", name, url, "--force-update"], what=f"helm repo add {url}")
 
 
-def prepare_umbrella(app_repo: Path, app_version: str, helm: Helm, workdir: Path) -> PreparedChart:
-    """Copy the umbrella chart into `workdir`, set appVersion, resolve dependencies."""
+def prepare_umbrella(app_repo: Path, app_version: str, helm: Helm, workdir: Path,
+                     download_flags: Sequence[str] = ()) -> PreparedChart:
+    """Copy the umbrella chart into `workdir`, set appVersion, resolve dependencies
+    (`download_flags`, e.g. --plain-http, go to helm's chart downloads)."""
     meta = read_chart_yaml(app_repo)
     target = workdir / str(meta["name"])
     shutil.copytree(app_repo, target, ignore=shutil.ignore_patterns(".git"), symlinks=True)
@@ -95,7 +98,7 @@ def prepare_umbrella(app_repo: Path, app_version: str, helm: Helm, workdir: Path
     wanted = (locked or {}).get("dependencies") or meta.get("dependencies") or []
     if wanted and not _dependencies_present(target, wanted):
         _add_http_repositories(helm, wanted)
-        helm.run(["dependency", "build", str(target)], what=f"helm dependency build of {app_repo}")
+        helm.run(["dependency", "build", str(target), *download_flags], what=f"helm dependency build of {app_repo}")
 
     inputs = {"Chart.yaml": chart_yaml.encode()}
     if lock_path.is_file():
@@ -109,7 +112,8 @@ def _sha256(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def pull_vendor_chart(chart: dict[str, Any], helm: Helm, workdir: Path) -> PreparedChart:
+def pull_vendor_chart(chart: dict[str, Any], helm: Helm, workdir: Path,
+                      download_flags: Sequence[str] = ()) -> PreparedChart:
     """Pull a middleware's pinned vendor chart (HTTP or OCI repository) into `workdir`."""
     name, repository, version = (str(chart.get(k) or "") for k in ("name", "repository", "version"))
     if not (name and repository and version):
@@ -120,7 +124,7 @@ def pull_vendor_chart(chart: dict[str, Any], helm: Helm, workdir: Path) -> Prepa
         args = ["pull", f"{repository.rstrip('/')}/{name}", "--version", version, "--destination", str(destination)]
     else:
         args = ["pull", name, "--repo", repository, "--version", version, "--destination", str(destination)]
-    helm.run(args, what=f"helm pull of {name} {version} from {repository}")
+    helm.run([*args, *download_flags], what=f"helm pull of {name} {version} from {repository}")
     archives = sorted(destination.glob("*.tgz"))
     if not archives:
         raise LaunchgenError(f"helm pull of {name} {version} from {repository} produced no chart archive")

@@ -57,6 +57,7 @@ class RenderRequest:
     helm: str | None = None
     lint: bool = True
     user_credentials: bool = False
+    plain_http: bool = False
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
@@ -165,10 +166,11 @@ def render(request: RenderRequest) -> list[Rendered]:
 
         helm = stack.enter_context(Helm(request.helm, user_credentials=request.user_credentials))
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
+        downloads = ["--plain-http"] if request.plain_http else []
         if app is not None:
-            chart = prepare_umbrella(app.path, str(request.app_version), helm, workdir)
+            chart = prepare_umbrella(app.path, str(request.app_version), helm, workdir, downloads)
         else:
-            chart = pull_vendor_chart(config["chart"], helm, workdir)
+            chart = pull_vendor_chart(config["chart"], helm, workdir, downloads)
         postfix = naming.immutable_postfix(request.deployment_id or str(request.app_version or chart.version)) if request.immutable else ""
         release = service + postfix
 
