@@ -11,25 +11,63 @@ from launchgen.cli import reports_errors
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 
 
+def _render_pair(properties: str, environment: str, sides: list[tuple[str, str | None]], helm: str | None,
+                 workdir: Path) -> tuple[Path, Path]:
+    """Render the properties repo for each (app version, git ref); the folders of manifests."""
+    from launchgen.render import RenderRequest, render
+
+    folders = []
+    for label, (version, ref) in zip(("old", "new"), sides):
+        request = RenderRequest(properties=properties, app_version=version, environments=(environment,),
+                                properties_ref=ref, output_dir=workdir / label, helm=helm, lint=False)
+        folders.append(render(request)[0].folder / "manifests")
+    return folders[0], folders[1]
+
+
 @click.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old")
+@click.argument("new")
 @click.option("--old-version", help="App version of OLD [default: its app.kubernetes.io/version label].")
 @click.option("--new-version", help="App version of NEW [default: its app.kubernetes.io/version label].")
+@click.option("--render", "properties", metavar="PROPERTIES_REPO",
+              help="Render on the fly: OLD and NEW are app versions of this properties repo's chart.")
+@click.option("--env", "environment", help="With --render: the environment to render.")
+@click.option("--old-ref", help="With --render: the properties repo's git revision for OLD [default: its files as they are].")
+@click.option("--new-ref", help="With --render: the properties repo's git revision for NEW [default: its files as they are].")
+@click.option("--helm", "helm_path", metavar="PATH", help="With --render: the helm binary.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
-def command(old: Path, new: Path, old_version: str | None, new_version: str | None, fmt: str) -> None:
-    """Compare two rendered deployments (folders of manifests or bundles) by resource and field.
+def command(old: str, new: str, old_version: str | None, new_version: str | None, properties: str | None,
+            environment: str | None, old_ref: str | None, new_ref: str | None, helm_path: str | None,
+            fmt: str) -> None:
+    """Compare two rendered deployments by resource and field: two folders of manifests,
+    two bundles, or (with --render) two app versions rendered on the fly.
 
     Each change is classified as derived from the app version (image tag, version
     labels, names carrying the immutable postfix) or not. Exit 0 when every change is
     app-version-derived, 1 when anything else changed.
+
+    \b
+      launchgen diff rendered-1.4/prod rendered-1.5/prod
+      launchgen diff 1.4.2 1.5.0 --render ../checkout-properties --env prod --old-ref origin/main --new-ref HEAD
     """
+    import tempfile
+
     from launchgen.diff import diff_manifests
     from launchgen.diff import report
     from launchgen.diff.manifests import load
+    from launchgen.errors import LaunchgenError
 
-    result = diff_manifests(load(old), load(new), old_version, new_version)
+    with tempfile.TemporaryDirectory(prefix="launchgen-diff-") as scratch:
+        if properties:
+            if not environment:
+                raise LaunchgenError("--render needs --env ENV")
+            sides = [(old, old_ref), (new, new_ref)]
+            old_path, new_path = _render_pair(properties, environment, sides, helm_path, Path(scratch))
+            old_version, new_version = old_version or old, new_version or new
+        else:
+            old_path, new_path = Path(old), Path(new)
+        result = diff_manifests(load(old_path), load(new_path), old_version, new_version)
     if fmt == "json":
         click.echo(report.as_json(result), nl=False)
     else:

@@ -123,3 +123,21 @@ def test_missing_input(tmp_path: Path) -> None:
     result = invoke(str(tmp_path / "nope"), str(tmp_path))
     assert result.exit_code == 2
     assert "no such file or folder" in result.output
+
+
+def test_renders_made_on_the_fly(app_repos: tuple[Path, Path]) -> None:
+    _, props = app_repos
+    helm = str(tool("helm4"))
+    same = invoke("1.0.0", "1.1.0", "--render", str(props), "--env", "prod", "--helm", helm)
+    assert same.exit_code == 0, same.output
+    assert "app version: 1.0.0 -> 1.1.0" in same.output
+    from tests.gate.gitutil import commit, edit, git
+
+    base = git(props, "rev-parse", "HEAD")
+    commit(props, "scale prod", {"envs/prod/values.yaml": edit(props, "envs/prod/values.yaml", "replicaCount: 2", "replicaCount: 3")})
+    changed = invoke("1.0.0", "1.1.0", "--render", str(props), "--env", "prod", "--helm", helm,
+                     "--old-ref", base, "--new-ref", "HEAD", "--format", "json")
+    assert changed.exit_code == 1, changed.output
+    payload = json.loads(changed.output)
+    others = [(c["path"], c["old"], c["new"]) for r in payload["resources"] for c in r["changes"] if not c["appVersionDerived"]]
+    assert others == [("spec.replicas", 2, 3)]
