@@ -12,7 +12,6 @@ from typing import Any, Iterator, TypeVar
 
 import click
 
-from launchgen.errors import LaunchgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,16 +42,11 @@ class RepoInfo:
 
 
 def properties_repo(path: Path) -> RepoInfo:
-    from launchgen import yamlio
-    from launchgen.standard import REPO_CONFIG_FILE
+    """The properties (or middleware) repo the deployment records live in (--properties)."""
+    from launchgen import repoconfig
 
-    config_path = path / REPO_CONFIG_FILE
-    if not config_path.is_file():
-        raise LaunchgenError(f"not a properties repo: no {REPO_CONFIG_FILE} (use --properties DIR)", path=str(path))
-    config = yamlio.to_plain(yamlio.load(config_path))
-    if not isinstance(config, dict) or config.get("kind") not in ("properties", "middleware"):
-        raise LaunchgenError("kind must be properties or middleware", path=str(config_path))
-    return RepoInfo(str(config.get("service")), [str(e) for e in config.get("environments") or []])
+    config = repoconfig.load(path, kinds=("properties", "middleware"), needs=("service",))
+    return RepoInfo(str(config["service"]), [str(e) for e in config.get("environments") or []])
 
 
 @contextmanager

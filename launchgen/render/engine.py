@@ -26,7 +26,7 @@ from typing import Any
 from launchgen import naming
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
 from launchgen.helm import Helm
-from launchgen.render.chart import PreparedChart, load_yaml, prepare_umbrella, pull_vendor_chart
+from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
 from launchgen.render.sources import RepoSource, is_git_url, open_repo
 from launchgen.render.split import Manifest, split
 from launchgen.render.version import check_app_version
@@ -71,14 +71,12 @@ class Rendered:
 
 
 def _repo_config(properties: RepoSource) -> dict[str, Any]:
-    path = properties.path / REPO_CONFIG_FILE
-    if not path.is_file():
-        raise LaunchgenError(f"{properties.origin} is not a properties repo: no {REPO_CONFIG_FILE}")
-    config = load_yaml(path.read_bytes(), f"{properties.origin}/{REPO_CONFIG_FILE}")
-    if not isinstance(config, dict) or config.get("kind") not in ("properties", "middleware"):
-        raise LaunchgenError(f"{properties.origin}/{REPO_CONFIG_FILE}: kind must be properties or middleware")
-    if not isinstance(config.get("service"), str) or not isinstance(config.get("chart"), dict):
-        raise LaunchgenError(f"{properties.origin}/{REPO_CONFIG_FILE}: needs service and chart")
+    from launchgen import repoconfig
+
+    config = repoconfig.load(properties.path, properties.origin, kinds=("properties", "middleware"),
+                             needs=("service", "chart"))
+    if not isinstance(config["chart"], dict):
+        raise LaunchgenError(f"{properties.origin}/{REPO_CONFIG_FILE}: chart must be a mapping")
     return config
 
 
