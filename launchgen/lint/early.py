@@ -74,6 +74,14 @@ def prestart(argv: Sequence[str]) -> None:
     _prestarted = ((tuple(paths), cache), started)
 
 
+def discard() -> None:
+    """Stop a prestarted yamllint that no lint run took over (say, after a usage error)."""
+    global _prestarted
+    found, _prestarted = _prestarted, None
+    if found is not None:
+        found[1].batch.close()
+
+
 def take(paths: Sequence[str], cache: bool) -> Started | None:
     """The prestarted phase for exactly this request, else None (and it is stopped)."""
     global _prestarted

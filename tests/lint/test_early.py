@@ -170,3 +170,25 @@ def test_alias_abuse_still_found() -> None:
     # A chain of merge keys: quadratic to build, refused before building.
     chain = "l0: &l0 {k0: 0}\n" + "".join(f"l{i}: &l{i} {{<<: *l{i - 1}, k{i}: {i}}}\n" for i in range(1, 600))
     assert parse(chain).alias_abuse is not None
+
+
+def test_console_script_exit_codes_and_output(tmp_path: Path) -> None:
+    """The console entry point ends lint runs without the interpreter's teardown: the
+    exit code and every line of output must survive that."""
+    import subprocess
+    import sys
+
+    from launchgen.scaffold import new
+    from tests.conftest import make_answers
+
+    new(make_answers(), tmp_path, git=False)
+    values = tmp_path / "checkout-properties" / "envs" / "dev" / "values.yaml"
+    entry = [sys.executable, "-c", "import sys; from launchgen.entry import main; sys.argv[0] = 'launchgen'; main()"]
+    clean = subprocess.run([*entry, "lint", str(values)], capture_output=True, text=True)
+    assert (clean.returncode, clean.stdout) == (0, "")
+    values.write_text(values.read_text() + "appVersion: 1.2.3\n")
+    dirty = subprocess.run([*entry, "lint", "--format", "json", str(values)], capture_output=True, text=True)
+    assert dirty.returncode == 1
+    assert '"rule": "properties-forbidden-keys"' in dirty.stdout and dirty.stdout.endswith("}\n")
+    usage = subprocess.run([*entry, "lint", "--no-such-option", str(values)], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
