@@ -120,6 +120,7 @@ class Helm:
     _version: HelmVersion | None = field(default=None, init=False, repr=False)
     _tmp_home: str | None = field(default=None, init=False, repr=False)
     _copied: bool = field(default=False, init=False, repr=False)
+    _version_proc: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._version = self.assumed_version
@@ -135,6 +136,10 @@ class Helm:
         self.close()
 
     def close(self) -> None:
+        if self._version_proc is not None:
+            self._version_proc.kill()
+            self._version_proc.communicate()
+            self._version_proc = None
         if self._tmp_home:
             shutil.rmtree(self._tmp_home, ignore_errors=True)
             self._tmp_home = None
@@ -172,11 +177,25 @@ class Helm:
                 target.chmod(0o600)
         self._copied = True
 
+    def prefetch_version(self) -> None:
+        """Ask helm its version in the background; `version` collects the answer."""
+        if self._version is None and self._version_proc is None:
+            try:
+                self._version_proc = subprocess.Popen(
+                    [self._path, "version", "--template", "{{.Version}}"], env=self.env(),
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            except OSError:
+                self._version_proc = None  # `version` asks again and reports the error
+
     @property
     def version(self) -> HelmVersion:
         if self._version is None:
-            result = self._exec([self._path, "version", "--template", "{{.Version}}"], "version")
-            version = HelmVersion.parse(result.stdout)
+            if self._version_proc is not None:
+                proc, self._version_proc = self._version_proc, None
+                stdout = self.finish(proc, "helm version")
+            else:
+                stdout = self._exec([self._path, "version", "--template", "{{.Version}}"], "version").stdout
+            version = HelmVersion.parse(stdout)
             if (version.major, version.minor, version.patch) < MIN_HELM3:
                 raise ToolError(f"helm {version} at {self._path} is too old: launchgen needs helm 3.14 or later, or helm 4")
             self._version = version
@@ -184,8 +203,8 @@ class Helm:
 
     def map_flags(self, args: Sequence[str]) -> list[str]:
         """helm 4 flag names as the detected helm understands them."""
-        if self.version.major >= 4:
-            return list(args)
+        if not any(arg in _HELM3_FLAGS for arg in args) or self.version.major >= 4:
+            return list(args)  # nothing to map: no need to wait for helm's version
         mapped: list[str] = []
         for arg in args:
             if arg in _HELM3_FLAGS:

@@ -163,6 +163,7 @@ def render(request: RenderRequest) -> list[Rendered]:
             _lint_gate([p.path for p in (app, properties) if p is not None])
 
         helm = stack.enter_context(Helm(request.helm, user_credentials=request.user_credentials))
+        helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
         downloads = ["--plain-http"] if request.plain_http else []
         if app is not None:

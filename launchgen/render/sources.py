@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchgen.errors import LaunchgenError, ToolError
@@ -20,16 +21,33 @@ _URL = re.compile(r"^([a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class RepoSource:
-    """A repo checked out on disk: its folder, what the user named, the commit read."""
+    """A repo checked out on disk: its folder, what the user named, the commit read.
+
+    For a local folder the commit is read in the background: importing GitPython and
+    asking git overlap with preparing the chart and helm's renders.
+    """
 
     path: Path
     origin: str
     ref: str | None
-    commit: str | None
-    dirty: bool
+    _state: Future[tuple[str | None, bool]] = field(repr=False, compare=False)
+
+    @property
+    def commit(self) -> str | None:
+        return self._state.result()[0]
+
+    @property
+    def dirty(self) -> bool:
+        return self._state.result()[1]
 
     def provenance(self) -> dict[str, object]:
         return {"uri": self.origin, "ref": self.ref, "commit": self.commit, "dirty": self.dirty}
+
+
+def _known(commit: str | None, dirty: bool) -> Future[tuple[str | None, bool]]:
+    done: Future[tuple[str | None, bool]] = Future()
+    done.set_result((commit, dirty))
+    return done
 
 
 def is_git_url(location: str) -> bool:
@@ -43,8 +61,10 @@ def open_repo(location: str, ref: str | None, stack: ExitStack, what: str) -> Re
     path = Path(location)
     if not path.is_dir():
         raise LaunchgenError(f"{what} {location} is not a folder or a git URL")
-    commit, dirty = _local_commit(path)
-    return RepoSource(path.resolve(), str(path.resolve()), None, commit, dirty)
+    if not (path / ".git").exists():
+        return RepoSource(path.resolve(), str(path.resolve()), None, _known(None, False))
+    pool = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="launchgen-git"))
+    return RepoSource(path.resolve(), str(path.resolve()), None, pool.submit(_local_commit, path))
 
 
 def _local_commit(path: Path) -> tuple[str | None, bool]:
@@ -74,4 +94,4 @@ def _clone(location: str, ref: str | None, stack: ExitStack, what: str) -> RepoS
         raise ToolError(f"cannot read {what} {location}{f' at {ref}' if ref else ''}: {message}") from None
     except (git.GitError, ValueError) as exc:
         raise ToolError(f"cannot read {what} {location}: {exc}") from None
-    return RepoSource(target, location, ref, commit, False)
+    return RepoSource(target, location, ref, _known(commit, False))
