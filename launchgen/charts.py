@@ -66,6 +66,21 @@ def chart_lock_text(dependencies: list[Mapping[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def reproducible_targz(files: Mapping[str, bytes], mtime: int) -> bytes:
+    """The tar.gz of `files` (name -> bytes) that only their names and bytes decide:
+    sorted entries, one fixed time, no owners, mode 0644, a fixed gzip header."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name in sorted(files):
+            data = files[name]
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), mtime, 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(data))
+    return gzip.compress(buffer.getvalue(), compresslevel=9, mtime=mtime)
+
+
 def _chart_files(chart_dir: Path) -> list[Path]:
     ignored = {".helmignore"}
     return sorted(
@@ -75,13 +90,5 @@ def _chart_files(chart_dir: Path) -> list[Path]:
 
 def package_chart(chart_dir: Path, name: str, version: str) -> tuple[str, bytes]:
     """(file name, bytes) of `chart_dir` packaged as helm does: `<name>-<version>.tgz`."""
-    mtime = int(source_date().timestamp())
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as tar:
-        for path in _chart_files(chart_dir):
-            data = path.read_bytes()
-            info = tarfile.TarInfo(f"{name}/{path.relative_to(chart_dir).as_posix()}")
-            info.size, info.mtime, info.mode = len(data), mtime, 0o644
-            tar.addfile(info, io.BytesIO(data))
-    compressed = gzip.compress(buffer.getvalue(), compresslevel=9, mtime=mtime)
-    return f"{name}-{version}.tgz", compressed
+    files = {f"{name}/{path.relative_to(chart_dir).as_posix()}": path.read_bytes() for path in _chart_files(chart_dir)}
+    return f"{name}-{version}.tgz", reproducible_targz(files, int(source_date().timestamp()))

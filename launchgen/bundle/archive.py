@@ -17,24 +17,11 @@ import zlib
 from collections.abc import Mapping
 
 from launchgen.bundle.errors import VerifyError
-from launchgen.charts import source_date
-
-MAX_BUNDLE_BYTES = 512 * 1024 * 1024
-
+from launchgen.charts import reproducible_targz, source_date
 
 def write(files: Mapping[str, bytes], mtime: int | None = None) -> bytes:
     """The canonical tar.gz of `files` (name -> bytes)."""
-    stamp = int(source_date().timestamp()) if mtime is None else mtime
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as tar:
-        for name in sorted(files):
-            data = files[name]
-            info = tarfile.TarInfo(name)
-            info.size, info.mtime, info.mode = len(data), stamp, 0o644
-            info.uid = info.gid = 0
-            info.uname = info.gname = ""
-            tar.addfile(info, io.BytesIO(data))
-    return gzip.compress(buffer.getvalue(), compresslevel=9, mtime=stamp)
+    return reproducible_targz(files, int(source_date().timestamp()) if mtime is None else mtime)
 
 
 def _safe_name(name: str) -> bool:
