@@ -13,7 +13,6 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from launchgen.errors import ToolError
@@ -102,7 +101,3 @@ class Cluster:
 
     def reachable(self) -> bool:
         return self.kubectl_read(["version", "-o", "json"], "kubectl version") is not None
-
-
-def kubeconfig_arg(path: str | Path | None) -> str | None:
-    return str(path) if path else None

@@ -26,10 +26,10 @@ class DeploymentSource:
     @property
     def data_schema(self) -> int | None:
         """The data schema the app version declares (Deployment annotation), if any."""
-        from launchgen.diff.manifests import _documents
+        from launchgen.diff.manifests import documents
 
         for name, data in sorted(self.manifests.items()):
-            for doc in _documents(data.decode("utf-8"), name):
+            for doc in documents(data.decode("utf-8"), name):
                 value = ((doc.get("metadata") or {}).get("annotations") or {}).get("launchgen.dev/data-schema")
                 if value is not None:
                     try:

@@ -12,7 +12,8 @@ from launchgen.errors import LaunchgenError
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def _documents(text: str, display: str) -> Iterator[dict[str, Any]]:
+def documents(text: str, display: str) -> Iterator[dict[str, Any]]:
+    """The Kubernetes objects (mappings with apiVersion and kind) of a YAML stream."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -31,7 +32,7 @@ def load(source: Path) -> list[dict[str, Any]]:
     if source.is_dir():
         docs: list[dict[str, Any]] = []
         for path in sorted(p for p in source.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()):
-            docs.extend(_documents(path.read_text(encoding="utf-8"), str(path)))
+            docs.extend(documents(path.read_text(encoding="utf-8"), str(path)))
         return docs
     if source.is_file():
         return _load_bundle(source)
@@ -48,7 +49,7 @@ def _load_bundle(path: Path) -> list[dict[str, Any]]:
                 handle = tar.extractfile(member)
                 if handle is None:
                     continue
-                docs.extend(_documents(handle.read().decode("utf-8"), f"{path}:{member.name}"))
+                docs.extend(documents(handle.read().decode("utf-8"), f"{path}:{member.name}"))
     except (tarfile.TarError, EOFError, OSError, UnicodeDecodeError) as exc:
         raise LaunchgenError(f"not a readable .tar.gz bundle or folder of manifests ({exc})", path=str(path)) from None
     return docs

@@ -37,7 +37,6 @@ YAMLLINT = "yaml-lint"
 ENGINE_RULES = frozenset({YAMLLINT, "suppress-unused", "suppress-invalid"})
 # Files the repo rules read besides YAML files.
 REPO_INPUTS = ("Chart.lock",)
-REPO_ENTRY = "\0repo"
 
 RawHit = tuple[str, Hit, "str | None"]  # rule id, hit, yamllint level
 

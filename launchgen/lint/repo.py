@@ -145,9 +145,6 @@ class Repo:
             self._sources[relpath] = SourceFile(self.root, relpath, self.max_bytes())
         return self._sources[relpath]
 
-    def under(self, prefix: str) -> Iterator[str]:
-        return (p for p in self.files if p.startswith(prefix))
-
 
 @cache
 def _config_check() -> Any:

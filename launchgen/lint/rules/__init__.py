@@ -43,10 +43,3 @@ def get(rule_id: str) -> Rule:
         return RULES[rule_id]
     except KeyError:
         raise LaunchgenError(f"no such rule: {rule_id!r}{suggest(rule_id)}; `launchgen rules` lists them") from None
-
-
-def family_doc(name: str) -> str:
-    for family in FAMILIES:
-        if family.RULES and family.RULES[0].family == name:
-            return (family.__doc__ or "").strip()
-    return ""
