@@ -47,18 +47,11 @@ def _load_start() -> ModuleType:
 
 
 def tool(name: str) -> str:
-    """Path of helm4, helm3 or kubectl: $HELM4/$HELM3/$KUBECTL, then the dir that
-    scripts/install-helm.sh fills; skips the test when missing."""
-    env = os.environ.get(name.upper())
-    if env:
-        return env
-    tools = Path(
-        os.environ.get("LAUNCHGEN_TOOLS", Path.home() / ".cache/launchgen-dev/bin")
-    )
-    path = tools / name
-    if path.exists():
-        return str(path)
-    pytest.skip(f"{name} not installed: run scripts/install-helm.sh")
+    """Path of helm4, helm3 or kubectl: $HELM4/$HELM3/$KUBECTL, else the one
+    scripts/install-helm.sh installs (tests.helpers.tools)."""
+    from tests.helpers.tools import tool as installed
+
+    return os.environ.get(name.upper()) or str(installed(name))
 
 
 @dataclass
