@@ -19,7 +19,7 @@ from launchgen.standard import (
     PROPERTIES_SUFFIX,
 )
 
-DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 
 SERVICE_NAME_MAX = HELM_RELEASE_NAME_MAX - IMMUTABLE_POSTFIX_LENGTH
 
@@ -85,3 +85,54 @@ def immutable_postfix(deployment_id: str) -> str:
 
 def properties_repo_name(service: str) -> str:
     return service + PROPERTIES_SUFFIX
+
+
+# Names that reach helm or kubectl as arguments. Each is checked where it is read
+# (a record, a bundle, .launchgen.yaml) and again just before the argv is built, so a
+# committed value such as "--kubeconfig=x" can never become an option.
+
+def check_release_name(name: object, *, source: str = "release") -> str:
+    """Return `name` when it is a valid helm release name; raise InvalidNameError otherwise."""
+    if not isinstance(name, str):
+        raise InvalidNameError(f"invalid {source} name {name!r}: not a string")
+    problem = dns1123_problem(name)
+    if problem is None and len(name) > HELM_RELEASE_NAME_MAX:
+        problem = f"must be at most {HELM_RELEASE_NAME_MAX} characters (helm release name), got {len(name)}"
+    if problem:
+        raise InvalidNameError(f"invalid {source} name {name!r} [naming-dns1123]: {problem}")
+    return name
+
+
+def check_namespace(name: object, *, source: str = "namespace") -> str:
+    """Return `name` when it is a valid namespace (DNS-1123 label, at most 63)."""
+    if not isinstance(name, str):
+        raise InvalidNameError(f"invalid {source} {name!r}: not a string")
+    problem = dns1123_problem(name)
+    if problem:
+        raise InvalidNameError(f"invalid {source} {name!r} [naming-dns1123]: {problem}")
+    return name
+
+
+def check_environment(name: object, allowed: Iterable[str] | None = None) -> str:
+    """Return `name` when it is a DNS-1123 environment name (and one of `allowed`, if given)."""
+    if not isinstance(name, str):
+        raise InvalidNameError(f"invalid environment {name!r}: not a string")
+    problem = dns1123_problem(name)
+    if problem:
+        raise InvalidNameError(f"invalid environment {name!r} [naming-dns1123]: {problem}")
+    if allowed is not None:
+        known = list(allowed)
+        if name not in known:
+            raise InvalidNameError(
+                f"unknown environment {name!r}: this repo's environments are {', '.join(known) or '(none)'}"
+            )
+    return name
+
+
+def check_version(version: object, *, source: str = "version") -> str:
+    """Return `version` when it is exact SemVer 2.0 (an optional leading 'v'), nothing around it."""
+    from launchgen import semver
+
+    if not isinstance(version, str) or semver.parse(version) is None or version != version.strip():
+        raise InvalidNameError(f"invalid {source} {version!r}: must be a SemVer version such as 1.4.2")
+    return version

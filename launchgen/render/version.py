@@ -9,8 +9,8 @@ from launchgen.standard import APP_VERSION_PLACEHOLDER
 
 # It becomes the image tag and the app.kubernetes.io/version label, so it must be a
 # valid tag (Docker's grammar) and a valid label value (at most 63 characters).
-_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
 LABEL_VALUE_MAX = 63
 
 

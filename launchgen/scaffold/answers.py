@@ -14,10 +14,10 @@ from launchgen.standard import APP_VERSION_PLACEHOLDER
 EXACT_SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z"
 )
-CHART_REPOSITORY = re.compile(r"^(https?|oci)://\S+$")
-DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+CHART_REPOSITORY = re.compile(r"^(https?|oci)://\S+\Z")
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
 
 Kind = Literal["app", "middleware"]
 SECRET_MODES = ("none", "external", "sops")

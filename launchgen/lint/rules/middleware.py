@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from launchgen.lint.contract import Context, Hit, rule
 from launchgen.standard import REPO_CONFIG_FILE
 
-DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
 
 
 def _chart(ctx: Context) -> dict[str, object]:
