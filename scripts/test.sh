@@ -14,9 +14,9 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
-PYTHON=.venv/bin/python bash scripts/install-helm.sh
+PYTHON="$PWD/.venv/bin/python" bash scripts/install-helm.sh
 bash scripts/install-oci-registry.sh   # an OCI registry on 127.0.0.1 for the OCI chart tests
-eval "$(PYTHON=.venv/bin/python bash scripts/install-helm.sh --env)"
+eval "$(PYTHON="$PWD/.venv/bin/python" bash scripts/install-helm.sh --env)"
 
 if [[ -x scripts/cluster/build.sh && -z "${LAUNCHGEN_TEST_KUBECONFIG:-}" && "${LAUNCHGEN_SKIP_CLUSTER:-0}" != 1 ]]; then
   bash scripts/cluster/build.sh >&2
