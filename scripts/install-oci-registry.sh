@@ -3,17 +3,5 @@
 # into the development tools folder, for the tests that resolve charts over OCI on
 # 127.0.0.1. Cached: a second run returns at once.
 set -euo pipefail
-tools_dir=${LAUNCHGEN_TOOLS:-$HOME/.cache/launchgen-dev/bin}
-version=v3.0.0
-target="$tools_dir/oci-registry"
-if [[ -x "$target" && "$(cat "$target.version" 2>/dev/null)" == "$version" ]]; then
-  exit 0
-fi
-command -v go >/dev/null 2>&1 || export PATH="/usr/local/go/bin:$PATH"
-mkdir -p "$tools_dir"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-(cd /tmp && GOFLAGS=-mod=mod GOBIN="$work" go install -trimpath -ldflags "-s -w" \
-  "github.com/distribution/distribution/v3/cmd/registry@$version")
-install -m 0755 "$work/registry" "$target.tmp" && mv "$target.tmp" "$target"
-echo "$version" >"$target.version"
+exec bash "$(dirname "$0")/install-go-tool.sh" oci-registry \
+  github.com/distribution/distribution/v3/cmd/registry v3.0.0 >/dev/null

@@ -14,9 +14,9 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
-PYTHON="$PWD/.venv/bin/python" bash scripts/install-helm.sh
-bash scripts/install-oci-registry.sh   # an OCI registry on 127.0.0.1 for the OCI chart tests
-eval "$(PYTHON="$PWD/.venv/bin/python" bash scripts/install-helm.sh --env)"
+# helm 4 and 3, kubectl, and the Go tools of scripts/go-tools.txt (the OCI registry,
+# kubeconform, actionlint, sops, ...), each built or fetched once and cached by version.
+eval "$(PYTHON="$PWD/.venv/bin/python" bash scripts/install-tools.sh --env)"
 
 if [[ -x scripts/cluster/build.sh && -z "${LAUNCHGEN_TEST_KUBECONFIG:-}" && "${LAUNCHGEN_SKIP_CLUSTER:-0}" != 1 ]]; then
   bash scripts/cluster/build.sh >&2
