@@ -8,10 +8,25 @@ import tempfile
 from pathlib import Path
 
 
+def _default_mode(path: Path) -> int:
+    """The mode a replaced file keeps, or what a plain open() would give a new one.
+
+    mkstemp creates 0600 files; without this a rewrite would quietly make a 0644 file private.
+    """
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None:
     """Write `data` to `path` through a temporary file and a rename in the same folder."""
     if isinstance(data, str):
         data = data.encode()
+    if mode is None:
+        mode = _default_mode(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -19,8 +34,7 @@ def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
