@@ -32,6 +32,7 @@ class FileUpdate:
     action: str  # "merged", "added", "conflict", "kept-deleted", "unchanged"
     old: bytes | None = None
     new: bytes | None = None
+    mode: int | None = None  # an added file's mode: the template's (an executable stays one)
 
 
 @dataclass
@@ -142,7 +143,10 @@ def plan_update(repo: Path) -> UpdateResult:
                 base = None
             local = repo / relative
             ours = local.read_bytes() if local.is_file() else None
-            result.files.append(_update_one(relative, ours, base, theirs, merge_dir))
+            change = _update_one(relative, ours, base, theirs, merge_dir)
+            if change.action == "added":
+                change.mode = _added_mode(path)
+            result.files.append(change)
     git_repo.close()
     return result
 
@@ -164,10 +168,22 @@ def _update_one(relative: str, ours: bytes | None, base: bytes | None, theirs: b
     return FileUpdate(relative, "conflict" if conflicted else "merged", ours, merged)
 
 
+def _added_mode(generated: Path) -> int:
+    """What a plain open() gives a new file (the umask's mode), executable when the template file is."""
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    executable = generated.stat().st_mode & stat.S_IXUSR
+    return (0o777 if executable else 0o666) & ~umask
+
+
 def apply_update(repo: Path, result: UpdateResult) -> None:
+    """Write every change; a replaced file keeps its mode (files.atomic_write)."""
     for change in result.changed:
         if change.new is not None and change.new != change.old:
-            atomic_write(repo / change.path, change.new)
+            atomic_write(repo / change.path, change.new, mode=change.mode)
 
 
 def unified_diff(result: UpdateResult) -> str:
