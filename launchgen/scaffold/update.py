@@ -59,8 +59,15 @@ def _load_config(repo: Path) -> dict[str, Any]:
     return config
 
 
+# launchgen 0.1.0 recorded this hooks repository as the default, but it never had the
+# tag the generated config pointed at: replaying it means the working local hooks.
+LEGACY_DEFAULT_HOOKS_REPO = "https://github.com/launchgen/launchgen"
+
+
 def answers_from_record(recorded: dict[str, Any]) -> Answers:
     values = dict(recorded)
+    if values.get("hooks_repo") == LEGACY_DEFAULT_HOOKS_REPO:
+        del values["hooks_repo"]
     values["environments"] = tuple(values.get("environments", ()))
     if isinstance(values.get("vendor_chart"), dict):
         values["vendor_chart"] = VendorChart(**values["vendor_chart"])
