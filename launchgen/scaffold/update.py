@@ -187,10 +187,14 @@ def _added_mode(generated: Path) -> int:
 
 
 def apply_update(repo: Path, result: UpdateResult) -> None:
-    """Write every change; a replaced file keeps its mode (files.atomic_write)."""
-    for change in result.changed:
-        if change.new is not None and change.new != change.old:
-            atomic_write(repo / change.path, change.new, mode=change.mode)
+    """Write every change; a replaced file keeps its mode (files.atomic_write). Ctrl-C or
+    SIGTERM waits until all are written, so an update is never applied half-way."""
+    from launchgen.entry import signals_deferred
+
+    with signals_deferred():
+        for change in result.changed:
+            if change.new is not None and change.new != change.old:
+                atomic_write(repo / change.path, change.new, mode=change.mode)
 
 
 def unified_diff(result: UpdateResult) -> str:

@@ -84,3 +84,20 @@ def test_interrupt_exit_codes(tmp_path: Path, signum: int, code: int) -> None:
     assert process.returncode == code, stderr
     assert stderr.strip() == "launchgen: interrupted"
     assert outcome(tmp_path) in ("both", "none")
+
+
+def test_signals_are_held_in_a_deferred_block_and_raised_once_after_it() -> None:
+    from launchgen.entry import Interrupted, signals_as_interrupts, signals_deferred
+
+    before = signal.getsignal(signal.SIGTERM)
+    reached_end_of_block = False
+    with pytest.raises(Interrupted) as info:
+        with signals_as_interrupts():
+            with signals_deferred():
+                os.kill(os.getpid(), signal.SIGTERM)
+                os.kill(os.getpid(), signal.SIGINT)  # a second signal while winding down: ignored
+                time.sleep(0.05)
+                reached_end_of_block = True
+    assert reached_end_of_block
+    assert info.value.exit_code == 143
+    assert signal.getsignal(signal.SIGTERM) is before  # the previous handler is back
