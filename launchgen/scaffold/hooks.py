@@ -30,7 +30,9 @@ def manifest_path() -> Path:
     for candidate in MANIFEST_CANDIDATES:
         if candidate.is_file():
             return candidate
-    raise FileNotFoundError("launchgen installation is incomplete: no pre-commit-hooks.yaml")
+    from launchgen.errors import LaunchgenError
+
+    raise LaunchgenError("launchgen installation is incomplete: no pre-commit-hooks.yaml in launchgen/_data")
 
 
 def manifest() -> list[dict[str, Any]]:

@@ -127,3 +127,17 @@ def test_update_replays_the_old_default_hooks_repo_as_local_hooks() -> None:
     assert answers_from_record(recorded).hooks_repo is None
     org = {**make_answers().recorded(), "hooks_repo": "https://git.acme.test/platform/launchgen"}
     assert answers_from_record(org).hooks_repo == "https://git.acme.test/platform/launchgen"
+
+
+@pytest.mark.xfail(strict=True, reason="pyproject.toml must ship .pre-commit-hooks.yaml as "
+                   "launchgen/_data/pre-commit-hooks.yaml (lead's file): remove this mark once it does")
+def test_the_wheel_ships_the_hooks_manifest_local_hooks_are_made_from(tmp_path: Path) -> None:
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True,
+                   env=dict(os.environ, PIP_NO_INDEX="1"))
+    [wheel] = tmp_path.glob("launchgen-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read("launchgen/_data/pre-commit-hooks.yaml")
+    assert shipped == (ROOT / ".pre-commit-hooks.yaml").read_bytes()
