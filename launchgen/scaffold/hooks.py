@@ -19,10 +19,11 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 MANIFEST_CANDIDATES = (_PACKAGE / "_data" / "pre-commit-hooks.yaml", _PACKAGE.parent / ".pre-commit-hooks.yaml")
 
 # Keys of a manifest hook a `repo: local` hook takes over unchanged. `language` becomes
-# `system`; language_version and additional_dependencies mean nothing for it.
+# `system`; language_version and additional_dependencies mean nothing for it, and the
+# description is left out of the generated file.
 LOCAL_KEYS = ("id", "name", "entry", "files", "exclude", "types", "types_or", "exclude_types", "args",
               "pass_filenames", "always_run", "require_serial", "stages", "verbose", "fail_fast",
-              "minimum_pre_commit_version", "description")
+              "minimum_pre_commit_version")
 _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .()/-]*\Z")
 
 
@@ -54,9 +55,8 @@ def local_hooks_yaml(indent: int = 6) -> str:
     lines: list[str] = []
     pad = " " * indent
     for hook in manifest():
-        local = {key: hook[key] for key in LOCAL_KEYS if key in hook and key != "description"}
-        local = {"id": local.pop("id"), "name": local.pop("name", hook["id"]), "entry": local.pop("entry"),
-                 "language": "system", **local}
+        local = {"id": hook["id"], "name": hook.get("name", hook["id"]), "entry": hook["entry"], "language": "system"}
+        local.update({key: hook[key] for key in LOCAL_KEYS if key in hook and key not in local})
         for index, (key, value) in enumerate(local.items()):
             lines.append(f"{pad}{'- ' if index == 0 else '  '}{key}: {_scalar(value)}")
     return "\n".join(lines)

@@ -36,19 +36,15 @@ REQUIREMENT_HELP = ("a pip requirement such as launchgen==1.2.0, launchgen @ htt
 def normalize_requirement(requirement: str) -> str:
     """The requirement in the form pip is given, or a LaunchgenError saying what is accepted."""
     text = requirement.strip()
-    if re.search(r"[^\S ]", text):  # a newline or tab would end the YAML/shell line
-        text = "\0"
-    if BARE_URL.match(text):
-        return f"launchgen @ {text}"
-    name, at, url = text.partition("@")
-    if at:
-        text = f"{name.strip()} @ {url.strip()}"
-        if DIRECT.match(text):
-            return text
-    else:
-        text = re.sub(r"\s+", "", text)
-        if VERSIONED.match(text):
-            return text
+    # Spaces are allowed around operators and `@`; any other whitespace (a newline
+    # would end the YAML or shell line) never is.
+    if not re.search(r"[^\S ]", text):
+        if BARE_URL.match(text):
+            return f"launchgen @ {text}"
+        name, at, url = text.partition("@")
+        candidate = f"{name.strip()} @ {url.strip()}" if at else text.replace(" ", "")
+        if (DIRECT if at else VERSIONED).match(candidate):
+            return candidate
     raise LaunchgenError(f"launchgen_requirement must be {REQUIREMENT_HELP}, "
                          f"without spaces in the URL, quotes, $, braces or backslashes; got {requirement!r}")
 

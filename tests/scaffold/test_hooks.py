@@ -65,8 +65,7 @@ def test_local_hooks_mirror_the_hooks_manifest(tmp_path: Path) -> None:
         config = yaml.safe_load((tmp_path / repo / ".pre-commit-config.yaml").read_text())
         [local] = config["repos"]
         assert local["repo"] == "local"
-        expected = [{**{k: h[k] for k in LOCAL_KEYS if k in h and k != "description"}, "language": "system"}
-                    for h in manifest()]
+        expected = [{**{k: h[k] for k in LOCAL_KEYS if k in h}, "language": "system"} for h in manifest()]
         assert local["hooks"] == expected
 
 
