@@ -252,13 +252,16 @@ def test_sops_without_recipient_is_refused(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_output_dir_under_a_file_is_a_one_line_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("output", ["afile/sub", "dangling"])
+def test_output_dir_that_cannot_be_made_is_a_one_line_error(tmp_path: Path, output: str) -> None:
     (tmp_path / "afile").write_text("mine\n")
-    result = invoke("new", "checkout", "-o", str(tmp_path / "afile" / "sub"))
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    result = invoke("new", "checkout", "-o", str(tmp_path / output))
     assert result.exit_code == EXIT_ERROR, result.output
     assert result.output.startswith("launchgen: error: ") and "cannot create the output folder" in result.output
     assert len(result.output.strip().splitlines()) == 1 and "internal error" not in result.output
     assert (tmp_path / "afile").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "dangling"]
 
 
 @pytest.mark.parametrize("target", ["nowhere", "empty-dir"])
