@@ -76,7 +76,11 @@ def test_sigterm_at_any_moment_leaves_both_repos_or_neither(tmp_path: Path) -> N
 def test_interrupt_exit_codes(tmp_path: Path, signum: int, code: int) -> None:
     """SIGINT exits 130 and SIGTERM 143 with one line, once launchgen is running."""
     process = start(tmp_path)
-    time.sleep(0.6)  # past interpreter start-up: the handlers are installed
+    # Once the staging folder exists the command is running, with its handlers installed.
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(STAGING_PREFIX) for p in tmp_path.iterdir()) and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
     if process.returncode == 0:
