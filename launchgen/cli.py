@@ -24,14 +24,21 @@ def reports_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from launchgen.entry import signals_as_interrupts
+
         try:
-            return func(*args, **kwargs)
+            with signals_as_interrupts():
+                return func(*args, **kwargs)
         except LaunchgenError as exc:
             click.secho(f"launchgen: error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            # Ctrl-C, or SIGTERM (a cancelled CI job), which launchgen.entry turns
+            # into the same exception so cleanup runs: exit 130 or 143.
+            from launchgen.entry import interrupted_exit_code
+
             click.echo("launchgen: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(interrupted_exit_code(exc))
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -103,5 +110,5 @@ def main() -> None:
     """Helm-based continuous deployment, the Launch platform way.
 
     Exit codes: 0 success, 1 problems found, 2 usage, configuration or
-    environment error.
+    environment error; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     """

@@ -42,8 +42,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("registry", "registry.example.com"),
         Setting("environments", list(DEFAULT_ENVIRONMENTS), is_list=True),
         Setting("ci", "github"),
-        Setting("hooks_repo", "https://github.com/launchgen/launchgen"),
+        Setting("hooks_repo", None),
         Setting("launchgen_requirement", f"launchgen=={__version__}"),
+        Setting("pip_index_url", None),
     )
 }
 

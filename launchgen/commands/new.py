@@ -61,6 +61,7 @@ def build_answers(request: NewRequest) -> Answers:
         "sops_age_recipient": request.sops_age_recipient,
         "hooks_repo": settings["hooks_repo"],
         "launchgen_requirement": settings["launchgen_requirement"],
+        "pip_index_url": settings["pip_index_url"],
     }
     if not request.middleware:
         if request.vendor_chart or request.chart_digest:

@@ -18,6 +18,8 @@ EXACT_SEMVER = re.compile(
 )
 CHART_REPOSITORY = re.compile(r"^(https?|oci)://\S+\Z")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
+# A git URL or path pre-commit can clone: one word that is a plain YAML scalar.
+HOOKS_REPO = re.compile(r"^[A-Za-z0-9/~.][^\s'\"{}\[\],#`$\\]*\Z")
 
 Kind = Literal["app", "middleware"]
 SECRET_MODES = ("none", "external", "sops")
@@ -46,8 +48,9 @@ class Answers:
     launch_chart_version: str = "1.0.0"
     chart_version: str = "0.1.0"
     description: str = ""
-    hooks_repo: str = "https://github.com/launchgen/launchgen"
+    hooks_repo: str | None = None  # None: `repo: local` hooks run the installed launchgen
     launchgen_requirement: str = f"launchgen=={__version__}"
+    pip_index_url: str | None = None  # None: pip's default index (or PIP_INDEX_URL in CI)
     vendor_chart: VendorChart | None = field(default=None)
     secrets: str = "none"
     sops_age_recipient: str | None = None
@@ -64,6 +67,12 @@ class Answers:
         if self.ci not in ("github", "gitlab"):
             raise LaunchgenError(f"--ci must be 'github' or 'gitlab', got {self.ci!r}")
         _exact_version("--chart-version", self.chart_version)
+        if self.hooks_repo is not None and not HOOKS_REPO.match(self.hooks_repo):
+            raise LaunchgenError(f"hooks_repo must be a git URL or path without spaces or quotes, got {self.hooks_repo!r}")
+        from launchgen.scaffold.pipinstall import check_index_url, normalize_requirement
+
+        normalize_requirement(self.launchgen_requirement)
+        check_index_url(self.pip_index_url)
         if self.kind == "app":
             _exact_version("--launch-chart-version", self.launch_chart_version)
             if self.chart_repository is not None and not CHART_REPOSITORY.match(self.chart_repository):
@@ -99,7 +108,7 @@ class Answers:
         """The answers as written to .launchgen.yaml, so `launchgen update` can replay them."""
         data = asdict(self)
         data["environments"] = list(self.environments)
-        for optional in ("sops_age_recipient",):
+        for optional in ("sops_age_recipient", "hooks_repo", "pip_index_url"):
             if data[optional] is None:
                 del data[optional]
         if self.vendor_chart is None:

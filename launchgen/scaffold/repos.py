@@ -26,12 +26,17 @@ CI_FILES = {"github": ".github", "gitlab": ".gitlab-ci.yml"}
 
 
 def _common_context(answers: Answers) -> dict[str, Any]:
+    from launchgen.scaffold.hooks import local_hooks_yaml
+    from launchgen.scaffold.pipinstall import pip_install_command
+
     return {
         "name": answers.name,
         "environments": ", ".join(answers.environments),
-        "hooks_repo": answers.hooks_repo,
+        "hooks_repo": answers.hooks_repo or "",
+        "local_hooks": "" if answers.hooks_repo else local_hooks_yaml(),
         "launchgen_version": __version__,
         "launchgen_requirement": answers.launchgen_requirement,
+        "pip_install": pip_install_command(answers.launchgen_requirement, answers.pip_index_url),
     }
 
 

@@ -32,6 +32,7 @@ class FileUpdate:
     action: str  # "merged", "added", "conflict", "kept-deleted", "unchanged"
     old: bytes | None = None
     new: bytes | None = None
+    mode: int | None = None  # an added file's mode: the template's (an executable stays one)
 
 
 @dataclass
@@ -58,8 +59,15 @@ def _load_config(repo: Path) -> dict[str, Any]:
     return config
 
 
+# launchgen 0.1.0 recorded this hooks repository as the default, but it never had the
+# tag the generated config pointed at: replaying it means the working local hooks.
+LEGACY_DEFAULT_HOOKS_REPO = "https://github.com/launchgen/launchgen"
+
+
 def answers_from_record(recorded: dict[str, Any]) -> Answers:
     values = dict(recorded)
+    if values.get("hooks_repo") == LEGACY_DEFAULT_HOOKS_REPO:
+        del values["hooks_repo"]
     values["environments"] = tuple(values.get("environments", ()))
     if isinstance(values.get("vendor_chart"), dict):
         values["vendor_chart"] = VendorChart(**values["vendor_chart"])
@@ -142,7 +150,10 @@ def plan_update(repo: Path) -> UpdateResult:
                 base = None
             local = repo / relative
             ours = local.read_bytes() if local.is_file() else None
-            result.files.append(_update_one(relative, ours, base, theirs, merge_dir))
+            change = _update_one(relative, ours, base, theirs, merge_dir)
+            if change.action == "added":
+                change.mode = _added_mode(path)
+            result.files.append(change)
     git_repo.close()
     return result
 
@@ -164,10 +175,26 @@ def _update_one(relative: str, ours: bytes | None, base: bytes | None, theirs: b
     return FileUpdate(relative, "conflict" if conflicted else "merged", ours, merged)
 
 
+def _added_mode(generated: Path) -> int:
+    """What a plain open() gives a new file (the umask's mode), executable when the template file is."""
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    executable = generated.stat().st_mode & stat.S_IXUSR
+    return (0o777 if executable else 0o666) & ~umask
+
+
 def apply_update(repo: Path, result: UpdateResult) -> None:
-    for change in result.changed:
-        if change.new is not None and change.new != change.old:
-            atomic_write(repo / change.path, change.new)
+    """Write every change; a replaced file keeps its mode (files.atomic_write). Ctrl-C or
+    SIGTERM waits until all are written, so an update is never applied half-way."""
+    from launchgen.entry import signals_deferred
+
+    with signals_deferred():
+        for change in result.changed:
+            if change.new is not None and change.new != change.old:
+                atomic_write(repo / change.path, change.new, mode=change.mode)
 
 
 def unified_diff(result: UpdateResult) -> str:

@@ -250,3 +250,51 @@ def test_sops_without_recipient_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == EXIT_ERROR
     assert "--sops-age-recipient" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("output", ["afile/sub", "dangling"])
+def test_output_dir_that_cannot_be_made_is_a_one_line_error(tmp_path: Path, output: str) -> None:
+    (tmp_path / "afile").write_text("mine\n")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    result = invoke("new", "checkout", "-o", str(tmp_path / output))
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert result.output.startswith("launchgen: error: ") and "cannot create the output folder" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "internal error" not in result.output
+    assert (tmp_path / "afile").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "dangling"]
+
+
+@pytest.mark.parametrize("target", ["nowhere", "empty-dir"])
+def test_symlinked_destination_is_refused_and_left_alone(tmp_path: Path, target: str) -> None:
+    if target == "empty-dir":
+        (tmp_path / target).mkdir()
+    (tmp_path / "checkout").symlink_to(tmp_path / target)
+    result = invoke("new", "checkout", "-o", str(tmp_path))
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "symbolic link" in result.output and len(result.output.strip().splitlines()) == 1
+    assert os.readlink(tmp_path / "checkout") == str(tmp_path / target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["checkout", target] if target == "empty-dir" else ["checkout"])
+
+
+def test_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    result = invoke("new", "demo\n", "-o", str(tmp_path))
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "naming-dns1123" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_second_repo_failing_to_move_in_takes_the_first_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_rename = os.rename
+
+    def rename(source: str, dest: str) -> None:
+        if str(dest).endswith("-properties"):
+            raise OSError(28, "No space left on device", str(dest))
+        real_rename(source, dest)
+
+    (tmp_path / "checkout").mkdir()  # an empty folder is replaced, and restored on failure
+    monkeypatch.setattr("launchgen.scaffold.os.rename", rename)
+    result = invoke("new", "checkout", "-o", str(tmp_path))
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "No space left on device" in result.output and "internal error" not in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["checkout"]
+    assert list((tmp_path / "checkout").iterdir()) == []

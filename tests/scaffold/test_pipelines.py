@@ -67,3 +67,19 @@ def test_properties_pipeline_gates_pull_requests_against_their_base(generated: t
         text = next(p for p in pipelines(root / repo)).read_text()
         assert "launchgen lint" in text and "--base" in text
         assert "launchgen deploy" in text
+
+
+def test_every_record_push_goes_through_push_records(generated: tuple[str, Path]) -> None:
+    """No pipeline pushes deployment records with a bare `git push` (which loses a race)."""
+    ci, root = generated
+    recorders = 0
+    for path in pipelines(root):
+        text = path.read_text()
+        assert "git push" not in text and "git commit" not in text, path
+        for command in ("deploy", "approve", "reject", "${{ inputs.action }}"):
+            if f"launchgen {command} " in text:
+                assert "ci/push-records.py" in text, (path, command)
+                recorders += 1
+    assert recorders >= 3
+    for props in ("checkout-properties", "orders-db-properties"):
+        assert (root / props / "ci" / "push-records.py").is_file()

@@ -110,3 +110,24 @@ def test_second_update_is_a_no_op(app_repos: tuple[Path, Path], newer_template: 
     result = update(app)
     assert result.exit_code == 0
     assert "0 file(s)" in result.output
+
+
+def test_update_keeps_file_modes(app_repos: tuple[Path, Path], newer_template: Path) -> None:
+    import os
+    import stat
+
+    app, _ = app_repos
+    old_umask = os.umask(0o022)
+    try:
+        (app / "README.md").chmod(0o644)
+        (newer_template / "README.md").write_text((newer_template / "README.md").read_text() + "more\n")
+        script = newer_template / "check.sh"
+        script.write_text("#!/bin/sh\necho {{ cookiecutter.name }}\n")
+        script.chmod(0o755)
+        result = update(app)
+    finally:
+        os.umask(old_umask)
+    assert result.exit_code == 0, result.output
+    assert (app / "README.md").read_text().endswith("more\n")
+    assert stat.S_IMODE((app / "README.md").stat().st_mode) == 0o644
+    assert stat.S_IMODE((app / "check.sh").stat().st_mode) == 0o755

@@ -1,0 +1,142 @@
+"""The generated `.pre-commit-config.yaml` works, run by real pre-commit, offline.
+
+With no hooks repository configured the hooks are `repo: local` ones that run the
+installed launchgen; with `hooks_repo` set they come from that repository at the tag
+`v<version>`, which pre-commit installs (here from a local clone, without an index).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+import yaml
+
+from launchgen import __version__
+from launchgen.scaffold import new
+from launchgen.scaffold.hooks import LOCAL_KEYS, manifest
+from tests.conftest import make_answers
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ["launchgen", "schemas", "templates", "charts", "pyproject.toml", "README.md", "LICENSE",
+           ".pre-commit-hooks.yaml"]
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=dict(os.environ, **GIT_ENV))
+
+
+@pytest.fixture
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """pre-commit with its own home, no package index, and this launchgen on PATH.
+
+    The hooks repo form installs launchgen into pre-commit's own virtualenv: offline, it
+    builds without isolation, so hatchling (and launchgen's dependencies) come from this
+    interpreter's site-packages through PYTHONPATH (a venv's packages are not its base
+    interpreter's "system site packages")."""
+    home = tmp_path / "pre-commit-home"
+    bin_dir = str(Path(sys.executable).parent)
+    return dict(os.environ, **GIT_ENV, PRE_COMMIT_HOME=str(home), PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0",
+                PIP_DISABLE_PIP_VERSION_CHECK="1", LAUNCHGEN_CACHE_DIR=str(home / "c"),
+                PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
+                PYTHONPATH=sysconfig.get_paths()["purelib"], http_proxy="http://127.0.0.1:9",
+                https_proxy="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9")
+
+
+def run_precommit(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+
+
+def break_values(props: Path) -> None:
+    (props / "envs" / "dev" / "values.yaml").write_text("replicaCount: 1\nreplicaCount: 2\n")
+    git(props, "add", ".")
+
+
+def test_local_hooks_mirror_the_hooks_manifest(tmp_path: Path) -> None:
+    new(make_answers(), tmp_path, git=False)
+    for repo in ("checkout", "checkout-properties"):
+        config = yaml.safe_load((tmp_path / repo / ".pre-commit-config.yaml").read_text())
+        [local] = config["repos"]
+        assert local["repo"] == "local"
+        expected = [{**{k: h[k] for k in LOCAL_KEYS if k in h}, "language": "system"} for h in manifest()]
+        assert local["hooks"] == expected
+
+
+def test_local_hooks_run_offline_and_catch_a_broken_file(tmp_path: Path, offline_env: dict[str, str]) -> None:
+    new(make_answers(), tmp_path)
+    app, props = tmp_path / "checkout", tmp_path / "checkout-properties"
+    for repo in (app, props):
+        clean = run_precommit(repo, offline_env)
+        assert clean.returncode == 0, clean.stdout + clean.stderr
+        assert "launchgen lint (files)" in clean.stdout and "launchgen lint (repo)" in clean.stdout
+    break_values(props)
+    broken = run_precommit(props, offline_env)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "envs/dev/values.yaml:2:1: error yaml-duplicate-key" in broken.stdout
+
+
+@pytest.fixture
+def org_hooks_repo(tmp_path: Path) -> Path:
+    """An organisation's launchgen repository, tagged v<version> as docs/configuration.md says."""
+    repo = tmp_path / "org-launchgen"
+    repo.mkdir()
+    for name in SHIPPED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "_data"))
+        else:
+            shutil.copy(source, repo / name)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "launchgen")
+    git(repo, "tag", f"v{__version__}")
+    return repo
+
+
+def test_hooks_repo_form_installs_from_the_org_tag_offline(tmp_path: Path, org_hooks_repo: Path,
+                                                           offline_env: dict[str, str]) -> None:
+    out = tmp_path / "out"
+    new(make_answers(hooks_repo=str(org_hooks_repo)), out)
+    props = out / "checkout-properties"
+    config = yaml.safe_load((props / ".pre-commit-config.yaml").read_text())
+    assert config["repos"] == [{"repo": str(org_hooks_repo), "rev": f"v{__version__}",
+                                "hooks": [{"id": h["id"]} for h in manifest()]}]
+    # The hooks must come from the org repo, not from the launchgen on PATH.
+    env = dict(offline_env, PATH=os.pathsep.join(p for p in offline_env["PATH"].split(os.pathsep)
+                                                 if not (Path(p) / "launchgen").exists()))
+    clean = run_precommit(props, env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    break_values(props)
+    broken = run_precommit(props, env)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "envs/dev/values.yaml:2:1: error yaml-duplicate-key" in broken.stdout
+
+
+def test_update_replays_the_old_default_hooks_repo_as_local_hooks() -> None:
+    from launchgen.scaffold.update import LEGACY_DEFAULT_HOOKS_REPO, answers_from_record
+
+    recorded = {**make_answers().recorded(), "hooks_repo": LEGACY_DEFAULT_HOOKS_REPO}
+    assert answers_from_record(recorded).hooks_repo is None
+    org = {**make_answers().recorded(), "hooks_repo": "https://git.acme.test/platform/launchgen"}
+    assert answers_from_record(org).hooks_repo == "https://git.acme.test/platform/launchgen"
+
+
+@pytest.mark.xfail(strict=True, reason="pyproject.toml must ship .pre-commit-hooks.yaml as "
+                   "launchgen/_data/pre-commit-hooks.yaml (lead's file): remove this mark once it does")
+def test_the_wheel_ships_the_hooks_manifest_local_hooks_are_made_from(tmp_path: Path) -> None:
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True,
+                   env=dict(os.environ, PIP_NO_INDEX="1"))
+    [wheel] = tmp_path.glob("launchgen-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read("launchgen/_data/pre-commit-hooks.yaml")
+    assert shipped == (ROOT / ".pre-commit-hooks.yaml").read_bytes()
