@@ -7,6 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# System packages the tests run: shellcheck (actionlint checks every run: step with it;
+# without it those scripts go unchecked), rsync (gitlab-ci-local copies the checkout).
+missing=()
+for cmd_pkg in shellcheck:shellcheck rsync:rsync; do
+  command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || missing+=("${cmd_pkg##*:}")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: install ${missing[*]} first (Debian: apt-get install ${missing[*]})" >&2
+    exit 2
+  fi
+fi
+
 python=${PYTHON:-python3}
 if [[ ! -x .venv/bin/python ]]; then
   "$python" -m venv .venv

@@ -128,8 +128,6 @@ def test_update_replays_the_old_default_hooks_repo_as_local_hooks() -> None:
     assert answers_from_record(org).hooks_repo == "https://git.acme.test/platform/launchgen"
 
 
-@pytest.mark.xfail(strict=True, reason="pyproject.toml must ship .pre-commit-hooks.yaml as "
-                   "launchgen/_data/pre-commit-hooks.yaml (lead's file): remove this mark once it does")
 def test_the_wheel_ships_the_hooks_manifest_local_hooks_are_made_from(tmp_path: Path) -> None:
     import zipfile
 
