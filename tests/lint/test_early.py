@@ -185,7 +185,7 @@ def test_console_script_exit_codes_and_output(tmp_path: Path) -> None:
     values = tmp_path / "checkout-properties" / "envs" / "dev" / "values.yaml"
     entry = [sys.executable, "-c", "import sys; from launchgen.entry import main; sys.argv[0] = 'launchgen'; main()"]
     clean = subprocess.run([*entry, "lint", str(values)], capture_output=True, text=True)
-    assert (clean.returncode, clean.stdout) == (0, "")
+    assert (clean.returncode, clean.stdout) == (0, "All checks passed!\n")
     values.write_text(values.read_text() + "appVersion: 1.2.3\n")
     dirty = subprocess.run([*entry, "lint", "--format", "json", str(values)], capture_output=True, text=True)
     assert dirty.returncode == 1

@@ -74,3 +74,25 @@ def test_hook_passes_a_generated_repo_and_fails_a_broken_one(hooks_repo: Path, p
     broken = try_repo()
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "envs/dev/values.yaml:2:1: error yaml-duplicate-key" in broken.stdout
+
+
+def test_both_hooks_report_each_problem_once(hooks_repo: Path, precommit_env: dict[str, str], tmp_path: Path) -> None:
+    new(make_answers(), tmp_path)
+    props = tmp_path / "checkout-properties"
+    shutil.rmtree(props / ".github")
+    (props / "envs" / "dev" / "values.yaml").write_text("replicaCount: 1\nreplicaCount: 2\n")  # a per-file problem
+    (props / "envs" / "test" / "values.yaml").unlink()  # a repo-wide problem
+    (props / "envs" / "prod" / "values.yaml").write_text(  # an unused suppression of a repo rule, an invalid one
+        (props / "envs" / "prod" / "values.yaml").read_text()
+        + "# launchgen: disable=properties-drift\nextra: 1  # launchgen: disable=properties-drift prod only\n")
+    git(props, "add", "-A")
+    run = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hooks_repo), "--all-files"],
+                         cwd=props, env=precommit_env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1, run.stdout + run.stderr
+    reported = [line for line in run.stdout.splitlines() if ": error " in line or ": warning " in line]
+    assert len(reported) == len(set(reported)), run.stdout
+    texts = "\n".join(reported)
+    for expected in ("envs/dev/values.yaml:2:1: error yaml-duplicate-key",
+                     "environment 'test' has no envs/test/values.yaml",
+                     "suppression gives no reason"):
+        assert texts.count(expected) == 1, (expected, run.stdout)
