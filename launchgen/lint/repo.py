@@ -16,7 +16,7 @@ from typing import Any
 from launchgen.errors import ConfigError
 from launchgen.lint import globs
 from launchgen.lint.config import LintSettings, settings_from
-from launchgen.lint.source import DEFAULT_MAX_BYTES, SourceFile
+from launchgen.lint.source import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, SourceFile
 from launchgen.lint.yamldoc import Document
 from launchgen.standard import REPO_CONFIG_FILE
 
@@ -121,11 +121,17 @@ class Repo:
             line, _ = self.document.position(path_of(first))
             raise ConfigError(f"invalid config: {describe(first)}", path=str(self.root / REPO_CONFIG_FILE), line=line)
 
-    def max_bytes(self) -> int:
+    def _limit(self, option: str, default: int) -> int:
         rules = self._raw_lint.get("rules")
         setting = rules.get("files-too-large") if isinstance(rules, dict) else None
-        value = setting.get("max-bytes") if isinstance(setting, dict) else None
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else DEFAULT_MAX_BYTES
+        value = setting.get(option) if isinstance(setting, dict) else None
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+
+    def max_bytes(self) -> int:
+        return self._limit("max-bytes", DEFAULT_MAX_BYTES)
+
+    def max_lines(self) -> int:
+        return self._limit("max-lines", DEFAULT_MAX_LINES)
 
     @property
     def files(self) -> list[str]:
@@ -147,7 +153,7 @@ class Repo:
         if relpath not in self._sources:
             if not os.path.lexists(self.root / relpath) or self.is_ignored(relpath):
                 return None
-            self._sources[relpath] = SourceFile(self.root, relpath, self.max_bytes())
+            self._sources[relpath] = SourceFile(self.root, relpath, self.max_bytes(), self.max_lines())
         return self._sources[relpath]
 
 

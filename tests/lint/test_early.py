@@ -64,7 +64,7 @@ def test_files_the_early_start_skips_are_left_to_the_engine(props: Path) -> None
     # Bigger than the default limit, allowed by the repo's setting: started by the engine.
     big = BAD + "".join(f"k{i}: {'x' * 90}\n" for i in range(12_000))
     (props / DEV).write_text(big)
-    configure(props, "lint:\n  rules:\n    files-too-large:\n      max-bytes: 4000000\n")
+    configure(props, "lint:\n  rules:\n    files-too-large:\n      max-bytes: 4000000\n      max-lines: 20000\n")
     started = early.start([str(props / DEV)], Cache(None, False), yamllint=True)
     try:
         assert started.files == {}
