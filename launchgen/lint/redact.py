@@ -9,7 +9,9 @@ them through `shown`, which replaces every value that is or may be a secret with
   names), or the `value` of an `env` entry so named;
 - a string that looks random (a key, a token: the secrets-high-entropy measure, from
   16 characters), or a URL with credentials (`scheme://user:pass@host`);
-- a string longer than 64 characters (too long to review in a log line anyway).
+- a string longer than 64 characters (too long to review in a log line anyway);
+- in a list, the item after a flag named like a secret (`[--password, x]`), and the
+  right-hand side of `--password=x` or `DB_PASSWORD=x`.
 Numbers, booleans and null are shown; a list or mapping is shown with its secret
 leaves redacted, shortened to 120 characters.
 """
@@ -60,8 +62,13 @@ def _redacted(value: Any, key: object = None) -> Any:
         hide_value = secret_name(name)
         return {str(k): REDACTED if (hide_value and k == "value") else _redacted(v, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redacted(v) for v in value]
+        # `[--password, x]`: an item after a secret-named flag is that secret.
+        return [REDACTED if i and isinstance(value[i - 1], str) and secret_name(value[i - 1].lstrip("-")) and
+                not isinstance(v, (dict, list)) else _redacted(v) for i, v in enumerate(value)]
     if isinstance(value, str):
+        name, equals, _ = value.partition("=")
+        if equals and secret_name(name.lstrip("-").strip()):
+            return f"{name}=<redacted>"  # --password=x, DB_PASSWORD=x
         return REDACTED if secret_looking(value) else value
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
         return number(value)

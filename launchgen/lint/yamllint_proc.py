@@ -147,7 +147,8 @@ class Batch:
                     proc.communicate()
                     self.failures.append((what, f"yamllint timed out after {TIMEOUT_SECONDS:.0f}s"))
                     continue
-                for line in out.decode("utf-8", "replace").splitlines():
+                # surrogateescape: a non-UTF-8 file name reads back as the path passed
+                for line in out.decode("utf-8", "surrogateescape").splitlines():
                     match = _LINE.match(line)
                     if match:
                         found.setdefault(match["path"], []).append(Finding(

@@ -20,7 +20,7 @@ from launchgen.display import printable
 from launchgen.lint.contract import Context, Hit, rule
 from launchgen.lint.schemamsg import number
 from launchgen.lint.source import DEFAULT_MAX_BYTES
-from launchgen.records import RECORDS_DIR, RecordError
+from launchgen.records import RECORDS_DIR
 from launchgen.records import parse as parse_history
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 
@@ -198,7 +198,7 @@ def _entries(pair: RevisionPair, which: str, path: str | None) -> tuple[dict[str
         return None
     try:
         return parse_history(yamlio.decode(data, path), path).entries
-    except (RecordError, yamlio.YamlError):
+    except Exception:  # noqa: BLE001 - RecordError, YamlError, and what hostile YAML raises in ruamel
         return None
 
 
@@ -226,12 +226,12 @@ def records_append_only(ctx: Context) -> Iterator[Hit]:
             continue
         for index, entry in enumerate(base_entries):
             if index >= len(head_entries):
-                yield Hit(f"recorded entry seq {entry['seq']} was removed", hint, path=change.new_path)
+                yield Hit(f"recorded entry seq {number(entry['seq'])} was removed", hint, path=change.new_path)
                 break
             if head_entries[index] != entry:
                 document = yamlio.loads(yamlio.decode(head_text, path), path)
                 line, column = yamlio.position(document, ["entries", index])
-                yield Hit(f"recorded entry seq {entry['seq']} was edited", hint, line, column, change.new_path)
+                yield Hit(f"recorded entry seq {number(entry['seq'])} was edited", hint, line, column, change.new_path)
                 break
 
 
@@ -244,7 +244,7 @@ def _promotions(pair: RevisionPair) -> list[tuple[str, str]]:
         previous = next((e["appVersion"] for e in reversed(base) if e["event"] == "deployed"), None)
         for entry in head[len(base):]:
             if entry["event"] == "deployed" and entry.get("appVersion") != previous:
-                found.append((change.path, str(entry["appVersion"])))
+                found.append((change.path, _text(entry["appVersion"])))
                 previous = entry.get("appVersion")
     return found
 
