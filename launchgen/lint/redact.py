@@ -39,6 +39,20 @@ _URL_CREDENTIALS = re.compile(r"://[^/\s@]*:[^/\s@]*@")
 _RANDOM = re.compile(r"^[A-Za-z0-9+/=_.-]+$")
 
 
+def quote(value: Any, limit: int = 80) -> str:
+    """A name or version from a config file (not a values file), for a message: quoted,
+    escaped, shortened; URLs lose their credentials; 5,000-digit ints are described."""
+    if isinstance(value, str):
+        return repr(printable(_URL_USERINFO.sub("://<redacted>@", value), limit=limit))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value)
+    return printable(repr(value) if value is None or isinstance(value, bool) else f"<{type(value).__name__}>",
+                     limit=limit)
+
+
+_URL_USERINFO = re.compile(r"://[^/@\s]*@")
+
+
 def secret_name(key: object) -> bool:
     return isinstance(key, str) and bool(_SECRET_NAME.search(key))
 

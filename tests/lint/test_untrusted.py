@@ -176,3 +176,16 @@ def test_text_and_github_output_cannot_be_forged(props: Path) -> None:
     code, out = cli("lint", "--no-cache", "--format", "github", str(props))
     assert "\x1b" not in out and all(line.startswith("::") for line in out.splitlines())
     assert "::error file=x::forged" not in out
+
+
+def test_config_and_values_messages_do_not_echo_secrets(middleware: Path, props: Path) -> None:
+    config = middleware / ".launchgen.yaml"
+    config.write_text(config.read_text().replace("oci://registry-1.docker.io/bitnamicharts",
+                                                 f"ftp://bot:{SECRET}@charts.example.com"))
+    problems = lint([middleware], cache=False, yamllint=False)
+    assert any(p.rule == "middleware-chart-pinned" and "<redacted>" in p.message for p in problems), problems
+    assert all("hunter2" not in p.message for p in problems)
+    (props / DEV).write_text(f"rollout:\n  enabled: true\n  strategy: {SECRET}\n")
+    problems = lint([props], cache=False, yamllint=False)
+    assert any(p.rule == "delivery-rollout-strategy" for p in problems)
+    assert all("hunter2" not in p.message for p in problems), problems
