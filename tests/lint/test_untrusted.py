@@ -189,3 +189,16 @@ def test_config_and_values_messages_do_not_echo_secrets(middleware: Path, props:
     problems = lint([props], cache=False, yamllint=False)
     assert any(p.rule == "delivery-rollout-strategy" for p in problems)
     assert all("hunter2" not in p.message for p in problems), problems
+
+
+def test_a_yamllint_that_runs_too_long_is_a_problem_not_a_pass(props: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchgen.lint import yamllint_proc
+
+    monkeypatch.setattr(yamllint_proc, "TIMEOUT_SECONDS", 0.01)  # each process gets at least 1 s
+    (props / DEV).write_text("".join(f"k{i}: 1\n" for i in range(9_000)))
+    started = time.monotonic()
+    problems = lint([props], cache=False)
+    assert time.monotonic() - started < 20
+    timeouts = [p for p in problems if p.rule == "yaml-lint" and "timed out" in p.message]
+    assert timeouts and timeouts[0].severity == "error", problems
+    assert "not checked by yamllint" in timeouts[0].message
