@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from launchgen.lint import lint, lint_repos
 
@@ -36,15 +41,19 @@ def test_remove_bom(props: Path) -> None:
     assert values.read_bytes() == data
 
 
-def test_one_run_reaches_a_fixed_point(app: Path) -> None:
-    """An unquoted real version needs two fixes on one span (placeholder, quotes): one run."""
+@pytest.mark.parametrize("seed", ["0", "3"])  # hash seeds under which one pass kept the quotes' edit
+def test_one_run_reaches_a_fixed_point(app: Path, seed: str) -> None:
+    """An unquoted real version needs two fixes on one span (placeholder, quotes): one run,
+    whichever edit a pass applies first."""
     chart = app / "Chart.yaml"
     text = chart.read_text()
     chart.write_text(text.replace('"0.0.0-launch.placeholder"', "1.2.3"))
-    results = lint_repos([str(app)], fix=True, cache=False, yamllint=False)
-    assert results[0].fixed == ["Chart.yaml"] and results[0].problems == []
+    run = subprocess.run([sys.executable, "-m", "launchgen", "lint", "--fix", "--no-cache", "--no-yamllint", str(app)],
+                         env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "All checks passed!\n", "fixed Chart.yaml\n")
     assert chart.read_text() == text
-    assert lint([str(app)], cache=False, yamllint=False) == []
+    results = lint_repos([str(app)], fix=True, cache=False, yamllint=False)
+    assert results[0].fixed == [] and results[0].problems == []
 
 
 def test_fix_never_writes_through_a_symlink(app: Path) -> None:
