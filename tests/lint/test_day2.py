@@ -162,3 +162,23 @@ def test_json_output_of_a_clean_day2_repo(app_repos: tuple[Path, Path]) -> None:
     (props / ".gitignore").write_text((props / ".gitignore").read_text() + "/ci-work/\n")
     code, out = cli("lint", "--no-cache", "--format", "json", str(props))
     assert (code, json.loads(out)) == (0, {"problems": []})
+
+
+def test_render_into_the_properties_repo_then_lint_and_render_again(app_repos: tuple[Path, Path],
+                                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The documented loop, for real: render -o rendered inside the properties repo, a
+    deploy record committed, then lint and render's own lint gate pass."""
+    from tests.helpers.tools import tool
+
+    _, props = app_repos
+    monkeypatch.chdir(props)
+    helm = str(tool("helm4"))
+    args = ["render", ".", "--app-version", "1.4.2", "--env", "dev", "--helm", helm, "-o", "rendered"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert list((props / "rendered").rglob("*.yaml"))
+    deploy(props, "1.4.2")
+    commit(props, "record the deploy", {})
+    assert cli("lint", "--no-cache", "--no-color", ".") == (0, "All checks passed!\n")
+    again = CliRunner().invoke(main, args[:3] + ["1.4.3"] + args[4:])
+    assert again.exit_code == 0, again.output
