@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from launchgen.cli import reports_errors
+from launchgen.display import printable
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 
 
@@ -24,6 +25,10 @@ class LintRequest:
     color: bool = False
     base: str | None = None
     head: str = "HEAD"
+    scope: str = "all"
+
+
+SUCCESS = "All checks passed!"
 
 
 def execute(request: LintRequest) -> int:
@@ -32,7 +37,7 @@ def execute(request: LintRequest) -> int:
 
     # Nothing else is imported before lint_repos: it starts yamllint first thing.
     results = lint_repos(list(request.paths), fix=request.fix, cache=request.cache, yamllint=request.yamllint,
-                         base=request.base, head=request.head)
+                         base=request.base, head=request.head, scope=request.scope)
     from launchgen.lint.rules import RULES
     from launchgen.problem import count_failing
     from launchgen.report import render
@@ -42,10 +47,16 @@ def execute(request: LintRequest) -> int:
     problems = []
     for result in results:
         for relpath in result.fixed:
-            click.echo(f"fixed {_shown(result.root, relpath, cwd)}", err=True)
+            click.echo(f"fixed {printable(_shown(result.root, relpath, cwd), limit=1000)}", err=True)
+        for relpath in result.not_fixed:
+            click.echo(f"not fixed {printable(_shown(result.root, relpath, cwd), limit=1000)}: a symlink; --fix never "
+                       "writes through one (run it on the file it points to)", err=True)
         problems += [replace(p, path=_shown(result.root, p.path, cwd)) for p in result.problems]
     rule_help = {rule_id: rule.summary for rule_id, rule in RULES.items()}
     click.echo(render(problems, request.format, color=request.color, rule_help=rule_help), nl=False)
+    if not problems and request.format == "text":
+        # As ruff: one line on success, in the text format only (the others stay machine-readable).
+        click.echo(SUCCESS)
     return EXIT_PROBLEMS if count_failing(problems, strict=request.strict) else EXIT_OK
 
 
@@ -74,10 +85,13 @@ def _formats() -> list[str]:
 @click.option("--color/--no-color", default=None, help="Colour text output. [default: on a terminal]")
 @click.option("--base", metavar="REF", help="Also gate the change from this git revision to --head (branch, tag or SHA). "
               "[default: $PRE_COMMIT_FROM_REF under pre-commit]")
+@click.option("--scope", type=click.Choice(["all", "repo"]), default="all", show_default=True,
+              help="repo: only what the per-file hook cannot see (cross-file and revision rules, non-YAML files); "
+              "the launchgen-lint-repo pre-commit hook.")
 @click.option("--head", metavar="REF", help="The revision gated against --base. [default: $PRE_COMMIT_TO_REF, else HEAD]")
 @reports_errors
 def command(paths: tuple[str, ...], fmt: str | None, strict: bool, fix: bool, no_cache: bool, no_yamllint: bool,
-            color: bool | None, base: str | None, head: str | None) -> None:
+            color: bool | None, base: str | None, head: str | None, scope: str) -> None:
     """Check repos against the platform standard.
 
     PATHS are repo roots (every rule), files or folders in a repo (per-file rules, as
@@ -94,5 +108,6 @@ def command(paths: tuple[str, ...], fmt: str | None, strict: bool, fix: bool, no
     base = base or os.environ.get("PRE_COMMIT_FROM_REF") or None
     head = head or os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
     request = LintRequest(paths=paths or (".",), format=fmt or default_format(), strict=strict, fix=fix,
-                          cache=not no_cache, yamllint=not no_yamllint, color=color, base=base, head=head)
+                          cache=not no_cache, yamllint=not no_yamllint, color=color, base=base, head=head,
+                          scope=scope)
     sys.exit(execute(request))

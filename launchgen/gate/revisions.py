@@ -7,11 +7,13 @@ otherwise the error says how to fetch the history (`fetch-depth: 0`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from launchgen.display import printable
 from launchgen.errors import LaunchgenError
 
 DEEPEN_STEPS = (50, 500, 5000)
@@ -61,8 +63,32 @@ class RevisionPair:
             except (git.BadName, ValueError, git.GitCommandError):
                 if attempt is None or not self._deepen(attempt):
                     break
-        hint = " (this is a shallow clone: fetch full history, e.g. actions/checkout with fetch-depth: 0)" if self.shallow else ""
-        raise RevisionError(f"unknown revision {ref!r}: fetch it first (git fetch origin {ref}){hint}")
+        raise RevisionError(self._unknown(ref))
+
+    def _unknown(self, ref: str) -> str:
+        """Why `ref` is not found, and the advice that fits this repository."""
+        import git
+
+        shown = printable(ref, limit=100)
+        if self.shallow:
+            return (f"unknown revision {shown!r}: this is a shallow clone; fetch full history "
+                    "(actions/checkout with fetch-depth: 0, or git fetch --unshallow)")
+        start = re.split(r"[~^@:]", ref, maxsplit=1)[0] or "HEAD"
+        if start != ref:  # HEAD~1, main^: counted back from something that exists?
+            try:
+                count = int(self.repo.git.rev_list("--count", start, "--"))
+            except (git.GitCommandError, ValueError):
+                count = 0
+            if count:
+                first = " (this is the first commit: there is no earlier revision to gate against)" if count == 1 else ""
+                return (f"revision {shown!r} does not exist: {printable(start, limit=100)!r} has {count} "
+                        f"commit{'s' if count != 1 else ''} in its history{first}")
+        remotes = [r.name for r in self.repo.remotes]
+        if not remotes:
+            return f"unknown revision {shown!r}: no branch, tag or commit of that name in this repository (it has no remote)"
+        remote = "origin" if "origin" in remotes else remotes[0]
+        name = ref.split("/", 1)[1] if ref.startswith(remote + "/") else ref
+        return f"unknown revision {shown!r}: fetch it first (git fetch {remote} {printable(name, limit=100)})"
 
     @property
     def shallow(self) -> bool:

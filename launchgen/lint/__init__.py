@@ -33,6 +33,7 @@ def lint(
     yamllint: bool = True,
     base: str | None = None,
     head: str = "HEAD",
+    scope: str = "all",
 ) -> list[Problem]:
     """Lint `paths` and return every problem, sorted; paths are relative to each repo root.
 
@@ -40,8 +41,11 @@ def lint(
     cache: reuse results of unchanged files (content-hash cache; see lint/cache.py).
     yamllint: False skips yamllint even where the repo enables it.
     base, head: git revisions; with a base, the gate rules compare head against it.
+    scope: "all", or "repo" for what the per-file pre-commit hook cannot see (the
+    cross-file and revision rules; file rules only on files other than regular YAML files).
     """
-    results = lint_repos(paths, fix=fix, cache=cache, cache_dir=cache_dir, yamllint=yamllint, base=base, head=head)
+    results = lint_repos(paths, fix=fix, cache=cache, cache_dir=cache_dir, yamllint=yamllint, base=base, head=head,
+                         scope=scope)
     return [p for result in results for p in result.problems]
 
 
@@ -54,6 +58,7 @@ def lint_repos(
     yamllint: bool = True,
     base: str | None = None,
     head: str = "HEAD",
+    scope: str = "all",
 ) -> list[RepoResult]:
     """Like `lint`, with problems grouped by repo (root, problems, files fixed)."""
     from launchgen.lint import cache as cache_mod
@@ -64,14 +69,14 @@ def lint_repos(
     # yamllint first, before the engine and its imports: see lint/early.py. Not with
     # fix: the files are rewritten before the run that counts.
     started = early.take(given, cache)  # the CLI's, when it started one (early.prestart)
-    if started is not None and (fix or directory is not None or not yamllint):
+    if started is not None and (fix or directory is not None or not yamllint or scope != "all"):
         started.batch.close()
         started = None
-    if started is None and not fix:
+    if started is None and not fix and scope == "all":
         started = early.start(given, cache_mod.Cache(directory, cache), yamllint)
     from launchgen.lint.engine import Options, run
 
-    options = Options(fix=fix, cache=cache, cache_dir=directory, yamllint=yamllint, base=base, head=head)
+    options = Options(fix=fix, cache=cache, cache_dir=directory, yamllint=yamllint, base=base, head=head, scope=scope)
     try:
         return run(given, options, started)
     finally:

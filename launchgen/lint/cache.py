@@ -44,7 +44,7 @@ def code_fingerprint() -> str:
 
 
 def key(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def dump_hits(hits: list[tuple[str, Hit, str | None]]) -> list[list[Any]]:

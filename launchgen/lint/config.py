@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.problem import SEVERITIES, Severity
 
@@ -84,7 +85,7 @@ def settings_from(section: Any, path: str, line_of: Locate) -> LintSettings:
         raise ConfigError("lint must be a mapping", path=path, line=line_of(base))
     for key in section:
         if key not in SECTION_KEYS:
-            raise ConfigError(f"invalid config: unknown key {key!r} in lint (known: {', '.join(SECTION_KEYS)})",
+            raise ConfigError(f"invalid config: unknown key {printable(key, limit=60)!r} in lint (known: {', '.join(SECTION_KEYS)})",
                               path=path, line=line_of(base + (key,)))
     configured = section.get("rules") or {}
     if not isinstance(configured, dict):
@@ -93,7 +94,7 @@ def settings_from(section: Any, path: str, line_of: Locate) -> LintSettings:
     for rule_id, value in configured.items():
         where = base + ("rules", rule_id)
         if rule_id not in RULES:
-            raise ConfigError(f"invalid config: no such rule: {rule_id!r}{suggest(rule_id)}", path=path, line=line_of(where))
+            raise ConfigError(f"invalid config: no such rule: {printable(rule_id, limit=60)!r}{suggest(rule_id)}", path=path, line=line_of(where))
         resolved[rule_id] = _rule_setting(rule_id, value, path, line_of, where)
     for rule_id, rule in RULES.items():
         resolved.setdefault(rule_id, RuleSetting(True, rule.severity, dict(rule.options)))
@@ -117,7 +118,7 @@ def _rule_setting(rule_id: str, value: Any, path: str, line_of: Locate, where: t
         if value in SEVERITIES:
             return RuleSetting(True, value, options, severity_set=True)
         raise ConfigError(f"invalid config: {rule_id} must be one of {', '.join(SWITCHES + SEVERITIES)} or a mapping, "
-                          f"got {value!r}", path=path, line=line_of(where))
+                          f"got {printable(value, limit=60)!r}", path=path, line=line_of(where))
     if not isinstance(value, dict):
         raise ConfigError(f"invalid config: {rule_id} must be a string or a mapping", path=path, line=line_of(where))
     enabled, severity, severity_set = True, rule.severity, False

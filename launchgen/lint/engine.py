@@ -49,6 +49,23 @@ class Options:
     yamllint: bool = True
     base: str | None = None  # with a base revision, the revision rules run too
     head: str = "HEAD"
+    # "all"; or "repo": only what the per-file hook cannot see (cross-file and revision
+    # rules, and the file rules on files its `types: [yaml]` filter never passes).
+    scope: str = "all"
+
+
+SCOPES = ("all", "repo")
+# --fix applies edits and lints again until nothing changes (ruff's loop), at most this often.
+MAX_FIX_PASSES = 10
+# What pre-commit's `types: [yaml]` (the identify library) passes to the per-file hook.
+_HOOK_YAML_SUFFIXES = (".yaml", ".yml", ".eyaml", ".yamlld")
+_HOOK_YAML_NAMES = frozenset({".yamllint", ".ansible-lint", ".clang-format", ".clang-tidy", ".salt-lint"})
+
+
+def hook_covered(root: Path, relpath: str) -> bool:
+    """Whether the per-file pre-commit hook is given this file (a regular YAML file)."""
+    name = relpath.rsplit("/", 1)[-1]
+    return (name.endswith(_HOOK_YAML_SUFFIXES) or name in _HOOK_YAML_NAMES) and not os.path.islink(root / relpath)
 
 
 @dataclass
@@ -56,6 +73,7 @@ class RepoResult:
     root: Path
     problems: list[Problem]
     fixed: list[str] = field(default_factory=list)
+    not_fixed: list[str] = field(default_factory=list)  # symlinks: --fix never writes through one
 
 
 @dataclass
@@ -82,15 +100,26 @@ class _Work:
 def run(paths: Sequence[str | os.PathLike[str]], options: Options = Options(),
         started: Started | None = None) -> list[RepoResult]:
     """Lint; `started` is the early yamllint phase, when the caller ran it (not with fix)."""
+    if options.scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}")
     targets = started.targets if started is not None else resolve(paths)
-    results = _run_targets(targets, options, started)
     if options.fix:
-        fixed = _apply_fixes(results)
+        # Until a fixed point: one fix can enable another (a restored placeholder is then
+        # quoted), and overlapping edits wait for the next pass. yamllint proposes no edit.
+        fixed: dict[Path, list[str]] = {}
+        refused: dict[Path, set[str]] = {}
+        for _ in range(MAX_FIX_PASSES):
+            changed = _apply_fixes(_run_targets(targets, replace(options, yamllint=False)), refused)
+            for root, paths in changed.items():
+                fixed.setdefault(root, []).extend(p for p in paths if p not in fixed[root])
+            if not changed:
+                break
         again = [r for r, _ in _run_targets(targets, replace(options, fix=False))]
         for result in again:
-            result.fixed = fixed.get(result.root, [])
+            result.fixed = sorted(fixed.get(result.root, []))
+            result.not_fixed = sorted(refused.get(result.root, set()))
         return again
-    return [r for r, _ in results]
+    return [r for r, _ in _run_targets(targets, options, started)]
 
 
 def _run_targets(targets: list[Target], options: Options,
@@ -98,7 +127,7 @@ def _run_targets(targets: list[Target], options: Options,
     store = cache_mod.Cache(options.cache_dir, options.cache and not options.fix)
     batch = started.batch if started is not None else yamllint_proc.Batch()
     try:
-        works = [_read(t, store, started) for t in targets]
+        works = [_read(t, store, started, options.scope) for t in targets]
         _start_yamllint(works, batch, options, started.files if started is not None else {})
         for work in works:
             work.repo.resolve()
@@ -124,7 +153,7 @@ def _run_targets(targets: list[Target], options: Options,
 # -- 1: repos and files ------------------------------------------------------------------
 
 
-def _read(target: Target, store: cache_mod.Cache, started: Started | None) -> _Work:
+def _read(target: Target, store: cache_mod.Cache, started: Started | None, scope: str = "all") -> _Work:
     repo = Repo.read(target.root)
     if target.whole:
         files = list(repo.files)
@@ -132,6 +161,8 @@ def _read(target: Target, store: cache_mod.Cache, started: Started | None) -> _W
         given = {f for f in target.files if not repo.is_ignored(f)}
         below = {f for f in repo.files if f.startswith(tuple(target.folders))} if target.folders else set()
         files = sorted(given | below)
+    if scope == "repo":
+        files = [f for f in files if not hook_covered(repo.root, f)]
     stored = started.stored.get(target.root) if started is not None else None
     return _Work(repo, target, files, stored if stored is not None else store.load(target.root))
 
@@ -387,7 +418,8 @@ def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
     repo_rules = {r.id for r in RULES.values() if r.scope == "repo" and _enabled(repo, r)} if work.target.whole else set()
     problems: list[Problem] = []
     edits: list[tuple[Problem, Edit]] = []
-    for relpath in sorted(set(by_file) | set(work.files)):
+    linted = set(work.files)  # files whose file rules ran (the others: repo rules' hits only)
+    for relpath in sorted(set(by_file) | linted):
         source = repo.source(relpath)
         text = source.text if source is not None and is_yaml_path(relpath) and source.raw is not None else None
         marks = suppress.parse(text) if source is not None and text and b"launchgen:" in (source.raw or b"") else []
@@ -402,17 +434,20 @@ def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
             if hit.fix is not None:
                 edits.append((problem, hit.fix))
         if marks:
-            ran = {r.id for r in _file_rules(repo, relpath)} | repo_rules
+            ran = ({r.id for r in _file_rules(repo, relpath)} if relpath in linted else set()) | repo_rules
             if relpath not in work.yamllint_ran:
                 ran.discard(YAMLLINT)
             for rule_id, hit in suppress.problems_of(marks, RULES, ran):
+                if rule_id == "suppress-invalid" and relpath not in linted:
+                    continue  # reported where the file's own rules run (the per-file hook)
                 if repo.settings.enabled(rule_id):
                     problems.append(Problem(relpath, hit.line, hit.column, rule_id, hit.message,
                                             _severity(repo, rule_id, None), hit.hint))
     return RepoResult(repo.root, sorted(set(problems))), edits
 
 
-def _apply_fixes(results: list[tuple[RepoResult, list[tuple[Problem, Edit]]]]) -> dict[Path, list[str]]:
+def _apply_fixes(results: list[tuple[RepoResult, list[tuple[Problem, Edit]]]],
+                 refused: dict[Path, set[str]]) -> dict[Path, list[str]]:
     from launchgen.lint import fix
 
     fixed: dict[Path, list[str]] = {}
@@ -422,6 +457,10 @@ def _apply_fixes(results: list[tuple[RepoResult, list[tuple[Problem, Edit]]]]) -
             by_path.setdefault(problem.path, []).append(edit)
         for relpath, file_edits in sorted(by_path.items()):
             source = SourceFile(result.root, relpath)
+            if os.path.islink(source.path):
+                # Never written through: the file it points to is fixed as itself, when linted.
+                refused.setdefault(result.root, set()).add(relpath)
+                continue
             if fix.apply(source, file_edits):
                 fixed.setdefault(result.root, []).append(relpath)
     return fixed

@@ -1,6 +1,6 @@
 """gitignore-style path patterns for the `lint.ignore` setting.
 
-A pattern with a `/` (other than a trailing one) is anchored at the repo root, one
+A pattern with a `/` (other than a trailing one; a leading one included) is anchored at the repo root, one
 without matches at any depth; `**` crosses folders, `*` and `?` do not; a trailing `/`
 matches a folder and everything in it.
 """
@@ -16,7 +16,7 @@ from functools import lru_cache
 def _compile(pattern: str) -> re.Pattern[str]:
     folder = pattern.endswith("/")
     body = pattern.strip("/")
-    anchored = "/" in body
+    anchored = "/" in pattern.rstrip("/")  # a leading or middle slash anchors, as in .gitignore
     out = []
     i = 0
     while i < len(body):

@@ -8,7 +8,6 @@ with the C parser and resolves the lint settings (enough to start yamllint), and
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,12 +16,11 @@ from typing import Any
 from launchgen.errors import ConfigError
 from launchgen.lint import globs
 from launchgen.lint.config import LintSettings, settings_from
-from launchgen.lint.source import DEFAULT_MAX_BYTES, SourceFile
+from launchgen.lint.source import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, SourceFile
 from launchgen.lint.yamldoc import Document
 from launchgen.standard import REPO_CONFIG_FILE
 
 SCHEMA = "repo-config.schema.json"
-SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
 
 
 @dataclass
@@ -112,27 +110,40 @@ class Repo:
             return  # valid: jsonschema (slow to import) is only needed to explain errors
         import jsonschema
 
-        from launchgen.schemas import describe, error_path, load_schema
+        from launchgen.lint.schemamsg import describe, path_of
+        from launchgen.schemas import load_schema
 
         schema = load_schema(SCHEMA)
         validator = jsonschema.validators.validator_for(schema)(schema)
         errors = sorted(validator.iter_errors(self.config), key=lambda e: [str(p) for p in e.absolute_path])
         if errors:
             first = errors[0]
-            line, _ = self.document.position(error_path(first))
+            line, _ = self.document.position(path_of(first))
             raise ConfigError(f"invalid config: {describe(first)}", path=str(self.root / REPO_CONFIG_FILE), line=line)
 
-    def max_bytes(self) -> int:
+    def _limit(self, option: str, default: int) -> int:
         rules = self._raw_lint.get("rules")
         setting = rules.get("files-too-large") if isinstance(rules, dict) else None
-        value = setting.get("max-bytes") if isinstance(setting, dict) else None
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else DEFAULT_MAX_BYTES
+        value = setting.get(option) if isinstance(setting, dict) else None
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+
+    def max_bytes(self) -> int:
+        return self._limit("max-bytes", DEFAULT_MAX_BYTES)
+
+    def max_lines(self) -> int:
+        return self._limit("max-lines", DEFAULT_MAX_LINES)
 
     @property
     def files(self) -> list[str]:
-        """Every file of the repo (POSIX paths from the root), minus ignored ones."""
+        """Every file of the repo (POSIX paths from the root) git does not ignore, minus
+        `lint.ignore`'s (lint/gitfiles.py: one git process per repo)."""
         if self._files is None:
-            self._files = sorted(p for p in _walk(self.root) if not globs.matches(p, self.ignore))
+            from launchgen.lint import gitfiles
+
+            found = gitfiles.listed(self.root)
+            if found is None:
+                found = gitfiles.walked(self.root)
+            self._files = [p for p in found if not globs.matches(p, self.ignore)]
         return self._files
 
     def is_ignored(self, relpath: str) -> bool:
@@ -142,7 +153,7 @@ class Repo:
         if relpath not in self._sources:
             if not os.path.lexists(self.root / relpath) or self.is_ignored(relpath):
                 return None
-            self._sources[relpath] = SourceFile(self.root, relpath, self.max_bytes())
+            self._sources[relpath] = SourceFile(self.root, relpath, self.max_bytes(), self.max_lines())
         return self._sources[relpath]
 
 
@@ -153,20 +164,3 @@ def _config_check() -> Any:
     from launchgen.resources import schema_path
 
     return checker(schema_path(SCHEMA).read_bytes())
-
-
-def _walk(root: Path) -> Iterator[str]:
-    for folder, dirs, names in os.walk(root):
-        rel = os.path.relpath(folder, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        kept = []
-        for name in dirs:
-            if name in SKIPPED_DIRS:
-                continue
-            if os.path.islink(os.path.join(folder, name)):
-                names.append(name)  # reported as a file: never followed
-            else:
-                kept.append(name)
-        dirs[:] = sorted(kept)
-        for name in names:
-            yield prefix + name

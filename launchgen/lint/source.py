@@ -18,14 +18,19 @@ if TYPE_CHECKING:
     from launchgen.lint.yamldoc import Document, Parsed
 
 DEFAULT_MAX_BYTES = 1024 * 1024
+# Parsing (ours, and yamllint's pure-Python one, which is superlinear: 100,000 keys take
+# minutes) is bounded by lines; a flow collection's items count too (its commas).
+DEFAULT_MAX_LINES = 10_000
 
 
 class SourceFile:
-    def __init__(self, root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                 max_lines: int = DEFAULT_MAX_LINES) -> None:
         self.root = root
         self.relpath = relpath
         self.path = root / relpath
         self.max_bytes = max_bytes
+        self.max_lines = max_lines
         # (rule id, line, message, hint) when the file cannot be read as text
         self.unreadable: tuple[str, int, str, str] | None = None
         self.bom = False
@@ -60,6 +65,12 @@ class SourceFile:
             if len(data) > self.max_bytes:  # grew while we looked
                 self.unreadable = ("files-too-large", 1, f"file is over the {self.max_bytes}-byte limit; not parsed",
                                    "split the file, or raise files-too-large's max-bytes option")
+                return None
+            lines = data.count(b"\n") + data.count(b",")
+            if lines > self.max_lines:
+                self.unreadable = ("files-too-large", 1, f"file has {lines} lines and flow items, over the "
+                                   f"{self.max_lines} limit; not parsed", "split the file, or raise files-too-large's "
+                                   "max-lines option")
                 return None
             return data
         except OSError as exc:

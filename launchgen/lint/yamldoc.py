@@ -21,6 +21,9 @@ from launchgen.lint.yamlfiles import MAX_DEPTH as MAX_DEPTH
 from launchgen.lint.yamlfiles import depth_bound as _depth_bound
 
 MAX_EXPANDED_NODES = 100_000
+# Python refuses to convert ints of more digits to or from text (CVE-2020-10735); no tool
+# downstream reads such a number either, so the file is refused as it is parsed.
+MAX_INT_DIGITS = 4_300
 
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -132,19 +135,22 @@ def parse(text: str) -> Parsed:
     if root is None:
         return Parsed(Document(None))
     builder = _Builder(text)
-    if _ALIAS.search(text):
-        abuse = _alias_abuse(root)
-        if abuse is not None:
-            return Parsed(None, alias_abuse=abuse)
-        data = builder.build(root, ())
-    else:
-        # No alias: the graph is a tree, built in linear time, and the abuse check (a third
-        # of the parse time) can only find too many nodes, which the build counts.
-        data = builder.build(root, ())
-        if builder.visits > MAX_EXPANDED_NODES:
+    try:
+        if _ALIAS.search(text):
             abuse = _alias_abuse(root)
             if abuse is not None:
                 return Parsed(None, alias_abuse=abuse)
+            data = builder.build(root, ())
+        else:
+            # No alias: the graph is a tree, built in linear time, and the abuse check (a third
+            # of the parse time) can only find too many nodes, which the build counts.
+            data = builder.build(root, ())
+            if builder.visits > MAX_EXPANDED_NODES:
+                abuse = _alias_abuse(root)
+                if abuse is not None:
+                    return Parsed(None, alias_abuse=abuse)
+    except _Unreadable as exc:
+        return Parsed(None, error=exc.mark)
     return Parsed(Document(data, builder.keys, builder.scalars), duplicate_keys=builder.duplicates)
 
 
@@ -198,6 +204,12 @@ def _alias_abuse(root: Any) -> Mark | None:
             if id(child) not in sizes:
                 stack.append((child, False))
     return None
+
+
+class _Unreadable(Exception):
+    def __init__(self, mark: Mark) -> None:
+        super().__init__(mark.message)
+        self.mark = mark
 
 
 class _Builder:
@@ -258,7 +270,9 @@ class _Builder:
         import yaml
 
         if not isinstance(node, yaml.ScalarNode):
-            return self.text[node.start_mark.index : node.end_mark.index]
+            mark = node.start_mark
+            raise _Unreadable(Mark(mark.line + 1, mark.column + 1, "a complex key (a list or mapping used as a key): "
+                                   "helm cannot read it"))
         if node.tag == _BOOL:
             value = self.scalar(node)
             return str(value).lower() if isinstance(value, bool) else node.value
@@ -267,6 +281,10 @@ class _Builder:
         return str(node.value)
 
     def scalar(self, node: Any) -> Any:
+        if node.tag == _INT and len(node.value) > MAX_INT_DIGITS:
+            mark = node.start_mark
+            raise _Unreadable(Mark(mark.line + 1, mark.column + 1, f"an integer of {len(node.value)} characters: "
+                                   f"longer than the {MAX_INT_DIGITS} digits tools can read"))
         try:
             if node.tag == _NULL:
                 return None

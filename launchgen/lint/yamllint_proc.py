@@ -145,9 +145,11 @@ class Batch:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.communicate()
-                    self.failures.append((what, f"yamllint timed out after {TIMEOUT_SECONDS:.0f}s"))
+                    self.failures.append((what, f"yamllint timed out after {TIMEOUT_SECONDS:g}s on {len(part)} "
+                                                f"file{'s' if len(part) != 1 else ''}; they are not checked by yamllint"))
                     continue
-                for line in out.decode("utf-8", "replace").splitlines():
+                # surrogateescape: a non-UTF-8 file name reads back as the path passed
+                for line in out.decode("utf-8", "surrogateescape").splitlines():
                     match = _LINE.match(line)
                     if match:
                         found.setdefault(match["path"], []).append(Finding(

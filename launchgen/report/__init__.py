@@ -1,4 +1,4 @@
-"""Reporters: problems as text, JSON, SARIF, GitHub annotations or JUnit XML.
+"""Reporters: problems as text, JSON, SARIF, GitHub annotations, JUnit XML or GitLab Code Quality.
 
 A plain registry, as check-jsonschema keeps its reporters: a format name maps to a
 function from problems to the text printed.
@@ -35,6 +35,7 @@ REPORTER_BY_NAME: dict[str, Reporter] = {
     "sarif": _lazy("sarif"),
     "github": _lazy("github"),
     "junit": _lazy("junit"),
+    "gitlab": _lazy("gitlab"),
 }
 FORMATS = tuple(REPORTER_BY_NAME)
 

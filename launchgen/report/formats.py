@@ -8,11 +8,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from launchgen import __version__
+from launchgen.display import printable
 from launchgen.problem import Problem
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
 DOCS_URL = "https://launchgen.dev/rules/{rule}"
+
+
+def _safe(value: str, limit: int = 4000) -> str:
+    """Text from a repo (paths, messages quoting names) as one line of visible text:
+    control characters, terminal escapes and undecodable bytes escaped (display.py)."""
+    return printable(value, limit=limit)
 
 
 def _summary(problems: Sequence[Problem]) -> str:
@@ -25,14 +32,14 @@ def text(problems: Sequence[Problem], *, color: bool, **_: Any) -> str:
     """`path:line:col: severity rule-id message`, then the hint, indented."""
     lines = []
     for p in problems:
-        where = f"{p.path}:{p.line}:{p.column}:"
+        where = f"{_safe(p.path)}:{p.line}:{p.column}:"
         severity: str = p.severity
         if color:
             where = f"{_BOLD}{where}{_RESET}"
             severity = f"{_COLORS[p.severity]}{severity}{_RESET}"
-        lines.append(f"{where} {severity} {p.rule} {p.message}")
+        lines.append(f"{where} {severity} {_safe(p.rule)} {_safe(p.message)}")
         if p.hint:
-            hint = f"  hint: {p.hint}"
+            hint = f"  hint: {_safe(p.hint)}"
             lines.append(f"{_DIM}{hint}{_RESET}" if color else hint)
     if problems:
         lines.append(f"Found {_summary(problems)}.")
@@ -44,7 +51,7 @@ def json_report(problems: Sequence[Problem], **_: Any) -> str:
 
 
 def _github_escape(value: str, *, property_: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = _safe(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value
@@ -60,6 +67,39 @@ def github(problems: Sequence[Problem], **_: Any) -> str:
         message = p.message + (f" (hint: {p.hint})" if p.hint else "")
         lines.append(f"::{level[p.severity]} {props}::{_github_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def fingerprints(problems: Sequence[Problem]) -> list[str]:
+    """A stable id per problem that survives lines moving: rule, path and message, plus
+    the occurrence number among identical ones (as GitHub's primaryLocationLineHash)."""
+    import hashlib
+
+    seen: Counter[tuple[str, str, str]] = Counter()
+    out = []
+    for p in problems:
+        key = (p.rule, p.path, p.message)
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join(key).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        out.append(f"{digest}:{seen[key]}")
+    return out
+
+
+def gitlab(problems: Sequence[Problem], **_: Any) -> str:
+    """GitLab Code Quality (a CodeClimate subset): the merge request widget's format."""
+    severity = {"error": "major", "warning": "minor", "info": "info"}
+    issues = [
+        {
+            "type": "issue",
+            "description": p.message + (f" (hint: {p.hint})" if p.hint else ""),
+            "check_name": p.rule,
+            "categories": ["Style" if p.rule == "yaml-lint" else "Bug Risk"],
+            "fingerprint": fingerprint.replace(":", "-"),
+            "severity": severity[p.severity],
+            "location": {"path": p.path, "lines": {"begin": p.line}},
+        }
+        for p, fingerprint in zip(problems, fingerprints(problems))
+    ]
+    return json.dumps(issues, indent=2) + "\n"
 
 
 def sarif(problems: Sequence[Problem], *, tool: str, rule_help: Mapping[str, str], **_: Any) -> str:
@@ -89,8 +129,9 @@ def sarif(problems: Sequence[Problem], *, tool: str, rule_help: Mapping[str, str
                     }
                 }
             ],
+            "partialFingerprints": {"primaryLocationLineHash": fingerprint},
         }
-        for p in problems
+        for p, fingerprint in zip(problems, fingerprints(problems))
     ]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -107,6 +148,8 @@ def sarif(problems: Sequence[Problem], *, tool: str, rule_help: Mapping[str, str
                     }
                 },
                 "results": results,
+                # The analysis category: several uploads (one per repo) stay apart.
+                "automationDetails": {"id": "launchgen-lint/"},
             }
         ],
     }
@@ -120,11 +163,11 @@ def junit(problems: Sequence[Problem], *, tool: str, **_: Any) -> str:
     failures = sum(1 for p in problems if p.severity == "error")
     cases = []
     for p in problems:
-        name = quoteattr(f"{p.rule} {p.path}:{p.line}:{p.column}")
-        body = escape(p.message + (f"\nhint: {p.hint}" if p.hint else ""))
+        name = quoteattr(_safe(f"{p.rule} {p.path}:{p.line}:{p.column}"))
+        body = escape(_safe(p.message) + (f"\nhint: {_safe(p.hint)}" if p.hint else ""))
         tag = "failure" if p.severity == "error" else "system-out"
-        attrs = f" message={quoteattr(p.message)} type={quoteattr(p.rule)}" if tag == "failure" else ""
-        cases.append(f'    <testcase classname={quoteattr(p.path)} name={name}>\n      <{tag}{attrs}>{body}</{tag}>\n    </testcase>')
+        attrs = f" message={quoteattr(_safe(p.message))} type={quoteattr(_safe(p.rule))}" if tag == "failure" else ""
+        cases.append(f'    <testcase classname={quoteattr(_safe(p.path))} name={name}>\n      <{tag}{attrs}>{body}</{tag}>\n    </testcase>')
     if not cases:
         cases.append(f"    <testcase classname={quoteattr(tool)} name=\"no problems\"/>")
     header = f'<testsuite name={quoteattr(tool)} tests="{max(len(problems), 1)}" failures="{failures}" errors="0">'

@@ -20,7 +20,7 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 
 
 def test_clean_repo_exits_0(props: Path) -> None:
-    assert invoke("lint", str(props)) == (0, "")
+    assert invoke("lint", str(props)) == (0, "All checks passed!\n")
 
 
 def test_errors_exit_1_with_text_report(props: Path) -> None:
@@ -97,3 +97,35 @@ def test_rules_and_explain() -> None:
     assert code == 0 and out.startswith("# properties-drift\n") and "check-all" in out
     code, out = invoke("explain", "properties-drfit")
     assert code == 2 and "did you mean properties-drift" in out
+
+
+def test_success_line_in_text_only(props: Path) -> None:
+    assert invoke("lint", "--no-color", str(props)) == (0, "All checks passed!\n")
+    code, out = invoke("lint", "--format", "json", str(props))
+    assert (code, json.loads(out)) == (0, {"problems": []})
+    assert invoke("lint", "--format", "github", str(props)) == (0, "")
+    assert json.loads(invoke("lint", "--format", "sarif", str(props))[1])["runs"][0]["results"] == []
+    ET.fromstring(invoke("lint", "--format", "junit", str(props))[1])
+    # Warnings only: the problems and the count, not the success line.
+    (props / DEV).write_text("replicaCount: 1\n#comment\n")
+    code, out = invoke("lint", "--no-color", str(props))
+    assert code == 0 and "All checks passed!" not in out and out.endswith("Found 1 warning.\n")
+
+
+def test_repo_scope_is_what_the_file_hook_cannot_see(props: Path) -> None:
+    (props / DEV).write_text("replicaCount: 1\nreplicaCount: 2\n")
+    (props / "envs" / "test" / "values.yaml").unlink()
+    (props / "envs" / "prod" / "link.yaml").symlink_to("/etc/hostname")
+    _, whole = invoke("lint", "--no-color", "--format", "json", str(props))
+    _, repo = invoke("lint", "--no-color", "--format", "json", "--scope", "repo", str(props))
+    files = [str(p) for p in sorted((props / "envs").rglob("*.yaml")) if not p.is_symlink()]
+    _, per_file = invoke("lint", "--no-color", "--format", "json", *files)
+
+    def keyed(out: str) -> list[tuple[str, int, str]]:
+        return sorted((p["path"], p["line"], p["rule"]) for p in json.loads(out)["problems"])
+
+    assert ("envs/prod/link.yaml", 1, "files-symlink-outside") in keyed(repo)
+    assert ("envs/dev/values.yaml", 2, "yaml-duplicate-key") in keyed(per_file)
+    assert (".launchgen.yaml", 8, "properties-env-files") in keyed(repo)
+    # Together, the hooks report exactly what the whole lint does, each problem once.
+    assert sorted(keyed(repo) + keyed(per_file)) == keyed(whole)

@@ -58,7 +58,7 @@ def test_invalid_config_is_a_one_line_error_with_a_line(props: Path, section: st
         ("kind: [\n", "invalid YAML"),
         ("- kind\n", "must be a mapping"),
         ("kind: app\nkind: app\n", "duplicate key"),
-        ("kind: app\n", "required property"),
+        ("kind: app\n", "missing required key 'service', 'environments'"),
         ("", "must be a mapping"),
         (b"kind: \xff\n", "not valid UTF-8"),
     ],

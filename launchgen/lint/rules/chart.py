@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from launchgen.display import printable
 from launchgen.lint.contract import Context, Edit, Hit, rule
+from launchgen.lint.schemamsg import json_type, number
 from launchgen.standard import APP_VERSION_PLACEHOLDER, LAUNCH_CHART_NAME, REPO_CONFIG_FILE
 
 CHART = "Chart.yaml"
@@ -22,6 +24,18 @@ def _chart(ctx: Context) -> dict[str, Any] | None:
     source = ctx.file if ctx.file is not None else ctx.source(CHART)
     data = source.data if source else None
     return data if isinstance(data, dict) else None
+
+
+def _key(value: Any) -> str:
+    """A dependency field from a file, comparable and printable (never a 5,000-digit str())."""
+    return printable(value, limit=200) if isinstance(value, str) else number(value)
+
+
+def _url(value: Any) -> str:
+    """A repository URL without its credentials (`https://user:token@host`)."""
+    import re
+
+    return re.sub(r"://[^/@\s]*@", "://<redacted>@", _key(value))
 
 
 def _dependencies(chart: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -47,7 +61,7 @@ def api_version(ctx: Context) -> Iterator[Hit]:
     line, column = _at(ctx, "apiVersion")
     scalar = ctx.file.document.scalars.get(("apiVersion",)) if ctx.file and ctx.file.document else None
     fix = Edit(scalar.start, scalar.end, "v2") if scalar else None
-    yield Hit(f"apiVersion is {chart.get('apiVersion')!r}, not 'v2'", "set `apiVersion: v2`",
+    yield Hit(f"apiVersion is {_key(chart.get('apiVersion'))!r}, not 'v2'", "set `apiVersion: v2`",
               line=line, column=column, fix=fix)
 
 
@@ -70,7 +84,7 @@ def app_version(ctx: Context) -> Iterator[Hit]:
         yield Hit("appVersion is missing", hint, line=line, column=column)
         return
     fix = Edit(scalar.start, scalar.end, f'"{APP_VERSION_PLACEHOLDER}"') if scalar else None
-    yield Hit(f"appVersion is {chart['appVersion']!r}, not the placeholder {APP_VERSION_PLACEHOLDER!r}", hint,
+    yield Hit(f"appVersion is {_key(chart['appVersion'])!r}, not the placeholder {APP_VERSION_PLACEHOLDER!r}", hint,
               line=line, column=column, fix=fix)
 
 
@@ -88,7 +102,7 @@ def app_version_quoted(ctx: Context) -> Iterator[Hit]:
     raw = ctx.file.text[scalar.start : scalar.end] if ctx.file and ctx.file.text else scalar.value
     quoted = '"' + scalar.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     fix = Edit(scalar.start, scalar.end, quoted) if scalar.style is None and "\n" not in raw else None
-    yield Hit(f"appVersion {raw!r} is not quoted", f"write `appVersion: {quoted}`",
+    yield Hit(f"appVersion {printable(raw, limit=80)!r} is not quoted", f"write `appVersion: {printable(quoted, limit=80)}`",
               line=scalar.line, column=scalar.column, fix=fix)
 
 
@@ -126,7 +140,7 @@ def dependency_pinned(ctx: Context) -> Iterator[Hit]:
         version = dep.get("version")
         if not isinstance(version, str) or not EXACT_SEMVER.match(version):
             line, column = _at(ctx, "dependencies", i, "version")
-            yield Hit(f"dependency {dep.get('name')!r} is not pinned to an exact version (got {version!r})",
+            yield Hit(f"dependency {_key(dep.get('name'))!r} is not pinned to an exact version (got {_key(version)!r})",
                       "pin an exact version, e.g. `version: 1.2.3`", line=line, column=column)
 
 
@@ -164,7 +178,8 @@ def dependency_repository(ctx: Context) -> Iterator[Hit]:
         repository = dep.get("repository")
         if not isinstance(repository, str) or not any(repository.rstrip("/").startswith(a.rstrip("/")) for a in allowed):
             line, column = _at(ctx, "dependencies", i, "repository")
-            yield Hit(f"dependency {dep.get('name')!r} comes from {repository!r}, which is not an allowed repository",
+            yield Hit(f"dependency {_key(dep.get('name'))!r} comes from {_url(repository)!r}, which is not an allowed "
+                      "repository",
                       f"use one of {', '.join(allowed)}, or add the repository to chart-dependency-repository's "
                       f"allowed-repositories in {REPO_CONFIG_FILE}", line=line, column=column)
 
@@ -192,22 +207,47 @@ def lock(ctx: Context) -> Iterator[Hit]:
         return
     lock_data = lock_source.data
     if not isinstance(lock_data, dict):
-        if lock_source.document is not None:  # syntax problems are reported by the yaml rules
+        parsed = lock_source.parsed
+        if lock_source.unreadable is not None:
+            _, line, message, _ = lock_source.unreadable
+            yield Hit(f"Chart.lock cannot be read: {message}", "regenerate it with `helm dependency update`",
+                      path=LOCK, line=line)
+        elif parsed is not None and lock_source.document is None:
+            # Not a *.yaml file: the yaml rules do not check it, so its parse errors are told here.
+            mark = parsed.error or parsed.alias_abuse
+            yield Hit(f"Chart.lock is not valid YAML: {mark.message if mark else 'unreadable'}",
+                      "regenerate it with `helm dependency update`", path=LOCK,
+                      line=mark.line if mark else 1, column=mark.column if mark else 1)
+        else:
             yield Hit("Chart.lock is not a mapping", "regenerate it with `helm dependency update`", path=LOCK)
         return
-    locked = [d for d in lock_data.get("dependencies") or [] if isinstance(d, dict)]
-    requested = _dependencies(chart)
     lock_doc = lock_source.document
+    listed = lock_data.get("dependencies")
+    if listed is not None and not isinstance(listed, list):
+        line, column = lock_doc.position(("dependencies",)) if lock_doc else (1, 1)
+        yield Hit(f"Chart.lock dependencies is {json_type(listed)}, not a list",
+                  "regenerate it with `helm dependency update`", path=LOCK, line=line, column=column)
+        return
+    locked = [d for d in listed or [] if isinstance(d, dict)]
+    requested = _dependencies(chart)
     digest_at = lock_doc.position(("digest",)) if lock_doc else (1, 1)
-    expected = charts.lock_digest(requested, locked)
-    pairs = {(d.get("name"), str(d.get("version")), d.get("repository")) for d in locked}
-    missing = [d for d in requested if (d.get("name"), str(d.get("version")), d.get("repository")) not in pairs]
-    if missing or len(locked) != len(requested):
-        names = ", ".join(str(d.get("name")) for d in missing) or "dependency list"
+    pairs = {(_key(d.get("name")), _key(d.get("version")), _key(d.get("repository"))) for d in locked}
+    missing = [d for d in requested
+               if (_key(d.get("name")), _key(d.get("version")), _key(d.get("repository"))) not in pairs]
+    if missing or len(locked) != len(listed or []) or len(locked) != len(requested):
+        names = ", ".join(_key(d.get("name")) for d in missing[:5]) or "dependency list"
         yield Hit(f"Chart.lock does not lock Chart.yaml's dependencies ({names} differ)",
                   "run `helm dependency update` and commit Chart.lock", path=LOCK, line=1, column=1)
-    elif lock_data.get("digest") != expected:
-        yield Hit(f"Chart.lock digest {lock_data.get('digest')!r} does not match Chart.yaml (expected {expected})",
+        return
+    try:
+        expected = charts.lock_digest(requested, locked)
+    except (ValueError, TypeError, RecursionError):  # values helm could not have written
+        expected = None
+    if lock_data.get("digest") != expected:
+        digest = lock_data.get("digest")
+        shown = printable(digest, limit=80) if isinstance(digest, str) else json_type(digest)
+        yield Hit(f"Chart.lock digest {shown!r} does not match Chart.yaml"
+                  + (f" (expected {expected})" if expected else ""),
                   "run `helm dependency update` and commit Chart.lock", path=LOCK, line=digest_at[0], column=digest_at[1])
 
 

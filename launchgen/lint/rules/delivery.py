@@ -71,7 +71,7 @@ def rollout_strategy(ctx: Context) -> Iterator[Hit]:
     strategy = rollout.get("strategy", "canary")
     if strategy not in ("canary", "blueGreen"):
         line, column = _at(ctx, "strategy")
-        yield Hit(f"unknown rollout strategy {strategy!r}", "use canary or blueGreen", line, column)
+        yield Hit("rollout strategy is neither canary nor blueGreen", "use canary or blueGreen", line, column)
 
 
 RULES = (rollout_approval, rollout_strategy)

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 
 from launchgen.lint.contract import YAML, Context, Edit, Hit, is_yaml_path, rule
-from launchgen.lint.source import DEFAULT_MAX_BYTES
+from launchgen.lint.source import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES
 
 
 def _unreadable(ctx: Context, rule_id: str) -> Iterator[Hit]:
@@ -22,31 +22,44 @@ def _unreadable(ctx: Context, rule_id: str) -> Iterator[Hit]:
         yield Hit(message, hint, line=line)
 
 
-@rule("files-too-large", scope="file", files=(YAML,), options={"max-bytes": DEFAULT_MAX_BYTES})
+@rule("files-too-large", scope="file", files=(YAML,),
+      options={"max-bytes": DEFAULT_MAX_BYTES, "max-lines": DEFAULT_MAX_LINES})
 def too_large(ctx: Context) -> Iterator[Hit]:
-    """A YAML file is larger than `max-bytes` (default 1 MiB) and is not parsed.
+    """A YAML file is larger than `max-bytes` (default 1 MiB) or longer than `max-lines`
+    (default 10,000 lines, each comma counted as a line too: a flow collection's items)
+    and is not parsed.
 
     Values and chart files are small; a huge one is a mistake (a generated dump, a
-    binary committed by accident) or an attack on the parser. The file is skipped,
-    so nothing else is checked in it.
+    binary committed by accident) or an attack on the parser: yamllint's time grows
+    faster than the file (100,000 keys take minutes). The file is skipped, so nothing
+    else is checked in it, by launchgen or by yamllint.
 
-    Fix: split the file, or raise the limit:
+    Fix: split the file, or raise the limits:
 
         lint:
           rules:
-            files-too-large: {max-bytes: 5000000}
+            files-too-large: {max-bytes: 5000000, max-lines: 50000}
     """
     yield from _unreadable(ctx, "files-too-large")
 
 
-@rule("files-encoding", scope="file", files=(YAML,))
+@rule("files-encoding", scope="file", files=("*",))
 def encoding(ctx: Context) -> Iterator[Hit]:
-    """A YAML file is not valid UTF-8.
+    """A YAML file is not valid UTF-8, or a file's name is not.
 
     Helm reads values as UTF-8; other encodings (Latin-1, UTF-16) break silently or
     loudly depending on the bytes. The problem points at the first bad byte's line.
+    A file name that is not UTF-8 cannot be shown, reviewed or checked out alike on
+    every machine; it is reported with the bad bytes escaped.
     """
-    yield from _unreadable(ctx, "files-encoding")
+    source = ctx.file
+    assert source is not None
+    try:
+        source.relpath.encode("utf-8")
+    except UnicodeEncodeError:
+        yield Hit("file name is not valid UTF-8", "rename the file (UTF-8 names only)")
+    if is_yaml_path(source.relpath):
+        yield from _unreadable(ctx, "files-encoding")
 
 
 @rule("files-bom", scope="file", files=(YAML,), severity="warning", fixable=True)

@@ -11,14 +11,16 @@ environment and key, deployment records are append-only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from launchgen import semver, yamlio
 from launchgen.gate.revisions import Change, RevisionPair
+from launchgen.display import printable
 from launchgen.lint.contract import Context, Hit, rule
-from launchgen.records import RECORDS_DIR, RecordError
+from launchgen.lint.schemamsg import number
+from launchgen.lint.source import DEFAULT_MAX_BYTES
+from launchgen.records import RECORDS_DIR
 from launchgen.records import parse as parse_history
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 
@@ -34,12 +36,12 @@ def _pair(ctx: Context) -> RevisionPair:
 
 def _yaml(pair: RevisionPair, which: str, path: str | None) -> Any:
     data = pair.read(which, path) if path else None
-    if data is None:
-        return None
+    if data is None or len(data) > DEFAULT_MAX_BYTES:
+        return None  # too large: files-too-large's business
     try:
         return yamlio.loads(yamlio.decode(data, path or ""), path or "")
-    except yamlio.YamlError:
-        return None  # malformed files are the single-revision rules' business
+    except Exception:  # noqa: BLE001 - malformed files (a complex key, a 5,000-digit int) are the single-revision rules' business
+        return None
 
 
 def _changed(changes: list[Change]) -> set[str]:
@@ -64,7 +66,7 @@ def app_version_placeholder(ctx: Context) -> Iterator[Hit]:
     head = _yaml(pair, "head", "Chart.yaml")
     if isinstance(head, dict) and str(head.get("appVersion")) != APP_VERSION_PLACEHOLDER:
         line, column = yamlio.position(head, ["appVersion"])
-        yield Hit(f"appVersion changed to {head.get('appVersion')!r}; it must stay the placeholder",
+        yield Hit(f"appVersion changed to {_text(head.get('appVersion'))!r}; it must stay the placeholder",
                   f'restore appVersion: "{APP_VERSION_PLACEHOLDER}"; the version is set at render time',
                   line, column, "Chart.yaml")
 
@@ -79,19 +81,65 @@ def chart_version_bump(ctx: Context) -> Iterator[Hit]:
     deployment names the exact chart it came from.
     """
     pair = _pair(ctx)
-    if not any(p in CHART_FILES or p.startswith(CHART_DIRS) for p in _changed(pair.changes())):
+    changed = sorted(p for p in _changed(pair.changes()) if p in CHART_FILES or p.startswith(CHART_DIRS))
+    if "Chart.yaml" in changed and _app_version_only(pair):
+        changed.remove("Chart.yaml")  # gate-app-version-placeholder's business: no bump asked for
+    if not changed:
         return
     base, head = _yaml(pair, "base", "Chart.yaml"), _yaml(pair, "head", "Chart.yaml")
     if not isinstance(base, dict) or not isinstance(head, dict):
         return
-    old, new = str(base.get("version")), str(head.get("version"))
-    greater = semver.is_greater(new, old)
+    old, new = _text(base.get("version")), _text(head.get("version"))
+    greater = _is_greater(new, old)
     if greater:
         return
     line, column = yamlio.position(head, ["version"])
     detail = "is not SemVer" if greater is None else ("is unchanged" if old == new else f"is lower than {old}")
-    yield Hit(f"the chart changed but its version {new} {detail}",
-              "bump version in Chart.yaml (SemVer), e.g. 0.1.0 -> 0.1.1", line, column, "Chart.yaml")
+    listed = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    yield Hit(f"the chart changed ({listed}) but its version {new} {detail}", _bump_hint(old),
+              line, column, "Chart.yaml")
+
+
+def _text(value: Any) -> str:
+    """A version from a file, printable and short (it is quoted in messages)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return printable(str(value), limit=80)
+
+
+def _is_greater(new: str, old: str) -> bool | None:
+    try:
+        return semver.is_greater(new, old)
+    except ValueError:  # a version number past Python's 4,300-digit int limit
+        return None
+
+
+def _bump_hint(old: str) -> str:
+    """The next version after the base's: a patch bump (a pre-release's release)."""
+    try:
+        parsed = semver.parse(old)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        return "bump version in Chart.yaml to a SemVer version (MAJOR.MINOR.PATCH) greater than the base's"
+    major, minor, patch, pre = parsed
+    suggested = f"{major}.{minor}.{patch}" if pre else f"{major}.{minor}.{patch + 1}"
+    return f"bump version in Chart.yaml above the base's {old} (SemVer), e.g. {old} -> {suggested}"
+
+
+def _app_version_only(pair: RevisionPair) -> bool:
+    """Chart.yaml changed in its appVersion line only (data and every other line alike)."""
+    base_text, head_text = pair.read("base", "Chart.yaml"), pair.read("head", "Chart.yaml")
+    base, head = _yaml(pair, "base", "Chart.yaml"), _yaml(pair, "head", "Chart.yaml")
+    if base_text is None or head_text is None or not isinstance(base, dict) or not isinstance(head, dict):
+        return False
+    if {k: v for k, v in base.items() if k != "appVersion"} != {k: v for k, v in head.items() if k != "appVersion"}:
+        return False
+
+    def other_lines(data: bytes) -> list[str]:
+        return [line for line in data.decode("utf-8", "replace").splitlines() if not line.startswith("appVersion:")]
+
+    return other_lines(base_text) == other_lines(head_text)
 
 
 def _dependencies(chart: Any) -> dict[str, tuple[str, int]]:
@@ -150,7 +198,7 @@ def _entries(pair: RevisionPair, which: str, path: str | None) -> tuple[dict[str
         return None
     try:
         return parse_history(yamlio.decode(data, path), path).entries
-    except (RecordError, yamlio.YamlError):
+    except Exception:  # noqa: BLE001 - RecordError, YamlError, and what hostile YAML raises in ruamel
         return None
 
 
@@ -178,12 +226,12 @@ def records_append_only(ctx: Context) -> Iterator[Hit]:
             continue
         for index, entry in enumerate(base_entries):
             if index >= len(head_entries):
-                yield Hit(f"recorded entry seq {entry['seq']} was removed", hint, path=change.new_path)
+                yield Hit(f"recorded entry seq {number(entry['seq'])} was removed", hint, path=change.new_path)
                 break
             if head_entries[index] != entry:
                 document = yamlio.loads(yamlio.decode(head_text, path), path)
                 line, column = yamlio.position(document, ["entries", index])
-                yield Hit(f"recorded entry seq {entry['seq']} was edited", hint, line, column, change.new_path)
+                yield Hit(f"recorded entry seq {number(entry['seq'])} was edited", hint, line, column, change.new_path)
                 break
 
 
@@ -196,7 +244,7 @@ def _promotions(pair: RevisionPair) -> list[tuple[str, str]]:
         previous = next((e["appVersion"] for e in reversed(base) if e["event"] == "deployed"), None)
         for entry in head[len(base):]:
             if entry["event"] == "deployed" and entry.get("appVersion") != previous:
-                found.append((change.path, str(entry["appVersion"])))
+                found.append((change.path, _text(entry["appVersion"])))
                 previous = entry.get("appVersion")
     return found
 
@@ -229,9 +277,14 @@ def _flatten(value: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], 
     return {prefix: value}
 
 
-def _show(value: Any) -> str:
-    """A value as it reads in YAML/JSON (true, "shop", [1, 2]), not Python's repr."""
-    return json.dumps(yamlio.to_plain(value), default=str)
+def _show(value: Any, key: tuple[str, ...]) -> str:
+    """A value as it reads in YAML/JSON (true, "shop", [1, 2]), with whatever is or may be
+    a secret redacted (lint/redact.py): the report lands in CI logs."""
+    from launchgen.lint.redact import REDACTED, secret_name, shown
+
+    if any(secret_name(part) for part in key):
+        return REDACTED
+    return shown(yamlio.to_plain(value), key[-1] if key else None)
 
 
 @rule("gate-values-change", scope="revision", kinds=("properties", "middleware"), severity="info")
@@ -239,7 +292,9 @@ def values_change(ctx: Context) -> Iterator[Hit]:
     """A value changed in an environment (reported per environment and key).
 
     Values changes apply at the next deployment of that environment; the report lists
-    each one where it happened so the review sees them all.
+    each one where it happened so the review sees them all. Values that are or may be
+    secrets (keys named like one, random-looking or long strings, URLs with
+    credentials) are shown as `<redacted>`: the report lands in CI logs.
     """
     pair = _pair(ctx)
     for change in pair.changes():
@@ -252,13 +307,13 @@ def values_change(ctx: Context) -> Iterator[Hit]:
         for key in sorted(set(old) | set(new)):
             if old.get(key, _MISSING) == new.get(key, _MISSING):
                 continue
-            dotted = ".".join(key) or "(document)"
+            dotted = printable(".".join(key), limit=200) or "(document)"
             if key not in old:
-                what = f"{dotted} added: {_show(new[key])}"
+                what = f"{dotted} added: {_show(new[key], key)}"
             elif key not in new:
-                what = f"{dotted} removed (was {_show(old[key])})"
+                what = f"{dotted} removed (was {_show(old[key], key)})"
             else:
-                what = f"{dotted}: {_show(old[key])} -> {_show(new[key])}"
+                what = f"{dotted}: {_show(old[key], key)} -> {_show(new[key], key)}"
             line, column = yamlio.position(head, list(key)) if key in new else (1, 1)
             yield Hit(f"{env}: {what}", "review the change; it applies at the next deployment of that environment",
                       line, column, change.path)

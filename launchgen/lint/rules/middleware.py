@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from launchgen.lint.redact import quote
 from launchgen.lint.contract import Context, Hit, rule
 from launchgen.standard import REPO_CONFIG_FILE
 
@@ -40,12 +41,12 @@ def chart_pinned(ctx: Context) -> Iterator[Hit]:
     version = chart.get("version")
     if not isinstance(version, str) or not EXACT_SEMVER.match(version):
         line, column = _at(ctx, "version")
-        yield Hit(f"vendor chart version {version!r} is not an exact version",
+        yield Hit(f"vendor chart version {quote(version)} is not an exact version",
                   "set chart.version to the exact version, e.g. 16.4.1", line=line, column=column)
     repository = chart.get("repository")
     if not isinstance(repository, str) or not CHART_REPOSITORY.match(repository):
         line, column = _at(ctx, "repository")
-        yield Hit(f"vendor chart repository {repository!r} is not an https://, http:// or oci:// URL",
+        yield Hit(f"vendor chart repository {quote(repository)} is not an https://, http:// or oci:// URL",
                   "set chart.repository, e.g. oci://registry-1.docker.io/bitnamicharts", line=line, column=column)
 
 
@@ -67,7 +68,7 @@ def chart_digest(ctx: Context) -> Iterator[Hit]:
                       "add chart.digest: sha256:... (shown by `helm pull`)", line=line, column=column)
     elif not isinstance(digest, str) or not DIGEST.match(digest):
         line, column = _at(ctx, "digest")
-        yield Hit(f"vendor chart digest {digest!r} is not sha256:<64 hex digits>", "copy the digest `helm pull` prints",
+        yield Hit(f"vendor chart digest {quote(digest)} is not sha256:<64 hex digits>", "copy the digest `helm pull` prints",
                   line=line, column=column)
 
 

@@ -10,6 +10,8 @@ import os
 from collections.abc import Iterator
 
 from launchgen import naming
+from launchgen.display import printable
+from launchgen.lint.redact import quote
 from launchgen.lint.contract import Context, Hit, rule
 from launchgen.standard import (
     HELM_RELEASE_NAME_MAX,
@@ -50,7 +52,7 @@ def dns1123(ctx: Context) -> Iterator[Hit]:
         problem = naming.dns1123_problem(name)
         if problem:
             line, column = _at(ctx, *path)
-            yield Hit(f"{what} name {name!r} {problem}", "rename it to lowercase letters, digits and '-'",
+            yield Hit(f"{what} name {quote(name)} {problem}", "rename it to lowercase letters, digits and '-'",
                       line=line, column=column)
 
 
@@ -66,7 +68,7 @@ def release_length(ctx: Context) -> Iterator[Hit]:
     service = data.get("service") if isinstance(data, dict) else None
     if isinstance(service, str) and len(service) > naming.SERVICE_NAME_MAX:
         line, column = _at(ctx, "service")
-        yield Hit(f"service name {service!r} is {len(service)} characters; with the {IMMUTABLE_POSTFIX_LENGTH}-character "
+        yield Hit(f"service name {quote(service)} is {len(service)} characters; with the {IMMUTABLE_POSTFIX_LENGTH}-character "
                   f"immutable postfix the release name exceeds helm's {HELM_RELEASE_NAME_MAX}",
                   f"use a service name of at most {naming.SERVICE_NAME_MAX} characters", line=line, column=column)
 
@@ -89,7 +91,7 @@ def namespace_length(ctx: Context) -> Iterator[Hit]:
         longest = len(naming.namespace_for(data["service"], env)) + IMMUTABLE_POSTFIX_LENGTH
         if longest > NAMESPACE_MAX:
             line, column = _at(ctx, "environments", i)
-            yield Hit(f"namespace for environment {env!r} would be {longest} characters with the immutable postfix; "
+            yield Hit(f"namespace for environment {quote(env)} would be {longest} characters with the immutable postfix; "
                       f"at most {NAMESPACE_MAX}", "choose a shorter service or environment name",
                       line=line, column=column)
 
@@ -106,7 +108,7 @@ def chart_name(ctx: Context) -> Iterator[Hit]:
         return
     if data.get("name") != ctx.repo.service:
         line, column = _at(ctx, "name")
-        yield Hit(f"chart name {data.get('name')!r} is not the service name {ctx.repo.service!r}",
+        yield Hit(f"chart name {quote(data.get('name'))} is not the service name {quote(ctx.repo.service)}",
                   f"set `name: {ctx.repo.service}` in Chart.yaml", line=line, column=column)
 
 
@@ -125,12 +127,12 @@ def repo_name(ctx: Context) -> Iterator[Hit]:
     actual = os.path.basename(os.path.realpath(ctx.repo.root))
     if actual != expected:
         line, column = ctx.repo.document.position(("service",))
-        yield Hit(f"repo folder is {actual!r}, expected {expected!r} for a {ctx.repo.kind} repo of {service!r}",
+        yield Hit(f"repo folder is {quote(actual)}, expected {quote(expected)} for a {printable(ctx.repo.kind, limit=20)} repo of {quote(service)}",
                   f"rename the repository to {expected}", path=REPO_CONFIG_FILE, line=line, column=column)
     linked = ctx.repo.config.get("properties_repo")
     if ctx.repo.kind == "app" and isinstance(linked, str) and not linked.rstrip("/").endswith(service + PROPERTIES_SUFFIX):
         line, column = ctx.repo.document.position(("properties_repo",))
-        yield Hit(f"properties_repo {linked!r} is not the {service + PROPERTIES_SUFFIX} repo",
+        yield Hit(f"properties_repo {quote(linked)} is not the {service + PROPERTIES_SUFFIX} repo",
                   f"point properties_repo at ../{service + PROPERTIES_SUFFIX}", path=REPO_CONFIG_FILE,
                   line=line, column=column)
 

@@ -16,16 +16,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from launchgen.display import printable
 from launchgen.lint.contract import Context, Hit, is_yaml_path, rule
+from launchgen.lint.schemamsg import describe, number, path_of
 from launchgen.lint.repo import Repo
 from launchgen.standard import LAUNCH_CHART_NAME, REPO_CONFIG_FILE
 
 ENV_VALUES = "envs/*/values.yaml"
+RECORDS_DIR = "deployments"  # as launchgen.records (not imported here: it loads ruamel)
+RECORD_FILES = (f"{RECORDS_DIR}/*.yaml",)
 APP_VALUES = "values.yaml"
 # Files a properties repo may hold besides envs/<env>/values.yaml.
 REPO_FILES = frozenset({REPO_CONFIG_FILE, ".yamllint", ".yamllint.yaml", ".pre-commit-config.yaml", ".gitlab-ci.yml",
                         ".sops.yaml"})
 MAX_SCHEMA_ERRORS = 50
+
+
+def _is_record(relpath: str) -> bool:
+    """`deployments/<env>.yaml`: a deployment history (properties-deployment-records checks it)."""
+    parts = relpath.split("/")
+    return len(parts) == 2 and parts[0] == RECORDS_DIR and parts[1].endswith(".yaml")
 
 
 def _is_secrets_file(name: str) -> bool:
@@ -40,7 +50,9 @@ def env_files(ctx: Context) -> Iterator[Hit]:
     elsewhere.
 
     Each environment in `.launchgen.yaml` has exactly one `envs/<env>/values.yaml`
-    (plus, optionally, helm-secrets encrypted `secrets*.yaml` beside it).
+    (plus, optionally, helm-secrets encrypted `secrets*.yaml` beside it). Deployment
+    records, `deployments/<env>.yaml`, are not values files: properties-deployment-records
+    checks them.
     """
     repo = ctx.repo
     files = set(repo.files)
@@ -60,7 +72,8 @@ def env_files(ctx: Context) -> Iterator[Hit]:
             elif len(parts) != 3 or (parts[2] != "values.yaml" and not _is_secrets_file(parts[2])):
                 yield Hit(f"unexpected file {relpath!r}: an environment has exactly one values.yaml",
                           f"merge it into envs/{parts[1]}/values.yaml", path=relpath)
-        elif is_yaml_path(relpath) and relpath not in REPO_FILES and not relpath.startswith(".github/"):
+        elif is_yaml_path(relpath) and relpath not in REPO_FILES and not relpath.startswith(".github/") \
+                and not _is_record(relpath):
             yield Hit(f"values file {relpath!r} outside envs/<env>/", "move it to envs/<env>/values.yaml", path=relpath)
 
 
@@ -176,14 +189,12 @@ def values_schema(ctx: Context) -> Iterator[Hit]:
     check = _fast_check(path)
     if check is not None and check(source.data):
         return  # valid: jsonschema (slow to import) is only needed to explain errors
-    from launchgen.schemas import describe, error_path
-
     validator = _load_validator(path)
     errors = sorted(validator.iter_errors(source.data), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors[:MAX_SCHEMA_ERRORS]:
-        line, column = source.document.position(error_path(error))
+        line, column = source.document.position(path_of(error))
         if error.validator == "additionalProperties":
-            allowed = ", ".join(sorted(error.schema.get("properties", {})))
+            allowed = printable(", ".join(sorted(error.schema.get("properties", {}))), limit=600)
             hint = f"remove it or fix the spelling; allowed here: {allowed}"
         else:
             hint = "see the Launch chart's values.schema.json for what this value may be"
@@ -231,4 +242,68 @@ def drift(ctx: Context) -> Iterator[Hit]:
                       f"{env}", path=source.relpath, line=line, column=column)
 
 
-RULES = (env_files, forbidden_keys, values_schema, drift)
+@lru_cache(maxsize=1)
+def _records_check() -> Any:
+    """The compiled check of the shipped records schema (None: use jsonschema)."""
+    from launchgen.lint.fastschema import checker
+    from launchgen.resources import schema_path
+
+    return checker(schema_path(RECORDS_SCHEMA).read_bytes())
+
+
+RECORDS_SCHEMA = "deployment-history.schema.json"
+
+
+@rule("properties-deployment-records", scope="file", kinds=("properties", "middleware"), files=RECORD_FILES)
+def deployment_records(ctx: Context) -> Iterator[Hit]:
+    """A deployment record, `deployments/<env>.yaml`, is not a valid deployment history.
+
+    `launchgen deploy`, `approve`, `reject`, `rollback` and `prune` append to these
+    files, and the pipeline commits them; they are checked against
+    `schemas/deployment-history.schema.json`, entries numbered 1, 2, 3, ..., each `of`
+    referring to an earlier entry, and the file named after the environment it records.
+    Edits of recorded entries are the gate's business (gate-records-append-only).
+    """
+    source = ctx.file
+    if source is None or source.document is None:
+        return
+    data, document = source.data, source.document
+    hint = "restore the file from git history; launchgen deploy and approve write it, never edit it by hand"
+    check = _records_check()
+    if check is None or not check(data):
+        import jsonschema
+
+        from launchgen.schemas import load_schema
+
+        schema = load_schema(RECORDS_SCHEMA)
+        validator = jsonschema.validators.validator_for(schema)(schema)
+        errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+        for error in errors[:MAX_SCHEMA_ERRORS]:
+            line, column = document.position(path_of(error))
+            yield Hit(describe(error), hint, line=line, column=column)
+        if errors:
+            return
+    assert isinstance(data, dict)
+    env = source.relpath.split("/")[-1][: -len(".yaml")]
+    if data.get("environment") != env:
+        line, column = document.position(("environment",))
+        yield Hit(f"the record of environment {printable(str(data.get('environment')), limit=63)!r} is in "
+                  f"{printable(source.relpath)}", f"an environment's record is {RECORDS_DIR}/<env>.yaml",
+                  line=line, column=column)
+    if ctx.repo.service and data.get("service") != ctx.repo.service:
+        line, column = document.position(("service",))
+        yield Hit(f"the record is of service {printable(str(data.get('service')), limit=63)!r}, not "
+                  f"{printable(ctx.repo.service, limit=63)!r}", hint, line=line, column=column)
+    for index, entry in enumerate(data["entries"], start=1):
+        if entry["seq"] != index:
+            line, column = document.position(("entries", index - 1, "seq"))
+            yield Hit(f"entries must be numbered 1, 2, 3, ...: expected seq {index}, got {number(entry['seq'])}", hint,
+                      line=line, column=column)
+            return
+        if "of" in entry and not 1 <= entry["of"] < index:
+            line, column = document.position(("entries", index - 1, "of"))
+            yield Hit(f"entry {index} refers to seq {number(entry['of'])}, which is not an earlier entry", hint,
+                      line=line, column=column)
+
+
+RULES = (env_files, forbidden_keys, values_schema, drift, deployment_records)
