@@ -18,6 +18,7 @@ import yaml
 
 from launchgen.scaffold import new
 from tests.conftest import make_answers
+from tests.helpers.precommit import offline_precommit_env
 from tests.helpers.tools import which_git
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,9 +51,7 @@ def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def precommit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    home = tmp_path_factory.mktemp("pre-commit-home")
-    return dict(os.environ, PRE_COMMIT_HOME=str(home), VIRTUALENV_SYSTEM_SITE_PACKAGES="1", PIP_NO_INDEX="1",
-                PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1", LAUNCHGEN_CACHE_DIR=str(home / "c"))
+    return offline_precommit_env(tmp_path_factory.mktemp("pre-commit-home"))
 
 
 @pytest.mark.parametrize("hook_id", HOOK_IDS)
@@ -69,11 +68,17 @@ def test_hook_passes_a_generated_repo_and_fails_a_broken_one(hooks_repo: Path, p
 
     clean = try_repo()
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    (props / "envs" / "dev" / "values.yaml").write_text("replicaCount: 1\nreplicaCount: 2\n")
-    git(props, "add", ".")
+    # Each hook is shown the kind of problem it owns: a per-file one, or a repo-wide one.
+    if hook_id == "launchgen-lint":
+        (props / "envs" / "dev" / "values.yaml").write_text("replicaCount: 1\nreplicaCount: 2\n")
+        expected = "envs/dev/values.yaml:2:1: error yaml-duplicate-key"
+    else:
+        (props / "envs" / "test" / "values.yaml").unlink()
+        expected = "environment 'test' has no envs/test/values.yaml"
+    git(props, "add", "-A")
     broken = try_repo()
     assert broken.returncode == 1, broken.stdout + broken.stderr
-    assert "envs/dev/values.yaml:2:1: error yaml-duplicate-key" in broken.stdout
+    assert expected in broken.stdout
 
 
 def local_hooks_config() -> str:

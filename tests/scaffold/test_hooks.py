@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from launchgen import __version__
 from launchgen.scaffold import new
 from launchgen.scaffold.hooks import LOCAL_KEYS, manifest
 from tests.conftest import make_answers
+from tests.helpers.precommit import offline_precommit_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ["launchgen", "schemas", "templates", "charts", "pyproject.toml", "README.md", "LICENSE",
@@ -34,19 +34,7 @@ def git(cwd: Path, *args: str) -> None:
 
 @pytest.fixture
 def offline_env(tmp_path: Path) -> dict[str, str]:
-    """pre-commit with its own home, no package index, and this launchgen on PATH.
-
-    The hooks repo form installs launchgen into pre-commit's own virtualenv: offline, it
-    builds without isolation, so hatchling (and launchgen's dependencies) come from this
-    interpreter's site-packages through PYTHONPATH (a venv's packages are not its base
-    interpreter's "system site packages")."""
-    home = tmp_path / "pre-commit-home"
-    bin_dir = str(Path(sys.executable).parent)
-    return dict(os.environ, **GIT_ENV, PRE_COMMIT_HOME=str(home), PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0",
-                PIP_DISABLE_PIP_VERSION_CHECK="1", LAUNCHGEN_CACHE_DIR=str(home / "c"),
-                PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
-                PYTHONPATH=sysconfig.get_paths()["purelib"], http_proxy="http://127.0.0.1:9",
-                https_proxy="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9")
+    return offline_precommit_env(tmp_path / "pre-commit-home", **GIT_ENV)
 
 
 def run_precommit(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
