@@ -13,7 +13,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from launchgen.bundle import archive, dsse, intoto, keys
 from launchgen.bundle.errors import VerifyError
@@ -37,12 +37,14 @@ class Verified:
         return params
 
 
-def _open(bundle: Path, what: str, limits: Limits) -> Any:
+def _open(bundle: Path, what: str, limits: Limits) -> BinaryIO:
+    """`bundle` opened for reading: a regular file (a FIFO or a device is not even opened blocking)."""
     try:
-        handle = bundle.open("rb")
+        fd = os.open(bundle, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise LaunchgenError(f"cannot read {what}: {exc.strerror}") from None
-    info = os.fstat(handle.fileno())
+    handle = os.fdopen(fd, "rb")
+    info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         handle.close()
         raise LaunchgenError(f"cannot read {what}: not a regular file")
