@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Union
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
@@ -149,7 +149,11 @@ def sign(key: PrivateKey, message: bytes) -> bytes:
     """ed25519, or deterministic (RFC 6979) ECDSA with a low S: one signature per message and key."""
     if isinstance(key, ed25519.Ed25519PrivateKey):
         return key.sign(message)
-    r, s, low = _low_s(key.sign(message, ec.ECDSA(hashes.SHA256(), deterministic_signing=True)))
+    try:
+        der = key.sign(message, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+    except UnsupportedAlgorithm:  # cryptography linked to an OpenSSL before 3.2: random k, still low S
+        der = key.sign(message, ec.ECDSA(hashes.SHA256()))
+    r, s, low = _low_s(der)
     return encode_dss_signature(r, s if low else _P256_ORDER - s)
 
 
