@@ -2,9 +2,10 @@
 
     python benchmarks/verify_limits.py [--legit-mb 100] [--budget-mb 256] [--keep DIR]
 
-Each case runs `python -m launchgen verify` in its own process; peak memory is that
-process's maximum resident set size (wait4's ru_maxrss), so it includes the
-interpreter and its imports (the `baseline` row: verifying a tiny valid bundle).
+Each case runs `launchgen verify` in its own process; peak memory is that process's
+high-water resident set size (VmHWM, read by the process itself as it exits: a
+forked child's ru_maxrss would count the parent's pages), so it includes the
+interpreter and its imports (the `baseline` row: verifying a small valid bundle).
 Exits 1 when a hostile case goes over the budget or is not refused with exit 1, or
 when the legitimate bundle does not verify.
 """
@@ -87,7 +88,7 @@ def legit_files(total_mb: int, key: object) -> dict[str, bytes]:
     """`total_mb` MB of YAML-like manifests (1 MB each, compressing like real ones), signed."""
     files: dict[str, bytes] = {}
     for index in range(total_mb):
-        lines = [f"  key-{index}-{n}: \"{os.urandom(12).hex()}\"\n" for n in range(20_000)]
+        lines = [f"  key-{index}-{n}: \"{os.urandom(12).hex()}\"\n" for n in range(27_000)]
         body = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{index}\ndata:\n".encode() + "".join(lines).encode()
         files[f"manifests/{index:03d}-configmap-cm-{index}.yaml"] = body[:MiB]
     record = {"kind": "app", "service": "checkout", "environment": "prod", "release": "checkout",
@@ -127,16 +128,27 @@ def cases(folder: Path, legit_mb: int) -> tuple[Path, list[tuple[str, Path, bool
     ]
 
 
-def run(bundle: Path, public: Path) -> tuple[int, float, float, str]:
+# Runs `launchgen ARGS...`, then writes its own VmHWM (kB) to $HWM_FILE as it exits.
+CHILD = """
+import atexit, os, sys
+def hwm():
+    with open("/proc/self/status") as status, open(os.environ["HWM_FILE"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+atexit.register(hwm)
+from launchgen.cli import main
+sys.argv[0] = "launchgen"
+main()
+"""
+
+
+def run(bundle: Path, public: Path, folder: Path) -> tuple[int, float, float, str]:
     """(exit code, seconds, peak RSS in MB, output) of `launchgen verify` in its own process."""
+    hwm = folder / "hwm"
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "launchgen", "verify", str(bundle), "--key", str(public)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
-    assert proc.stdout is not None
-    output = proc.stdout.read().decode(errors="replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, time.perf_counter() - start, usage.ru_maxrss / 1024, output.strip()
+    done = subprocess.run([sys.executable, "-c", CHILD, "verify", str(bundle), "--key", str(public)],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HWM_FILE": str(hwm)})
+    seconds = time.perf_counter() - start
+    return done.returncode, seconds, int(hwm.read_text()) / 1024, (done.stdout + done.stderr).strip()
 
 
 def main() -> int:
@@ -152,7 +164,7 @@ def main() -> int:
         failed = False
         print("| case | file | exit | time | peak RSS | verdict |\n|---|---:|---:|---:|---:|---|")
         for name, bundle, hostile in todo:
-            code, seconds, peak, output = run(bundle, public)
+            code, seconds, peak, output = run(bundle, public, folder)
             output = output.replace(str(bundle), bundle.name)
             ok = (code == 1 and peak <= args.budget_mb) if hostile else code == 0
             failed |= not ok
