@@ -13,6 +13,8 @@ from typing import Any
 
 from launchgen.bundle import archive, dsse, intoto, keys
 
+ENVELOPE = "attestation.dsse.json"
+
 MTIME = 315532800  # 1980-01-01, launchgen's default
 RECORD: dict[str, Any] = {
     "kind": "app", "service": "checkout", "environment": "prod", "release": "checkout",
@@ -35,13 +37,13 @@ def signed_files(key: keys.PrivateKey, stmt: dict[str, Any] | None = None, paylo
     """Manifests, inputs and the envelope over `stmt` (or over the raw `payload`)."""
     body = payload if payload is not None else intoto.encode(stmt if stmt is not None else statement())
     envelope = dsse.sign(body, intoto.PAYLOAD_TYPE, key)
-    return {**MANIFESTS, **INPUTS, dsse.NAME: dsse.dumps(envelope)}
+    return {**MANIFESTS, **INPUTS, ENVELOPE: dsse.dumps(envelope)}
 
 
 def envelope_of(files: dict[str, bytes]) -> dict[str, Any]:
     import json
 
-    return copy.deepcopy(json.loads(files[dsse.NAME]))
+    return copy.deepcopy(json.loads(files[ENVELOPE]))
 
 
 def write(path: Path, files: dict[str, bytes]) -> Path:

@@ -33,7 +33,7 @@ def _cli(bundle: Path, key: Path) -> tuple[int, str]:
 
 
 def _with_envelope(signer, tmp_path: Path, raw: bytes) -> Path:
-    return forge.write(tmp_path / "b.tar.gz", {**forge.signed_files(signer[0]), dsse.NAME: raw})
+    return forge.write(tmp_path / "b.tar.gz", {**forge.signed_files(signer[0]), "attestation.dsse.json": raw})
 
 
 def _envelope(signer) -> dict[str, Any]:
@@ -144,7 +144,7 @@ def test_ecdsa_signatures_are_deterministic_and_only_low_s_verifies(tmp_path):
     assert s <= P256_ORDER // 2
     env["signatures"][0]["sig"] = base64.b64encode(encode_dss_signature(r, P256_ORDER - s)).decode()
     with pytest.raises(VerifyError, match="does not verify"):
-        verify(forge.write(tmp_path / "high.tar.gz", {**files, dsse.NAME: dsse.dumps(env)}), public)
+        verify(forge.write(tmp_path / "high.tar.gz", {**files, "attestation.dsse.json": dsse.dumps(env)}), public)
 
 
 def _set(path: str, value: Any) -> dict[str, Any]:
