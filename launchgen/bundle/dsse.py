@@ -1,7 +1,12 @@
 """DSSE envelopes (https://github.com/secure-systems-lab/dsse): sign and verify.
 
-The signature covers PAE(payloadType, payload), never the JSON around it, so the
-envelope's formatting cannot be used to smuggle anything past the check.
+The signature covers PAE(payloadType, payload), never the JSON around it. So that the
+JSON cannot vary either (a changed key id, an extra field or signature, other
+whitespace or another encoding would change the bundle's bytes, and with them the
+digest a deployment is recorded under, while the signature still verified), `verify`
+accepts only the exact bytes `dumps` writes: one signature, the exact keys, canonical
+base64. The envelope is matched against that shape before anything is decoded, so a
+hostile one (deeply nested, huge, full of tiny objects) costs one linear regex scan.
 """
 
 from __future__ import annotations
@@ -9,10 +14,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from launchgen.bundle import keys
 from launchgen.bundle.errors import VerifyError
+from launchgen.bundle.limits import DEFAULT, Limits, size
+from launchgen.display import printable
+
+NAME = "attestation.dsse.json"
+
+_STRING = rb'"([\x20-\x21\x23-\x5b\x5d-\x7e]*)"'  # printable ASCII, no '"' or '\': dumps writes these as is
+_B64 = rb'"([A-Za-z0-9+/]*={0,2})"'
+_CANONICAL = re.compile(
+    rb'\{\n  "payload": ' + _B64 + rb',\n  "payloadType": ' + _STRING + rb',\n  "signatures": \[\n'
+    rb'    \{\n      "keyid": ' + _STRING + rb',\n      "sig": ' + _B64 + rb'\n    \}\n  \]\n\}\n\Z'
+)
 
 
 def pae(payload_type: str, payload: bytes) -> bytes:
@@ -34,30 +51,34 @@ def dumps(envelope: dict[str, Any]) -> bytes:
     return (json.dumps(envelope, indent=2, sort_keys=True) + "\n").encode()
 
 
-def verify(raw: bytes, expected_type: str, key: keys.PublicKey) -> bytes:
-    """The payload of a DSSE envelope signed by `key`; VerifyError saying what failed."""
+def _b64(text: bytes, field: str) -> bytes:
     try:
-        envelope = json.loads(raw)
-        payload = base64.b64decode(envelope["payload"], validate=True)
-        payload_type = envelope["payloadType"]
-        signatures = envelope["signatures"]
-        if not isinstance(payload_type, str) or not isinstance(signatures, list):
-            raise TypeError
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise VerifyError("signature envelope is not a valid DSSE envelope") from None
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        data = None
+    if data is None or base64.b64encode(data) != text:  # unused bits set, or padding off: another encoding
+        raise VerifyError(f"{NAME}: {field} is not canonical base64")
+    return data
+
+
+def verify(raw: bytes, expected_type: str, key: keys.PublicKey, limits: Limits = DEFAULT) -> bytes:
+    """The payload of the canonical DSSE envelope `raw`, signed by `key`; VerifyError saying what failed."""
+    if len(raw) > limits.envelope_bytes:
+        raise VerifyError(f"{NAME} is {len(raw)} bytes, over the {size(limits.envelope_bytes)} limit")
+    match = _CANONICAL.match(raw)
+    if match is None:
+        raise VerifyError(
+            f"{NAME} is not the envelope launchgen writes: exactly payload, payloadType and one signature "
+            "{keyid, sig}, as UTF-8 JSON indented by 2 with sorted keys (it was reformatted or changed)"
+        )
+    payload_b64, kind, keyid, sig_b64 = match.groups()
+    payload_type, signer = kind.decode("ascii"), keyid.decode("ascii")
     if payload_type != expected_type:
-        raise VerifyError(f"signature envelope has payloadType {payload_type!r}, expected {expected_type!r}")
+        raise VerifyError(f"{NAME} has payloadType {printable(payload_type)!r}, expected {expected_type!r}")
+    payload, signature = _b64(payload_b64, "payload"), _b64(sig_b64, "signature")
     wanted = keys.key_id(key)
-    message = pae(payload_type, payload)
-    signers = []
-    for entry in signatures:
-        try:
-            sig = base64.b64decode(entry["sig"], validate=True)
-        except (KeyError, TypeError, binascii.Error):
-            continue
-        signers.append(str(entry.get("keyid", "?")))
-        if keys.is_valid(key, sig, message):
-            return payload
-    if wanted not in signers:
-        raise VerifyError(f"signature does not match the given key {wanted} (bundle signed by {', '.join(signers) or 'no key'})")
-    raise VerifyError(f"signature by {wanted} does not verify: the signed statement was altered")
+    if signer != wanted:
+        raise VerifyError(f"signature does not match the given key {wanted} (bundle signed by {printable(signer)})")
+    if not keys.is_valid(key, signature, pae(payload_type, payload)):
+        raise VerifyError(f"signature by {wanted} does not verify: the signed statement was altered")
+    return payload

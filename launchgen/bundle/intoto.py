@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from launchgen import __version__
+from launchgen.bundle import jsonsafe
 from launchgen.bundle.errors import VerifyError
+from launchgen.bundle.limits import DEFAULT, Limits
+from launchgen.bundle.schema import PREDICATE_TYPE, STATEMENT_TYPE, problems
 
-STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
-PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
 BUILD_TYPE = "https://launchgen.dev/render/v1"
 
 
@@ -87,16 +88,25 @@ def encode(stmt: Mapping[str, Any]) -> bytes:
     return json.dumps(stmt, indent=2, sort_keys=True).encode()
 
 
-def bundle_digests(payload: bytes) -> dict[str, str]:
-    """name -> sha256 of every file the statement says the bundle holds."""
-    try:
-        stmt = json.loads(payload)
-        if stmt.get("_type") != STATEMENT_TYPE:
-            raise VerifyError(f"signed payload is not an in-toto Statement v1 (_type {stmt.get('_type')!r})")
-        files = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
-        for dep in stmt["predicate"]["buildDefinition"]["resolvedDependencies"]:
-            if (dep.get("annotations") or {}).get("inBundle"):
-                files[dep["name"]] = dep["digest"]["sha256"]
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise VerifyError("signed payload is not a valid launchgen in-toto statement") from None
+def parse(payload: bytes, limits: Limits = DEFAULT) -> dict[str, Any]:
+    """The signed statement, checked to be a launchgen statement; VerifyError saying what is wrong.
+
+    It was signed by the trusted key, yet deploy must not trust its shape blindly: a
+    wrong type or an unsafe name (one that helm, a path or a log line would misread)
+    is refused here, once, with the field it is in.
+    """
+    stmt = jsonsafe.loads(payload, "signed statement", max_bytes=limits.envelope_bytes, max_depth=limits.json_depth)
+    problem = problems(stmt)
+    if problem:
+        raise VerifyError(f"signed statement: {problem}")
+    result: dict[str, Any] = stmt
+    return result
+
+
+def bundle_digests(stmt: Mapping[str, Any]) -> dict[str, str]:
+    """name -> sha256 of every file a checked statement says the bundle holds."""
+    files = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
+    for dep in stmt["predicate"]["buildDefinition"]["resolvedDependencies"]:
+        if (dep.get("annotations") or {}).get("inBundle") is True:
+            files[dep["name"]] = dep["digest"]["sha256"]
     return files

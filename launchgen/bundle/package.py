@@ -6,18 +6,18 @@ The bundle holds the manifests, the exact inputs they were rendered from, and
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchgen.bundle import archive, dsse, intoto, keys
-from launchgen.errors import EXIT_PROBLEMS, LaunchgenError
-from launchgen.files import atomic_write
+from launchgen.bundle import archive, dsse, intoto, keys, output, renderdir
+from launchgen.bundle.schema import problems
+from launchgen.display import printable
+from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
 
-ENVELOPE_NAME = "attestation.dsse.json"
-RENDER_RECORD = "render.json"
+ENVELOPE_NAME = dsse.NAME
+RENDER_RECORD = renderdir.RENDER_RECORD
 
 
 class ValidationRefusal(LaunchgenError):
@@ -34,6 +34,7 @@ class PackageRequest:
     validate: bool = True
     kube_version: str | None = None
     crd_dirs: Sequence[Path] = field(default_factory=tuple)
+    force: bool = False  # replace an existing output file
 
 
 @dataclass(frozen=True)
@@ -42,39 +43,6 @@ class Packaged:
     files: int
     key_id: str
     validated_against: str | None
-
-
-def read_render(render_dir: Path) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes]]:
-    """(render.json, manifests, inputs) of a render output folder."""
-    record_path = render_dir / RENDER_RECORD
-    try:
-        record = json.loads(record_path.read_bytes())
-    except OSError:
-        raise LaunchgenError(f"{render_dir} is not a launchgen render output: no {RENDER_RECORD}") from None
-    except ValueError:
-        raise LaunchgenError(f"{record_path} is not valid JSON") from None
-    manifests: dict[str, bytes] = {}
-    inputs: dict[str, bytes] = {}
-    listed = list(record.get("manifests") or [])
-    for name in listed:
-        manifests[name] = _read(render_dir, name)
-    for path in sorted((render_dir / "inputs").glob("*")):
-        if path.is_file():
-            inputs[f"inputs/{path.name}"] = path.read_bytes()
-    on_disk = {p.relative_to(render_dir).as_posix() for p in (render_dir / "manifests").glob("*") if p.is_file()}
-    extra = sorted(on_disk - set(listed))
-    if extra:
-        raise LaunchgenError(f"{render_dir}: {extra[0]} is not part of the render (render.json does not list it)")
-    if not manifests:
-        raise LaunchgenError(f"{render_dir}: the render has no manifests")
-    return record, manifests, inputs
-
-
-def _read(root: Path, name: str) -> bytes:
-    try:
-        return (root / name).read_bytes()
-    except OSError:
-        raise LaunchgenError(f"{root}: {name} is listed in {RENDER_RECORD} but missing") from None
 
 
 def _validate(request: PackageRequest, record: dict[str, Any]) -> str | None:
@@ -92,18 +60,40 @@ def _validate(request: PackageRequest, record: dict[str, Any]) -> str | None:
         first = errors[0]
         raise ValidationRefusal(
             f"refusing to package: {len(errors)} validation error{'s' if len(errors) != 1 else ''} "
-            f"(first: {first.path}:{first.line}:{first.column} {first.rule} {first.message}); "
+            f"(first: {printable(str(first.path))}:{first.line}:{first.column} {first.rule} {printable(first.message)}); "
             "run `launchgen validate` to see them all"
         )
     return result.kube_version
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or a.samefile(b)
+    except OSError:
+        return False
+
+
+def _check_output(request: PackageRequest) -> None:
+    """Refuse an output that exists (unless forced), or that is the key or part of the render, even forced."""
+    out = request.output
+    if request.key is not None and _same_file(out, request.key):
+        raise WouldOverwriteError(f"-o {printable(str(out))} is the signing key: choose another bundle path")
+    real, root = out.resolve(), request.render_dir.resolve()
+    if real == root / RENDER_RECORD or any(real.is_relative_to(root / sub) for sub in (renderdir.MANIFESTS, renderdir.INPUTS)):
+        raise WouldOverwriteError(f"-o {printable(str(out))} is part of the render it packages: choose another bundle path")
+    output.check_free(out, request.force)
+
+
 def package(request: PackageRequest) -> Packaged:
-    record, manifests, inputs = read_render(request.render_dir)
+    _check_output(request)
+    record, manifests, inputs = renderdir.read(request.render_dir)
     key = keys.load_private_key(request.key)
     validated_against = _validate(request, record)
     stmt = intoto.statement(record, manifests, inputs, validated_against)
+    problem = problems(stmt)
+    if problem:  # verify would refuse it: say so now, naming the render record
+        raise LaunchgenError(f"{printable(str(request.render_dir / RENDER_RECORD))}: cannot be packaged: {problem}")
     envelope = dsse.sign(intoto.encode(stmt), intoto.PAYLOAD_TYPE, key)
     files = {**manifests, **inputs, ENVELOPE_NAME: dsse.dumps(envelope)}
-    atomic_write(request.output, archive.write(files))
+    output.write(request.output, archive.write(files), force=request.force)
     return Packaged(request.output, len(files), keys.key_id(key), validated_against)

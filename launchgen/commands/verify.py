@@ -17,11 +17,14 @@ from launchgen.cli import reports_errors
 def command(bundle: Path, key: Path) -> None:
     """Verify BUNDLE: signed by KEY, every digest matching, exactly the files signed.
 
-    Exit codes: 0 verified, 1 the bundle does not verify, 2 a file or key cannot be read.
+    Exit codes: 0 verified, 1 the bundle does not verify (or exceeds a size limit),
+    2 a file or key cannot be read.
     """
     from launchgen.bundle import verify
+    from launchgen.display import printable
 
     done = verify(bundle, key)
     params = done.parameters
-    click.echo(f"verified {bundle}: {len(done.files) - 1} files; {params.get('service')} "
-               f"{params.get('appVersion')} for {params.get('environment')} (namespace {params.get('namespace')})")
+    facts = (f"{params['service']} {params['appVersion']} for {params['environment']} "
+             f"(namespace {params['namespace']})")
+    click.echo(f"verified {printable(str(bundle))}: {len(done.files) - 1} files; {printable(facts)}; {done.digest}")

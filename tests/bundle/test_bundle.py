@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 import stat
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from launchgen.bundle import ENVELOPE_NAME, PackageRequest, VerifyError, package, verify
-from launchgen.bundle import archive
+from launchgen.bundle import archive, dsse
 from launchgen.bundle.keys import write_key_pair
 from launchgen.cli import main
 
@@ -27,7 +28,7 @@ def bundle(rendered: Path, key_pair: tuple[Path, Path], tmp_path_factory: pytest
 
 
 def _files(bundle: Path) -> dict[str, bytes]:
-    return archive.read(bundle.read_bytes(), "bundle")[0]
+    return archive.read(io.BytesIO(bundle.read_bytes()), "bundle").files
 
 
 def _rewrite(bundle: Path, target: Path, files: dict[str, bytes]) -> Path:
@@ -113,7 +114,7 @@ def test_resigned_statement_by_attacker_fails(bundle, key_pair, tmp_path):
     files = _files(bundle)
     envelope = json.loads(files[ENVELOPE_NAME])
     envelope["payload"] = base64.b64encode(base64.b64decode(envelope["payload"]).replace(b"1.4.2", b"9.9.9")).decode()
-    files[ENVELOPE_NAME] = json.dumps(envelope).encode()
+    files[ENVELOPE_NAME] = dsse.dumps(envelope)
     with pytest.raises(VerifyError, match="does not verify: the signed statement was altered"):
         verify(_rewrite(bundle, tmp_path / "altered.tar.gz", files), key_pair[1])
 
