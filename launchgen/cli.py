@@ -30,7 +30,10 @@ def reports_errors(func: F) -> F:
             with signals_as_interrupts():
                 return func(*args, **kwargs)
         except LaunchgenError as exc:
-            click.secho(f"launchgen: error: {exc}", fg="red", err=True)
+            from launchgen.display import printable
+
+            # Messages carry names and paths from input: one escaped line, whatever they hold.
+            click.secho(f"launchgen: error: {printable(str(exc), limit=4000)}", fg="red", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
             # Ctrl-C, or SIGTERM (a cancelled CI job), which launchgen.entry turns
@@ -43,10 +46,11 @@ def reports_errors(func: F) -> F:
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             from launchgen.crash import write_crash_log
+            from launchgen.display import printable
 
             log = write_crash_log(exc)
             click.secho(
-                f"launchgen: internal error: {type(exc).__name__}: {exc} (details in {log}; please report it)",
+                f"launchgen: internal error: {type(exc).__name__}: {printable(str(exc))} (details in {log}; please report it)",
                 fg="red",
                 err=True,
             )
