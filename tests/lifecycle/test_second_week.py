@@ -157,7 +157,8 @@ def test_second_and_third_week(kube_cluster, helm_binary: str, tmp_path: Path) -
     # 2. The PR gate on a values change: a clean change passes, a bad one is stopped.
     git(team.props, "switch", "-q", "-c", "more-replicas")
     values = team.props / "envs" / "dev" / "values.yaml"
-    values.write_text(values.read_text() + "\nreplicaCount: 2\n")
+    assert "replicaCount: 1\n" in values.read_text()
+    values.write_text(values.read_text().replace("replicaCount: 1\n", "replicaCount: 2\n"))
     git(team.props, "commit", "-qam", "dev: two replicas")
     team.launchgen("lint", ".", "--base", "main")
     values.write_text(values.read_text() + "image:\n  tag: latest\n")
