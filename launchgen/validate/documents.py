@@ -7,6 +7,10 @@ own decoder speaks) and rapidyaml's YAML 1.2 could disagree (anchors, tags, `~`,
 yes/no/on/off, hex and octal numbers, .inf), and anything rapidyaml rejects, go
 through PyYAML instead, which also gives the error's line. Without rapidyaml
 everything goes through PyYAML.
+
+A file is split into documents on its bytes, lazily: a 50 MB stream is never held as
+a list of copies, and each document is decoded on its own (a bad byte is reported at
+its line). Nothing a file holds raises: every failure is a `DocumentError`.
 """
 
 from __future__ import annotations
@@ -27,15 +31,19 @@ try:  # pragma: no cover - exercised by whichever is installed
 except ImportError:  # pragma: no cover
     ryml = None
 
-_SEPARATOR = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
+# A line holding only `---` or `...` (a comment may follow) separates documents.
+_SEPARATOR = re.compile(rb"^(?:---|\.\.\.)[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+_CONTENT = re.compile(rb"^[ \t]*[^ \t\r\n#%]", re.MULTILINE)
 # Where YAML 1.1 and rapidyaml's YAML 1.2 may disagree. Syntax first, in the YAML
 # text (a plain substring test is cheapest); then plain scalars that YAML 1.1 reads
 # as booleans, nulls or numbers, which rapidyaml hands over as strings, in its JSON.
-_RISKY_SYNTAX = ("&", "*", "!", "<<", "\t")
+_RISKY_SYNTAX = (b"&", b"*", b"!", b"<<", b"\t", b"? ", b"?\n")
 _RISKY_STRING = re.compile(
     r'"(?:[yYnN~]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|True|TRUE|False|FALSE|Null|NULL'
     r'|0[xXoObB][0-9a-fA-F_]*|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN))"'
 )
+# Deeper than this, a document is refused before any recursive code sees it.
+MAX_DEPTH = 200
 
 
 class DocumentError(Exception):
@@ -46,23 +54,42 @@ class DocumentError(Exception):
         self.rule, self.message, self.line, self.column = rule, message, line, column
 
 
-@dataclass(frozen=True)
+@dataclass
 class Document:
     start_line: int  # 1-based line of the document's first line in its file
-    text: str
+    raw: bytes
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.raw.decode("utf-8", errors="replace")
+        return self._text
+
+    def has_content(self) -> bool:
+        """Anything but blank lines, comments and directives."""
+        return _CONTENT.search(self.raw) is not None
+
+
+def iter_documents(raw: bytes) -> Iterator[Document]:
+    """The documents of a YAML stream (empty and comment-only ones left out), lazily."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    start, line = 0, 1
+    for match in _SEPARATOR.finditer(raw):
+        doc = Document(line, raw[start : match.start()])
+        if doc.has_content():
+            yield doc
+        line += raw.count(b"\n", start, match.end()) + 1
+        start = match.end() + 1
+    doc = Document(line, raw[start:])
+    if doc.has_content():
+        yield doc
 
 
 def split(text: str) -> list[Document]:
-    """The documents of a YAML stream, with the line each starts on."""
-    documents: list[Document] = []
-    start, line = 0, 1
-    for match in _SEPARATOR.finditer(text):
-        chunk = text[start : match.start()]
-        documents.append(Document(line, chunk))
-        line += chunk.count("\n") + match.group(0).count("\n") + 1
-        start = match.end() + 1
-    documents.append(Document(line, text[start:]))
-    return [doc for doc in documents if doc.text.strip()]
+    """The documents of a YAML stream held as text."""
+    return list(iter_documents(text.encode("utf-8", errors="surrogateescape")))
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -81,19 +108,37 @@ class _Duplicate(Exception):
 
 
 class _Loader(yaml.CSafeLoader):
-    """PyYAML with duplicate keys refused and timestamps kept as strings (as JSON has them)."""
+    """PyYAML with duplicate keys refused, keys as strings (as JSON has them) and
+    timestamps kept as strings."""
+
+
+def _key_text(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise DocumentError("yaml-syntax", "a mapping key must be a plain value, not a list or mapping",
+                                line, column)
+        key = _key_text(loader.construct_object(key_node, deep=True))
         if key in mapping:
-            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            raise DocumentError("yaml-duplicate-key", f"duplicate key {key!r}", line, column)
+            raise DocumentError("yaml-duplicate-key", f"duplicate key {_short(key)}", line, column)
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
+
+
+def _short(key: str) -> str:
+    from launchgen.display import printable
+
+    return repr(printable(key, limit=80))
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
@@ -106,10 +151,20 @@ def _pyyaml(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise DocumentError("yaml-syntax", f"invalid YAML: {problem}",
+        raise DocumentError("yaml-syntax", f"invalid YAML: {_line(problem)}",
                             mark.line + 1 if mark else 1, mark.column + 1 if mark else 1) from None
     except yaml.YAMLError as exc:
-        raise DocumentError("yaml-syntax", f"invalid YAML: {str(exc).splitlines()[0]}", 1, 1) from None
+        raise DocumentError("yaml-syntax", f"invalid YAML: {_line(str(exc))}", 1, 1) from None
+    except RecursionError:
+        raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+        raise DocumentError("yaml-syntax", f"a value cannot be read: {_line(str(exc))}", 1, 1) from None
+
+
+def _line(text: str) -> str:
+    from launchgen.display import printable
+
+    return printable(text.strip().splitlines()[0] if text.strip() else "invalid YAML")
 
 
 def _duplicate_line(text: str, key: str) -> tuple[int, int]:
@@ -122,22 +177,69 @@ def _duplicate_line(text: str, key: str) -> tuple[int, int]:
     return text.count("\n", 0, hit.start()) + 1, len(hit.group(1)) + 1
 
 
-def parse(text: str) -> Any:
-    """One document's data; DocumentError for invalid YAML or a duplicate key."""
-    if ryml is None or any(marker in text for marker in _RISKY_SYNTAX):
+def _too_deep(raw: bytes) -> bool:
+    """Cheap bound on nesting: flow brackets and indentation (a deep document is refused,
+    never recursed into)."""
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
+        depth = 0
+        for byte in raw:
+            if byte in (0x5B, 0x7B):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif byte in (0x5D, 0x7D):
+                depth -= 1
+    return False
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when `value` nests deeper than `limit` (iterative: never recurses)."""
+    todo = [(value, 0)]
+    while todo:
+        node, depth = todo.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            todo.extend((child, depth + 1) for child in node.values() if isinstance(child, (dict, list)))
+        elif isinstance(node, list):
+            todo.extend((child, depth + 1) for child in node if isinstance(child, (dict, list)))
+    return False
+
+
+def parse(doc: Document | str) -> Any:
+    """One document's data; DocumentError for anything that is not a readable document."""
+    if isinstance(doc, str):
+        doc = Document(1, doc.encode("utf-8", errors="surrogateescape"), doc)
+    raw = doc.raw
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise DocumentError("yaml-syntax", "not valid UTF-8: save the file as UTF-8", line, column) from None
+    if _too_deep(raw):
+        raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1)
+    data = _parse(raw, text)
+    if _depth(data):
+        raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1)
+    return data
+
+
+def _parse(raw: bytes, text: str) -> Any:
+    if ryml is None or any(marker in raw for marker in _RISKY_SYNTAX):
         return _pyyaml(text)
     try:
-        data = ryml.emit_json(ryml.parse_in_arena(text.encode()))
+        data = ryml.emit_json(ryml.parse_in_arena(raw))
     except Exception:  # noqa: BLE001 - rapidyaml refused it: PyYAML says why
         return _pyyaml(text)
-    if _RISKY_STRING.search(data):
+    if not isinstance(data, str) or _RISKY_STRING.search(data):
         return _pyyaml(text)
     try:
         return json.loads(data, object_pairs_hook=_no_duplicates)
     except _Duplicate as dup:
         line, column = _duplicate_line(text, str(dup.args[0]))
-        raise DocumentError("yaml-duplicate-key", f"duplicate key {dup.args[0]!r}", line, column) from None
-    except ValueError:
+        raise DocumentError("yaml-duplicate-key", f"duplicate key {_short(str(dup.args[0]))}", line, column) from None
+    except (ValueError, RecursionError):
         return _pyyaml(text)
 
 
