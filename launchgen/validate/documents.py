@@ -146,6 +146,12 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeCons
 
 
 def _pyyaml(text: str) -> Any:
+    data = _pyyaml_load(text)
+    _bounded(data, len(text))
+    return data
+
+
+def _pyyaml_load(text: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
@@ -157,7 +163,9 @@ def _pyyaml(text: str) -> Any:
         raise DocumentError("yaml-syntax", f"invalid YAML: {_line(str(exc))}", 1, 1) from None
     except RecursionError:
         raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1) from None
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+    except (ValueError, TypeError, OverflowError) as exc:
+        if "digits" in str(exc):
+            raise DocumentError("yaml-syntax", "a number has more than 4300 digits", 1, 1) from None
         raise DocumentError("yaml-syntax", f"a value cannot be read: {_line(str(exc))}", 1, 1) from None
 
 
@@ -192,18 +200,20 @@ def _too_deep(raw: bytes) -> bool:
     return False
 
 
-def _depth(value: Any, limit: int = MAX_DEPTH) -> bool:
-    """True when `value` nests deeper than `limit` (iterative: never recurses)."""
+def _bounded(value: Any, size: int) -> None:
+    """Refuse what PyYAML built when it nests deeper than MAX_DEPTH or, through aliases,
+    holds more nodes than its text could (an alias bomb). Iterative: never recurses."""
+    budget = size + 10_000
     todo = [(value, 0)]
     while todo:
         node, depth = todo.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            todo.extend((child, depth + 1) for child in node.values() if isinstance(child, (dict, list)))
-        elif isinstance(node, list):
-            todo.extend((child, depth + 1) for child in node if isinstance(child, (dict, list)))
-    return False
+        if depth > MAX_DEPTH:
+            raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1)
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        budget -= 1 + len(children)
+        if budget < 0:
+            raise DocumentError("yaml-syntax", "excessive aliasing: the document expands far beyond its size", 1, 1)
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 def parse(doc: Document | str) -> Any:
@@ -219,10 +229,7 @@ def parse(doc: Document | str) -> Any:
         raise DocumentError("yaml-syntax", "not valid UTF-8: save the file as UTF-8", line, column) from None
     if _too_deep(raw):
         raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1)
-    data = _parse(raw, text)
-    if _depth(data):
-        raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1)
-    return data
+    return _parse(raw, text)
 
 
 def _parse(raw: bytes, text: str) -> Any:

@@ -76,7 +76,8 @@ def _render_context(folder: Path, options: ValidateOptions) -> tuple[Context, li
         app_kind=record.get("kind", "app") == "app",
     )
     listed = [folder / name for name in record.get("manifests") or [] if isinstance(name, str)]
-    found = [p for p in _manifests_under(folder) if RENDER_INPUTS not in p.relative_to(folder).parts[:1]]
+    found = [p for p in _manifests_under(folder)
+             if p.relative_to(folder).parts[0] != RENDER_INPUTS and p != folder / RENDER_RECORD]
     return context, sorted(set(found) | set(listed))
 
 
