@@ -21,7 +21,6 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -54,11 +53,13 @@ class DocumentError(Exception):
         self.rule, self.message, self.line, self.column = rule, message, line, column
 
 
-@dataclass
 class Document:
-    start_line: int  # 1-based line of the document's first line in its file
-    raw: bytes
-    _text: str | None = None
+    __slots__ = ("start_line", "raw", "_text")
+
+    def __init__(self, start_line: int, raw: bytes, text: str | None = None) -> None:
+        self.start_line = start_line  # 1-based line of the document's first line in its file
+        self.raw = raw
+        self._text = text
 
     @property
     def text(self) -> str:
@@ -232,16 +233,37 @@ def parse(doc: Document | str) -> Any:
     return _parse(raw, text)
 
 
+def _nodes(value: Any) -> int:
+    """How many nodes `value` has, as rapidyaml counts its tree's (containers and scalars)."""
+    count = 1
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            count += len(node)
+            todo.extend(child for child in node.values() if isinstance(child, (dict, list)))
+        elif isinstance(node, list):
+            count += len(node)
+            todo.extend(child for child in node if isinstance(child, (dict, list)))
+    return count
+
+
 def _parse(raw: bytes, text: str) -> Any:
     if ryml is None or any(marker in raw for marker in _RISKY_SYNTAX):
         return _pyyaml(text)
     try:
-        data = ryml.emit_json(ryml.parse_in_arena(raw))
+        tree = ryml.parse_in_arena(raw)
+        data = ryml.emit_json(tree)
     except Exception:  # noqa: BLE001 - rapidyaml refused it: PyYAML says why
         return _pyyaml(text)
     if not isinstance(data, str) or _RISKY_STRING.search(data):
         return _pyyaml(text)
     try:
+        value = json.loads(data)
+        # A duplicate key leaves one node fewer than the tree had: only then is the
+        # (slower) duplicate-refusing decoder needed, to name the key.
+        if _nodes(value) == tree.size():
+            return value
         return json.loads(data, object_pairs_hook=_no_duplicates)
     except _Duplicate as dup:
         line, column = _duplicate_line(text, str(dup.args[0]))

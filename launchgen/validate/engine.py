@@ -166,8 +166,8 @@ def _resource(store: SchemaStore, data: Any, located: _Located, path: str, conte
         for index, item in enumerate(data["items"]):
             _resource(store, item, located.item(index), path, context, options, out)
         return
-    shown = f"{printable(api_version, limit=120)}/{printable(kind_name, limit=120)}"
     if kind is None:
+        shown = f"{printable(api_version, limit=120)}/{printable(kind_name, limit=120)}"
         if options.ignore_missing_schemas:
             out.skipped += 1
         else:

@@ -11,7 +11,6 @@ at least one error.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -87,94 +86,139 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(text)
 
 
+class _Node:
+    """One schema node, its common keywords unpacked once (the rest read when present)."""
+
+    __slots__ = ("types", "names", "properties", "extra", "required", "items", "rare", "schema")
+
+    def __init__(self) -> None:
+        self.types: tuple[Any, ...] | None = None
+        self.names: list[str] = []
+        self.properties: dict[str, _Node] = {}
+        self.extra: _Node | bool = True
+        self.required: tuple[str, ...] = ()
+        self.items: _Node | None = None
+        self.rare: dict[str, Any] = {}
+        self.schema: Any = None
+
+
+_COMMON = frozenset({"type", "properties", "additionalProperties", "required", "items", "$ref"})
+
+
 class Walker:
+    """Lists the errors of an instance against one standalone schema (see `supported`)."""
+
     def __init__(self, root: dict[str, Any]) -> None:
-        self.root = root
         self.definitions: dict[str, Any] = root.get("definitions") or {}
+        self._nodes: dict[int, _Node] = {}
+        self.root = self._node(root)
+
+    def _node(self, schema: Any) -> _Node:
+        while isinstance(schema, dict) and "$ref" in schema:  # draft 7: $ref overrides its siblings
+            schema = self.definitions[schema["$ref"].removeprefix("#/definitions/")]
+        found = self._nodes.get(id(schema))
+        if found is not None:
+            return found
+        node = self._nodes[id(schema)] = _Node()
+        node.schema = schema
+        if schema is True or schema is False:
+            node.rare = {"never": True} if schema is False else {}
+            return node
+        if "type" in schema:
+            node.names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            node.types = tuple(_TYPES[name] for name in node.names)
+        node.properties = {name: self._node(sub) for name, sub in (schema.get("properties") or {}).items()}
+        extra = schema.get("additionalProperties", True)
+        node.extra = extra if isinstance(extra, bool) else self._node(extra)
+        node.required = tuple(schema.get("required") or ())
+        if isinstance(schema.get("items"), (dict, bool)):
+            node.items = self._node(schema["items"])
+        node.rare = {key: value for key, value in schema.items() if key not in _COMMON and key not in _ANNOTATIONS}
+        for key in ("anyOf", "oneOf", "allOf"):
+            if key in node.rare:
+                node.rare[key] = [self._node(sub) for sub in node.rare[key]]
+        if "not" in node.rare:
+            node.rare["not"] = self._node(node.rare["not"])
+        return node
 
     def errors(self, instance: Any) -> list[Error]:
-        return list(self._walk(self.root, instance, []))
+        out: list[Error] = []
+        self._walk(self.root, instance, [], out)
+        return out
 
-    def valid(self, schema: Any, instance: Any) -> bool:
-        return next(iter(self._walk(schema, instance, [])), None) is None
+    def _valid(self, node: _Node, instance: Any) -> bool:
+        out: list[Error] = []
+        self._walk(node, instance, [], out)
+        return not out
 
-    def _walk(self, schema: Any, instance: Any, path: Path) -> Iterator[Error]:  # noqa: C901 - one keyword a branch
-        if schema is True:
+    def _walk(self, node: _Node, instance: Any, path: Path, out: list[Error]) -> None:
+        types = node.types
+        if types is not None and not any(check(instance) for check in types):
+            out.append((path, f"{show(instance)} is not of type {', '.join(repr(n) for n in node.names)}"))
             return
-        if schema is False:
-            yield path, "no value is allowed here"
-            return
-        ref = schema.get("$ref")
-        if ref is not None:
-            yield from self._walk(self.definitions[ref.removeprefix("#/definitions/")], instance, path)
-            return  # draft 7: $ref overrides its siblings
-        types = schema.get("type")
-        if types is not None:
-            names = types if isinstance(types, list) else [types]
-            if not any(_TYPES[name](instance) for name in names):
-                yield path, f"{show(instance)} is not of type {', '.join(repr(n) for n in names)}"
-                return
-        if "enum" in schema and instance not in schema["enum"]:
-            yield path, f"{show(instance)} is not one of {printable(repr(schema['enum']), limit=120)}"
-        if "const" in schema and instance != schema["const"]:
-            yield path, f"{show(schema['const'])} was expected"
         if isinstance(instance, dict):
-            yield from self._object(schema, instance, path)
-        elif isinstance(instance, list):
-            yield from self._array(schema, instance, path)
-        elif isinstance(instance, str):
-            if "pattern" in schema and not _pattern(schema["pattern"]).search(instance):
-                yield path, f"{show(instance)} does not match {printable(repr(schema['pattern']), limit=80)}"
-            if "minLength" in schema and len(instance) < schema["minLength"]:
-                yield path, f"{show(instance)} is shorter than {schema['minLength']}"
-            if "maxLength" in schema and len(instance) > schema["maxLength"]:
-                yield path, f"{show(instance)} is longer than {schema['maxLength']}"
-        elif isinstance(instance, (int, float)) and not isinstance(instance, bool):
-            if "minimum" in schema and instance < schema["minimum"]:
-                yield path, f"{show(instance)} is less than the minimum of {schema['minimum']}"
-            if "maximum" in schema and instance > schema["maximum"]:
-                yield path, f"{show(instance)} is greater than the maximum of {schema['maximum']}"
-        for sub in schema.get("allOf") or ():
-            yield from self._walk(sub, instance, path)
-        if "anyOf" in schema and not any(self.valid(sub, instance) for sub in schema["anyOf"]):
-            yield path, f"{show(instance)} is not valid under any of the given schemas"
-        if "oneOf" in schema:
-            matches = sum(1 for sub in schema["oneOf"] if self.valid(sub, instance))
-            if matches != 1:
-                yield path, f"{show(instance)} is {'not valid under any' if not matches else 'valid under more than one'}" \
-                            " of the given schemas"
-        if "not" in schema and self.valid(schema["not"], instance):
-            yield path, f"{show(instance)} should not be valid under {printable(repr(schema['not']), limit=80)}"
-
-    def _object(self, schema: dict[str, Any], instance: dict[str, Any], path: Path) -> Iterator[Error]:
-        for name in schema.get("required") or ():
-            if name not in instance:
-                yield path, f"{printable(repr(name), limit=80)} is a required property"
-        if "minProperties" in schema and len(instance) < schema["minProperties"]:
-            yield path, f"has fewer than {schema['minProperties']} properties"
-        if "maxProperties" in schema and len(instance) > schema["maxProperties"]:
-            yield path, f"has more than {schema['maxProperties']} properties"
-        properties = schema.get("properties") or {}
-        extra = schema.get("additionalProperties", True)
-        for key, value in instance.items():
-            sub = properties.get(key)
-            if sub is not None:
-                yield from self._walk(sub, value, [*path, key])
-            elif extra is False:
-                where = "/".join(str(p) for p in path)
-                yield [*path, key], f"unknown key {printable(repr(key), limit=80)}" + (f" in {where}" if where else "")
-            elif extra is not True:
-                yield from self._walk(extra, value, [*path, key])
-
-    def _array(self, schema: dict[str, Any], instance: list[Any], path: Path) -> Iterator[Error]:
-        if "minItems" in schema and len(instance) < schema["minItems"]:
-            yield path, f"should have at least {schema['minItems']} items"
-        if "maxItems" in schema and len(instance) > schema["maxItems"]:
-            yield path, f"should have at most {schema['maxItems']} items"
-        items = schema.get("items")
-        if isinstance(items, (dict, bool)):
+            for name in node.required:
+                if name not in instance:
+                    out.append((path, f"{printable(repr(name), limit=80)} is a required property"))
+            properties, extra = node.properties, node.extra
+            for key, value in instance.items():
+                sub = properties.get(key)
+                if sub is not None:
+                    self._walk(sub, value, [*path, key], out)
+                elif extra is False:
+                    where = "/".join(str(p) for p in path)
+                    out.append(([*path, key], f"unknown key {printable(repr(key), limit=80)}"
+                                              + (f" in {where}" if where else "")))
+                elif extra is not True:
+                    self._walk(extra, value, [*path, key], out)
+        elif isinstance(instance, list) and node.items is not None:
             for index, value in enumerate(instance):
-                yield from self._walk(items, value, [*path, index])
+                self._walk(node.items, value, [*path, index], out)
+        if node.rare:
+            self._rare(node, node.rare, instance, path, out)
+
+    def _rare(self, node: _Node, rare: dict[str, Any], instance: Any, path: Path,  # noqa: C901 - one keyword a branch
+              out: list[Error]) -> None:
+        if rare.get("never"):
+            out.append((path, "no value is allowed here"))
+            return
+        if "enum" in rare and instance not in rare["enum"]:
+            out.append((path, f"{show(instance)} is not one of {printable(repr(rare['enum']), limit=120)}"))
+        if "const" in rare and instance != rare["const"]:
+            out.append((path, f"{show(rare['const'])} was expected"))
+        if isinstance(instance, dict):
+            if "minProperties" in rare and len(instance) < rare["minProperties"]:
+                out.append((path, f"has fewer than {rare['minProperties']} properties"))
+            if "maxProperties" in rare and len(instance) > rare["maxProperties"]:
+                out.append((path, f"has more than {rare['maxProperties']} properties"))
+        elif isinstance(instance, list):
+            if "minItems" in rare and len(instance) < rare["minItems"]:
+                out.append((path, f"should have at least {rare['minItems']} items"))
+            if "maxItems" in rare and len(instance) > rare["maxItems"]:
+                out.append((path, f"should have at most {rare['maxItems']} items"))
+        elif isinstance(instance, str):
+            if "pattern" in rare and not _pattern(rare["pattern"]).search(instance):
+                out.append((path, f"{show(instance)} does not match {printable(repr(rare['pattern']), limit=80)}"))
+            if "minLength" in rare and len(instance) < rare["minLength"]:
+                out.append((path, f"{show(instance)} is shorter than {rare['minLength']}"))
+            if "maxLength" in rare and len(instance) > rare["maxLength"]:
+                out.append((path, f"{show(instance)} is longer than {rare['maxLength']}"))
+        elif isinstance(instance, (int, float)) and not isinstance(instance, bool):
+            if "minimum" in rare and instance < rare["minimum"]:
+                out.append((path, f"{show(instance)} is less than the minimum of {rare['minimum']}"))
+            if "maximum" in rare and instance > rare["maximum"]:
+                out.append((path, f"{show(instance)} is greater than the maximum of {rare['maximum']}"))
+        for sub in rare.get("allOf") or ():
+            self._walk(sub, instance, path, out)
+        if "anyOf" in rare and not any(self._valid(sub, instance) for sub in rare["anyOf"]):
+            out.append((path, f"{show(instance)} is not valid under any of the given schemas"))
+        if "oneOf" in rare:
+            matches = sum(1 for sub in rare["oneOf"] if self._valid(sub, instance))
+            if matches != 1:
+                which = "not valid under any" if not matches else "valid under more than one"
+                out.append((path, f"{show(instance)} is {which} of the given schemas"))
+        if "not" in rare and self._valid(rare["not"], instance):
+            out.append((path, f"{show(instance)} should not be valid under {printable(repr(rare['not'].schema), limit=80)}"))
 
 
 def describe(path: Path, message: str) -> str:
