@@ -63,6 +63,7 @@ class Document:
 
     @property
     def text(self) -> str:
+        """The document as text (decoded on first use: most documents never need it)."""
         if self._text is None:
             self._text = self.raw.decode("utf-8", errors="replace")
         return self._text
@@ -223,14 +224,14 @@ def parse(doc: Document | str) -> Any:
         doc = Document(1, doc.encode("utf-8", errors="surrogateescape"), doc)
     raw = doc.raw
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")  # checked, not kept: a large document is not held twice
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - raw.rfind(b"\n", 0, exc.start)
         raise DocumentError("yaml-syntax", "not valid UTF-8: save the file as UTF-8", line, column) from None
     if _too_deep(raw):
         raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1)
-    return _parse(raw, text)
+    return _parse(doc)
 
 
 def _nodes(value: Any) -> int:
@@ -248,28 +249,32 @@ def _nodes(value: Any) -> int:
     return count
 
 
-def _parse(raw: bytes, text: str) -> Any:
+def _parse(doc: Document) -> Any:
+    raw = doc.raw
     if ryml is None or any(marker in raw for marker in _RISKY_SYNTAX):
-        return _pyyaml(text)
+        return _pyyaml(doc.text)
     try:
         tree = ryml.parse_in_arena(raw)
         data = ryml.emit_json(tree)
+        size = tree.size()
+        del tree  # its arena holds a copy of the document
     except Exception:  # noqa: BLE001 - rapidyaml refused it: PyYAML says why
-        return _pyyaml(text)
+        return _pyyaml(doc.text)
     if not isinstance(data, str) or _RISKY_STRING.search(data):
-        return _pyyaml(text)
+        return _pyyaml(doc.text)
     try:
         value = json.loads(data)
         # A duplicate key leaves one node fewer than the tree had: only then is the
         # (slower) duplicate-refusing decoder needed, to name the key.
-        if _nodes(value) == tree.size():
+        if _nodes(value) == size:
             return value
+        del value
         return json.loads(data, object_pairs_hook=_no_duplicates)
     except _Duplicate as dup:
-        line, column = _duplicate_line(text, str(dup.args[0]))
+        line, column = _duplicate_line(doc.text, str(dup.args[0]))
         raise DocumentError("yaml-duplicate-key", f"duplicate key {_short(str(dup.args[0]))}", line, column) from None
     except (ValueError, RecursionError):
-        return _pyyaml(text)
+        return _pyyaml(doc.text)
 
 
 @contextlib.contextmanager
