@@ -73,11 +73,25 @@ class Document:
         return _CONTENT.search(self.raw) is not None
 
 
-def iter_documents(raw: bytes) -> Iterator[Document]:
+def next_boundary(raw: bytes, start: int, offset: int) -> int:
+    """The offset of the first separator line after `start`, at or after the line holding
+    `offset` (or the end of `raw`)."""
+    if offset >= len(raw):
+        return len(raw)
+    line = raw.rfind(b"\n", 0, offset) + 1
+    if line <= start:
+        line = raw.find(b"\n", start) + 1
+        if line == 0:
+            return len(raw)
+    match = _SEPARATOR.search(raw, line)
+    return match.start() if match else len(raw)
+
+
+def iter_documents(raw: bytes, first_line: int = 1) -> Iterator[Document]:
     """The documents of a YAML stream (empty and comment-only ones left out), lazily."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    start, line = 0, 1
+    start, line = 0, first_line
     for match in _SEPARATOR.finditer(raw):
         doc = Document(line, raw[start : match.start()])
         if doc.has_content():

@@ -237,11 +237,25 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
+@dataclass(frozen=True)
+class _Part:
+    """A byte range of a large file, starting on a document boundary at `line`."""
+
+    start: int
+    end: int
+    line: int
+
+
 def validate_file(store: SchemaStore, file: Path, context: Context, options: ValidateOptions,
-                  out: _Outcome) -> None:
+                  out: _Outcome, part: _Part | None = None) -> None:
     display = _display(file)
     try:
-        raw = _read(file)
+        if part is None:
+            raw = _read(file)
+        else:
+            with file.open("rb") as handle:
+                handle.seek(part.start)
+                raw = handle.read(part.end - part.start)
     except OSError as exc:
         out.problems.append(Problem(display, 1, 1, "file-unreadable", f"cannot read: {printable(exc.strerror)}",
                                     hint="check the path and its permissions"))
@@ -250,7 +264,7 @@ def validate_file(store: SchemaStore, file: Path, context: Context, options: Val
         out.problems.append(Problem(display, 1, 1, "file-unreadable", "too large to read into memory",
                                     hint="split the file"))
         return
-    for doc in documents.iter_documents(raw):
+    for doc in documents.iter_documents(raw, first_line=part.line if part else 1):
         validate_document(store, doc, display, context, options, out)
 
 
@@ -280,14 +294,24 @@ def _input_crds(files: Sequence[tuple[Path, Context]]) -> dict[str, crds.CustomK
 _WORKER: tuple[SchemaStore, ValidateOptions] | None = None
 
 
-def _work(batch: list[tuple[Path, Context]]) -> _Outcome:
+_Item = tuple[Path, Context, "_Part | None"]
+
+
+def _work(batch: list[_Item]) -> _Outcome:
     assert _WORKER is not None
     store, options = _WORKER
     out = _Outcome()
     with documents.quiet_native_stderr():
-        for file, context in batch:
-            validate_file(store, file, context, options, out)
+        for file, context, part in batch:
+            validate_file(store, file, context, options, out, part)
     return out
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size if str(file) != "-" else 0
+    except OSError:
+        return 0
 
 
 def _jobs(options: ValidateOptions, files: Sequence[tuple[Path, Context]]) -> int:
@@ -297,31 +321,48 @@ def _jobs(options: ValidateOptions, files: Sequence[tuple[Path, Context]]) -> in
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    if cores < 2 or len(files) < 2:
+    if cores < 2:
         return 1
     size = 0
     for file, _ in files:
-        try:
-            size += file.stat().st_size
-        except OSError:
-            pass
+        size += _size(file)
         if size >= PARALLEL_BYTES:
             return min(cores, 8)
     return 1
 
 
-def _batches(files: Sequence[tuple[Path, Context]], jobs: int) -> list[list[tuple[Path, Context]]]:
-    """About four batches a process, of about equal bytes, in file order."""
-    sizes = []
-    for file, _ in files:
-        try:
-            sizes.append(file.stat().st_size)
-        except OSError:
-            sizes.append(0)
+def _split(file: Path, context: Context, pieces: int) -> list[_Item]:
+    """A large file as about `pieces` byte ranges, each starting on a document boundary."""
+    try:
+        raw = file.read_bytes()
+    except (OSError, MemoryError):
+        return [(file, context, None)]
+    items: list[_Item] = []
+    target = max(1, len(raw) // pieces)
+    start, line = 0, 1
+    while start < len(raw):
+        cut = documents.next_boundary(raw, start, start + target)
+        items.append((file, context, _Part(start, cut, line)))
+        line += raw.count(b"\n", start, cut)
+        start = cut
+    return items
+
+
+def _batches(files: Sequence[tuple[Path, Context]], jobs: int) -> list[list[_Item]]:
+    """About four batches a process, of about equal bytes, in file order; a file larger
+    than a batch is split on document boundaries."""
+    sizes = [_size(file) for file, _ in files]
     target = max(1, sum(sizes) // (jobs * 4))
-    batches: list[list[tuple[Path, Context]]] = [[]]
+    items: list[tuple[_Item, int]] = []
+    for (file, context), size in zip(files, sizes, strict=True):
+        if size > 2 * target and str(file) != "-":
+            parts = _split(file, context, -(-size // target))
+            items.extend((item, item[2].end - item[2].start if item[2] else size) for item in parts)
+        else:
+            items.append(((file, context, None), size))
+    batches: list[list[_Item]] = [[]]
     total = 0
-    for item, size in zip(files, sizes, strict=True):
+    for item, size in items:
         if total >= target and batches[-1]:
             batches.append([])
             total = 0
@@ -339,10 +380,13 @@ def _parallel(store: SchemaStore, options: ValidateOptions, files: Sequence[tupl
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - no fork on this platform
         return None
+    batches = _batches(files, jobs)
+    if len(batches) < 2:
+        return None
     _WORKER = (store, options)
     try:
-        with context.Pool(jobs) as pool:
-            return pool.map(_work, _batches(files, jobs), chunksize=1)
+        with context.Pool(min(jobs, len(batches))) as pool:
+            return pool.map(_work, batches, chunksize=1)
     except OSError:
         return None  # no processes to be had: validate here
     finally:

@@ -179,3 +179,21 @@ def test_parallel_and_serial_agree(tmp_path):
     parallel = validate([tmp_path], ValidateOptions(jobs=2))
     assert serial.resources == parallel.resources == 400 + 6 + 5
     assert sorted(serial.problems) == sorted(parallel.problems) and len(serial.problems) == 11
+
+
+def test_a_large_file_split_over_processes_keeps_its_lines(tmp_path, monkeypatch):
+    from launchgen.validate import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_BYTES", 1000)
+    path = tmp_path / "big.yaml"
+    docs = [CONFIGMAP.replace("settings", f"settings-{i}") for i in range(3000)]
+    for index in (0, 1234, 2999):
+        docs[index] = docs[index].replace("\ndata: {", "\nbogus: 1\ndata: {")
+    path.write_text("# leading comment\n---\n" + "---\n".join(docs))
+    (tmp_path / "small.yaml").write_text(SECRET)
+    serial = validate([tmp_path], ValidateOptions(jobs=1))
+    parallel = validate([tmp_path], ValidateOptions(jobs=2))
+    assert serial.resources == parallel.resources == 3001
+    assert serial.problems == parallel.problems
+    assert [(p.rule, p.line) for p in parallel.problems if p.path.endswith("big.yaml")] == [
+        ("k8s-schema", line) for line in (6, 4 + 1234 * 5 + 3, 4 + 2999 * 5 + 3 + 1)]  # +1: the bogus line above
