@@ -52,6 +52,10 @@ def convert(node: Any) -> Any:
             out[key] = [convert(sub) for sub in value]
         else:
             out[key] = value
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        if isinstance(out.get(exclusive), bool):  # OpenAPI v3's flag, a number in JSON Schema draft 7
+            if out.pop(exclusive) and bound in out:
+                out[exclusive] = out.pop(bound)
     if node.get("x-kubernetes-int-or-string"):
         out.pop("anyOf", None)
         out.pop("pattern", None)

@@ -451,3 +451,13 @@ def test_schema_with_a_remote_ref_is_refused(tmp_path):
     (tmp_path / "m.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: c}\n")
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "m.yaml"), "--schema-location", str(schemas)])
     assert result.exit_code == 2 and "standalone" in result.output, result.output
+
+
+def test_crd_exclusive_bounds_are_openapi_flags(tmp_path):
+    crd = INGRESSROUTE_CRD.replace("priority: {type: integer}",
+                                   "priority: {type: integer, minimum: 0, exclusiveMinimum: true, maximum: 9}")
+    (tmp_path / "crd.yaml").write_text(crd)
+    route = VALID_ROUTE.replace("    - kind: Rule\n", "    - kind: Rule\n      priority: PRIORITY\n")
+    for priority, rules in (("1", []), ("9", []), ("0", ["k8s-schema"]), ("10", ["k8s-schema"])):
+        (tmp_path / "r.yaml").write_text(route.replace("PRIORITY", priority))
+        assert [p.rule for p in validate([tmp_path]).problems] == rules, priority
