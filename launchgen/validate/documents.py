@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover
 
 # A line holding only `---` or `...` (a comment may follow) separates documents.
 _SEPARATOR = re.compile(rb"^(?:---|\.\.\.)[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+_SEPARATOR_TAIL = re.compile(rb"[ \t]*(?:#[^\n]*)?\r?(?=\n|\Z)")
 _CONTENT = re.compile(rb"^[ \t]*[^ \t\r\n#%]", re.MULTILINE)
 # Where YAML 1.1 and rapidyaml's YAML 1.2 may disagree. Syntax first, in the YAML
 # text (a plain substring test is cheapest); then plain scalars that YAML 1.1 reads
@@ -87,17 +88,39 @@ def next_boundary(raw: bytes, start: int, offset: int) -> int:
     return match.start() if match else len(raw)
 
 
+def _separators(raw: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of each separator line (`---` or `...`, then only blanks or a
+    comment), found with bytes.find: a regex anchored at line starts tries every byte."""
+    heads = {marker: (0 if raw.startswith(marker) else _find(raw, marker, 0)) for marker in (b"---", b"...")}
+    while True:
+        live = [(at, marker) for marker, at in heads.items() if at >= 0]
+        if not live:
+            return
+        at, marker = min(live)
+        match = _SEPARATOR_TAIL.match(raw, at + 3)
+        if match:
+            yield at, match.end()
+        heads[marker] = _find(raw, marker, at + 3)
+
+
+def _find(raw: bytes, marker: bytes, start: int) -> int:
+    at = raw.find(b"\n" + marker, start)
+    return at + 1 if at >= 0 else -1
+
+
 def iter_documents(raw: bytes, first_line: int = 1) -> Iterator[Document]:
     """The documents of a YAML stream (empty and comment-only ones left out), lazily."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     start, line = 0, first_line
-    for match in _SEPARATOR.finditer(raw):
-        doc = Document(line, raw[start : match.start()])
+    for begin, end in _separators(raw):
+        if begin < start:
+            continue
+        doc = Document(line, raw[start:begin])
         if doc.has_content():
             yield doc
-        line += raw.count(b"\n", start, match.end()) + 1
-        start = match.end() + 1
+        line += raw.count(b"\n", start, end) + 1
+        start = end + 1
     doc = Document(line, raw[start:])
     if doc.has_content():
         yield doc
@@ -248,21 +271,6 @@ def parse(doc: Document | str) -> Any:
     return _parse(doc)
 
 
-def _nodes(value: Any) -> int:
-    """How many nodes `value` has, as rapidyaml counts its tree's (containers and scalars)."""
-    count = 1
-    todo = [value]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, dict):
-            count += len(node)
-            todo.extend(child for child in node.values() if isinstance(child, (dict, list)))
-        elif isinstance(node, list):
-            count += len(node)
-            todo.extend(child for child in node if isinstance(child, (dict, list)))
-    return count
-
-
 def _parse(doc: Document) -> Any:
     raw = doc.raw
     if ryml is None or any(marker in raw for marker in _RISKY_SYNTAX):
@@ -270,19 +278,12 @@ def _parse(doc: Document) -> Any:
     try:
         tree = ryml.parse_in_arena(raw)
         data = ryml.emit_json(tree)
-        size = tree.size()
         del tree  # its arena holds a copy of the document
     except Exception:  # noqa: BLE001 - rapidyaml refused it: PyYAML says why
         return _pyyaml(doc.text)
     if not isinstance(data, str) or _RISKY_STRING.search(data):
         return _pyyaml(doc.text)
     try:
-        value = json.loads(data)
-        # A duplicate key leaves one node fewer than the tree had: only then is the
-        # (slower) duplicate-refusing decoder needed, to name the key.
-        if _nodes(value) == size:
-            return value
-        del value
         return json.loads(data, object_pairs_hook=_no_duplicates)
     except _Duplicate as dup:
         line, column = _duplicate_line(doc.text, str(dup.args[0]))

@@ -385,8 +385,11 @@ def _parallel(store: SchemaStore, options: ValidateOptions, files: Sequence[tupl
         return None
     _WORKER = (store, options)
     try:
-        with context.Pool(min(jobs, len(batches))) as pool:
-            return pool.map(_work, batches, chunksize=1)
+        # The first batch here, before the workers start: they inherit the checks it
+        # compiled instead of each loading them again.
+        first = _work(batches[0])
+        with context.Pool(min(jobs, len(batches) - 1)) as pool:
+            return [first, *pool.map(_work, batches[1:], chunksize=1)]
     except OSError:
         return None  # no processes to be had: validate here
     finally:
