@@ -8,6 +8,7 @@ them are checked against them. Large inputs are split over the machine's cores.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -385,11 +386,8 @@ def _parallel(store: SchemaStore, options: ValidateOptions, files: Sequence[tupl
         return None
     _WORKER = (store, options)
     try:
-        # The first batch here, before the workers start: they inherit the checks it
-        # compiled instead of each loading them again.
-        first = _work(batches[0])
-        with context.Pool(min(jobs, len(batches) - 1)) as pool:
-            return [first, *pool.map(_work, batches[1:], chunksize=1)]
+        with context.Pool(min(jobs, len(batches))) as pool:
+            return pool.map(_work, batches, chunksize=1)
     except OSError:
         return None  # no processes to be had: validate here
     finally:
@@ -405,13 +403,20 @@ def validate(paths: Sequence[str | Path], options: ValidateOptions | None = None
     result.files = len(files)
     store.add_custom(_input_crds(files))
     jobs = _jobs(options, files)
-    outcomes = _parallel(store, options, files, jobs) if jobs > 1 else None
-    if outcomes is None:
-        outcome = _Outcome()
-        with documents.quiet_native_stderr():
-            for file, context in files:
-                validate_file(store, file, context, options, outcome)
-        outcomes = [outcome]
+    # Parsing allocates many small objects and frees them all: no cycles for the
+    # collector to find, so it runs rarely (workers inherit the setting).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        outcomes = _parallel(store, options, files, jobs) if jobs > 1 else None
+        if outcomes is None:
+            outcome = _Outcome()
+            with documents.quiet_native_stderr():
+                for file, context in files:
+                    validate_file(store, file, context, options, outcome)
+            outcomes = [outcome]
+    finally:
+        gc.set_threshold(*thresholds)
     for outcome in outcomes:
         result.resources += outcome.resources
         result.skipped += outcome.skipped
