@@ -44,6 +44,8 @@ _RISKY_STRING = re.compile(
 )
 # Deeper than this, a document is refused before any recursive code sees it.
 MAX_DEPTH = 200
+# From this size on, a document is decoded for memory rather than speed.
+LARGE = 1 << 20
 
 
 class DocumentError(Exception):
@@ -271,6 +273,18 @@ def parse(doc: Document | str) -> Any:
     return _parse(doc)
 
 
+def _nodes(value: Any) -> int:
+    """How many nodes `value` has, as rapidyaml counts its tree's (containers and scalars)."""
+    count = 1
+    todo = [value] if isinstance(value, (dict, list)) else []
+    while todo:
+        node = todo.pop()
+        children = node.values() if isinstance(node, dict) else node
+        count += len(children)
+        todo.extend(child for child in children if isinstance(child, (dict, list)))
+    return count
+
+
 def _parse(doc: Document) -> Any:
     raw = doc.raw
     if ryml is None or any(marker in raw for marker in _RISKY_SYNTAX):
@@ -278,12 +292,21 @@ def _parse(doc: Document) -> Any:
     try:
         tree = ryml.parse_in_arena(raw)
         data = ryml.emit_json(tree)
+        size = tree.size()
         del tree  # its arena holds a copy of the document
     except Exception:  # noqa: BLE001 - rapidyaml refused it: PyYAML says why
         return _pyyaml(doc.text)
     if not isinstance(data, str) or _RISKY_STRING.search(data):
         return _pyyaml(doc.text)
     try:
+        if len(raw) < LARGE:
+            return json.loads(data, object_pairs_hook=_no_duplicates)
+        # A large document: decoded without the hook's lists of pairs (memory), its
+        # duplicate keys found by node count (one node fewer than rapidyaml's tree).
+        value = json.loads(data)
+        if _nodes(value) == size:
+            return value
+        del value
         return json.loads(data, object_pairs_hook=_no_duplicates)
     except _Duplicate as dup:
         line, column = _duplicate_line(doc.text, str(dup.args[0]))

@@ -197,3 +197,15 @@ def test_a_large_file_split_over_processes_keeps_its_lines(tmp_path, monkeypatch
     assert serial.problems == parallel.problems
     assert [(p.rule, p.line) for p in parallel.problems if p.path.endswith("big.yaml")] == [
         ("k8s-schema", line) for line in (6, 4 + 1234 * 5 + 3, 4 + 2999 * 5 + 3 + 1)]  # +1: the bogus line above
+
+
+def test_duplicate_keys_in_a_large_document(tmp_path):
+    from launchgen.validate import documents
+
+    body = "".join(f"  key-{i:07d}: value {i}\n" for i in range(40_000))
+    path = tmp_path / "big.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" + body)
+    assert path.stat().st_size > documents.LARGE
+    assert validate([path]).problems == []
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" + body + "  key-0000007: again\n")
+    assert [(p.rule, p.line) for p in validate([path]).problems] == [("yaml-duplicate-key", 40_005)]
