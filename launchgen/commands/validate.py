@@ -44,7 +44,7 @@ RULE_HELP = {
 @click.option("--ignore-missing-schemas", is_flag=True, help="Skip kinds without a schema instead of failing.")
 @click.option("--schema-only", is_flag=True, help="Kubernetes and CRD schemas only, without the standard's checks.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes to validate with. [default: the cores, for large inputs]")
+              help="Processes to validate with. [default: 4, or the cores when more, for inputs over 1 MB]")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Report format. [default: text; github under GitHub Actions]")
 @reports_errors
 def command(paths: tuple[Path, ...], kube_version: str, crd_dirs: tuple[Path, ...], namespace: str | None,

@@ -28,7 +28,10 @@ from launchgen.validate.schemas import DEFAULT_KUBE_VERSION, KindSchema, SchemaS
 RENDER_RECORD = "render.json"
 RENDER_INPUTS = "inputs"  # a render's own inputs (values files, Chart.yaml): not manifests
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-PARALLEL_BYTES = 4 << 20  # below this, one process is faster than starting others
+PARALLEL_BYTES = 1 << 20  # below this, one process is faster than starting others
+# Processes for a large input: kubeconform's default of 4 workers, or one a core when
+# there are more cores (at most 8).
+DEFAULT_JOBS = 4
 _CRD_MARKER = b"CustomResourceDefinition"
 _CRD_KIND = re.compile(rb"^kind:[ \t]*[\"']?CustomResourceDefinition", re.MULTILINE)
 
@@ -328,7 +331,7 @@ def _jobs(options: ValidateOptions, files: Sequence[tuple[Path, Context]]) -> in
     for file, _ in files:
         size += _size(file)
         if size >= PARALLEL_BYTES:
-            return min(cores, 8)
+            return min(max(cores, DEFAULT_JOBS), 8)
     return 1
 
 

@@ -461,3 +461,43 @@ def test_crd_exclusive_bounds_are_openapi_flags(tmp_path):
     for priority, rules in (("1", []), ("9", []), ("0", ["k8s-schema"]), ("10", ["k8s-schema"])):
         (tmp_path / "r.yaml").write_text(route.replace("PRIORITY", priority))
         assert [p.rule for p in validate([tmp_path]).problems] == rules, priority
+
+
+def kubeconform_fixtures() -> Path | None:
+    """kubeconform's own fixtures, where its Go module was downloaded to build it."""
+    import os
+    import shutil
+
+    go = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None)
+    cache = os.environ.get("GOMODCACHE")
+    if not cache and go:
+        cache = subprocess.run([go, "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
+    folder = Path(cache or Path.home() / "go" / "pkg" / "mod") / "github.com" / "yannh" / "kubeconform@v0.7.0" / "fixtures"
+    return folder if folder.is_dir() else None
+
+
+@pytest.mark.parametrize("flags", [(), ("-ignore-missing-schemas",)])
+def test_kubeconform_own_fixtures_same_verdicts_never_a_crash(tmp_path, exported, flags):
+    kubeconform()  # builds it, which downloads its module and fixtures
+    fixtures = kubeconform_fixtures()
+    if fixtures is None:
+        pytest.skip("kubeconform's module source is not in the Go module cache")
+    files = sorted(p for p in fixtures.iterdir() if p.suffix in (".yaml", ".json") and p.is_file())
+    assert len(files) > 20
+    location = f"{exported}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json"
+    proc = subprocess.run([str(kubeconform()), "-strict", *flags, "-output", "json", "-schema-location", location,
+                           *map(str, files)], capture_output=True, text=True)
+    failed = {Path(r["filename"]).name for r in json.loads(proc.stdout)["resources"]
+              if r["status"] in ("statusInvalid", "statusError")}
+    options = ValidateOptions(schema_only=True, ignore_missing_schemas=bool(flags))
+    disagree = []
+    for path in files:
+        ours = bool(validate([path], options).problems)  # raises nothing, on any of them
+        if ours != (path.name in failed):
+            disagree.append(path.name)
+    # kubeconform passes input holding no resource; launchgen refuses it (no-resources)
+    nothing = {"blank.yaml", "comment.yaml", "list_empty_valid.yaml"}
+    # ... and, ignoring missing schemas, passes files whose every resource was skipped
+    skipped_only = {"crd_schema.yaml", "duplicates-skipped-kinds.yaml", "grafana-alert-rule-group-sample.yaml",
+                    "httpproxy.yaml", "test_crd.yaml"} if flags else set()
+    assert set(disagree) <= nothing | skipped_only, disagree
