@@ -21,9 +21,8 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
-
-import yaml
 
 try:  # pragma: no cover - exercised by whichever is installed
     import ryml
@@ -148,9 +147,32 @@ class _Duplicate(Exception):
     pass
 
 
-class _Loader(yaml.CSafeLoader):
-    """PyYAML with duplicate keys refused, keys as strings (as JSON has them) and
-    timestamps kept as strings."""
+@cache
+def _loader() -> Any:
+    """PyYAML's loader with duplicate keys refused, keys as strings (as JSON has them)
+    and timestamps kept as strings; PyYAML is imported only when a document needs it."""
+    import yaml
+
+    class Loader(yaml.CSafeLoader):
+        pass
+
+    def construct_mapping(loader: Any, node: Any) -> dict[Any, Any]:
+        loader.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise DocumentError("yaml-syntax", "a mapping key must be a plain value, not a list or mapping",
+                                    line, column)
+            key = _key_text(loader.construct_object(key_node, deep=True))
+            if key in mapping:
+                raise DocumentError("yaml-duplicate-key", f"duplicate key {_short(key)}", line, column)
+            mapping[key] = loader.construct_object(value_node, deep=True)
+        return mapping
+
+    Loader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)  # type: ignore[type-var]
+    return Loader
 
 
 def _key_text(value: Any) -> str:
@@ -161,29 +183,10 @@ def _key_text(value: Any) -> str:
     return str(value)
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise DocumentError("yaml-syntax", "a mapping key must be a plain value, not a list or mapping",
-                                line, column)
-        key = _key_text(loader.construct_object(key_node, deep=True))
-        if key in mapping:
-            raise DocumentError("yaml-duplicate-key", f"duplicate key {_short(key)}", line, column)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-    return mapping
-
-
 def _short(key: str) -> str:
     from launchgen.display import printable
 
     return repr(printable(key, limit=80))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)  # type: ignore[type-var]
 
 
 def _pyyaml(text: str) -> Any:
@@ -193,8 +196,10 @@ def _pyyaml(text: str) -> Any:
 
 
 def _pyyaml_load(text: str) -> Any:
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()

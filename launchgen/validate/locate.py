@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import yaml
-
 Keys = Sequence[str | int]
 
 
@@ -140,6 +138,8 @@ def _scan(text: str, keys: Keys) -> tuple[int, int]:
 
 
 def _compose(text: str, keys: Keys) -> tuple[int, int]:
+    import yaml
+
     try:
         node: Any = yaml.compose(text, Loader=yaml.CSafeLoader)
     except (yaml.YAMLError, RecursionError, ValueError):
