@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,6 @@ PARALLEL_BYTES = 1 << 20  # below this, one process is faster than starting othe
 # there are more cores (at most 8).
 DEFAULT_JOBS = 4
 _CRD_MARKER = b"CustomResourceDefinition"
-_CRD_KIND = re.compile(rb"^kind:[ \t]*[\"']?CustomResourceDefinition", re.MULTILINE)
 
 
 @dataclass
@@ -281,7 +279,7 @@ def _input_crds(files: Sequence[tuple[Path, Context]]) -> dict[str, crds.CustomK
             raw = _read(file) if str(file) != "-" else b""
         except (OSError, MemoryError):
             continue
-        if _CRD_MARKER not in raw or not _CRD_KIND.search(raw):
+        if _CRD_MARKER not in raw:
             continue
         for doc in documents.iter_documents(raw):
             if _CRD_MARKER in doc.raw:
@@ -289,8 +287,11 @@ def _input_crds(files: Sequence[tuple[Path, Context]]) -> dict[str, crds.CustomK
                     data = documents.parse(doc)
                 except documents.DocumentError:
                     continue  # reported when the file is validated
-                if crds.is_crd(data):
-                    found.update(crds.from_object(data)[0])
+                listed = data.get("items") if isinstance(data, dict) else None
+                items: list[Any] = listed if isinstance(listed, list) else [data]
+                for item in items:  # a CRD, or CRDs in a List
+                    if crds.is_crd(item):
+                        found.update(crds.from_object(item)[0])
     return found
 
 

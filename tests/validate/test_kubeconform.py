@@ -501,3 +501,17 @@ def test_kubeconform_own_fixtures_same_verdicts_never_a_crash(tmp_path, exported
     skipped_only = {"crd_schema.yaml", "duplicates-skipped-kinds.yaml", "grafana-alert-rule-group-sample.yaml",
                     "httpproxy.yaml", "test_crd.yaml"} if flags else set()
     assert set(disagree) <= nothing | skipped_only, disagree
+
+
+def test_crds_in_json_or_in_a_list_are_read_too(tmp_path):
+    import yaml
+
+    crd = yaml.safe_load(INGRESSROUTE_CRD)
+    (tmp_path / "crd.json").write_text(json.dumps(crd, indent=2))
+    (tmp_path / "routes.yaml").write_text(INVALID_ROUTE)
+    assert [p.rule for p in validate([tmp_path]).problems] == ["k8s-schema"]
+    (tmp_path / "crd.json").unlink()
+    (tmp_path / "crds.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [crd]}))
+    assert [p.rule for p in validate([tmp_path]).problems] == ["k8s-schema"]
+    (tmp_path / "crds.yaml").unlink()
+    assert [p.rule for p in validate([tmp_path]).problems] == ["k8s-unknown-kind"]
