@@ -13,7 +13,9 @@ from launchgen.report import FORMATS, default_format, render
 
 RULE_HELP = {
     "k8s-schema": "The resource breaks its Kubernetes JSON Schema (strict: unknown fields are errors).",
-    "k8s-unknown-kind": "No schema for this apiVersion/kind (pass CRDs with --crds).",
+    "k8s-unknown-kind": "No schema for this apiVersion/kind (put its CRD in the input, or pass --crds or --schema-location).",
+    "k8s-crd-schema": "A CustomResourceDefinition version has no schema.",
+    "no-resources": "Nothing was validated: no resources found in the paths given.",
     "k8s-object": "A document is not a Kubernetes object.",
     "yaml-syntax": "The file is not valid YAML.",
     "yaml-duplicate-key": "A mapping has the same key twice.",
@@ -22,6 +24,7 @@ RULE_HELP = {
     "standard-namespace": "A resource is pinned to another namespace than the deployment's.",
     "standard-cluster-scoped": "A cluster-scoped resource of an immutable deployment lacks the postfix.",
     "standard-image-tag": "An image has no tag or uses latest.",
+    "standard-secret-literal": "A Secret carries literal data or stringData.",
     "standard-app-version": "The app image tag is not the appVersion.",
 }
 
@@ -34,24 +37,40 @@ RULE_HELP = {
 @click.option("--namespace", help="The deployment's namespace. [default: from render.json]")
 @click.option("--immutable-postfix", "postfix", default="", help="Immutable deployment postfix. [default: from render.json]")
 @click.option("--app-version", help="Expected app image tag. [default: from render.json]")
+@click.option("--schema-location", "schema_locations", multiple=True, metavar="LOCATION",
+              help="Extra schemas (repeatable, tried in order): a folder, a file, or a path template in kubeconform's "
+                   "syntax, e.g. 'catalog/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json'. "
+                   "'default' places the shipped Kubernetes schemas (else tried last). No URLs: offline.")
 @click.option("--ignore-missing-schemas", is_flag=True, help="Skip kinds without a schema instead of failing.")
+@click.option("--schema-only", is_flag=True, help="Kubernetes and CRD schemas only, without the standard's checks.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to validate with. [default: 4, or the cores when more, for inputs over 1 MB]")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Report format. [default: text; github under GitHub Actions]")
 @reports_errors
 def command(paths: tuple[Path, ...], kube_version: str, crd_dirs: tuple[Path, ...], namespace: str | None,
-            postfix: str, app_version: str | None, ignore_missing_schemas: bool, fmt: str | None) -> None:
+            postfix: str, app_version: str | None, schema_locations: tuple[str, ...], ignore_missing_schemas: bool,
+            schema_only: bool, jobs: int | None, fmt: str | None) -> None:
     """Validate manifest files or folders (a `launchgen render` output folder included), offline.
 
-    Exit codes: 0 valid, 1 problems found, 2 usage, configuration or environment error.
+    Folders are read recursively; CRDs in the input validate the custom resources beside
+    them. Nothing found to validate is a problem, not a success.
+
+    Exit codes: 0 valid, 1 problems found (or no resources found), 2 usage,
+    configuration or environment error.
     """
     from launchgen.validate import ValidateOptions, validate
 
+    from launchgen.display import printable
+
     options = ValidateOptions(kube_version, crd_dirs, namespace, postfix, bool(postfix), app_version,
-                              ignore_missing_schemas)
+                              ignore_missing_schemas, schema_only, schema_locations, jobs)
     result = validate(paths, options)
     output = render(result.problems, fmt or default_format(), color=sys.stdout.isatty(),
                     tool="launchgen validate", rule_help=RULE_HELP)
     click.echo(output, nl=False)
     errors = sum(1 for p in result.problems if p.severity == "error")
     if not result.problems and (fmt or default_format()) == "text":
-        click.echo(f"{result.resources} resources in {result.files} files valid for Kubernetes {result.kube_version}")
+        skipped = f", {result.skipped} skipped (no schema)" if result.skipped else ""
+        click.echo(f"{result.resources} resources in {result.files} files valid for Kubernetes "
+                   f"{printable(result.kube_version)}{skipped}")
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)

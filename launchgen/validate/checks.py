@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from launchgen.display import printable as _p
+
 Finding = tuple[str, str, list[str | int]]
 
 HOOK_ANNOTATION = "helm.sh/hook"
@@ -91,21 +93,22 @@ def check_object(obj: dict[str, Any], context: Context, namespaced: bool | None)
     metadata = _mapping(obj.get("metadata"))
     name = str(metadata.get("name") or "")
     namespace = metadata.get("namespace")
+    kind, shown = _p(obj.get("kind"), limit=120), _p(name, limit=120)
     if namespace is not None and namespaced is not False and context.namespace and namespace != context.namespace:
         yield ("standard-namespace",
-               f"{obj.get('kind')} {name} is pinned to namespace {namespace!r}, not the deployment's "
+               f"{kind} {shown} is pinned to namespace {_p(namespace)!r}, not the deployment's "
                f"{context.namespace!r}: leave metadata.namespace unset (or use .Release.Namespace)",
                ["metadata", "namespace"])
     if context.immutable and namespaced is False and context.postfix and context.postfix not in name:
         yield ("standard-cluster-scoped",
-               f"cluster-scoped {obj.get('kind')} {name} in an immutable deployment must carry the postfix "
+               f"cluster-scoped {kind} {shown} in an immutable deployment must carry the postfix "
                f"{context.postfix!r} in its name, or deployments would share it",
                ["metadata", "name"])
     if obj.get("kind") == "Secret" and str(obj.get("apiVersion")) == "v1":
         for field in ("data", "stringData"):
             if _mapping(obj.get(field)):
                 yield ("standard-secret-literal",
-                       f"Secret {name} carries literal {field}: the rendered bundle would hold the secret in plain "
+                       f"Secret {shown} carries literal {field}: the rendered bundle would hold the secret in plain "
                        "text", [field])
     is_hook = HOOK_ANNOTATION in _mapping(metadata.get("annotations"))
     app_name = _mapping(metadata.get("labels")).get(NAME_LABEL)
@@ -113,15 +116,15 @@ def check_object(obj: dict[str, Any], context: Context, namespaced: bool | None)
         image = container.get("image")
         where = [*keys, "image"]
         if not isinstance(image, str) or not image:
-            yield "standard-image-tag", f"container {container.get('name')!r} has no image", keys
+            yield "standard-image-tag", f"container {_p(container.get('name'))!r} has no image", keys
             continue
         _, tag, digest = split_image(image)
         if tag is None and digest is None:
-            yield "standard-image-tag", f"image {image!r} has no tag: pin an exact version", where
+            yield "standard-image-tag", f"image {_p(image)!r} has no tag: pin an exact version", where
         elif tag == "latest":
-            yield "standard-image-tag", f"image {image!r} uses the 'latest' tag: pin an exact version", where
+            yield "standard-image-tag", f"image {_p(image)!r} uses the 'latest' tag: pin an exact version", where
         elif (context.app_kind and context.app_version and not is_hook and app_name
               and container.get("name") == app_name and tag is not None and tag != context.app_version):
             yield ("standard-app-version",
-                   f"app image {image!r} has tag {tag!r}, but the appVersion is {context.app_version!r}",
+                   f"app image {_p(image)!r} has tag {_p(tag)!r}, but the appVersion is {_p(context.app_version)!r}",
                    where)

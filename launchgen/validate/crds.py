@@ -1,14 +1,36 @@
-"""Schemas of custom resources, from CustomResourceDefinition manifests in a folder."""
+"""Schemas of custom resources, from CustomResourceDefinition manifests.
+
+A CRD's `openAPIV3Schema` becomes a strict JSON Schema: unknown fields are refused
+unless `x-kubernetes-preserve-unknown-fields` keeps them, `x-kubernetes-int-or-string`
+accepts both, `nullable` accepts null, and an `x-kubernetes-embedded-resource` object
+accepts apiVersion, kind and metadata. CRDs come from `--crds` folders and from the
+manifests being validated themselves (a chart shipping its CRDs beside its resources).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.validate import documents
 
 OBJECT_META = "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+CRD_API_VERSIONS = ("apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1")
+
+
+@dataclass(frozen=True)
+class CustomKind:
+    schema: dict[str, Any]
+    namespaced: bool
+    source: str  # the CRD's name, for hints
+
+
+def is_crd(data: Any) -> bool:
+    return (isinstance(data, dict) and data.get("kind") == "CustomResourceDefinition"
+            and data.get("apiVersion") in CRD_API_VERSIONS)
 
 
 def convert(node: Any) -> Any:
@@ -19,22 +41,28 @@ def convert(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in ("description", "nullable", "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields",
-                   "x-kubernetes-embedded-resource", "format", "default", "example"):
+        if key in ("description", "nullable", "format", "default", "example", "externalDocs", "title") \
+                or key.startswith("x-kubernetes-"):
             continue
-        if key.startswith("x-kubernetes-"):
-            continue
-        if key == "properties":
+        if key in ("properties", "patternProperties", "definitions") and isinstance(value, dict):
             out[key] = {name: convert(sub) for name, sub in value.items()}
         elif key in ("items", "additionalProperties", "not") and isinstance(value, dict):
             out[key] = convert(value)
-        elif key in ("allOf", "anyOf", "oneOf"):
+        elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list):
             out[key] = [convert(sub) for sub in value]
         else:
             out[key] = value
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        if isinstance(out.get(exclusive), bool):  # OpenAPI v3's flag, a number in JSON Schema draft 7
+            if out.pop(exclusive) and bound in out:
+                out[exclusive] = out.pop(bound)
     if node.get("x-kubernetes-int-or-string"):
         out.pop("anyOf", None)
+        out.pop("pattern", None)
         out["type"] = ["integer", "string"]
+    if node.get("x-kubernetes-embedded-resource") and "properties" in out:
+        out["properties"] = {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                             "metadata": {"type": "object"}, **out["properties"]}
     if node.get("nullable") and "type" in out:
         kinds = out["type"] if isinstance(out["type"], list) else [out["type"]]
         out["type"] = [*kinds, "null"]
@@ -56,25 +84,60 @@ def _resource_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-def load(folder: Path) -> dict[str, tuple[dict[str, Any], bool]]:
-    """apiVersion/kind -> (schema, namespaced) of every CRD version found under `folder`."""
+def from_object(data: dict[str, Any]) -> tuple[dict[str, CustomKind], list[tuple[list[str | int], str]]]:
+    """apiVersion/kind -> schema of each version a CRD defines, and what is wrong with it
+    (keys locating the problem, message): a version without a schema is an error, as the
+    API server refuses it."""
+    found: dict[str, CustomKind] = {}
+    problems: list[tuple[list[str | int], str]] = []
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return found, problems
+    names = spec.get("names")
+    group, kind = spec.get("group"), names.get("kind") if isinstance(names, dict) else None
+    if not isinstance(group, str) or not isinstance(kind, str):
+        return found, problems
+    metadata = data.get("metadata")
+    name = str(metadata.get("name")) if isinstance(metadata, dict) else f"{kind}.{group}"
+    namespaced = spec.get("scope", "Namespaced") == "Namespaced"
+    shared = (spec.get("validation") or {}).get("openAPIV3Schema") if isinstance(spec.get("validation"), dict) else None
+    versions = spec.get("versions")
+    if not isinstance(versions, list) or not versions:
+        versions = [{"name": spec["version"]}] if isinstance(spec.get("version"), str) else []
+    for index, version in enumerate(versions):
+        if not isinstance(version, dict) or not isinstance(version.get("name"), str):
+            continue
+        schema = version.get("schema")
+        schema = schema.get("openAPIV3Schema") if isinstance(schema, dict) else None
+        schema = schema if isinstance(schema, dict) else shared
+        key = f"{group}/{version['name']}/{kind}"
+        if not isinstance(schema, dict):
+            problems.append((["spec", "versions", index] if spec.get("versions") else ["spec"],
+                             f"CRD {printable(name)} defines {printable(key)} without a schema "
+                             "(schema.openAPIV3Schema): its custom resources cannot be validated"))
+            continue
+        found[key] = CustomKind(_resource_schema(schema), namespaced, name)
+    return found, problems
+
+
+def load(folder: Path) -> dict[str, CustomKind]:
+    """apiVersion/kind -> schema of every CRD version found under `folder`."""
     if not folder.is_dir():
-        raise ConfigError(f"--crds {folder}: not a folder")
-    found: dict[str, tuple[dict[str, Any], bool]] = {}
+        raise ConfigError(f"--crds {printable(folder)}: not a folder")
+    found: dict[str, CustomKind] = {}
     for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for doc in documents.split(text):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"{printable(path)}: cannot read: {exc.strerror}") from None
+        for doc in documents.iter_documents(raw):
             try:
-                data = documents.parse(doc.text)
+                data = documents.parse(doc)
             except documents.DocumentError as exc:
-                raise ConfigError(f"{path}:{doc.start_line + exc.line - 1}: {exc.message}") from None
-            if not isinstance(data, dict) or data.get("kind") != "CustomResourceDefinition":
-                continue
-            spec = data.get("spec") or {}
-            group, kind = spec.get("group"), (spec.get("names") or {}).get("kind")
-            for version in spec.get("versions") or []:
-                schema = ((version.get("schema") or {}).get("openAPIV3Schema")) if isinstance(version, dict) else None
-                if group and kind and isinstance(schema, dict):
-                    found[f"{group}/{version['name']}/{kind}"] = (
-                        _resource_schema(schema), spec.get("scope", "Namespaced") == "Namespaced")
+                raise ConfigError(f"{printable(path)}:{doc.start_line + exc.line - 1}: {exc.message}") from None
+            if is_crd(data):
+                kinds, problems = from_object(data)
+                if problems:
+                    raise ConfigError(f"{printable(path)}:{doc.start_line}: {problems[0][1]}")
+                found.update(kinds)
     return found

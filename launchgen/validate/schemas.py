@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.resources import data_dir
 from launchgen.validate import compiled, crds
@@ -53,33 +54,142 @@ def _bundle(minor: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class KindSchema:
     key: str
-    namespaced: bool
+    namespaced: bool | None
     schema: dict[str, Any]
+    source: str = ""  # where the schema came from, for hints
+
+    @property
+    def hint(self) -> str:
+        return f"see the {self.key} schema ({self.source})"
+
+
+_TEMPLATE_FIELD = re.compile(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
+_FIELDS = ("NormalizedKubernetesVersion", "StrictSuffix", "ResourceKind", "ResourceAPIVersion", "Group", "KindSuffix")
+KUBECONFORM_LAYOUT = "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+FLAT_LAYOUT = "{{ .ResourceKind }}{{ .KindSuffix }}.json"
+
+
+def template_fields(api_version: str, kind: str, kube_version: str) -> dict[str, str]:
+    """kubeconform's template variables for a resource (registry.go's schemaPath)."""
+    group_parts = api_version.split("/")
+    suffix = "-" + group_parts[0].split(".")[0].lower()
+    if len(group_parts) > 1:
+        suffix += "-" + group_parts[1].lower()
+    return {
+        "NormalizedKubernetesVersion": kube_version if kube_version == "master" else f"v{kube_version}",
+        "StrictSuffix": "-strict",
+        "ResourceKind": kind.lower(),
+        "ResourceAPIVersion": group_parts[-1],
+        "Group": group_parts[0],
+        "KindSuffix": suffix,
+    }
+
+
+class SchemaLocation:
+    """A `--schema-location`: a path template in kubeconform's syntax, a folder of
+    schemas (kubeconform's layout, or flat as `export_kubeconform` writes it), or one
+    schema file. Never a URL: validation is offline."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text):
+            raise ConfigError(f"--schema-location {printable(text)}: launchgen validates offline; download the "
+                              "schemas (e.g. git clone the catalog) and pass a local folder or path template")
+        rest = _TEMPLATE_FIELD.sub("", text)
+        if "{{" in rest or "}}" in rest:
+            raise ConfigError(f"--schema-location {printable(text)}: only the fields "
+                              f"{', '.join('{{ .' + f + ' }}' for f in _FIELDS)} are supported")
+        for name in _TEMPLATE_FIELD.findall(text):
+            if name not in _FIELDS:
+                raise ConfigError(f"--schema-location {printable(text)}: unknown field .{printable(name)} "
+                                  f"(known: {', '.join(_FIELDS)})")
+        self.templates: list[str]
+        if "{{" in text:
+            self.templates = [text]
+        elif Path(text).is_dir():
+            self.templates = [str(Path(text) / KUBECONFORM_LAYOUT), str(Path(text) / FLAT_LAYOUT)]
+        elif Path(text).is_file():
+            self.templates = [text]
+        else:
+            raise ConfigError(f"--schema-location {printable(text)}: no such folder or file")
+
+    def paths(self, api_version: str, kind: str, kube_version: str) -> list[Path]:
+        fields = template_fields(api_version, kind, kube_version)
+        return [Path(_TEMPLATE_FIELD.sub(lambda m: fields[m.group(1)], template)) for template in self.templates]
+
+
+def _local_refs_only(schema: Any) -> bool:
+    todo = [schema]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return False
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return True
+
+
+def load_schema_file(path: Path) -> dict[str, Any]:
+    """A standalone JSON Schema file; ConfigError when it is not one."""
+    try:
+        schema = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"{printable(path)}: cannot read schema: {exc.strerror}") from None
+    except (ValueError, RecursionError):
+        raise ConfigError(f"{printable(path)}: not a JSON schema (invalid JSON)") from None
+    if not isinstance(schema, dict):
+        raise ConfigError(f"{printable(path)}: not a JSON schema (not an object)")
+    if not _local_refs_only(schema):
+        raise ConfigError(f"{printable(path)}: the schema refers to other files ($ref); use standalone schemas "
+                          "(kubeconform's *-standalone-strict folders)")
+    return schema
 
 
 class SchemaStore:
-    """Schemas of one Kubernetes version plus CRDs, with compiled checks cached per kind."""
+    """Schemas of one Kubernetes version plus CRDs and schema locations, with compiled
+    checks cached per kind.
 
-    def __init__(self, kube_version: str = DEFAULT_KUBE_VERSION, crd_dirs: Sequence[Path] = ()) -> None:
+    Lookup order: CRDs (from --crds and from the input), then each --schema-location in
+    order (`default` names the shipped Kubernetes schemas' place among them), then the
+    shipped Kubernetes schemas, then the shipped CRDs (Rollout, ExternalSecret).
+    """
+
+    def __init__(self, kube_version: str = DEFAULT_KUBE_VERSION, crd_dirs: Sequence[Path] = (),
+                 schema_locations: Sequence[str] = ()) -> None:
+        self.raw_kube_version = kube_version.strip().removeprefix("v")
         self.kube_version = normalize_version(kube_version)
         bundle = _bundle(self.kube_version)
         self.definitions: dict[str, Any] = bundle["definitions"]
         self.kinds: dict[str, dict[str, Any]] = bundle["kinds"]
-        self.custom: dict[str, tuple[dict[str, Any], bool]] = {}
+        self.custom: dict[str, crds.CustomKind] = {}
         for folder in crd_dirs:
             self.custom.update(crds.load(Path(folder)))
+        self.locations: list[SchemaLocation | None] = [
+            None if text == "default" else SchemaLocation(text) for text in schema_locations]
+        if None not in self.locations:
+            self.locations.append(None)
         self._kinds: dict[str, KindSchema | None] = {}
         self._checks: dict[str, compiled.Check] = {}
         self._full: dict[str, Any] = {}
-        self._shipped: dict[str, tuple[dict[str, Any], bool]] | None = None
+        self._walkers: dict[str, Any] = {}  # key -> explain.Walker, or None for jsonschema
+        self._shipped: dict[str, crds.CustomKind] | None = None
 
     def lookup(self, api_version: str, kind: str) -> KindSchema | None:
         key = f"{api_version}/{kind}"
         if key not in self._kinds:
-            self._kinds[key] = self._build(key)
+            self._kinds[key] = self._build(api_version, kind)
         return self._kinds[key]
 
-    def _shipped_crds(self) -> dict[str, tuple[dict[str, Any], bool]]:
+    def add_custom(self, found: dict[str, crds.CustomKind]) -> None:
+        """CRDs found in the input: their kinds are looked up again."""
+        for key, custom in found.items():
+            self.custom.setdefault(key, custom)
+            self._kinds.pop(key, None)
+
+    def _shipped_crds(self) -> dict[str, crds.CustomKind]:
         """The custom resources the Launch chart can render (Rollout, ExternalSecret):
         schemas/crds/, read only when a manifest needs them; --crds folders win."""
         if self._shipped is None:
@@ -88,25 +198,33 @@ class SchemaStore:
             self._shipped = crds.load(schema_path("crds"))
         return self._shipped
 
-    def _build(self, key: str) -> KindSchema | None:
-        if key not in self.custom and key not in self.kinds and key in self._shipped_crds():
-            self.custom[key] = self._shipped_crds()[key]
+    def _build(self, api_version: str, kind: str) -> KindSchema | None:
+        key = f"{api_version}/{kind}"
         if key in self.custom:
-            schema, namespaced = self.custom[key]
-            return KindSchema(key, namespaced, {**schema, "definitions": self._needed(schema)})
+            custom = self.custom[key]
+            return KindSchema(key, custom.namespaced, {**custom.schema, "definitions": self._needed(custom.schema)},
+                              f"CRD {printable(custom.source)}")
         entry = self.kinds.get(key)
-        if entry is None:
-            return None
-        root = self.definitions[entry["ref"]]
-        return KindSchema(key, bool(entry["namespaced"]), {**root, "definitions": self._needed(root)})
+        for location in self.locations:
+            if location is None:
+                if entry is not None:
+                    root = self.definitions[entry["ref"]]
+                    return KindSchema(key, bool(entry["namespaced"]), {**root, "definitions": self._needed(root)},
+                                      f"Kubernetes {self.kube_version}")
+                continue
+            for path in location.paths(api_version, kind, self.raw_kube_version):
+                if path.is_file():
+                    return KindSchema(key, bool(entry["namespaced"]) if entry else None, load_schema_file(path),
+                                      printable(path))
+        shipped = self._shipped_crds().get(key)
+        if shipped is not None:
+            return KindSchema(key, shipped.namespaced, {**shipped.schema, "definitions": self._needed(shipped.schema)},
+                              f"launchgen's CRD {printable(shipped.source)}")
+        return None
 
     def namespaced(self, api_version: str, kind: str) -> bool | None:
-        key = f"{api_version}/{kind}"
-        self.lookup(api_version, kind)  # brings in a shipped CRD when one matches
-        if key in self.custom:
-            return self.custom[key][1]
-        entry = self.kinds.get(key)
-        return None if entry is None else bool(entry["namespaced"])
+        found = self.lookup(api_version, kind)
+        return None if found is None else found.namespaced
 
     def _needed(self, root: Any) -> dict[str, Any]:
         """The definitions `root` reaches, so each kind's schema stands alone."""
@@ -130,7 +248,28 @@ class SchemaStore:
         """The compiled validity check of a kind (compiled once, then reused)."""
         found = self._checks.get(kind.key)
         if found is None:
-            found = self._checks[kind.key] = compiled.compile_check(kind.schema)
+            try:
+                found = compiled.compile_check(kind.schema)
+            except Exception:  # noqa: BLE001 - a schema fastjsonschema cannot compile: jsonschema checks it
+                found = self.full_validator(kind).is_valid
+            self._checks[kind.key] = found
+        return found
+
+    def errors(self, kind: KindSchema, data: Any) -> list[tuple[list[str | int], str]]:
+        """Every schema error of `data` (a document the check refused): the fast walker
+        where it knows every keyword of the schema, else jsonschema."""
+        from launchgen.validate import explain
+
+        if kind.key not in self._walkers:
+            self._walkers[kind.key] = explain.Walker(kind.schema) if explain.supported(kind.schema) else None
+        walker: explain.Walker | None = self._walkers[kind.key]
+        found: list[tuple[list[str | int], str]] = (
+            [(path, explain.describe(path, message)) for path, message in walker.errors(data)] if walker else [])
+        if not found:
+            from launchgen.schemas import describe, error_path
+
+            errors = sorted(self.full_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+            found = [(error_path(error), describe(error)) for error in errors]
         return found
 
     def full_validator(self, kind: KindSchema) -> Any:
@@ -139,5 +278,11 @@ class SchemaStore:
         if found is None:
             import jsonschema
 
-            found = self._full[kind.key] = jsonschema.Draft7Validator(kind.schema)
+            cls = jsonschema.validators.validator_for(kind.schema, default=jsonschema.Draft7Validator)
+            try:
+                cls.check_schema(kind.schema)
+            except jsonschema.SchemaError as exc:
+                raise ConfigError(f"the schema of {printable(kind.key)} ({kind.source}) is not a valid JSON Schema: "
+                                  f"{printable(exc.message)}") from None
+            found = self._full[kind.key] = cls(kind.schema)
         return found

@@ -82,7 +82,11 @@ def test_second_document_lines_are_file_lines(tmp_path):
 
 def test_unknown_kind_without_crds(tmp_path):
     check(tmp_path, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n", ("k8s-unknown-kind", 2))
-    check(tmp_path, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n", ignore_missing_schemas=True)
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+    configmap = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    check(tmp_path, widget + configmap, ignore_missing_schemas=True)
+    # only skipped resources: nothing was validated, which is not a success
+    check(tmp_path, widget, ("no-resources", 1), ignore_missing_schemas=True)
 
 
 CRD = """\
