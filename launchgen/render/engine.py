@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from launchgen import naming
+from launchgen.display import printable
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
 from launchgen.helm import Helm
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
@@ -96,7 +97,9 @@ def _environments(request: RenderRequest, config: dict[str, Any]) -> list[str]:
     chosen = list(request.environments) or known
     for env in chosen:
         if env not in known:
-            raise LaunchgenError(f"unknown environment {env!r}: the properties repo has {', '.join(known) or 'none'}")
+            raise LaunchgenError(f"unknown environment {printable(env)!r}: the properties repo has "
+                                 f"{printable(', '.join(known)) or 'none'}")
+        naming.check_environment(env)  # it names folders and a namespace
     return chosen
 
 
@@ -120,10 +123,34 @@ def _lint_gate(paths: list[Path]) -> None:
         )
 
 
+def check_destination(output_dir: Path, environments: Sequence[str]) -> None:
+    """Refuse, before any work, an output folder render could not or must not write:
+    a parent that is a file, a symbolic link where a folder goes, someone else's folder."""
+    for folder in [*reversed(output_dir.parents), output_dir]:
+        if folder.is_symlink() and not folder.exists():
+            raise WouldOverwriteError(f"{folder} is a dangling symbolic link: choose another --output-dir")
+        if folder.exists() and not folder.is_dir():
+            raise WouldOverwriteError(f"{folder} is not a folder: choose another --output-dir")
+    for env in environments:
+        target = output_dir / env
+        if target.is_symlink():
+            raise WouldOverwriteError(f"{target} is a symbolic link: choose another --output-dir")
+        if target.exists() and not target.is_dir():
+            raise WouldOverwriteError(f"{target} is not a folder: choose another --output-dir")
+        if target.is_dir() and any(target.iterdir()) and not (target / RENDER_RECORD).is_file():
+            raise WouldOverwriteError(f"{target} exists and is not a launchgen render output: choose another --output-dir")
+
+
 def _replace_folder(target: Path, files: dict[str, bytes]) -> None:
     """Write `files` as the whole of `target`, replacing an earlier render of ours."""
-    if target.exists() and any(target.iterdir()) and not (target / RENDER_RECORD).is_file():
-        raise WouldOverwriteError(f"{target} exists and is not a launchgen render output: choose another --output-dir")
+    check_destination(target.parent, [target.name])
+    try:
+        _write_folder(target, files)
+    except OSError as exc:
+        raise WouldOverwriteError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _write_folder(target: Path, files: dict[str, bytes]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -158,6 +185,7 @@ def render(request: RenderRequest) -> list[Rendered]:
         elif request.app_version is not None:
             check_app_version(request.app_version)
         environments = _environments(request, config)
+        check_destination(request.output_dir, environments)
         app = None if middleware else open_repo(_app_location(request, properties, config), request.app_ref, stack, "app repo")
         if request.lint:
             _lint_gate([p.path for p in (app, properties) if p is not None])
@@ -171,7 +199,7 @@ def render(request: RenderRequest) -> list[Rendered]:
         else:
             chart = pull_vendor_chart(config["chart"], helm, workdir, downloads)
         postfix = naming.immutable_postfix(request.deployment_id or str(request.app_version or chart.version)) if request.immutable else ""
-        release = service + postfix
+        release = naming.check_release_name(service + postfix)
 
         jobs = _template_all(helm, chart, properties, environments, release, service, postfix, request)
         results = []
