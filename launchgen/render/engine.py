@@ -28,13 +28,16 @@ from launchgen.display import printable
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
 from launchgen.helm import Helm
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
+from launchgen.render.data import as_hooks, data_chart_dir
+from launchgen.render.data import release_name as data_release_name
+from launchgen.render.output import RENDER_RECORD, check_destination, replace_folder
 from launchgen.render.sources import RepoSource, is_git_url, open_repo
-from launchgen.render.split import Manifest, split
+from launchgen.render.split import number
+from launchgen.render.template import TemplateJob, template_all
 from launchgen.render.version import check_app_version
 from launchgen.standard import REPO_CONFIG_FILE
 
 DEFAULT_KUBE_VERSION = "1.35.0"
-RENDER_RECORD = "render.json"
 
 
 class LintRefusal(LaunchgenError):
@@ -123,54 +126,6 @@ def _lint_gate(paths: list[Path]) -> None:
         )
 
 
-def check_destination(output_dir: Path, environments: Sequence[str]) -> None:
-    """Refuse, before any work, an output folder render could not or must not write:
-    a parent that is a file, a symbolic link where a folder goes, someone else's folder."""
-    for folder in [*reversed(output_dir.parents), output_dir]:
-        if folder.is_symlink() and not folder.exists():
-            raise WouldOverwriteError(f"{folder} is a dangling symbolic link: choose another --output-dir")
-        if folder.exists() and not folder.is_dir():
-            raise WouldOverwriteError(f"{folder} is not a folder: choose another --output-dir")
-    for env in environments:
-        target = output_dir / env
-        if target.is_symlink():
-            raise WouldOverwriteError(f"{target} is a symbolic link: choose another --output-dir")
-        if target.exists() and not target.is_dir():
-            raise WouldOverwriteError(f"{target} is not a folder: choose another --output-dir")
-        if target.is_dir() and any(target.iterdir()) and not (target / RENDER_RECORD).is_file():
-            raise WouldOverwriteError(f"{target} exists and is not a launchgen render output: choose another --output-dir")
-
-
-def _replace_folder(target: Path, files: dict[str, bytes]) -> None:
-    """Write `files` as the whole of `target`, replacing an earlier render of ours."""
-    check_destination(target.parent, [target.name])
-    try:
-        _write_folder(target, files)
-    except OSError as exc:
-        raise WouldOverwriteError(f"cannot write {target}: {exc.strerror or exc}") from None
-
-
-def _write_folder(target: Path, files: dict[str, bytes]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        for relative, data in files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def render(request: RenderRequest) -> list[Rendered]:
     """Render every requested environment into `request.output_dir/<env>/`."""
     with ExitStack() as stack:
@@ -186,6 +141,9 @@ def render(request: RenderRequest) -> list[Rendered]:
             check_app_version(request.app_version)
         environments = _environments(request, config)
         check_destination(request.output_dir, environments)
+        for env in environments:
+            if not (properties.path / "envs" / env / "values.yaml").is_file():
+                raise LaunchgenError(f"{properties.origin}: no envs/{env}/values.yaml")
         app = None if middleware else open_repo(_app_location(request, properties, config), request.app_ref, stack, "app repo")
         if request.lint:
             _lint_gate([p.path for p in (app, properties) if p is not None])
@@ -194,19 +152,31 @@ def render(request: RenderRequest) -> list[Rendered]:
         helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
         downloads = ["--plain-http"] if request.plain_http else []
+        data: PreparedChart | None = None
         if app is not None:
-            chart = prepare_umbrella(app.path, str(request.app_version), helm, workdir, downloads)
+            chart = prepare_umbrella(app.path, str(request.app_version), helm, workdir / "app", downloads)
+            data_dir = data_chart_dir(app.path)
+            if data_dir is not None:
+                data = prepare_umbrella(data_dir, str(request.app_version), helm, workdir / "data", downloads)
         else:
             chart = pull_vendor_chart(config["chart"], helm, workdir, downloads)
         postfix = naming.immutable_postfix(request.deployment_id or str(request.app_version or chart.version)) if request.immutable else ""
         release = naming.check_release_name(service + postfix)
+        data_release = naming.check_release_name(data_release_name(service)) if data else ""
 
-        jobs = _template_all(helm, chart, properties, environments, release, service, postfix, request)
+        jobs = [TemplateJob(env, "app", chart, release, naming.namespace_for(service, env, postfix),
+                            properties.path / "envs" / env / "values.yaml") for env in environments]
+        if data is not None:
+            jobs += [TemplateJob(env, "data", data, data_release, job.namespace, job.values) for env, job in
+                     zip(environments, jobs)]
+        outputs = template_all(helm, jobs, request.kube_version, request.jobs)
         results = []
-        for env, manifests in jobs:
-            namespace = naming.namespace_for(service, env, postfix)
-            values = (properties.path / "envs" / env / "values.yaml").read_bytes()
-            record = {
+        for job in jobs[: len(environments)]:
+            env, namespace = job.environment, job.namespace
+            app_resources = outputs[(env, "app")]
+            data_resources = as_hooks(outputs[(env, "data")], f"data chart {data.name}") if data else []
+            manifests = number(data_resources + app_resources)
+            record: dict[str, Any] = {
                 "kind": "middleware" if middleware else "app",
                 "service": service,
                 "environment": env,
@@ -225,70 +195,21 @@ def render(request: RenderRequest) -> list[Rendered]:
                 "values": [f"inputs/{name}" for name in chart.inputs if name == "values.yaml"] + [f"inputs/values-{env}.yaml"],
                 "manifests": [f"manifests/{m.file_name}" for m in manifests],
             }
-            files = {f"inputs/{name}": data for name, data in chart.inputs.items()}
-            files[f"inputs/values-{env}.yaml"] = values
+            files = {f"inputs/{name}": data_bytes for name, data_bytes in chart.inputs.items()}
+            files[f"inputs/values-{env}.yaml"] = job.values.read_bytes()
+            if data is not None:
+                hooks = manifests[: len(data_resources)]
+                record["data"] = {
+                    "chart": {"name": data.name, "version": data.version},
+                    "release": data_release,
+                    "values": [f"inputs/data-{name}" for name in data.inputs if name == "values.yaml"]
+                    + [f"inputs/values-{env}.yaml"],
+                    "manifests": [f"manifests/{m.file_name}" for m in hooks],
+                }
+                files.update({f"inputs/data-{name}": data_bytes for name, data_bytes in data.inputs.items()})
             files.update({f"manifests/{m.file_name}": m.text.encode() for m in manifests})
             files[RENDER_RECORD] = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
             folder = request.output_dir / env
-            _replace_folder(folder, files)
+            replace_folder(folder, files)
             results.append(Rendered(env, folder, release, namespace, tuple(m.file_name for m in manifests)))
         return results
-
-
-def _template_all(
-    helm: Helm,
-    chart: PreparedChart,
-    properties: RepoSource,
-    environments: list[str],
-    release: str,
-    service: str,
-    postfix: str,
-    request: RenderRequest,
-) -> list[tuple[str, list[Manifest]]]:
-    """`helm template` for every environment, up to `jobs` at once (they are independent)."""
-    pending = list(environments)
-    running: list[tuple[str, Any]] = []
-    done: dict[str, list[Manifest]] = {}
-    for env in environments:
-        if not (properties.path / "envs" / env / "values.yaml").is_file():
-            raise LaunchgenError(f"{properties.origin}: no envs/{env}/values.yaml")
-    try:
-        _run_jobs(helm, chart, properties, pending, running, done, release, service, postfix, request)
-    finally:
-        for _, proc in running:  # a failure leaves the others: stop them, reap them
-            proc.kill()
-            proc.communicate()
-    return [(env, done[env]) for env in environments]
-
-
-def _run_jobs(
-    helm: Helm,
-    chart: PreparedChart,
-    properties: RepoSource,
-    pending: list[str],
-    running: list[tuple[str, Any]],
-    done: dict[str, list[Manifest]],
-    release: str,
-    service: str,
-    postfix: str,
-    request: RenderRequest,
-) -> None:
-    while pending or running:
-        while pending and len(running) < max(1, request.jobs):
-            env = pending.pop(0)
-            values = properties.path / "envs" / env / "values.yaml"
-            args = [
-                "template", release, str(chart.path),
-                "--namespace", naming.namespace_for(service, env, postfix),
-                "--values", str(values),
-                "--kube-version", request.kube_version,
-                "--include-crds",
-            ]
-            running.append((env, helm.start(args)))
-        env, proc = running[0]
-        what = f"helm template of {chart.name} for {env}"
-        try:
-            output = helm.finish(proc, what)
-        finally:
-            running.pop(0)
-        done[env] = split(output, what)

@@ -21,6 +21,16 @@ _UNSAFE = re.compile(r"[^a-z0-9.-]+")
 
 
 @dataclass(frozen=True)
+class Resource:
+    """One rendered document: its text as helm printed it, and the parsed object."""
+
+    kind: str
+    name: str
+    text: str
+    obj: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Manifest:
     file_name: str
     kind: str
@@ -45,21 +55,30 @@ def _object(chunk: str, where: str) -> dict[str, Any]:
     return data
 
 
-def split(stream: str, what: str) -> list[Manifest]:
-    """One Manifest per rendered resource, numbered in helm's order."""
-    chunks = [c.strip("\n") for c in _SEPARATOR.split(stream)]
-    objects: list[tuple[str, dict[str, Any]]] = []
-    for chunk in chunks:
+def parse(stream: str, what: str) -> list[Resource]:
+    """The rendered resources of helm's output, in helm's order."""
+    resources = []
+    for chunk in (c.strip("\n") for c in _SEPARATOR.split(stream)):
         if _is_blank(chunk):
             continue
         source = _SOURCE.search(chunk)
         obj = _object(chunk, f"{what} ({source[1]})" if source else what)
         if obj:
-            objects.append((chunk, obj))
-    width = max(2, len(str(len(objects))))
+            name = str(obj["metadata"].get("name") or obj["metadata"].get("generateName") or "")
+            resources.append(Resource(str(obj["kind"]), name, chunk + "\n", obj))
+    return resources
+
+
+def number(resources: list[Resource]) -> list[Manifest]:
+    """One Manifest per resource, `NN-kind-name.yaml` numbered in the order given."""
+    width = max(2, len(str(len(resources))))
     manifests = []
-    for index, (chunk, obj) in enumerate(objects, start=1):
-        kind, name = str(obj["kind"]), str(obj["metadata"].get("name") or obj["metadata"].get("generateName") or "")
-        slug = _UNSAFE.sub("_", f"{kind.lower()}-{name.lower()}").strip("_")
-        manifests.append(Manifest(f"{index:0{width}d}-{slug}.yaml", kind, name, chunk + "\n"))
+    for index, res in enumerate(resources, start=1):
+        slug = _UNSAFE.sub("_", f"{res.kind.lower()}-{res.name.lower()}").strip("_")
+        manifests.append(Manifest(f"{index:0{width}d}-{slug}.yaml", res.kind, res.name, res.text))
     return manifests
+
+
+def split(stream: str, what: str) -> list[Manifest]:
+    """One Manifest per rendered resource, numbered in helm's order."""
+    return number(parse(stream, what))
