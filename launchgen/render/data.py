@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from launchgen.errors import LaunchgenError
 from launchgen.render.split import Resource
@@ -40,22 +41,25 @@ def release_name(service: str) -> str:
 
 def as_hooks(resources: list[Resource], what: str) -> list[Resource]:
     """The data chart's resources, each a pre-install/pre-upgrade hook."""
+    import yaml
+
     out = []
     for res in resources:
-        annotations = res.obj["metadata"].get("annotations")
+        obj = yaml.load(res.text, Loader=yaml.CSafeLoader)
+        annotations = obj["metadata"].get("annotations")
         if annotations is not None and not isinstance(annotations, dict):
             raise LaunchgenError(f"{what}: {res.kind} {res.name}: metadata.annotations is not a mapping")
         if annotations and HOOK in annotations:
             out.append(res)
             continue
-        out.append(_hooked(res))
+        out.append(_hooked(res, obj))
     return out
 
 
-def _hooked(res: Resource) -> Resource:
+def _hooked(res: Resource, obj: dict[str, Any]) -> Resource:
     import yaml
 
-    obj = dict(res.obj)
+    obj = dict(obj)
     metadata = dict(obj["metadata"])
     metadata["annotations"] = {
         **(metadata.get("annotations") or {}),
@@ -67,4 +71,4 @@ def _hooked(res: Resource) -> Resource:
     source = next((line for line in res.text.splitlines() if line.startswith("# Source: ")), None)
     body = yaml.dump(obj, Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False, width=1 << 16)
     text = (f"{source}\n" if source else "") + "# launchgen: made a hook of the data chart\n" + body
-    return replace(res, text=text, obj=obj)
+    return replace(res, text=text)

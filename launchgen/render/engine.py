@@ -75,13 +75,9 @@ class Rendered:
 
 
 def _repo_config(properties: RepoSource) -> dict[str, Any]:
-    from launchgen import repoconfig
+    from launchgen.render import config
 
-    config = repoconfig.load(properties.path, properties.origin, kinds=("properties", "middleware"),
-                             needs=("service", "chart"))
-    if not isinstance(config["chart"], dict):
-        raise LaunchgenError(f"{properties.origin}/{REPO_CONFIG_FILE}: chart must be a mapping")
-    return config
+    return config.load(properties.path, properties.origin)
 
 
 def _app_location(request: RenderRequest, properties: RepoSource, config: dict[str, Any]) -> str:

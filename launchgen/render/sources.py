@@ -2,14 +2,17 @@
 
 A git URL is cloned with GitPython into a temporary folder and checked out at the
 ref (as the helm-git plugin reads values files straight from git); the commit read
-is recorded so the deployment artifact says exactly what it was built from.
+is recorded so the deployment artifact says exactly what it was built from. A local
+folder's commit and whether its work tree differs come from one `git status` run in
+the background (no GitPython import: it costs more than the render itself).
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+import subprocess
+from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +26,8 @@ _URL = re.compile(r"^([a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 class RepoSource:
     """A repo checked out on disk: its folder, what the user named, the commit read.
 
-    For a local folder the commit is read in the background: importing GitPython and
-    asking git overlap with preparing the chart and helm's renders.
+    For a local folder the commit is read in the background: asking git overlaps with
+    preparing the chart and helm's renders.
     """
 
     path: Path
@@ -63,21 +66,58 @@ def open_repo(location: str, ref: str | None, stack: ExitStack, what: str) -> Re
         raise LaunchgenError(f"{what} {location} is not a folder or a git URL")
     if not (path / ".git").exists():
         return RepoSource(path.resolve(), str(path.resolve()), None, _known(None, False))
-    pool = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="launchgen-git"))
-    return RepoSource(path.resolve(), str(path.resolve()), None, pool.submit(_local_commit, path))
+    return RepoSource(path.resolve(), str(path.resolve()), None, _git_status(path, stack))
 
 
-def _local_commit(path: Path) -> tuple[str | None, bool]:
-    """HEAD's commit and whether the work tree differs, or (None, False) outside git."""
-    if not (path / ".git").exists():
-        return None, False
-    import git
+def _git_status(path: Path, stack: ExitStack) -> Future[tuple[str | None, bool]]:
+    """HEAD's commit and whether the work tree differs (untracked files included), from
+    `git status` started now and read when asked; (None, False) when git cannot tell."""
+    import os
 
+    argv = ["git", "--no-optional-locks", "-C", str(path), "status", "--porcelain=v2", "--branch",
+            "--untracked-files=normal", "-z"]
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
-        repo = git.Repo(path)
-        return repo.head.commit.hexsha, repo.is_dirty(untracked_files=True)
-    except (git.GitError, ValueError):
-        return None, False
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    except OSError:
+        return _known(None, False)
+    stack.callback(_reap, proc)
+    return _LazyStatus(proc)
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a `git status` nobody asked for, and close its pipe."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
+class _LazyStatus(Future[tuple[str | None, bool]]):
+    """A Future whose result is `git status --porcelain=v2 --branch -z`, parsed on first ask."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        super().__init__()
+        self._proc = proc
+
+    def result(self, timeout: float | None = None) -> tuple[str | None, bool]:
+        if not self.done():
+            stdout, _ = self._proc.communicate(timeout=timeout)
+            self.set_result(_parse_status(stdout) if self._proc.returncode == 0 else (None, False))
+        return super().result()
+
+
+def _parse_status(stdout: bytes) -> tuple[str | None, bool]:
+    commit: str | None = None
+    dirty = False
+    for entry in stdout.split(b"\0"):
+        if entry.startswith(b"# branch.oid "):
+            oid = entry.removeprefix(b"# branch.oid ").decode("ascii", "replace").strip()
+            commit = oid if len(oid) in (40, 64) and all(c in "0123456789abcdef" for c in oid) else None
+        elif entry and not entry.startswith(b"#"):
+            dirty = True
+    return commit, dirty
 
 
 def _clone(location: str, ref: str | None, stack: ExitStack, what: str) -> RepoSource:

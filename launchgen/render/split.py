@@ -22,12 +22,11 @@ _UNSAFE = re.compile(r"[^a-z0-9.-]+")
 
 @dataclass(frozen=True)
 class Resource:
-    """One rendered document: its text as helm printed it, and the parsed object."""
+    """One rendered document: its kind and name, and its text as helm printed it."""
 
     kind: str
     name: str
     text: str
-    obj: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -42,17 +41,33 @@ def _is_blank(chunk: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in chunk.splitlines())
 
 
-def _object(chunk: str, where: str) -> dict[str, Any]:
+def _scalar(node: Any, key: str) -> Any:
+    """The node under `key` of a mapping node, or None."""
+    for key_node, value in node.value:
+        if key_node.value == key:
+            return value
+    return None
+
+
+def _identify(chunk: str, where: str) -> tuple[str, str] | None:
+    """(kind, name) of one document, or None for an empty one. The document is parsed in
+    full by libyaml (composed, not constructed: only kind and name are needed)."""
+    import yaml
+
     try:
-        data = yaml.load(chunk, Loader=yaml.CSafeLoader)
+        node = yaml.compose(chunk, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise LaunchgenError(f"{where}: helm rendered invalid YAML: {problem}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not data.get("kind") or not isinstance(data.get("metadata"), dict):
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+        return None
+    kind = _scalar(node, "kind") if isinstance(node, yaml.MappingNode) else None
+    metadata = _scalar(node, "metadata") if isinstance(node, yaml.MappingNode) else None
+    if not isinstance(kind, yaml.ScalarNode) or not kind.value or not isinstance(metadata, yaml.MappingNode):
         raise LaunchgenError(f"{where}: helm rendered a document that is not a Kubernetes object")
-    return data
+    names = [_scalar(metadata, key) for key in ("name", "generateName")]
+    name = next((n.value for n in names if isinstance(n, yaml.ScalarNode) and n.value), "")
+    return str(kind.value), str(name)
 
 
 def parse(stream: str, what: str) -> list[Resource]:
@@ -62,10 +77,9 @@ def parse(stream: str, what: str) -> list[Resource]:
         if _is_blank(chunk):
             continue
         source = _SOURCE.search(chunk)
-        obj = _object(chunk, f"{what} ({source[1]})" if source else what)
-        if obj:
-            name = str(obj["metadata"].get("name") or obj["metadata"].get("generateName") or "")
-            resources.append(Resource(str(obj["kind"]), name, chunk + "\n", obj))
+        found = _identify(chunk, f"{what} ({source[1]})" if source else what)
+        if found:
+            resources.append(Resource(found[0], found[1], chunk + "\n"))
     return resources
 
 
