@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import tarfile
 from dataclasses import dataclass
 from collections.abc import Sequence
 from pathlib import Path
@@ -173,6 +172,8 @@ def pull_vendor_chart(chart: dict[str, Any], helm: Helm, workdir: Path,
 
 
 def _archive_app_version(archive: Path, name: str) -> str | None:
+    import tarfile
+
     try:
         with tarfile.open(archive, "r:gz") as tar:
             member = tar.extractfile(f"{name}/Chart.yaml")

@@ -26,7 +26,8 @@ from typing import Any
 from launchgen import naming
 from launchgen.display import printable
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
-from launchgen.helm import Helm
+from launchgen.helm import Helm, find_binary
+from launchgen.render import helmversion
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
 from launchgen.render.data import as_hooks, data_chart_dir
 from launchgen.render.data import release_name as data_release_name
@@ -144,8 +145,12 @@ def render(request: RenderRequest) -> list[Rendered]:
         if request.lint:
             _lint_gate([p.path for p in (app, properties) if p is not None])
 
-        helm = stack.enter_context(Helm(request.helm, user_credentials=request.user_credentials))
-        helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
+        helm_path = find_binary(request.helm)
+        known_version = helmversion.cached(helm_path)
+        helm = stack.enter_context(Helm(helm_path, user_credentials=request.user_credentials,
+                                        assumed_version=known_version))
+        if known_version is None:
+            helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
         downloads = ["--plain-http"] if request.plain_http else []
         data: PreparedChart | None = None
@@ -166,6 +171,8 @@ def render(request: RenderRequest) -> list[Rendered]:
             jobs += [TemplateJob(env, "data", data, data_release, job.namespace, job.values) for env, job in
                      zip(environments, jobs)]
         outputs = template_all(helm, jobs, request.kube_version, request.jobs)
+        if known_version is None:
+            helmversion.remember(helm_path, helm.version)
         results = []
         for job in jobs[: len(environments)]:
             env, namespace = job.environment, job.namespace

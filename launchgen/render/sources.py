@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import tempfile
 import subprocess
-from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ class RepoSource:
     path: Path
     origin: str
     ref: str | None
-    _state: Future[tuple[str | None, bool]] = field(repr=False, compare=False)
+    _state: _Status = field(repr=False, compare=False)
 
     @property
     def commit(self) -> str | None:
@@ -47,10 +46,23 @@ class RepoSource:
         return {"uri": self.origin, "ref": self.ref, "commit": self.commit, "dirty": self.dirty}
 
 
-def _known(commit: str | None, dirty: bool) -> Future[tuple[str | None, bool]]:
-    done: Future[tuple[str | None, bool]] = Future()
-    done.set_result((commit, dirty))
-    return done
+class _Status:
+    """A repo's (commit, dirty), known now or read from a running `git status` when asked."""
+
+    def __init__(self, known: tuple[str | None, bool] | None = None,
+                 proc: subprocess.Popen[bytes] | None = None) -> None:
+        self._value, self._proc = known, proc
+
+    def result(self) -> tuple[str | None, bool]:
+        if self._value is None:
+            assert self._proc is not None
+            stdout, _ = self._proc.communicate()
+            self._value = _parse_status(stdout) if self._proc.returncode == 0 else (None, False)
+        return self._value
+
+
+def _known(commit: str | None, dirty: bool) -> _Status:
+    return _Status((commit, dirty))
 
 
 def is_git_url(location: str) -> bool:
@@ -69,7 +81,7 @@ def open_repo(location: str, ref: str | None, stack: ExitStack, what: str) -> Re
     return RepoSource(path.resolve(), str(path.resolve()), None, _git_status(path, stack))
 
 
-def _git_status(path: Path, stack: ExitStack) -> Future[tuple[str | None, bool]]:
+def _git_status(path: Path, stack: ExitStack) -> _Status:
     """HEAD's commit and whether the work tree differs (untracked files included), from
     `git status` started now and read when asked; (None, False) when git cannot tell."""
     import os
@@ -82,7 +94,7 @@ def _git_status(path: Path, stack: ExitStack) -> Future[tuple[str | None, bool]]
     except OSError:
         return _known(None, False)
     stack.callback(_reap, proc)
-    return _LazyStatus(proc)
+    return _Status(proc=proc)
 
 
 def _reap(proc: subprocess.Popen[bytes]) -> None:
@@ -92,20 +104,6 @@ def _reap(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
     if proc.stdout is not None:
         proc.stdout.close()
-
-
-class _LazyStatus(Future[tuple[str | None, bool]]):
-    """A Future whose result is `git status --porcelain=v2 --branch -z`, parsed on first ask."""
-
-    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
-        super().__init__()
-        self._proc = proc
-
-    def result(self, timeout: float | None = None) -> tuple[str | None, bool]:
-        if not self.done():
-            stdout, _ = self._proc.communicate(timeout=timeout)
-            self.set_result(_parse_status(stdout) if self._proc.returncode == 0 else (None, False))
-        return super().result()
 
 
 def _parse_status(stdout: bytes) -> tuple[str | None, bool]:
