@@ -142,8 +142,7 @@ def render(request: RenderRequest) -> list[Rendered]:
             if not (properties.path / "envs" / env / "values.yaml").is_file():
                 raise LaunchgenError(f"{properties.origin}: no envs/{env}/values.yaml")
         app = None if middleware else open_repo(_app_location(request, properties, config), request.app_ref, stack, "app repo")
-        if request.lint:
-            _lint_gate([p.path for p in (app, properties) if p is not None])
+        linted = [p.path for p in (app, properties) if p is not None]
 
         helm_path = find_binary(request.helm)
         known_version = helmversion.cached(helm_path)
@@ -170,7 +169,9 @@ def render(request: RenderRequest) -> list[Rendered]:
         if data is not None:
             jobs += [TemplateJob(env, "data", data, data_release, job.namespace, job.values) for env, job in
                      zip(environments, jobs)]
-        outputs = template_all(helm, jobs, request.kube_version, request.jobs)
+        # The lint gate runs while helm renders; a refusal stops helm and writes nothing.
+        gate = (lambda: _lint_gate(linted)) if request.lint else None
+        outputs = template_all(helm, jobs, request.kube_version, request.jobs, gate)
         if known_version is None:
             helmversion.remember(helm_path, helm.version)
         results = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +33,12 @@ class TemplateJob:
         ]
 
 
-def template_all(helm: Helm, jobs: Sequence[TemplateJob], kube_version: str,
-                 parallel: int) -> dict[tuple[str, str], list[Resource]]:
-    """Every job's resources by (environment, part), up to `parallel` helm runs at once."""
+def template_all(helm: Helm, jobs: Sequence[TemplateJob], kube_version: str, parallel: int,
+                 meanwhile: Callable[[], None] | None = None) -> dict[tuple[str, str], list[Resource]]:
+    """Every job's resources by (environment, part), up to `parallel` helm runs at once.
+
+    `meanwhile` runs once the first helm runs have started (the lint gate: Python work
+    that overlaps helm's); if it raises, the helm runs are stopped and nothing is kept."""
     pending = list(jobs)
     running: list[tuple[TemplateJob, subprocess.Popen[str]]] = []
     done: dict[tuple[str, str], list[Resource]] = {}
@@ -44,6 +47,10 @@ def template_all(helm: Helm, jobs: Sequence[TemplateJob], kube_version: str,
             while pending and len(running) < max(1, parallel):
                 job = pending.pop(0)
                 running.append((job, helm.start(job.args(kube_version))))
+            if meanwhile is not None:
+                task: Callable[[], None] = meanwhile
+                meanwhile = None
+                task()
             job, proc = running.pop(0)
             what = f"helm template of {job.chart.name} for {job.environment}"
             done[(job.environment, job.part)] = parse(helm.finish(proc, what), what)

@@ -62,3 +62,42 @@ def test_the_render_command_imports_neither_gitpython_nor_ruamel(app_repos: tupl
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
     assert (tmp_path / "out" / "prod" / "render.json").is_file()
+
+
+def test_helm_is_started_once_per_environment_and_its_version_remembered(
+        app_repos: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    _, props = app_repos
+    log = tmp_path / "helm.log"
+    wrapper = tmp_path / "helm"
+    wrapper.write_text(f'#!/bin/sh\necho "$1" >> {log}\nexec {tool("helm4")} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def run(out: str) -> list[str]:
+        log.unlink(missing_ok=True)
+        render(RenderRequest(properties=str(props), app_version="1.0.0", output_dir=tmp_path / out,
+                             helm=str(wrapper), lint=False))
+        assert json.loads((tmp_path / out / "prod" / "render.json").read_text())["helm_version"].startswith("v4.")
+        return sorted(log.read_text().split())
+
+    assert run("a") == ["template", "template", "template", "version"]
+    assert run("b") == ["template", "template", "template"]
+    later = time.time() + 5
+    os.utime(wrapper, (later, later))  # a replaced helm is asked again
+    assert run("c") == ["template", "template", "template", "version"]
+
+
+def test_lint_gate_overlapping_helm_still_refuses_and_writes_nothing(app_repos: tuple[Path, Path],
+                                                                    tmp_path: Path) -> None:
+    from launchgen.render import LintRefusal
+    from launchgen.standard import APP_VERSION_PLACEHOLDER
+
+    app, props = app_repos
+    (app / "Chart.yaml").write_text((app / "Chart.yaml").read_text().replace(APP_VERSION_PLACEHOLDER, "1.0.0"))
+    with pytest.raises(LintRefusal, match="lint error"):
+        render(RenderRequest(properties=str(props), app_version="1.0.0", output_dir=tmp_path / "out",
+                             helm=str(tool("helm4")), lint=True))
+    assert not (tmp_path / "out").exists()
