@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -25,7 +24,7 @@ from typing import Any
 
 from launchgen import naming
 from launchgen.display import printable
-from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
+from launchgen.errors import EXIT_PROBLEMS, LaunchgenError
 from launchgen.helm import Helm, find_binary
 from launchgen.render import helmversion
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
