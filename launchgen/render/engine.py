@@ -32,7 +32,7 @@ from launchgen.render.data import as_hooks, data_chart_dir
 from launchgen.render.data import release_name as data_release_name
 from launchgen.render.output import RENDER_RECORD, check_destination, replace_folder
 from launchgen.render.sources import RepoSource, is_git_url, open_repo
-from launchgen.render.split import number
+from launchgen.render.split import Manifest, number
 from launchgen.render.template import TemplateJob, template_all
 from launchgen.render.version import check_app_version
 from launchgen.standard import REPO_CONFIG_FILE
@@ -173,46 +173,64 @@ def render(request: RenderRequest) -> list[Rendered]:
         outputs = template_all(helm, jobs, request.kube_version, request.jobs, gate)
         if known_version is None:
             helmversion.remember(helm_path, helm.version)
+        plan = _Plan(request, service, middleware, chart, data, release, data_release, postfix, str(helm.version),
+                     {"app": app.provenance() if app else None, "properties": properties.provenance()})
         results = []
         for job in jobs[: len(environments)]:
-            env, namespace = job.environment, job.namespace
-            app_resources = outputs[(env, "app")]
-            data_resources = as_hooks(outputs[(env, "data")], f"data chart {data.name}") if data else []
-            manifests = number(data_resources + app_resources)
-            record: dict[str, Any] = {
-                "kind": "middleware" if middleware else "app",
-                "service": service,
-                "environment": env,
-                "release": release,
-                "namespace": namespace,
-                "immutable": request.immutable,
-                "postfix": postfix,
-                "app_version": request.app_version if not middleware else (request.app_version or chart.app_version),
-                "chart": {"name": chart.name, "version": chart.version, "digest": chart.digest},
-                "repos": {
-                    "app": app.provenance() if app else None,
-                    "properties": properties.provenance(),
-                },
-                "helm_version": str(helm.version),
-                "kube_version": request.kube_version,
-                "values": [f"inputs/{name}" for name in chart.inputs if name == "values.yaml"] + [f"inputs/values-{env}.yaml"],
-                "manifests": [f"manifests/{m.file_name}" for m in manifests],
-            }
-            files = {f"inputs/{name}": data_bytes for name, data_bytes in chart.inputs.items()}
-            files[f"inputs/values-{env}.yaml"] = job.values.read_bytes()
-            if data is not None:
-                hooks = manifests[: len(data_resources)]
-                record["data"] = {
-                    "chart": {"name": data.name, "version": data.version},
-                    "release": data_release,
-                    "values": [f"inputs/data-{name}" for name in data.inputs if name == "values.yaml"]
-                    + [f"inputs/values-{env}.yaml"],
-                    "manifests": [f"manifests/{m.file_name}" for m in hooks],
-                }
-                files.update({f"inputs/data-{name}": data_bytes for name, data_bytes in data.inputs.items()})
-            files.update({f"manifests/{m.file_name}": m.text.encode() for m in manifests})
-            files[RENDER_RECORD] = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
-            folder = request.output_dir / env
-            replace_folder(folder, files)
-            results.append(Rendered(env, folder, release, namespace, tuple(m.file_name for m in manifests)))
+            data_resources = as_hooks(outputs[(job.environment, "data")], f"data chart {data.name}") if data else []
+            manifests = number(data_resources + outputs[(job.environment, "app")])
+            folder = request.output_dir / job.environment
+            replace_folder(folder, plan.files(job, manifests, len(data_resources)))
+            results.append(Rendered(job.environment, folder, release, job.namespace,
+                                    tuple(m.file_name for m in manifests)))
         return results
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every environment's output shares; `files` adds one environment's part."""
+
+    request: RenderRequest
+    service: str
+    middleware: bool
+    chart: PreparedChart
+    data: PreparedChart | None
+    release: str
+    data_release: str
+    postfix: str
+    helm_version: str
+    repos: dict[str, Any]
+
+    def files(self, job: TemplateJob, manifests: list[Manifest], data_count: int) -> dict[str, bytes]:
+        """The environment's folder: inputs, manifests (data hooks first) and render.json."""
+        env, chart, data, request = job.environment, self.chart, self.data, self.request
+        values = f"inputs/values-{env}.yaml"
+        record: dict[str, Any] = {
+            "kind": "middleware" if self.middleware else "app",
+            "service": self.service,
+            "environment": env,
+            "release": self.release,
+            "namespace": job.namespace,
+            "immutable": request.immutable,
+            "postfix": self.postfix,
+            "app_version": request.app_version if not self.middleware else (request.app_version or chart.app_version),
+            "chart": {"name": chart.name, "version": chart.version, "digest": chart.digest},
+            "repos": self.repos,
+            "helm_version": self.helm_version,
+            "kube_version": request.kube_version,
+            "values": [f"inputs/{name}" for name in chart.inputs if name == "values.yaml"] + [values],
+            "manifests": [f"manifests/{m.file_name}" for m in manifests],
+        }
+        files = {f"inputs/{name}": raw for name, raw in chart.inputs.items()}
+        files[values] = job.values.read_bytes()
+        if data is not None:
+            record["data"] = {
+                "chart": {"name": data.name, "version": data.version},
+                "release": self.data_release,
+                "values": [f"inputs/data-{name}" for name in data.inputs if name == "values.yaml"] + [values],
+                "manifests": [f"manifests/{m.file_name}" for m in manifests[:data_count]],
+            }
+            files.update({f"inputs/data-{name}": raw for name, raw in data.inputs.items()})
+        files.update({f"manifests/{m.file_name}": m.text.encode() for m in manifests})
+        files[RENDER_RECORD] = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+        return files
