@@ -107,3 +107,33 @@ def test_package_signs_the_data_hooks(data_repos: tuple[Path, Path], tmp_path: P
     record, manifests, inputs = read_render(tmp_path / "out" / "dev")
     assert "manifests/02-job-checkout-data-migrate.yaml" in manifests
     assert "inputs/data-values.yaml" in inputs
+
+
+@pytest.mark.parametrize("helm", ["helm4", "helm3"])
+def test_deploy_wrapper_chart_keeps_the_data_hooks_as_hooks(data_repos: tuple[Path, Path], tmp_path: Path,
+                                                            helm: str) -> None:
+    """What deploy installs (a wrapper chart printing the bundle's manifests verbatim):
+    helm sees the data resources as pre-install hooks, apart from the release's own."""
+    import subprocess
+
+    from launchgen.bundle.package import read_render
+    from launchgen.deploy.source import DeploymentSource
+    from launchgen.deploy.wrapper import write_chart
+    from tests.helpers.tools import helm_env
+
+    _, props = data_repos
+    _render(props, tmp_path / "out", app_version="1.0.0", environments=("dev",))
+    record, manifests, _ = read_render(tmp_path / "out" / "dev")
+    source = DeploymentSource(service="checkout", environment="dev", app_version="1.0.0", chart_name="checkout",
+                              chart_version="0.1.0", release="checkout", namespace="checkout-dev",
+                              manifests=manifests, digest="sha256:" + "0" * 64)
+    chart = write_chart(source, tmp_path / "wrapper")
+
+    def template(*extra: str) -> str:
+        return subprocess.run([str(tool(helm)), "template", "checkout", str(chart), "--namespace", "checkout-dev",
+                               *extra], capture_output=True, text=True, check=True,
+                              env=helm_env(tmp_path / "home")).stdout
+
+    everything, release_only = template(), template("--no-hooks")
+    assert "name: checkout-data-migrate" in everything and "name: checkout-data\n" in everything
+    assert "kind: Deployment" in release_only and "checkout-data" not in release_only
