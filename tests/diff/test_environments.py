@@ -166,3 +166,29 @@ def test_env_and_refs_need_render(roots: tuple[Path, Path, Path]) -> None:
     result = _diff(old, same, "--env", "prod")
     assert result.exit_code == 2
     assert "--render" in result.output
+
+
+def test_signed_bundles_are_paired_by_the_environment_their_statement_names(roots: tuple[Path, Path, Path],
+                                                                           tmp_path: Path) -> None:
+    old, same, scaled = roots
+    assert CliRunner().invoke(main, ["keygen", "-o", str(tmp_path / "signing")]).exit_code == 0
+
+    def bundle(folder: Path, name: str) -> Path:
+        out = tmp_path / f"{name}.tar.gz"
+        result = CliRunner().invoke(main, ["package", str(folder), "--key", str(tmp_path / "signing.key"),
+                                           "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return out
+
+    old_prod, same_prod = bundle(old / "prod", "old-prod"), bundle(same / "prod", "same-prod")
+    assert _diff(old_prod, same_prod).exit_code == 0
+    assert _diff(old_prod, bundle(scaled / "prod", "scaled-prod")).exit_code == 1
+    result = _diff(bundle(old / "dev", "old-dev"), bundle(same / "test", "same-test"))
+    assert result.exit_code == 1, result.output
+    assert "renders of different environments (dev -> test)" in result.output
+    # A bundle against the render root it came from: its environment is found there,
+    # the others are on one side only.
+    mixed = _diff(old, same_prod, "--format", "json")
+    assert mixed.exit_code == 1
+    assert {(e["old"], e["new"], e["status"]) for e in json.loads(mixed.output)["environments"]} == {
+        ("dev", None, "removed"), ("test", None, "removed"), ("prod", "prod", "compared")}
