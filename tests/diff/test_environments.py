@@ -192,3 +192,21 @@ def test_signed_bundles_are_paired_by_the_environment_their_statement_names(root
     assert mixed.exit_code == 1
     assert {(e["old"], e["new"], e["status"]) for e in json.loads(mixed.output)["environments"]} == {
         ("dev", None, "removed"), ("test", None, "removed"), ("prod", "prod", "compared")}
+
+
+def _config_map(version: str, value: str) -> dict:  # type: ignore[type-arg]
+    return {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "app", "labels": {"app.kubernetes.io/version": version}},
+            "data": {"PORT": value, "IMAGE": f"registry.example.com/app:{version}"}}
+
+
+def test_a_value_merely_containing_the_version_is_a_change_of_consequence() -> None:
+    """Build-number versions (42 -> 43) must not turn 4200 -> 4300 into an app-version change."""
+    from launchgen.diff import diff_manifests
+
+    moved = diff_manifests([_config_map("42", "4200")], [_config_map("43", "4300")])
+    assert not moved.only_app_version
+    assert [(f.path, f.derived) for r in moved.resources for f in r.fields] == [
+        ("data.IMAGE", True), ("data.PORT", False), ("metadata.labels[app.kubernetes.io/version]", True)]
+    same = diff_manifests([_config_map("42", "4200")], [_config_map("43", "4200")])
+    assert same.only_app_version
