@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from launchgen.display import printable
 from launchgen.errors import LaunchgenError
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -109,8 +110,8 @@ def load(source: Path) -> list[dict[str, Any]]:
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LaunchgenError(f"cannot read ({exc.__class__.__name__})", path=str(path)) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise LaunchgenError(f"cannot read ({exc.__class__.__name__})", path=printable(str(path))) from None
 
 
 def _record(folder: Path) -> dict[str, Any]:

@@ -95,6 +95,18 @@ def with_app_version(chart_yaml: str, app_version: str) -> str:
     return chart_yaml.rstrip("\n") + "\n" + line + "\n"
 
 
+def _dependency_list(document: Any, path: Path) -> list[dict[str, Any]]:
+    """The `dependencies` of a Chart.yaml or Chart.lock, each a mapping (else one line)."""
+    if document is None:
+        return []
+    if not isinstance(document, dict):
+        raise LaunchgenError(f"{path}: not a mapping")
+    dependencies = document.get("dependencies") or []
+    if not isinstance(dependencies, list) or not all(isinstance(d, dict) for d in dependencies):
+        raise LaunchgenError(f"{path}: dependencies must be a list of mappings")
+    return dependencies
+
+
 def _dependencies_present(chart_dir: Path, dependencies: list[dict[str, Any]]) -> bool:
     charts = chart_dir / "charts"
     for dep in dependencies:
@@ -125,7 +137,7 @@ def prepare_umbrella(app_repo: Path, app_version: str, helm: Helm, workdir: Path
 
     lock_path = target / "Chart.lock"
     locked = load_yaml(lock_path.read_bytes(), str(app_repo / "Chart.lock")) if lock_path.is_file() else None
-    wanted = (locked or {}).get("dependencies") or meta.get("dependencies") or []
+    wanted = _dependency_list(locked, app_repo / "Chart.lock") or _dependency_list(meta, app_repo / "Chart.yaml")
     if wanted and not _dependencies_present(target, wanted):
         _add_http_repositories(helm, wanted)
         helm.run(["dependency", "build", str(target), *download_flags], what=f"helm dependency build of {app_repo}")
