@@ -11,17 +11,20 @@ from launchgen.cli import reports_errors
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 
 
-def _render_pair(properties: str, environment: str, sides: list[tuple[str, str | None]], helm: str | None,
+def _render_pair(properties: str, environment: str | None, sides: list[tuple[str, str | None]], helm: str | None,
                  workdir: Path) -> tuple[Path, Path]:
-    """Render the properties repo for each (app version, git ref); the folders of manifests."""
+    """Render the properties repo for each (app version, git ref): two render roots, one
+    environment or (without --env) every environment each revision has."""
     from launchgen.render import RenderRequest, render
 
-    folders = []
+    roots = []
     for label, (version, ref) in zip(("old", "new"), sides):
-        request = RenderRequest(properties=properties, app_version=version, environments=(environment,),
+        request = RenderRequest(properties=properties, app_version=version,
+                                environments=(environment,) if environment else (),
                                 properties_ref=ref, output_dir=workdir / label, helm=helm, lint=False)
-        folders.append(render(request)[0].folder / "manifests")
-    return folders[0], folders[1]
+        render(request)
+        roots.append(workdir / label)
+    return roots[0], roots[1]
 
 
 @click.command()
@@ -31,7 +34,7 @@ def _render_pair(properties: str, environment: str, sides: list[tuple[str, str |
 @click.option("--new-version", help="App version of NEW [default: its app.kubernetes.io/version label].")
 @click.option("--render", "properties", metavar="PROPERTIES_REPO",
               help="Render on the fly: OLD and NEW are app versions of this properties repo's chart.")
-@click.option("--env", "environment", help="With --render: the environment to render.")
+@click.option("--env", "environment", help="With --render: the environment to render [default: every environment].")
 @click.option("--old-ref", help="With --render: the properties repo's git revision for OLD [default: its files as they are].")
 @click.option("--new-ref", help="With --render: the properties repo's git revision for NEW [default: its files as they are].")
 @click.option("--helm", "helm_path", metavar="PATH", help="With --render: the helm binary.")
@@ -40,8 +43,9 @@ def _render_pair(properties: str, environment: str, sides: list[tuple[str, str |
 def command(old: str, new: str, old_version: str | None, new_version: str | None, properties: str | None,
             environment: str | None, old_ref: str | None, new_ref: str | None, helm_path: str | None,
             fmt: str) -> None:
-    """Compare two rendered deployments by resource and field: two folders of manifests,
-    two bundles, or (with --render) two app versions rendered on the fly.
+    """Compare two rendered deployments by resource and field: two render folders, two
+    render roots (every environment, compared one by one), two bundles, or (with
+    --render) two app versions rendered on the fly.
 
     Each change is classified as derived from the app version (image tag, version
     labels, names carrying the immutable postfix) or not. Exit 0 when every change is
@@ -53,21 +57,20 @@ def command(old: str, new: str, old_version: str | None, new_version: str | None
     """
     import tempfile
 
-    from launchgen.diff import diff_manifests
-    from launchgen.diff import report
-    from launchgen.diff.manifests import load
+    from launchgen.diff import compare, report
+    from launchgen.diff.manifests import load_side
     from launchgen.errors import LaunchgenError
 
+    if not properties and (environment or old_ref or new_ref):
+        raise LaunchgenError("--env, --old-ref and --new-ref go with --render PROPERTIES_REPO")
     with tempfile.TemporaryDirectory(prefix="launchgen-diff-") as scratch:
         if properties:
-            if not environment:
-                raise LaunchgenError("--render needs --env ENV")
             sides = [(old, old_ref), (new, new_ref)]
             old_path, new_path = _render_pair(properties, environment, sides, helm_path, Path(scratch))
             old_version, new_version = old_version or old, new_version or new
         else:
             old_path, new_path = Path(old), Path(new)
-        result = diff_manifests(load(old_path), load(new_path), old_version, new_version)
+        result = compare(load_side(old_path), load_side(new_path), old_version, new_version)
     if fmt == "json":
         click.echo(report.as_json(result), nl=False)
     else:

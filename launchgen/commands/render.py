@@ -17,7 +17,7 @@ from launchgen.cli import reports_errors
 @click.option("--app-repo", help="App repo folder or git URL. [default: chart.app_repo of .launchgen.yaml]")
 @click.option("--ref", "properties_ref", help="Git ref of the properties repo to read.")
 @click.option("--app-ref", help="Git ref of the app repo to read.")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("rendered"),
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("rendered"),
               show_default=True, help="Folder for the output; one sub-folder per environment.")
 @click.option("--immutable", is_flag=True, help="Immutable deployment: postfix the release and namespace.")
 @click.option("--deployment-id", help="Id the immutable postfix is derived from. [default: the app version]")

@@ -69,18 +69,24 @@ class DiffResult:
 
 
 class _Normaliser:
-    """Replaces one side's app version and postfix with tokens, so sides compare equal."""
+    """Replaces one side's app version and postfix with tokens, so sides compare equal.
+
+    The version is replaced only where it stands on its own (not inside a longer run of
+    letters, digits and dots): with versions 42 -> 43, `4200` -> `4300` is a change of
+    consequence, not one derived from the app version."""
 
     def __init__(self, version: str | None, postfix: str | None) -> None:
         self.version, self.postfix = version, postfix
+        self._version = (re.compile(r"(?<![A-Za-z0-9.])" + re.escape(version) + r"(?![A-Za-z0-9.])")
+                         if version else None)
 
     def __call__(self, value: Any) -> Any:
         if not isinstance(value, str):
             return value
         if self.postfix:
             value = value.replace(self.postfix, POSTFIX_TOKEN)
-        if self.version:
-            value = value.replace(self.version, VERSION_TOKEN)
+        if self._version is not None:
+            value = self._version.sub(VERSION_TOKEN, value)
         return value
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from launchgen.render.engine import DEFAULT_KUBE_VERSION, RENDER_RECORD, LintRefusal, RenderRequest, Rendered, render
+from launchgen.render.engine import DEFAULT_KUBE_VERSION, LintRefusal, RenderRequest, Rendered, render
+from launchgen.render.output import RENDER_RECORD
 
 __all__ = ["DEFAULT_KUBE_VERSION", "RENDER_RECORD", "LintRefusal", "RenderRequest", "Rendered", "render"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import tarfile
 from dataclasses import dataclass
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,10 +16,15 @@ from typing import Any
 
 import yaml
 
+from launchgen import naming
+from launchgen.display import printable
 from launchgen.errors import LaunchgenError
 from launchgen.helm import Helm
 
 _APP_VERSION_LINE = re.compile(r"^appVersion:.*$", re.MULTILINE)
+# A chart name is also a folder name (helm's own check: the name is its own basename);
+# launchgen's is stricter, so a name never leaves the work folder nor reads as a flag.
+_CHART_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,249}\Z")
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,21 @@ def load_yaml(raw: bytes, where: str) -> Any:
         raise LaunchgenError(f"{where}{line}: invalid YAML: {problem}") from None
 
 
+def check_chart_name(name: object, where: str) -> str:
+    """`name` when it is a safe chart name (letters, digits, '_', '.', '-'; no '..')."""
+    if not isinstance(name, str) or not _CHART_NAME.match(name) or ".." in name:
+        raise LaunchgenError(f"{where}: invalid chart name {printable(name)!r}: letters, digits, '_', '.' and '-', "
+                             "starting with a letter or digit, no '..'")
+    return name
+
+
+def _line_of(raw: bytes, key: str) -> int | None:
+    match = re.search(rb"^" + re.escape(key.encode()) + rb"\s*:", raw, re.MULTILINE)
+    return raw.count(b"\n", 0, match.start()) + 1 if match else None
+
+
 def read_chart_yaml(chart_dir: Path) -> dict[str, Any]:
+    """Chart.yaml's fields, its name and version checked (they name folders and files)."""
     path = chart_dir / "Chart.yaml"
     try:
         raw = path.read_bytes()
@@ -54,7 +72,19 @@ def read_chart_yaml(chart_dir: Path) -> dict[str, Any]:
     data = load_yaml(raw, str(path))
     if not isinstance(data, dict) or not data.get("name") or not data.get("version"):
         raise LaunchgenError(f"{path}: not a helm Chart.yaml (needs name and version)")
+    where = {key: f"{path}:{line}" if (line := _line_of(raw, key)) else str(path) for key in ("name", "version")}
+    check_chart_name(data["name"], where["name"])
+    _check_chart_version(data["version"], where["version"])
     return data
+
+
+def _check_chart_version(version: object, where: str) -> str:
+    from launchgen.errors import InvalidNameError
+
+    try:
+        return naming.check_version(version, source="chart version")
+    except InvalidNameError as exc:
+        raise LaunchgenError(f"{where}: {exc}") from None
 
 
 def with_app_version(chart_yaml: str, app_version: str) -> str:
@@ -63,6 +93,18 @@ def with_app_version(chart_yaml: str, app_version: str) -> str:
     if _APP_VERSION_LINE.search(chart_yaml):
         return _APP_VERSION_LINE.sub(line, chart_yaml, count=1)
     return chart_yaml.rstrip("\n") + "\n" + line + "\n"
+
+
+def _dependency_list(document: Any, path: Path) -> list[dict[str, Any]]:
+    """The `dependencies` of a Chart.yaml or Chart.lock, each a mapping (else one line)."""
+    if document is None:
+        return []
+    if not isinstance(document, dict):
+        raise LaunchgenError(f"{path}: not a mapping")
+    dependencies = document.get("dependencies") or []
+    if not isinstance(dependencies, list) or not all(isinstance(d, dict) for d in dependencies):
+        raise LaunchgenError(f"{path}: dependencies must be a list of mappings")
+    return dependencies
 
 
 def _dependencies_present(chart_dir: Path, dependencies: list[dict[str, Any]]) -> bool:
@@ -95,7 +137,7 @@ def prepare_umbrella(app_repo: Path, app_version: str, helm: Helm, workdir: Path
 
     lock_path = target / "Chart.lock"
     locked = load_yaml(lock_path.read_bytes(), str(app_repo / "Chart.lock")) if lock_path.is_file() else None
-    wanted = (locked or {}).get("dependencies") or meta.get("dependencies") or []
+    wanted = _dependency_list(locked, app_repo / "Chart.lock") or _dependency_list(meta, app_repo / "Chart.yaml")
     if wanted and not _dependencies_present(target, wanted):
         _add_http_repositories(helm, wanted)
         helm.run(["dependency", "build", str(target), *download_flags], what=f"helm dependency build of {app_repo}")
@@ -118,6 +160,10 @@ def pull_vendor_chart(chart: dict[str, Any], helm: Helm, workdir: Path,
     name, repository, version = (str(chart.get(k) or "") for k in ("name", "repository", "version"))
     if not (name and repository and version):
         raise LaunchgenError(".launchgen.yaml: chart needs name, repository and version")
+    check_chart_name(name, ".launchgen.yaml: chart.name")
+    _check_chart_version(version, ".launchgen.yaml: chart.version")
+    if repository.startswith("-"):
+        raise LaunchgenError(f".launchgen.yaml: chart.repository {printable(repository)!r} is not a URL")
     destination = workdir / "vendor"
     destination.mkdir()
     if repository.startswith("oci://"):
@@ -138,6 +184,8 @@ def pull_vendor_chart(chart: dict[str, Any], helm: Helm, workdir: Path,
 
 
 def _archive_app_version(archive: Path, name: str) -> str | None:
+    import tarfile
+
     try:
         with tarfile.open(archive, "r:gz") as tar:
             member = tar.extractfile(f"{name}/Chart.yaml")

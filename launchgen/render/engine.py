@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -24,16 +23,21 @@ from pathlib import Path
 from typing import Any
 
 from launchgen import naming
-from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
-from launchgen.helm import Helm
+from launchgen.display import printable
+from launchgen.errors import EXIT_PROBLEMS, LaunchgenError
+from launchgen.helm import Helm, find_binary
+from launchgen.render import helmversion
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
+from launchgen.render.data import as_hooks, data_chart_dir
+from launchgen.render.data import release_name as data_release_name
+from launchgen.render.output import RENDER_RECORD, check_destination, replace_folder
 from launchgen.render.sources import RepoSource, is_git_url, open_repo
-from launchgen.render.split import Manifest, split
+from launchgen.render.split import Manifest, number
+from launchgen.render.template import TemplateJob, template_all
 from launchgen.render.version import check_app_version
 from launchgen.standard import REPO_CONFIG_FILE
 
 DEFAULT_KUBE_VERSION = "1.35.0"
-RENDER_RECORD = "render.json"
 
 
 class LintRefusal(LaunchgenError):
@@ -71,13 +75,9 @@ class Rendered:
 
 
 def _repo_config(properties: RepoSource) -> dict[str, Any]:
-    from launchgen import repoconfig
+    from launchgen.render import config
 
-    config = repoconfig.load(properties.path, properties.origin, kinds=("properties", "middleware"),
-                             needs=("service", "chart"))
-    if not isinstance(config["chart"], dict):
-        raise LaunchgenError(f"{properties.origin}/{REPO_CONFIG_FILE}: chart must be a mapping")
-    return config
+    return config.load(properties.path, properties.origin)
 
 
 def _app_location(request: RenderRequest, properties: RepoSource, config: dict[str, Any]) -> str:
@@ -96,7 +96,9 @@ def _environments(request: RenderRequest, config: dict[str, Any]) -> list[str]:
     chosen = list(request.environments) or known
     for env in chosen:
         if env not in known:
-            raise LaunchgenError(f"unknown environment {env!r}: the properties repo has {', '.join(known) or 'none'}")
+            raise LaunchgenError(f"unknown environment {printable(env)!r}: the properties repo has "
+                                 f"{printable(', '.join(known)) or 'none'}")
+        naming.check_environment(env)  # it names folders and a namespace
     return chosen
 
 
@@ -120,30 +122,6 @@ def _lint_gate(paths: list[Path]) -> None:
         )
 
 
-def _replace_folder(target: Path, files: dict[str, bytes]) -> None:
-    """Write `files` as the whole of `target`, replacing an earlier render of ours."""
-    if target.exists() and any(target.iterdir()) and not (target / RENDER_RECORD).is_file():
-        raise WouldOverwriteError(f"{target} exists and is not a launchgen render output: choose another --output-dir")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        for relative, data in files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def render(request: RenderRequest) -> list[Rendered]:
     """Render every requested environment into `request.output_dir/<env>/`."""
     with ExitStack() as stack:
@@ -158,109 +136,101 @@ def render(request: RenderRequest) -> list[Rendered]:
         elif request.app_version is not None:
             check_app_version(request.app_version)
         environments = _environments(request, config)
+        check_destination(request.output_dir, environments)
+        for env in environments:
+            if not (properties.path / "envs" / env / "values.yaml").is_file():
+                raise LaunchgenError(f"{properties.origin}: no envs/{env}/values.yaml")
         app = None if middleware else open_repo(_app_location(request, properties, config), request.app_ref, stack, "app repo")
-        if request.lint:
-            _lint_gate([p.path for p in (app, properties) if p is not None])
+        linted = [p.path for p in (app, properties) if p is not None]
 
-        helm = stack.enter_context(Helm(request.helm, user_credentials=request.user_credentials))
-        helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
+        helm_path = find_binary(request.helm)
+        known_version = helmversion.cached(helm_path)
+        helm = stack.enter_context(Helm(helm_path, user_credentials=request.user_credentials,
+                                        assumed_version=known_version))
+        if known_version is None:
+            helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
         downloads = ["--plain-http"] if request.plain_http else []
+        data: PreparedChart | None = None
         if app is not None:
-            chart = prepare_umbrella(app.path, str(request.app_version), helm, workdir, downloads)
+            chart = prepare_umbrella(app.path, str(request.app_version), helm, workdir / "app", downloads)
+            data_dir = data_chart_dir(app.path)
+            if data_dir is not None:
+                data = prepare_umbrella(data_dir, str(request.app_version), helm, workdir / "data", downloads)
         else:
             chart = pull_vendor_chart(config["chart"], helm, workdir, downloads)
         postfix = naming.immutable_postfix(request.deployment_id or str(request.app_version or chart.version)) if request.immutable else ""
-        release = service + postfix
+        release = naming.check_release_name(service + postfix)
+        data_release = naming.check_release_name(data_release_name(service)) if data else ""
 
-        jobs = _template_all(helm, chart, properties, environments, release, service, postfix, request)
+        jobs = [TemplateJob(env, "app", chart, release, naming.namespace_for(service, env, postfix),
+                            properties.path / "envs" / env / "values.yaml") for env in environments]
+        if data is not None:
+            jobs += [TemplateJob(env, "data", data, data_release, job.namespace, job.values) for env, job in
+                     zip(environments, jobs)]
+        # The lint gate runs while helm renders; a refusal stops helm and writes nothing.
+        gate = (lambda: _lint_gate(linted)) if request.lint else None
+        outputs = template_all(helm, jobs, request.kube_version, request.jobs, gate)
+        if known_version is None:
+            helmversion.remember(helm_path, helm.version)
+        plan = _Plan(request, service, middleware, chart, data, release, data_release, postfix, str(helm.version),
+                     {"app": app.provenance() if app else None, "properties": properties.provenance()})
         results = []
-        for env, manifests in jobs:
-            namespace = naming.namespace_for(service, env, postfix)
-            values = (properties.path / "envs" / env / "values.yaml").read_bytes()
-            record = {
-                "kind": "middleware" if middleware else "app",
-                "service": service,
-                "environment": env,
-                "release": release,
-                "namespace": namespace,
-                "immutable": request.immutable,
-                "postfix": postfix,
-                "app_version": request.app_version if not middleware else (request.app_version or chart.app_version),
-                "chart": {"name": chart.name, "version": chart.version, "digest": chart.digest},
-                "repos": {
-                    "app": app.provenance() if app else None,
-                    "properties": properties.provenance(),
-                },
-                "helm_version": str(helm.version),
-                "kube_version": request.kube_version,
-                "values": [f"inputs/{name}" for name in chart.inputs if name == "values.yaml"] + [f"inputs/values-{env}.yaml"],
-                "manifests": [f"manifests/{m.file_name}" for m in manifests],
-            }
-            files = {f"inputs/{name}": data for name, data in chart.inputs.items()}
-            files[f"inputs/values-{env}.yaml"] = values
-            files.update({f"manifests/{m.file_name}": m.text.encode() for m in manifests})
-            files[RENDER_RECORD] = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
-            folder = request.output_dir / env
-            _replace_folder(folder, files)
-            results.append(Rendered(env, folder, release, namespace, tuple(m.file_name for m in manifests)))
+        for job in jobs[: len(environments)]:
+            data_resources = as_hooks(outputs[(job.environment, "data")], f"data chart {data.name}") if data else []
+            manifests = number(data_resources + outputs[(job.environment, "app")])
+            folder = request.output_dir / job.environment
+            replace_folder(folder, plan.files(job, manifests, len(data_resources)))
+            results.append(Rendered(job.environment, folder, release, job.namespace,
+                                    tuple(m.file_name for m in manifests)))
         return results
 
 
-def _template_all(
-    helm: Helm,
-    chart: PreparedChart,
-    properties: RepoSource,
-    environments: list[str],
-    release: str,
-    service: str,
-    postfix: str,
-    request: RenderRequest,
-) -> list[tuple[str, list[Manifest]]]:
-    """`helm template` for every environment, up to `jobs` at once (they are independent)."""
-    pending = list(environments)
-    running: list[tuple[str, Any]] = []
-    done: dict[str, list[Manifest]] = {}
-    for env in environments:
-        if not (properties.path / "envs" / env / "values.yaml").is_file():
-            raise LaunchgenError(f"{properties.origin}: no envs/{env}/values.yaml")
-    try:
-        _run_jobs(helm, chart, properties, pending, running, done, release, service, postfix, request)
-    finally:
-        for _, proc in running:  # a failure leaves the others: stop them, reap them
-            proc.kill()
-            proc.communicate()
-    return [(env, done[env]) for env in environments]
+@dataclass(frozen=True)
+class _Plan:
+    """What every environment's output shares; `files` adds one environment's part."""
 
+    request: RenderRequest
+    service: str
+    middleware: bool
+    chart: PreparedChart
+    data: PreparedChart | None
+    release: str
+    data_release: str
+    postfix: str
+    helm_version: str
+    repos: dict[str, Any]
 
-def _run_jobs(
-    helm: Helm,
-    chart: PreparedChart,
-    properties: RepoSource,
-    pending: list[str],
-    running: list[tuple[str, Any]],
-    done: dict[str, list[Manifest]],
-    release: str,
-    service: str,
-    postfix: str,
-    request: RenderRequest,
-) -> None:
-    while pending or running:
-        while pending and len(running) < max(1, request.jobs):
-            env = pending.pop(0)
-            values = properties.path / "envs" / env / "values.yaml"
-            args = [
-                "template", release, str(chart.path),
-                "--namespace", naming.namespace_for(service, env, postfix),
-                "--values", str(values),
-                "--kube-version", request.kube_version,
-                "--include-crds",
-            ]
-            running.append((env, helm.start(args)))
-        env, proc = running[0]
-        what = f"helm template of {chart.name} for {env}"
-        try:
-            output = helm.finish(proc, what)
-        finally:
-            running.pop(0)
-        done[env] = split(output, what)
+    def files(self, job: TemplateJob, manifests: list[Manifest], data_count: int) -> dict[str, bytes]:
+        """The environment's folder: inputs, manifests (data hooks first) and render.json."""
+        env, chart, data, request = job.environment, self.chart, self.data, self.request
+        values = f"inputs/values-{env}.yaml"
+        record: dict[str, Any] = {
+            "kind": "middleware" if self.middleware else "app",
+            "service": self.service,
+            "environment": env,
+            "release": self.release,
+            "namespace": job.namespace,
+            "immutable": request.immutable,
+            "postfix": self.postfix,
+            "app_version": request.app_version if not self.middleware else (request.app_version or chart.app_version),
+            "chart": {"name": chart.name, "version": chart.version, "digest": chart.digest},
+            "repos": self.repos,
+            "helm_version": self.helm_version,
+            "kube_version": request.kube_version,
+            "values": [f"inputs/{name}" for name in chart.inputs if name == "values.yaml"] + [values],
+            "manifests": [f"manifests/{m.file_name}" for m in manifests],
+        }
+        files = {f"inputs/{name}": raw for name, raw in chart.inputs.items()}
+        files[values] = job.values.read_bytes()
+        if data is not None:
+            record["data"] = {
+                "chart": {"name": data.name, "version": data.version},
+                "release": self.data_release,
+                "values": [f"inputs/data-{name}" for name in data.inputs if name == "values.yaml"] + [values],
+                "manifests": [f"manifests/{m.file_name}" for m in manifests[:data_count]],
+            }
+            files.update({f"inputs/data-{name}": raw for name, raw in data.inputs.items()})
+        files.update({f"manifests/{m.file_name}": m.text.encode() for m in manifests})
+        files[RENDER_RECORD] = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+        return files

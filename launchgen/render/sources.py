@@ -2,14 +2,16 @@
 
 A git URL is cloned with GitPython into a temporary folder and checked out at the
 ref (as the helm-git plugin reads values files straight from git); the commit read
-is recorded so the deployment artifact says exactly what it was built from.
+is recorded so the deployment artifact says exactly what it was built from. A local
+folder's commit and whether its work tree differs come from one `git status` run in
+the background (no GitPython import: it costs more than the render itself).
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+import subprocess
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,14 +25,14 @@ _URL = re.compile(r"^([a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 class RepoSource:
     """A repo checked out on disk: its folder, what the user named, the commit read.
 
-    For a local folder the commit is read in the background: importing GitPython and
-    asking git overlap with preparing the chart and helm's renders.
+    For a local folder the commit is read in the background: asking git overlaps with
+    preparing the chart and helm's renders.
     """
 
     path: Path
     origin: str
     ref: str | None
-    _state: Future[tuple[str | None, bool]] = field(repr=False, compare=False)
+    _state: _Status = field(repr=False, compare=False)
 
     @property
     def commit(self) -> str | None:
@@ -44,10 +46,23 @@ class RepoSource:
         return {"uri": self.origin, "ref": self.ref, "commit": self.commit, "dirty": self.dirty}
 
 
-def _known(commit: str | None, dirty: bool) -> Future[tuple[str | None, bool]]:
-    done: Future[tuple[str | None, bool]] = Future()
-    done.set_result((commit, dirty))
-    return done
+class _Status:
+    """A repo's (commit, dirty), known now or read from a running `git status` when asked."""
+
+    def __init__(self, known: tuple[str | None, bool] | None = None,
+                 proc: subprocess.Popen[bytes] | None = None) -> None:
+        self._value, self._proc = known, proc
+
+    def result(self) -> tuple[str | None, bool]:
+        if self._value is None:
+            assert self._proc is not None
+            stdout, _ = self._proc.communicate()
+            self._value = _parse_status(stdout) if self._proc.returncode == 0 else (None, False)
+        return self._value
+
+
+def _known(commit: str | None, dirty: bool) -> _Status:
+    return _Status((commit, dirty))
 
 
 def is_git_url(location: str) -> bool:
@@ -63,21 +78,44 @@ def open_repo(location: str, ref: str | None, stack: ExitStack, what: str) -> Re
         raise LaunchgenError(f"{what} {location} is not a folder or a git URL")
     if not (path / ".git").exists():
         return RepoSource(path.resolve(), str(path.resolve()), None, _known(None, False))
-    pool = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="launchgen-git"))
-    return RepoSource(path.resolve(), str(path.resolve()), None, pool.submit(_local_commit, path))
+    return RepoSource(path.resolve(), str(path.resolve()), None, _git_status(path, stack))
 
 
-def _local_commit(path: Path) -> tuple[str | None, bool]:
-    """HEAD's commit and whether the work tree differs, or (None, False) outside git."""
-    if not (path / ".git").exists():
-        return None, False
-    import git
+def _git_status(path: Path, stack: ExitStack) -> _Status:
+    """HEAD's commit and whether the work tree differs (untracked files included), from
+    `git status` started now and read when asked; (None, False) when git cannot tell."""
+    import os
 
+    argv = ["git", "--no-optional-locks", "-C", str(path), "status", "--porcelain=v2", "--branch",
+            "--untracked-files=normal", "-z"]
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
-        repo = git.Repo(path)
-        return repo.head.commit.hexsha, repo.is_dirty(untracked_files=True)
-    except (git.GitError, ValueError):
-        return None, False
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    except OSError:
+        return _known(None, False)
+    stack.callback(_reap, proc)
+    return _Status(proc=proc)
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a `git status` nobody asked for, and close its pipe."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
+def _parse_status(stdout: bytes) -> tuple[str | None, bool]:
+    commit: str | None = None
+    dirty = False
+    for entry in stdout.split(b"\0"):
+        if entry.startswith(b"# branch.oid "):
+            oid = entry.removeprefix(b"# branch.oid ").decode("ascii", "replace").strip()
+            commit = oid if len(oid) in (40, 64) and all(c in "0123456789abcdef" for c in oid) else None
+        elif entry and not entry.startswith(b"#"):
+            dirty = True
+    return commit, dirty
 
 
 def _clone(location: str, ref: str | None, stack: ExitStack, what: str) -> RepoSource:

@@ -1,0 +1,61 @@
+"""`helm template` runs, side by side (each environment and chart is independent)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from launchgen.helm import Helm
+from launchgen.render.chart import PreparedChart
+from launchgen.render.split import Resource, parse
+
+
+@dataclass(frozen=True)
+class TemplateJob:
+    environment: str
+    part: str  # "app" (the umbrella or vendor chart) or "data" (the data chart)
+    chart: PreparedChart
+    release: str
+    namespace: str
+    values: Path
+
+    def args(self, kube_version: str) -> list[str]:
+        # Flags first, then `--` and the positionals: nothing after it reads as a flag.
+        return [
+            "template",
+            "--namespace", self.namespace,
+            "--values", str(self.values),
+            "--kube-version", kube_version,
+            "--include-crds",
+            "--", self.release, str(self.chart.path),
+        ]
+
+
+def template_all(helm: Helm, jobs: Sequence[TemplateJob], kube_version: str, parallel: int,
+                 meanwhile: Callable[[], None] | None = None) -> dict[tuple[str, str], list[Resource]]:
+    """Every job's resources by (environment, part), up to `parallel` helm runs at once.
+
+    `meanwhile` runs once the first helm runs have started (the lint gate: Python work
+    that overlaps helm's); if it raises, the helm runs are stopped and nothing is kept."""
+    pending = list(jobs)
+    running: list[tuple[TemplateJob, subprocess.Popen[str]]] = []
+    done: dict[tuple[str, str], list[Resource]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, parallel):
+                job = pending.pop(0)
+                running.append((job, helm.start(job.args(kube_version))))
+            if meanwhile is not None:
+                task: Callable[[], None] = meanwhile
+                meanwhile = None
+                task()
+            job, proc = running.pop(0)
+            what = f"helm template of {job.chart.name} for {job.environment}"
+            done[(job.environment, job.part)] = parse(helm.finish(proc, what), what)
+    finally:
+        for _, proc in running:  # a failure leaves the others: stop them, reap them
+            proc.kill()
+            proc.communicate()
+    return done
