@@ -75,13 +75,41 @@ def app_repo(answers: Answers, into: Path) -> Path:
     return repo
 
 
+# The migration Job runs as the data chart's fullname; pre-install hooks run before any
+# of the release's own resources exist, so its ServiceAccount is a hook too, just before
+# the Job (weight -10 < -5).
+DATA_SERVICEACCOUNT = """\
+{{- /* The migration Job's ServiceAccount, as a hook just before the Job: pre-install
+hooks run before any of the release's own resources exist. */ -}}
+{{- $launch := fromYaml (include "launch-microservice.values" .) }}
+{{- if $launch.serviceAccount.create }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ include "launch-microservice.fullname" . }}
+  labels:
+    {{- include "launch-microservice.labels" . | nindent 4 }}
+  annotations:
+    helm.sh/hook: pre-install,pre-upgrade
+    helm.sh/hook-weight: "-10"
+    helm.sh/hook-delete-policy: before-hook-creation
+    {{- with $launch.serviceAccount.annotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+automountServiceAccountToken: false
+{{- end }}
+"""
+
+
 def _data_chart(folder: Path, answers: Answers, context: dict[str, Any]) -> None:
-    """The data chart: only the migration Job hook, deployed as its own release
-    `<name>-data` before the app, with the same app version (the same image)."""
+    """The data chart: the migration Job hook and its ServiceAccount, rendered by
+    `launchgen render` as release `<name>-data` with the same app version (the same
+    image) into the app's deployment, as hooks that run before the app."""
     (folder / "templates").mkdir(parents=True)
     (folder / "Chart.yaml").write_text(
-        f"# Data migrations of {answers.name}, kept apart from the app's deployment chart: deploy\n"
-        f"# it as release {answers.name}-data, with the same app version, before the app.\n"
+        f"# Data migrations of {answers.name}, kept apart from the app's chart: launchgen render\n"
+        f"# renders it (release {answers.name}-data, the same app version) into the app's\n"
+        "# deployment as hooks that run before the app.\n"
         "apiVersion: v2\n"
         f"name: {answers.name}-data\n"
         f"description: Data migrations of {answers.name}\n"
@@ -106,6 +134,7 @@ def _data_chart(folder: Path, answers: Answers, context: dict[str, Any]) -> None
         '{{- /* Only the migration Job of the Launch microservice chart. */ -}}\n'
         '{{- include "launch-microservice.data" . }}\n'
     )
+    (folder / "templates" / "serviceaccount.yaml").write_text(DATA_SERVICEACCOUNT)
 
 
 def properties_repo(answers: Answers, into: Path) -> Path:

@@ -137,9 +137,13 @@ def test_data_chart_renders_only_the_migration_hook(tmp_path: Path, helm: Helm) 
     binary, env = helm
     run([binary, "lint", "--strict", "data"], cwd=app, env=env)
     docs = documents(run([binary, "template", "checkout-data", "data"], cwd=app, env=env).stdout)
-    assert [d["kind"] for d in docs] == ["Job"]
-    assert docs[0]["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
-    assert docs[0]["spec"]["template"]["spec"]["containers"][0]["command"] == ["/app/migrate"]
+    assert [d["kind"] for d in docs] == ["ServiceAccount", "Job"]
+    account, job = docs
+    assert job["spec"]["template"]["spec"]["serviceAccountName"] == account["metadata"]["name"] == "checkout-data"
+    for doc, weight in ((account, "-10"), (job, "-5")):
+        assert doc["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+        assert doc["metadata"]["annotations"]["helm.sh/hook-weight"] == weight
+    assert job["spec"]["template"]["spec"]["containers"][0]["command"] == ["/app/migrate"]
     # The app's own chart does not carry the data chart, and git keeps its vendored dependency.
     assert not by_kind(documents(run([binary, "template", "checkout", "."], cwd=app, env=env).stdout), "Job")
     tracked = git.Repo(app).git.ls_files().splitlines()

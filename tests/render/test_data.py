@@ -13,7 +13,6 @@ from launchgen.render import RenderRequest, render
 from launchgen.scaffold import new
 from tests.conftest import make_answers
 from tests.helpers.tools import tool
-from tests.render.datachart import with_serviceaccount
 
 pytestmark = pytest.mark.helm
 
@@ -22,7 +21,8 @@ pytestmark = pytest.mark.helm
 def data_repos(tmp_path: Path) -> tuple[Path, Path]:
     new(make_answers(data=True), tmp_path)
     app = tmp_path / "checkout"
-    with_serviceaccount(app)
+    # the generated data chart creates the migration Job's ServiceAccount itself
+    assert (app / "data" / "templates" / "serviceaccount.yaml").is_file()
     return app, tmp_path / "checkout-properties"
 
 

@@ -15,7 +15,6 @@ from launchgen.scaffold import new
 from tests.conftest import make_answers
 from tests.deploy.helpers import Service, invoke
 from tests.helpers.tools import HELM_VERSIONS, tool
-from tests.render.datachart import with_serviceaccount
 
 pytestmark = [pytest.mark.cluster, pytest.mark.helm]
 
@@ -24,7 +23,8 @@ pytestmark = [pytest.mark.cluster, pytest.mark.helm]
 def svc(request: pytest.FixtureRequest, kube_cluster, tmp_path: Path) -> Service:  # type: ignore[no-untyped-def]
     name = f"svc-{uuid.uuid4().hex[:6]}"
     new(make_answers(name, data=True), tmp_path)
-    with_serviceaccount(tmp_path / name)
+    # the generated data chart creates the migration Job's ServiceAccount itself
+    assert (tmp_path / name / "data" / "templates" / "serviceaccount.yaml").is_file()
     assert invoke("keygen", "-o", tmp_path / "signing").exit_code == 0
     out = tmp_path / "out"
     out.mkdir()
