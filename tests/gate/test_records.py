@@ -49,7 +49,7 @@ def test_values_needing_quotes_survive(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("entries: [\n", "deployments/prod.yaml:2: invalid YAML"),
+        ("entries: [\n", "deployments/prod.yaml:1: value '[': flow style"),
         (HEAD + "  - seq: 1\n    event: approved\n    of: 1\n    at: now\n    by: x\n",
          "deployments/prod.yaml:9: entries/0/at: 'now' does not match"),
         (HEAD + "  - seq: 1\n    event: deployed\n    at: '2026-01-01T00:00:00Z'\n    by: x\n",
@@ -59,7 +59,7 @@ def test_values_needing_quotes_survive(tmp_path: Path) -> None:
         (HEAD + "  - seq: 1\n    event: approved\n    at: 2026-01-01T00:00:00Z\n    by: x\n    of: 1\n",
          "deployments/prod.yaml:10: entry 1 refers to seq 1"),
         ("apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvironment: prod\nentries: []\nextra: 1\n",
-         "deployments/prod.yaml:6: unknown key 'extra'"),
+         "deployments/prod.yaml:6: 'extra: 1' after the entries: `entries:` must be the last key"),
     ],
 )
 def test_corrupt_records_are_one_line_errors(tmp_path: Path, text: str, expected: str) -> None:
@@ -67,7 +67,9 @@ def test_corrupt_records_are_one_line_errors(tmp_path: Path, text: str, expected
     path.parent.mkdir()
     path.write_text(text)
     with pytest.raises(RecordError) as info:
-        records.load(tmp_path, "prod")
+        history = records.load(tmp_path, "prod")
+        assert history is not None
+        history.entries  # noqa: B018 - reads the whole file
     assert expected in str(info.value)
     assert "\n" not in str(info.value)
 
