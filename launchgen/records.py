@@ -64,6 +64,7 @@ class History:
         self._gone: set[int] = set()
         self._approved: set[int] = set()
         self._done = False
+        self._first_offset = 0
 
     # --- reading backwards --------------------------------------------------
 
