@@ -119,7 +119,7 @@ class Cluster:
         if not out:
             return []
         try:
-            data = json.loads(out)
+            data = json.loads(out, strict=False)  # helm passes control characters through
         except ValueError:
             return []
         if not isinstance(data, list):
