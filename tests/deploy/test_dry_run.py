@@ -21,8 +21,14 @@ def svc(tmp_path: Path) -> Service:
 
 
 def plan(output: str) -> list[str]:
+    """The plan's steps: the indented lines after `plan:`."""
     lines = output.splitlines()
-    return [line.strip() for line in lines[lines.index("plan:") + 1:] if line.startswith("  ")]
+    steps = []
+    for line in lines[lines.index("plan:") + 1:]:
+        if not line.startswith("  "):
+            break
+        steps.append(line.strip())
+    return steps
 
 
 def record(svc: Service, version: str, release: str, namespace: str, revision: int | None = None) -> None:
