@@ -11,17 +11,16 @@ release and namespace an in-place deploy of this repo uses, and says so.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launchgen import records
-from launchgen.deploy import policy
-from launchgen.deploy.cluster import Cluster
-from launchgen.deploy.source import DeploymentSource
-from launchgen.deploy.wrapper import write_chart
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, ToolError
+
+if TYPE_CHECKING:  # the day-2 commands import none of what deploy alone needs
+    from launchgen.deploy.cluster import Cluster
+    from launchgen.deploy.source import DeploymentSource
 
 LABEL_SERVICE, LABEL_ENV, LABEL_MODE = "launchgen.dev/service", "launchgen.dev/environment", "launchgen.dev/mode"
 PROMOTE_PATCHES: tuple[tuple[list[str], str], ...] = (([], '{"spec":{"paused":false}}'), (["--subresource", "status"], '{"status":{"pauseConditions":null}}'))
@@ -55,6 +54,11 @@ def deploy(
     allow_chart_only_upgrade: bool = False,
 ) -> Outcome:
     """helm upgrade --install the bundle, wait, test; roll back on failure; record it."""
+    import tempfile
+
+    from launchgen.deploy import policy
+    from launchgen.deploy.wrapper import write_chart
+
     history = records.load(properties, source.environment, source.service)
     live = history.current() if history else None
     policy.check(source, live, allow_chart_only_upgrade=allow_chart_only_upgrade)
