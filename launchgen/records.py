@@ -244,6 +244,7 @@ def append(repo: Path, service: str, environment: str, event: str, by: str, **fi
         raise RecordError(f"{RECORDS_DIR}/ is a symbolic link: deployment records must live in the repo itself",
                           path=display)
     folder.mkdir(parents=True, exist_ok=True)
+    _ignore_locks(folder)
     try:
         with recordfile.locked(lock_path(repo, environment)):
             history = load(repo, environment, service)
@@ -266,6 +267,21 @@ def append(repo: Path, service: str, environment: str, event: str, by: str, **fi
     except recordfile.Bad as exc:
         raise RecordError(exc.message, path=display) from None
     return entry
+
+
+IGNORE_LOCKS = "# launchgen's lock files (deployments/.<env>.yaml.lock): never committed\n.*.lock\n"
+
+
+def _ignore_locks(folder: Path) -> None:
+    """Keep the lock files out of `git add deployments` (a .gitignore beside them, once)."""
+    import os
+
+    try:
+        fd = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return  # already there (or not ours to write): leave it alone
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(IGNORE_LOCKS)
 
 
 def _append_to(history: History, path: Path, text: bytes) -> None:

@@ -375,3 +375,15 @@ def test_questions_about_the_present_read_only_the_end(tmp_path: Path) -> None:
     assert previous is not None and previous["appVersion"] == "1.0.19997"
     assert history.last_seq == 20000
     assert len(data) > 3_500_000 and source.read_bytes < 200_000
+
+
+def test_lock_files_stay_out_of_git(tmp_path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    deploy(tmp_path, "1.0.0")
+    assert (tmp_path / "deployments" / ".prod.yaml.lock").exists()
+    subprocess.run(["git", "add", "deployments"], cwd=tmp_path, check=True)
+    staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=tmp_path, capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert staged == ["deployments/.gitignore", "deployments/prod.yaml"]
