@@ -57,6 +57,11 @@ def check_object_name(name: str) -> str:
     return name
 
 
+def release_selector(release: str) -> str:
+    """The label selector of a release's objects (the release name checked first)."""
+    return f"app.kubernetes.io/instance={check_release_name(release)}"
+
+
 def shown(argv: Sequence[str]) -> str:
     """A command line as it could be pasted into a shell (placeholders left as they are)."""
     return printable(" ".join(a if _PLACEHOLDER.match(a) else shlex.quote(a) for a in argv), limit=2000)

@@ -158,6 +158,8 @@ def _is_immutable(entry: dict[str, Any], service: str) -> bool:
 
 def approve(cluster: Cluster, properties: Path, service: str, environment: str, *, by: str) -> Outcome:
     """Approve the pending deployment; a paused Argo Rollout is promoted."""
+    from launchgen.deploy.cluster import release_selector
+
     history = _load(properties, service, environment, cluster)
     pending = history.pending() if history else None
     if pending is None:
@@ -166,7 +168,7 @@ def approve(cluster: Cluster, properties: Path, service: str, environment: str, 
         pending = _planned(cluster, service, environment, _why_planned(history, environment, "waiting for approval"))
     release, namespace = pending["release"], pending["namespace"]
     rollouts = cluster.kubectl_read(["get", "rollouts.argoproj.io"], "get rollouts", namespace=namespace,
-                                    flags=["-l", f"app.kubernetes.io/instance={release}", "-o", "name"])
+                                    flags=["-l", release_selector(release), "-o", "name"])
     if cluster.dry_run:
         from launchgen.deploy.cluster import shown
 
@@ -230,8 +232,10 @@ def rollback(cluster: Cluster, properties: Path, service: str, environment: str,
         for deployment in undone:
             _undo(cluster, deployment["release"], deployment["namespace"], True)
     else:
-        _undo(cluster, target["release"], target["namespace"], False, int(target["revision"]) if target.get("revision")
-              else None)
+        if target.get("revision") is None:
+            raise LaunchgenError(f"seq {target['seq']} has no helm revision recorded: roll back in place with "
+                                 f"`helm rollback` and record it by hand")
+        _undo(cluster, target["release"], target["namespace"], False, int(target["revision"]))
     if not _record_each(cluster, properties, service, environment, list(reversed(undone)), "rolled-back", by):
         return Outcome("dry run: nothing changed")
     return Outcome(f"rolled {environment} back to {target['appVersion']} (seq {target['seq']})")

@@ -115,3 +115,11 @@ def test_prune_with_nothing_to_prune_says_so(svc: Service) -> None:
         assert result.output.strip() == "nothing to prune in dev: 1 immutable deployment(s) live, keeping 1"
     history = records.load(svc.props, "dev")
     assert history is not None and history.last_seq == 1
+
+
+def test_rollback_in_place_needs_the_recorded_revision(svc: Service) -> None:
+    record(svc, "1.0.0", svc.name, f"{svc.name}-dev")  # no helm revision recorded
+    record(svc, "1.1.0", svc.name, f"{svc.name}-dev", 2)
+    result = svc.run("rollback", "--env", "dev", dry_run=True)
+    assert result.exit_code == 2
+    assert "seq 1 has no helm revision recorded" in result.output
