@@ -65,6 +65,7 @@ class History:
         self._approved: set[int] = set()
         self._done = False
         self._first_offset = 0
+        self._newer_seq_offset = 0
 
     # --- reading backwards --------------------------------------------------
 
@@ -101,9 +102,6 @@ class History:
 
     def _check(self, raw: recordfile.RawEntry) -> dict[str, Any]:
         entry = raw.values
-        at = entry.get("at")
-        if isinstance(at, datetime):  # never produced by the layout parser; kept for safety
-            entry["at"] = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
         def fail(message: str, key: str | None) -> RecordError:
             return self._error(recordfile.Bad(message, raw.offsets.get(key or "", raw.offset)))
@@ -113,16 +111,19 @@ class History:
         problems = recordschema.entry_errors(entry)
         if problems:
             where, message = problems[0]
-            path = "/".join([label, *(str(p) for p in where)])
-            text = message if message.startswith("unknown key") else f"{path}: {message}"
             if message.startswith("unknown key"):
                 text = f"{message} in {label}"
-            return_key = str(where[0]) if where else None
-            raise fail(text, return_key)
+            else:
+                text = "/".join([label, *(str(p) for p in where)]) + f": {message}"
+            raise fail(text, str(where[0]) if where else None)
         seq = entry["seq"]
         if index and seq != self._seen[-1]["seq"] - 1:
-            raise fail(f"entries must be numbered 1, 2, 3, ...: expected seq {self._seen[-1]['seq'] - 1}, got {seq}",
-                       "seq")
+            # reported at the later entry, where a reader going down the file sees the gap
+            newer = self._seen[-1]["seq"]
+            raise self._error(recordfile.Bad(
+                f"entries must be numbered 1, 2, 3, ...: expected seq {seq + 1} after seq {seq}, got {newer}",
+                self._newer_seq_offset))
+        self._newer_seq_offset = raw.offsets.get("seq", raw.offset)
         if "of" in entry and not entry["of"] < seq:
             raise fail(f"entry {seq} refers to seq {entry['of']}, which is not an earlier entry", "of")
         return entry

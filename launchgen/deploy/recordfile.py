@@ -213,8 +213,7 @@ def backward(source: Source, header: Header) -> Iterator[RawEntry]:
     while True:
         index = buf.rfind(b"\n  - ")
         if index == -1 and buf_start == start:
-            if buf.startswith(b"  - "):
-                index = -1  # an entry right at the start of the region
+            if buf.startswith(b"  - "):  # an entry right at the start of the region
                 yield _entry(buf, buf_start)
                 buf = b""
             _only_comments(buf, buf_start)

@@ -387,3 +387,18 @@ def test_lock_files_stay_out_of_git(tmp_path: Path) -> None:
     staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=tmp_path, capture_output=True, text=True,
                             check=True).stdout.split()
     assert staged == ["deployments/.gitignore", "deployments/prod.yaml"]
+
+
+def test_a_gap_in_seq_is_reported_where_it_is(tmp_path: Path) -> None:
+    deploy(tmp_path, "1.0.0")
+    deploy(tmp_path, "1.1.0")
+    deploy(tmp_path, "1.2.0")
+    path = tmp_path / "deployments" / "prod.yaml"
+    path.write_text(path.read_text().replace("  - seq: 3\n", "  - seq: 4\n"))
+    with pytest.raises(RecordError) as info:
+        loaded = records.load(tmp_path, "prod")
+        assert loaded is not None
+        loaded.entries  # noqa: B018
+    line = path.read_text().splitlines().index("  - seq: 4") + 1
+    assert str(info.value) == (f"deployments/prod.yaml:{line}: entries must be numbered 1, 2, 3, ...: "
+                               "expected seq 3 after seq 2, got 4")
