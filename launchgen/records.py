@@ -233,6 +233,45 @@ def lock_path(repo: Path, environment: str) -> Path:
     return repo / RECORDS_DIR / f".{environment}.yaml.lock"
 
 
+def _records_folder(repo: Path, environment: str) -> Path:
+    folder = record_path(repo, environment).parent
+    if folder.is_symlink():
+        raise RecordError(f"{RECORDS_DIR}/ is a symbolic link: deployment records must live in the repo itself",
+                          path=f"{RECORDS_DIR}/{environment}.yaml")
+    folder.mkdir(parents=True, exist_ok=True)
+    _ignore_locks(folder)
+    return folder
+
+
+def preflight(repo: Path, environment: str) -> None:
+    """Before a cluster changes: can this environment's history be locked and appended to?
+
+    Catches a read-only checkout or a symlinked folder before a deployment happens that
+    then could not be recorded."""
+    import os
+
+    _records_folder(repo, environment)
+    display = f"{RECORDS_DIR}/{environment}.yaml"
+    try:
+        with recordfile.locked(lock_path(repo, environment), timeout=0):
+            pass
+    except recordfile.Bad as exc:
+        if "still locked" not in exc.message:
+            raise RecordError(exc.message, path=display) from None
+    if not os.access(record_path(repo, environment).parent, os.W_OK):
+        raise RecordError(f"{RECORDS_DIR}/ is not writable: the deployment could not be recorded", path=display)
+
+
+def check_by(by: str) -> str:
+    """`by` as the schema allows it (one printable line, at most 256 characters)."""
+    problems = list(recordschema.errors(by, recordschema.schema()["$defs"]["entry"]["properties"]["by"]))
+    if problems:
+        from launchgen.display import printable
+
+        raise RecordError(f"invalid --by '{printable(by)}': who acts is one printable line of 1 to 256 characters")
+    return by
+
+
 def append(repo: Path, service: str, environment: str, event: str, by: str, **fields: Any) -> dict[str, Any]:
     """Append one entry (its seq and time filled in) under the environment's lock and
     return it as read back from the file."""
@@ -240,12 +279,7 @@ def append(repo: Path, service: str, environment: str, event: str, by: str, **fi
 
     path = record_path(repo, environment)
     display = f"{RECORDS_DIR}/{environment}.yaml"
-    folder = path.parent
-    if folder.is_symlink():
-        raise RecordError(f"{RECORDS_DIR}/ is a symbolic link: deployment records must live in the repo itself",
-                          path=display)
-    folder.mkdir(parents=True, exist_ok=True)
-    _ignore_locks(folder)
+    _records_folder(repo, environment)
     try:
         with recordfile.locked(lock_path(repo, environment)):
             history = load(repo, environment, service)

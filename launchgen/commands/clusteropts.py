@@ -32,7 +32,12 @@ def cluster_options(func: F) -> F:
 
 
 def who(explicit: str | None) -> str:
-    return explicit or os.environ.get("GITHUB_ACTOR") or os.environ.get("GITLAB_USER_LOGIN") or getpass.getuser()
+    """Who acts, checked now: an invalid name found only when recording would leave a
+    finished deployment unrecorded."""
+    from launchgen.records import check_by
+
+    return check_by(explicit or os.environ.get("GITHUB_ACTOR") or os.environ.get("GITLAB_USER_LOGIN")
+                    or getpass.getuser())
 
 
 @dataclass

@@ -62,6 +62,8 @@ def deploy(
     history = records.load(properties, source.environment, source.service)
     live = history.current() if history else None
     policy.check(source, live, allow_chart_only_upgrade=allow_chart_only_upgrade)
+    if not cluster.dry_run:
+        records.preflight(properties, source.environment)
     release, namespace = source.release, source.namespace
     cluster.note(f"deploy {source.service} {source.app_version} (chart {source.chart_version}) to "
                  f"{source.environment}: release {release} in namespace {namespace}")
@@ -136,9 +138,12 @@ def _undo(cluster: Cluster, release: str, namespace: str, immutable: bool, to_re
 def _load(properties: Path, service: str, environment: str, cluster: Cluster) -> records.History | None:
     """The environment's history; outside a dry run, there must be a deployment in it."""
     history = records.load(properties, environment, service)
-    if (history is None or not history.has_deployments()) and not cluster.dry_run:
+    if cluster.dry_run:
+        return history
+    if history is None or not history.has_deployments():
         raise LaunchgenError(f"nothing has been deployed to {environment}: no deployments/{environment}.yaml entries",
                              path=str(properties))
+    records.preflight(properties, environment)
     return history
 
 

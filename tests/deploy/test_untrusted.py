@@ -184,3 +184,19 @@ def test_deploy_timeout_is_a_duration(svc: Service) -> None:
     result = svc.deploy(svc.bundle("1.0.0"), dry_run=True, timeout="--kubeconfig=x")
     assert result.exit_code == 2 and "invalid timeout" in result.output
     assert records.load(svc.props, "dev") is None
+
+
+def test_who_is_checked_before_the_cluster_is_touched(svc: Service, tmp_path: Path) -> None:
+    from tests.deploy.helpers import invoke
+
+    record(svc, "1.0.0", svc.name, f"{svc.name}-dev", 1)
+    calls = tmp_path / "calls"
+    helm = fake_tool(tmp_path / "helm", f'echo "$@" >> {calls}\necho v4.1.4\n')
+    kubectl = fake_tool(tmp_path / "kubectl", f'echo "$@" >> {calls}\n')
+    before = (svc.props / "deployments" / "dev.yaml").read_bytes()
+    result = invoke("approve", "--env", "dev", "--properties", svc.props, "--helm", helm, "--kubectl", kubectl,
+                    "--by", "mallory\nforged line")
+    assert result.exit_code == 2
+    assert "invalid --by 'mallory\\nforged line'" in result.output
+    assert not calls.exists()
+    assert (svc.props / "deployments" / "dev.yaml").read_bytes() == before
