@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from launchgen.errors import LaunchgenError
 
 # helm chart names, as launchgen renders them; never a path.
 _CHART_NAME = re.compile(r"[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?\Z")
+MAX_DATA_SCHEMA = 1_000_000  # as schemas/deployment-history.schema.json allows
 _MANIFEST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}\Z")
 
 
@@ -52,20 +54,35 @@ class DeploymentSource:
     digest: str  # sha256 of the bundle file: what the deployment record points at
     immutable: bool = False
 
-    @property
+    @cached_property
     def data_schema(self) -> int | None:
         """The data schema the app version declares (Deployment annotation), if any."""
         from launchgen.diff.manifests import documents
 
         for name, data in sorted(self.manifests.items()):
-            for doc in documents(data.decode("utf-8"), name):
-                value = ((doc.get("metadata") or {}).get("annotations") or {}).get("launchgen.dev/data-schema")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise BundleContentError(f"manifest {printable(name)} is not valid UTF-8 (byte {exc.start})") from None
+            try:
+                docs = list(documents(text, name))
+            except RecursionError:
+                raise BundleContentError(f"manifest {printable(name)} is nested too deeply to read") from None
+            for doc in docs:
+                metadata = doc.get("metadata")
+                annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+                value = annotations.get("launchgen.dev/data-schema") if isinstance(annotations, dict) else None
                 if value is not None:
-                    try:
-                        return int(value)
-                    except ValueError:
-                        raise LaunchgenError(f"{name}: launchgen.dev/data-schema must be an integer, got {value!r}") from None
+                    return _schema_number(name, value)
         return None
+
+
+def _schema_number(name: str, value: object) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 7 or int(text) > MAX_DATA_SCHEMA:
+        raise BundleContentError(f"{printable(name)}: launchgen.dev/data-schema must be an integer from 0 to "
+                                 f"{MAX_DATA_SCHEMA}, got {printable(value)!r}")
+    return int(text)
 
 
 def from_bundle(bundle: Path, public_key: Path) -> DeploymentSource:
@@ -110,3 +127,4 @@ def check(source: DeploymentSource) -> None:
     check_version(source.chart_version, source="chart version")
     check_chart_name(source.chart_name)
     check_manifest_names(sorted(source.manifests))
+    source.data_schema  # noqa: B018 - read (and checked) before anything is deployed

@@ -200,3 +200,23 @@ def test_who_is_checked_before_the_cluster_is_touched(svc: Service, tmp_path: Pa
     assert "invalid --by 'mallory\\nforged line'" in result.output
     assert not calls.exists()
     assert (svc.props / "deployments" / "dev.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(("manifest", "expected"), [
+    (b"kind: Deployment\napiVersion: apps/v1\nmetadata: {name: \xff}\n", "manifest m.yaml is not valid UTF-8"),
+    (b"kind: Deployment\napiVersion: apps/v1\nmetadata:\n  annotations:\n    launchgen.dev/data-schema: '99999999'\n",
+     "launchgen.dev/data-schema must be an integer from 0 to 1000000"),
+    (b"kind: Deployment\napiVersion: apps/v1\nmetadata: [1]\n", None),
+])
+def test_bundle_manifests_are_read_without_crashing(manifest: bytes, expected: str | None) -> None:
+    from launchgen.deploy.source import BundleContentError, DeploymentSource, check
+
+    source = DeploymentSource(service="s", environment="dev", app_version="1.0.0", chart_name="s",
+                              chart_version="0.1.0", release="s", namespace="s-dev", manifests={"m.yaml": manifest},
+                              digest=DIGEST)
+    if expected is None:
+        check(source)
+        assert source.data_schema is None
+        return
+    with pytest.raises(BundleContentError, match=expected):
+        check(source)
