@@ -323,10 +323,12 @@ def _append_many(repo: str, worker: int, count: int) -> list[int]:
 
 
 def test_concurrent_appends_lose_nothing(tmp_path: Path) -> None:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     deploy(tmp_path, "1.0.0")
-    with ProcessPoolExecutor(8) as pool:
+    # separate interpreters, as separate CI jobs would be (and no fork of a threaded process)
+    with ProcessPoolExecutor(8, mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(pool.map(_append_many, [str(tmp_path)] * 8, range(8), [25] * 8))
     reported = sorted(seq for seqs in results for seq in seqs)
     assert reported == list(range(2, 202))
