@@ -41,6 +41,58 @@ def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None
         raise
 
 
+def atomic_append(path: Path, source_fd: int | None, data: bytes, *, copy_length: int = 0) -> None:
+    """Replace `path` with the first `copy_length` bytes of the open file `source_fd`
+    followed by `data`, through a temporary file and a rename (the old file's mode kept).
+
+    Copying from the descriptor that was read and checked (rather than reopening the
+    path) writes exactly the bytes that were validated. Nothing is parsed or held in
+    memory: the copy runs in the kernel.
+    """
+    mode = _default_mode(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if source_fd is not None and copy_length:
+                handle.flush()
+                _copy_range(source_fd, handle.fileno(), copy_length)
+                handle.seek(copy_length)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _copy_range(source: int, target: int, length: int) -> None:
+    offset = 0
+    while offset < length:
+        try:
+            copied = os.copy_file_range(source, target, length - offset, offset, offset)
+        except (AttributeError, OSError):
+            copied = os.pwrite(target, os.pread(source, min(length - offset, 1 << 20), offset), offset)
+        if copied == 0:
+            raise OSError(f"the file shrank while it was copied ({offset} of {length} bytes)")
+        offset += copied
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def is_empty_dir(path: Path) -> bool:
     return path.is_dir() and not any(path.iterdir())
 

@@ -21,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launchgen.errors import ToolError
+from launchgen.display import printable
+from launchgen.errors import InvalidNameError, ToolError
 
 MIN_HELM3 = (3, 14, 0)
 HELM_ENV_VAR = "LAUNCHGEN_HELM"
@@ -96,7 +97,7 @@ def one_line(stderr: str) -> str:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     lines = [line for line in lines if not line.startswith(("WARNING:", "walk.go:"))] or lines
     text = "; ".join(lines)
-    return text.removeprefix("Error: ") or "no error message"
+    return printable(text.removeprefix("Error: "), limit=1000) or "no error message"
 
 
 @dataclass
@@ -183,7 +184,7 @@ class Helm:
             try:
                 self._version_proc = subprocess.Popen(
                     [self._path, "version", "--template", "{{.Version}}"], env=self.env(),
-                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
             except OSError:
                 self._version_proc = None  # `version` asks again and reports the error
 
@@ -202,21 +203,30 @@ class Helm:
         return self._version
 
     def map_flags(self, args: Sequence[str]) -> list[str]:
-        """helm 4 flag names as the detected helm understands them."""
-        if not any(arg in _HELM3_FLAGS for arg in args) or self.version.major >= 4:
-            return list(args)  # nothing to map: no need to wait for helm's version
+        """helm 4 flag names as the detected helm understands them (nothing after `--`)."""
+        cut = list(args).index("--") if "--" in args else len(args)
+        flags, positional = list(args[:cut]), list(args[cut:])
+        if not any(arg in _HELM3_FLAGS for arg in flags) or self.version.major >= 4:
+            return [*flags, *positional]  # nothing to map: no need to wait for helm's version
         mapped: list[str] = []
-        for arg in args:
+        for arg in flags:
             if arg in _HELM3_FLAGS:
                 replacement = _HELM3_FLAGS[arg]
                 if replacement is not None and replacement not in mapped:
                     mapped.append(replacement)
             else:
                 mapped.append(arg)
-        return mapped
+        return [*mapped, *positional]
 
     def command(self, args: Sequence[str]) -> list[str]:
-        """The exact command line `run(args)` executes."""
+        """The exact command line `run(args)` executes.
+
+        Arguments after `--` are positional (release names, charts, revisions); none of
+        them may look like an option, whatever helm would make of it."""
+        if "--" in args:
+            for arg in list(args)[list(args).index("--") + 1:]:
+                if arg.startswith("-"):
+                    raise InvalidNameError(f"refusing to pass {printable(arg)!r} to helm as a positional argument")
         return [self._path, *self.map_flags(args)]
 
     def run(self, args: Sequence[str], *, cwd: Path | None = None, what: str | None = None) -> HelmResult:
@@ -229,7 +239,9 @@ class Helm:
 
     def _exec(self, argv: list[str], what: str, cwd: Path | None = None) -> HelmResult:
         try:
-            proc = subprocess.run(argv, cwd=cwd, env=self.env(), capture_output=True, text=True, check=False)
+            # helm prints manifests and messages it did not write: never fail on their bytes.
+            proc = subprocess.run(argv, cwd=cwd, env=self.env(), capture_output=True, text=True, encoding="utf-8",
+                                  errors="replace", check=False)
         except OSError as exc:
             raise ToolError(f"cannot run helm at {argv[0]}: {exc.strerror or exc}") from None
         if proc.returncode != 0:
@@ -240,7 +252,8 @@ class Helm:
         """Start `helm ARGS` without waiting (for independent calls run side by side)."""
         try:
             return subprocess.Popen(
-                self.command(args), cwd=cwd, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                self.command(args), cwd=cwd, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                encoding="utf-8", errors="replace",
             )
         except OSError as exc:
             raise ToolError(f"cannot run helm at {self._path}: {exc.strerror or exc}") from None

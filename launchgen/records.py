@@ -2,56 +2,190 @@
 
 One file per environment lists what happened there, oldest first: each deployment
 (app version, chart version, bundle digest, release, namespace, who, when) and each
-approval, rejection or rollback referring to it by `seq`. The file is append-only:
-new entries are appended as text, so the bytes of every earlier entry stay exactly
-as they were and a reviewer's diff shows only additions.
+approval, rejection, rollback or prune referring to it by `seq`. The file is
+append-only: new entries are appended as text, so the bytes of every earlier entry
+stay exactly as they were and a reviewer's diff shows only additions.
+
+The layout is launchgen's own subset of YAML (launchgen/deploy/recordformat.py); the
+values are checked against schemas/deployment-history.schema.json. A `History` reads
+the file from its end and only as far as a question needs: an entry about a deployment
+(`of`) always comes after it, so walking backwards, everything said about a deployment
+is known by the time it is reached.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from launchgen import yamlio
+from launchgen.deploy import recordfile, recordformat, recordschema
 from launchgen.errors import LaunchgenError
-from launchgen.files import atomic_write
 
-SCHEMA = "deployment-history.schema.json"
+SCHEMA = recordschema.SCHEMA
 RECORDS_DIR = "deployments"
-ENTRY_ORDER = ("seq", "event", "appVersion", "chartVersion", "bundleDigest", "release", "namespace",
-               "revision", "dataSchema", "of", "at", "by", "note")
+ENTRY_ORDER = recordformat.ENTRY_ORDER
+UNDOING = ("rejected", "rolled-back", "pruned")
 
 
 class RecordError(LaunchgenError):
     """A deployment history file is unreadable or breaks its schema."""
 
 
-@dataclass(frozen=True)
 class History:
-    service: str
-    environment: str
-    entries: tuple[dict[str, Any], ...]
+    """One version of a history file, read lazily from its end.
+
+    `current`, `pending`, `previous` and `last_seq` read a few entries from the end;
+    `live()` and `entries` read the whole file (and check that seq runs 1, 2, 3, ...).
+    """
+
+    def __init__(self, source: recordfile.Source, display: str) -> None:
+        self._source = source
+        self._display = display
+        weakref.finalize(self, source.close)
+        try:
+            self._header = recordfile.read_header(source)
+        except recordfile.Bad as exc:
+            raise self._error(exc) from None
+        header = self._header
+        problems = recordschema.header_errors(header.values)
+        if problems:
+            where, message = problems[0]
+            key = str(where[0]) if where else ""
+            offset = header.offsets.get(key, 0 if not header.offsets else min(header.offsets.values()))
+            raise self._error(recordfile.Bad(message, offset))
+        self.service = str(header.values["service"])
+        self.environment = str(header.values["environment"])
+        self._scan = recordfile.backward(source, header)
+        self._seen: list[dict[str, Any]] = []  # newest first
+        self._live: list[dict[str, Any]] = []  # newest first
+        self._gone: set[int] = set()
+        self._approved: set[int] = set()
+        self._done = False
+        self._first_offset = 0
+        self._newer_seq_offset = 0
+
+    # --- reading backwards --------------------------------------------------
+
+    def _error(self, bad: recordfile.Bad) -> RecordError:
+        line = None if bad.offset is None else self._source.line_of(bad.offset)
+        return RecordError(bad.message, path=self._display, line=line)
+
+    def _next(self) -> dict[str, Any] | None:
+        """Read one more entry backwards; None at the start of the file."""
+        if self._done:
+            return None
+        try:
+            raw = next(self._scan, None)
+        except recordfile.Bad as exc:
+            raise self._error(exc) from None
+        if raw is None:
+            self._done = True
+            if self._seen and self._seen[-1]["seq"] != 1:
+                first = self._seen[-1]
+                raise RecordError(f"entries must be numbered 1, 2, 3, ...: expected seq 1, got {first['seq']}",
+                                  path=self._display, line=self._source.line_of(self._first_offset))
+            return None
+        entry = self._check(raw)
+        self._first_offset = raw.offset
+        self._seen.append(entry)
+        event = entry["event"]
+        if event in UNDOING:
+            self._gone.add(entry["of"])
+        elif event == "approved":
+            self._approved.add(entry["of"])
+        elif event == "deployed" and entry["seq"] not in self._gone:
+            self._live.append(entry)
+        return entry
+
+    def _check(self, raw: recordfile.RawEntry) -> dict[str, Any]:
+        entry = raw.values
+
+        def fail(message: str, key: str | None) -> RecordError:
+            return self._error(recordfile.Bad(message, raw.offsets.get(key or "", raw.offset)))
+
+        index = len(self._seen)
+        label = f"entries/{entry['seq'] - 1}" if isinstance(entry.get("seq"), int) and entry["seq"] > 0 else "entry"
+        problems = recordschema.entry_errors(entry)
+        if problems:
+            where, message = problems[0]
+            if message.startswith("unknown key"):
+                text = f"{message} in {label}"
+            else:
+                text = "/".join([label, *(str(p) for p in where)]) + f": {message}"
+            raise fail(text, str(where[0]) if where else None)
+        seq = entry["seq"]
+        if index and seq != self._seen[-1]["seq"] - 1:
+            # reported at the later entry, where a reader going down the file sees the gap
+            newer = self._seen[-1]["seq"]
+            raise self._error(recordfile.Bad(
+                f"entries must be numbered 1, 2, 3, ...: expected seq {seq + 1} after seq {seq}, got {newer}",
+                self._newer_seq_offset))
+        self._newer_seq_offset = raw.offsets.get("seq", raw.offset)
+        if "of" in entry and not entry["of"] < seq:
+            raise fail(f"entry {seq} refers to seq {entry['of']}, which is not an earlier entry", "of")
+        return entry
+
+    def _live_at(self, index: int) -> dict[str, Any] | None:
+        """The index-th live deployment counting from the newest (0), reading as far as needed."""
+        while len(self._live) <= index and self._next() is not None:
+            pass
+        return self._live[index] if index < len(self._live) else None
+
+    # --- questions ----------------------------------------------------------
+
+    @property
+    def last_seq(self) -> int:
+        """seq of the last entry; 0 when there is none."""
+        if not self._seen:
+            self._next()
+        return self._seen[0]["seq"] if self._seen else 0
+
+    @property
+    def entries(self) -> tuple[dict[str, Any], ...]:
+        """Every entry, oldest first (reads the whole file)."""
+        while self._next() is not None:
+            pass
+        return tuple(reversed(self._seen))
 
     def deployments(self) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["event"] == "deployed"]
 
     def live(self) -> list[dict[str, Any]]:
         """Deployments still in place, oldest first: not rejected, rolled back or pruned."""
-        gone = {e["of"] for e in self.entries if e["event"] in ("rejected", "rolled-back", "pruned")}
-        return [d for d in self.deployments() if d["seq"] not in gone]
+        self.entries  # noqa: B018 - reads everything
+        return list(reversed(self._live))
+
+    def live_newest(self) -> Iterator[dict[str, Any]]:
+        """Live deployments newest first, reading backwards only as far as the caller goes."""
+        index = 0
+        while (entry := self._live_at(index)) is not None:
+            yield entry
+            index += 1
 
     def current(self) -> dict[str, Any] | None:
-        """The deployment in place now: the last live one."""
-        live = self.live()
-        return live[-1] if live else None
+        """The deployment in place now: the newest live one."""
+        return self._live_at(0)
+
+    def previous(self) -> dict[str, Any] | None:
+        """The live deployment before the current one."""
+        return self._live_at(1)
 
     def pending(self) -> dict[str, Any] | None:
         """The current deployment when it is still waiting for approval."""
         current = self.current()
-        decided = {e["of"] for e in self.entries if e["event"] == "approved"}
-        return current if current is not None and current["seq"] not in decided else None
+        return current if current is not None and current["seq"] not in self._approved else None
+
+    def approved(self, seq: int) -> bool:
+        """Was live deployment `seq` approved? (Everything after it has been read by then.)"""
+        return seq in self._approved
+
+    def has_deployments(self) -> bool:
+        if self.current() is not None:
+            return True
+        return any(e["event"] == "deployed" for e in self.entries)
 
 
 def record_path(repo: Path, environment: str) -> Path:
@@ -59,91 +193,144 @@ def record_path(repo: Path, environment: str) -> Path:
 
 
 def parse(text: str, display: str) -> History:
-    """Parse and validate a history file's text; errors name the file and line."""
-    from launchgen.schemas import validate_document
-
-    try:
-        document = yamlio.loads(text, display)
-    except yamlio.YamlError as exc:
-        raise RecordError(exc.message, path=exc.path, line=exc.line) from None
-    _timestamps_as_text(document)
-    validate_document(document, SCHEMA, display, RecordError)
-    entries = tuple(yamlio.to_plain(e) for e in document["entries"])
-    for index, entry in enumerate(entries, start=1):
-        if entry["seq"] != index:
-            line, _ = yamlio.position(document, ["entries", index - 1, "seq"])
-            raise RecordError(f"entries must be numbered 1, 2, 3, ...: expected seq {index}, got {entry['seq']}",
-                              path=display, line=line)
-        if "of" in entry and not 1 <= entry["of"] < index:
-            line, _ = yamlio.position(document, ["entries", index - 1, "of"])
-            raise RecordError(f"entry {index} refers to seq {entry['of']}, which is not an earlier entry",
-                              path=display, line=line)
-    return History(str(document["service"]), str(document["environment"]), entries)
+    """Parse and validate a whole history file's text; errors name the file and line."""
+    history = History(recordfile.BytesSource(text.encode("utf-8")), display)
+    history.entries  # noqa: B018 - validates every entry
+    return history
 
 
-def _timestamps_as_text(document: Any) -> None:
-    """Accept `at: 2026-01-01T00:00:00Z` unquoted, as people write it: YAML reads a time."""
-    entries = document.get("entries") if isinstance(document, dict) else None
-    for entry in entries if isinstance(entries, list) else ():
-        at = entry.get("at") if isinstance(entry, dict) else None
-        if isinstance(at, datetime):
-            entry["at"] = (at.astimezone(timezone.utc) if at.tzinfo else at).strftime("%Y-%m-%dT%H:%M:%SZ")
+def load(repo: Path, environment: str, service: str | None = None) -> History | None:
+    """The history of `environment`, read lazily from the end; None when nothing is recorded.
 
+    `environment` must be a valid name (it becomes a file name); when `service` is given
+    the file's header must name it, and the file's `environment` must match its name.
+    """
+    from launchgen.naming import check_environment
 
-def load(repo: Path, environment: str) -> History | None:
-    path = record_path(repo, environment)
-    if not path.exists():
-        return None
+    check_environment(environment)
     display = f"{RECORDS_DIR}/{environment}.yaml"
-    return parse(yamlio.decode(path.read_bytes(), display), display)
-
-
-def _header(service: str, environment: str) -> str:
-    return (
-        f"# Deployment history of {service} in {environment}: appended by launchgen deploy,\n"
-        "# approve, reject and rollback. Append-only: never edit or remove an entry.\n"
-        "apiVersion: launchgen.dev/v1\n"
-        "kind: DeploymentHistory\n"
-        f"service: {service}\n"
-        f"environment: {environment}\n"
-        "entries:\n"
-    )
-
-
-def _entry_text(entry: dict[str, Any]) -> str:
-    import json
-
-    lines = []
-    for index, key in enumerate(k for k in ENTRY_ORDER if k in entry):
-        value = entry[key]
-        # JSON strings are valid YAML scalars and quote everything that needs it.
-        rendered = json.dumps(value) if isinstance(value, str) else str(value)
-        lines.append(("  - " if index == 0 else "    ") + f"{key}: {rendered}")
-    return "\n".join(lines) + "\n"
+    try:
+        source = recordfile.open_history(record_path(repo, environment))
+    except recordfile.Bad as exc:
+        raise RecordError(exc.message, path=display) from None
+    if source is None:
+        return None
+    history = History(source, display)
+    history.last_seq  # noqa: B018 - the newest entry is always checked
+    for key, expected in (("environment", environment), ("service", service)):
+        found = getattr(history, key)
+        if expected is not None and found != expected:
+            line = source.line_of(history._header.offsets[key])
+            raise RecordError(f"{key} is {found!r}, but this is {display} of {expected}", path=display, line=line)
+    return history
 
 
 def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def lock_path(repo: Path, environment: str) -> Path:
+    return repo / RECORDS_DIR / f".{environment}.yaml.lock"
+
+
+def _records_folder(repo: Path, environment: str) -> Path:
+    folder = record_path(repo, environment).parent
+    if folder.is_symlink():
+        raise RecordError(f"{RECORDS_DIR}/ is a symbolic link: deployment records must live in the repo itself",
+                          path=f"{RECORDS_DIR}/{environment}.yaml")
+    folder.mkdir(parents=True, exist_ok=True)
+    _ignore_locks(folder)
+    return folder
+
+
+def preflight(repo: Path, environment: str) -> None:
+    """Before a cluster changes: can this environment's history be locked and appended to?
+
+    Catches a read-only checkout or a symlinked folder before a deployment happens that
+    then could not be recorded."""
+    import os
+
+    _records_folder(repo, environment)
+    display = f"{RECORDS_DIR}/{environment}.yaml"
+    try:
+        with recordfile.locked(lock_path(repo, environment), timeout=0):
+            pass
+    except recordfile.Bad as exc:
+        if "still locked" not in exc.message:
+            raise RecordError(exc.message, path=display) from None
+    if not os.access(record_path(repo, environment).parent, os.W_OK):
+        raise RecordError(f"{RECORDS_DIR}/ is not writable: the deployment could not be recorded", path=display)
+
+
+def check_by(by: str) -> str:
+    """`by` as the schema allows it (one printable line, at most 256 characters)."""
+    problems = list(recordschema.errors(by, recordschema.schema()["$defs"]["entry"]["properties"]["by"]))
+    if problems:
+        from launchgen.display import printable
+
+        raise RecordError(f"invalid --by '{printable(by)}': who acts is one printable line of 1 to 256 characters")
+    return by
+
+
 def append(repo: Path, service: str, environment: str, event: str, by: str, **fields: Any) -> dict[str, Any]:
-    """Append one entry (its seq and time filled in) and return it."""
+    """Append one entry (its seq and time filled in) under the environment's lock and
+    return it as read back from the file."""
+    from launchgen.files import atomic_append
+
     path = record_path(repo, environment)
-    history = load(repo, environment)
-    if history is None:
-        text = _header(service, environment)
-        seq = 1
-    else:
-        text = path.read_text(encoding="utf-8")
-        if history.entries and not text.endswith("\n"):
-            text += "\n"
-        if not history.entries:
-            # `entries: []` cannot be appended to as text: start the block afresh.
-            text = text.replace("entries: []", "entries:")
-        seq = len(history.entries) + 1
-    entry = {"seq": seq, "event": event, "at": fields.pop("at", None) or now(), "by": by}
-    entry.update({k: v for k, v in fields.items() if v is not None})
-    new_text = text + _entry_text(entry)
-    parse(new_text, f"{RECORDS_DIR}/{environment}.yaml")  # never write what we could not read back
-    atomic_write(path, new_text)
+    display = f"{RECORDS_DIR}/{environment}.yaml"
+    _records_folder(repo, environment)
+    try:
+        with recordfile.locked(lock_path(repo, environment)):
+            history = load(repo, environment, service)
+            seq = history.last_seq + 1 if history is not None else 1
+            entry = {"seq": seq, "event": event, "at": fields.pop("at", None) or now(), "by": by}
+            entry.update({k: v for k, v in fields.items() if v is not None})
+            problems = recordschema.entry_errors(entry)
+            if problems:
+                where, message = problems[0]
+                raise RecordError(f"not recording an invalid entry: {'/'.join(map(str, where))}: {message}",
+                                  path=display)
+            text = recordformat.entry_text(entry).encode("utf-8")
+            if history is None:
+                atomic_append(path, None, recordformat.header_text(service, environment).encode() + text)
+            else:
+                _append_to(history, path, text)
+            written = load(repo, environment, service)
+            if written is None or written.last_seq != seq or written._seen[0] != entry:
+                raise RecordError(f"entry seq {seq} is not in the file after writing it", path=display)
+    except recordfile.Bad as exc:
+        raise RecordError(exc.message, path=display) from None
     return entry
+
+
+IGNORE_LOCKS = "# launchgen's lock files (deployments/.<env>.yaml.lock): never committed\n.*.lock\n"
+
+
+def _ignore_locks(folder: Path) -> None:
+    """Keep the lock files out of `git add deployments` (a .gitignore beside them, once)."""
+    import os
+
+    try:
+        fd = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return  # already there (or not ours to write): leave it alone
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(IGNORE_LOCKS)
+
+
+def _append_to(history: History, path: Path, text: bytes) -> None:
+    from launchgen.files import atomic_append
+
+    source = history._source
+    assert isinstance(source, recordfile.FileSource)
+    header = history._header
+    if header.empty_list:
+        # `entries: []` cannot be appended to as text: the list starts afresh.
+        start, end = header.entries_line
+        before = source.read(0, start)
+        after = source.read(end, source.size - end)
+        atomic_append(path, None, before + b"entries:\n" + after + (b"" if not after or after.endswith(b"\n") else b"\n") + text)
+        return
+    last = source.read(source.size - 1, 1) if source.size else b"\n"
+    atomic_append(path, source.fd, (b"" if last == b"\n" else b"\n") + text, copy_length=source.size)

@@ -32,7 +32,12 @@ def cluster_options(func: F) -> F:
 
 
 def who(explicit: str | None) -> str:
-    return explicit or os.environ.get("GITHUB_ACTOR") or os.environ.get("GITLAB_USER_LOGIN") or getpass.getuser()
+    """Who acts, checked now: an invalid name found only when recording would leave a
+    finished deployment unrecorded."""
+    from launchgen.records import check_by
+
+    return check_by(explicit or os.environ.get("GITHUB_ACTOR") or os.environ.get("GITLAB_USER_LOGIN")
+                    or getpass.getuser())
 
 
 @dataclass
@@ -40,13 +45,32 @@ class RepoInfo:
     service: str
     environments: list[str]
 
+    def environment(self, name: str) -> str:
+        """`name` when it is one of this repo's environments (any valid name when it lists none)."""
+        from launchgen.naming import check_environment
+
+        return check_environment(name, self.environments or None)
+
 
 def properties_repo(path: Path) -> RepoInfo:
     """The properties (or middleware) repo the deployment records live in (--properties)."""
     from launchgen import repoconfig
 
+    from launchgen.errors import ConfigError, LaunchgenError
+    from launchgen.naming import check_environment, check_release_name
+
     config = repoconfig.load(path, kinds=("properties", "middleware"), needs=("service",))
-    return RepoInfo(str(config["service"]), [str(e) for e in config.get("environments") or []])
+    environments = config.get("environments") or []
+    shown = f"{path}/.launchgen.yaml"
+    try:
+        # Both reach helm and kubectl (release and namespace names, record file names).
+        service = check_release_name(config["service"], source="service")
+        if not isinstance(environments, list):
+            raise ConfigError("environments must be a list")
+        listed = [check_environment(e) for e in environments]
+    except LaunchgenError as exc:
+        raise ConfigError(exc.message, path=shown) from None
+    return RepoInfo(service, listed)
 
 
 @contextmanager

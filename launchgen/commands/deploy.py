@@ -29,12 +29,17 @@ def command(bundle: Path, public_key: Path, environment: str | None, timeout: st
     previous revision in place; an immutable deployment's namespace is removed) and
     the command exits 1. Success is appended to deployments/ENV.yaml, pending approval.
     """
+    from launchgen.deploy.cluster import check_timeout
     from launchgen.deploy.engine import deploy
     from launchgen.deploy.source import from_bundle
     from launchgen.errors import LaunchgenError
 
+    check_timeout(timeout)
     repo = properties_repo(properties)
+    if environment:
+        repo.environment(environment)
     source = from_bundle(bundle, public_key)
+    repo.environment(source.environment)
     if environment and environment != source.environment:
         raise LaunchgenError(f"bundle {bundle} was rendered for {source.environment}, not {environment}")
     if source.service != repo.service:

@@ -21,5 +21,7 @@ def command(environment: str, keep: int, properties: Path, by: str | None, **clu
     from launchgen.deploy.engine import prune
 
     repo = properties_repo(properties)
+    environment = repo.environment(environment)
     with open_cluster(**cluster) as target:
-        click.echo(prune(target, properties, repo.service, environment, keep=keep, by=who(by)).message)
+        outcome = prune(target, properties, repo.service, environment, keep=keep, by=who(by))
+    click.echo(outcome.message)  # after the plan

@@ -21,5 +21,7 @@ def command(environment: str, properties: Path, by: str | None, **cluster: Any) 
     from launchgen.deploy.engine import reject
 
     repo = properties_repo(properties)
+    environment = repo.environment(environment)
     with open_cluster(**cluster) as target:
-        click.echo(reject(target, properties, repo.service, environment, by=who(by)).message)
+        outcome = reject(target, properties, repo.service, environment, by=who(by))
+    click.echo(outcome.message)  # after the plan

@@ -21,5 +21,7 @@ def command(environment: str, to_seq: int | None, properties: Path, by: str | No
     from launchgen.deploy.engine import rollback
 
     repo = properties_repo(properties)
+    environment = repo.environment(environment)
     with open_cluster(**cluster) as target:
-        click.echo(rollback(target, properties, repo.service, environment, by=who(by), to_seq=to_seq).message)
+        outcome = rollback(target, properties, repo.service, environment, by=who(by), to_seq=to_seq)
+    click.echo(outcome.message)  # after the plan

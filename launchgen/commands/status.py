@@ -23,16 +23,18 @@ def command(environments: tuple[str, ...], fmt: str, properties: Path, by: str |
     from launchgen.deploy.engine import status
 
     repo = properties_repo(properties)
+    chosen = [repo.environment(e) for e in environments] or repo.environments
     if fmt == "version":
         from launchgen import records
 
-        for environment in environments or tuple(repo.environments):
-            history = records.load(properties, environment)
+        for environment in chosen:
+            history = records.load(properties, environment, repo.service)
             current = history.current() if history else None
             click.echo(current["appVersion"] if current else "")
         return
     with open_cluster(**cluster) as target:
-        rows = status(target, properties, repo.service, list(environments) or repo.environments)
+        rows = status(target, properties, repo.service, chosen)
+        dry_run = target.dry_run
     if fmt == "json":
         click.echo(json.dumps({"service": repo.service, "environments": rows}, indent=2))
         return
@@ -44,6 +46,7 @@ def command(environments: tuple[str, ...], fmt: str, properties: Path, by: str |
         state = "approved" if row["approved"] else "awaiting approval"
         live = row["cluster"]
         cluster_text = (f"; cluster: {live['status']}" + (f", revision {live['revision']}, app {live['appVersion']}"
-                        if "revision" in live else "")) if live else "; cluster not reachable"
+                        if "revision" in live else "")) if live else (
+            "; cluster not queried (dry run)" if dry_run else "; cluster not reachable")
         click.echo(f"  {row['environment']:12} {row['appVersion']} (chart {row['chartVersion']}, seq {row['seq']}, "
                    f"{state}) release {row['release']} in {row['namespace']}{cluster_text}")

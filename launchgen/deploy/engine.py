@@ -1,24 +1,29 @@
 """The standard's deployment workflow on a cluster: deploy, monitor, approve or reject,
 roll back, prune. Every cluster call goes through `Cluster`; every outcome is
 appended to the environment's deployment history in the properties repo.
+
+Records are read from their end and only as far as each step needs. In a dry run,
+when the records cannot say what a step would act on (nothing recorded yet, as after
+`deploy --dry-run`, or nothing waiting for approval), the plan is made against the
+release and namespace an in-place deploy of this repo uses, and says so.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launchgen import records
-from launchgen.deploy import policy
-from launchgen.deploy.cluster import Cluster
-from launchgen.deploy.source import DeploymentSource
-from launchgen.deploy.wrapper import write_chart
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, ToolError
 
+if TYPE_CHECKING:  # the day-2 commands import none of what deploy alone needs
+    from launchgen.deploy.cluster import Cluster
+    from launchgen.deploy.source import DeploymentSource
+
 LABEL_SERVICE, LABEL_ENV, LABEL_MODE = "launchgen.dev/service", "launchgen.dev/environment", "launchgen.dev/mode"
+PROMOTE_PATCHES: tuple[tuple[list[str], str], ...] = (([], '{"spec":{"paused":false}}'), (["--subresource", "status"], '{"status":{"pauseConditions":null}}'))
 
 
 class DeploymentFailed(LaunchgenError):
@@ -49,22 +54,29 @@ def deploy(
     allow_chart_only_upgrade: bool = False,
 ) -> Outcome:
     """helm upgrade --install the bundle, wait, test; roll back on failure; record it."""
-    history = records.load(properties, source.environment)
+    import tempfile
+
+    from launchgen.deploy import policy
+    from launchgen.deploy.wrapper import write_chart
+
+    history = records.load(properties, source.environment, source.service)
     live = history.current() if history else None
     policy.check(source, live, allow_chart_only_upgrade=allow_chart_only_upgrade)
+    if not cluster.dry_run:
+        records.preflight(properties, source.environment)
     release, namespace = source.release, source.namespace
     cluster.note(f"deploy {source.service} {source.app_version} (chart {source.chart_version}) to "
                  f"{source.environment}: release {release} in namespace {namespace}")
-    cluster.kubectl(["apply", "-f", "-"], "create namespace",
+    cluster.kubectl(["apply"], "create namespace", flags=["-f", "-"],
                     stdin=_namespace_manifest(source.service, source.environment, namespace, source.immutable))
     with tempfile.TemporaryDirectory(prefix="launchgen-deploy-") as scratch:
-        chart = write_chart(source, Path(scratch))
+        chart: Path | str = write_chart(source, Path(scratch))
         if cluster.dry_run:
-            chart = Path(f"<chart from bundle {source.digest[:19]}>")
-        args = ["upgrade", "--install", release, str(chart), "--namespace", namespace,
-                "--wait=watcher", "--rollback-on-failure", "--timeout", timeout]
+            chart = f"<chart from bundle {source.digest[:19]}>"
         try:
-            cluster.helm_run(args, "helm upgrade --install")
+            cluster.helm_run(["upgrade", "--install"], release, namespace=namespace, chart=chart,
+                             flags=["--wait=watcher", "--rollback-on-failure", "--timeout", timeout],
+                             what="helm upgrade --install")
         except ToolError as exc:
             _record_failure(properties, source, by, f"not ready: {exc.message}")
             if source.immutable:
@@ -72,7 +84,7 @@ def deploy(
             raise DeploymentFailed(f"{release} did not become ready and was rolled back: {exc.message}") from None
     if run_tests:
         try:
-            cluster.helm_run(["test", release, "--namespace", namespace, "--timeout", timeout], "helm test")
+            cluster.helm_run(["test"], release, namespace=namespace, flags=["--timeout", timeout], what="helm test")
         except ToolError as exc:
             _undo(cluster, release, namespace, source.immutable)
             _record_failure(properties, source, by, f"tests failed: {exc.message}")
@@ -94,11 +106,12 @@ def deploy(
 def _record_failure(properties: Path, source: DeploymentSource, by: str, note: str) -> None:
     records.append(properties, source.service, source.environment, "failed", by,
                    appVersion=source.app_version, chartVersion=source.chart_version, bundleDigest=source.digest,
-                   release=source.release, namespace=source.namespace, note=note[:500])
+                   release=source.release, namespace=source.namespace, note=note[:1000])
 
 
 def _remove_namespace(cluster: Cluster, namespace: str) -> None:
-    cluster.kubectl(["delete", "namespace", namespace, "--ignore-not-found", "--wait=false"], "delete namespace")
+    cluster.kubectl(["delete", "namespace"], "delete namespace", flags=["--ignore-not-found", "--wait=false"],
+                    names=[namespace])
 
 
 def _undo(cluster: Cluster, release: str, namespace: str, immutable: bool, to_revision: int | None = None) -> None:
@@ -106,26 +119,42 @@ def _undo(cluster: Cluster, release: str, namespace: str, immutable: bool, to_re
     ones go back to `to_revision` (default: the one before the last), or are
     uninstalled when there is none."""
     if immutable:
-        cluster.helm_run(["uninstall", release, "--namespace", namespace, "--wait"], "helm uninstall")
+        cluster.helm_run(["uninstall"], release, namespace=namespace, flags=["--wait"], what="helm uninstall")
         _remove_namespace(cluster, namespace)
         return
     if to_revision is None:
         revisions = [r["revision"] for r in cluster.history(release, namespace)]
         to_revision = revisions[-2] if len(revisions) >= 2 else None
         if cluster.dry_run:
-            to_revision = 0  # helm's "previous revision"
+            cluster.note("0 is helm's previous revision; a first install is uninstalled instead")
+            to_revision = 0
     if to_revision is None:
-        cluster.helm_run(["uninstall", release, "--namespace", namespace, "--wait"], "helm uninstall")
+        cluster.helm_run(["uninstall"], release, namespace=namespace, flags=["--wait"], what="helm uninstall")
     else:
-        cluster.helm_run(["rollback", release, str(to_revision), "--namespace", namespace, "--wait"], "helm rollback")
+        cluster.helm_run(["rollback"], release, namespace=namespace, flags=["--wait"], revision=to_revision,
+                         what="helm rollback")
 
 
-def _history(properties: Path, environment: str) -> records.History:
-    history = records.load(properties, environment)
-    if history is None or not history.deployments():
+def _load(properties: Path, service: str, environment: str, cluster: Cluster) -> records.History | None:
+    """The environment's history; outside a dry run, there must be a deployment in it."""
+    history = records.load(properties, environment, service)
+    if cluster.dry_run:
+        return history
+    if history is None or not history.has_deployments():
         raise LaunchgenError(f"nothing has been deployed to {environment}: no deployments/{environment}.yaml entries",
                              path=str(properties))
+    records.preflight(properties, environment)
     return history
+
+
+def _planned(cluster: Cluster, service: str, environment: str, why: str) -> dict[str, Any]:
+    """What a dry run acts on when the records cannot say: this repo's in-place release."""
+    from launchgen.naming import namespace_for
+
+    release, namespace = service, namespace_for(service, environment)
+    cluster.note(f"{why}: planning against release {release} in namespace {namespace}, "
+                 "as an in-place deploy of this repo would use")
+    return {"seq": None, "release": release, "namespace": namespace, "appVersion": "(planned)", "revision": None}
 
 
 def _is_immutable(entry: dict[str, Any], service: str) -> bool:
@@ -134,42 +163,60 @@ def _is_immutable(entry: dict[str, Any], service: str) -> bool:
 
 def approve(cluster: Cluster, properties: Path, service: str, environment: str, *, by: str) -> Outcome:
     """Approve the pending deployment; a paused Argo Rollout is promoted."""
-    history = _history(properties, environment)
-    pending = history.pending()
+    from launchgen.deploy.cluster import release_selector
+
+    history = _load(properties, service, environment, cluster)
+    pending = history.pending() if history else None
     if pending is None:
-        raise LaunchgenError(f"no deployment is waiting for approval in {environment}")
-    rollouts = cluster.kubectl_read(["get", "rollouts.argoproj.io", "--namespace", pending["namespace"], "-l",
-                                     f"app.kubernetes.io/instance={pending['release']}", "-o", "name"], "get rollouts")
-    for name in (rollouts or "").split():
-        _promote(cluster, name, pending["namespace"])
+        if not cluster.dry_run:
+            raise LaunchgenError(f"no deployment is waiting for approval in {environment}")
+        pending = _planned(cluster, service, environment, _why_planned(history, environment, "waiting for approval"))
+    release, namespace = pending["release"], pending["namespace"]
+    rollouts = cluster.kubectl_read(["get", "rollouts.argoproj.io"], "get rollouts", namespace=namespace,
+                                    flags=["-l", release_selector(release), "-o", "name"])
     if cluster.dry_run:
-        cluster.note(f"promote any paused Rollout of {pending['release']}; append 'approved' of seq {pending['seq']}")
+        from launchgen.deploy.cluster import shown
+
+        cluster.note("then, for each Rollout listed (as `kubectl argo rollouts promote` does):")
+        for extra, patch in PROMOTE_PATCHES:
+            argv = cluster.kubectl_args(["patch"], namespace=namespace, flags=["--type", "merge", *extra, "-p", patch])
+            cluster.plan.append(shown([*argv, "--", "<rollout>"]))
+    for name in (rollouts or "").split():
+        _promote(cluster, name, namespace)
+    if cluster.dry_run:
+        cluster.note(f"append 'approved' of seq {pending['seq'] or '(the deployment)'} to deployments/{environment}.yaml")
         return Outcome("dry run: nothing changed")
     entry = records.append(properties, service, environment, "approved", by, of=pending["seq"])
     return Outcome(f"approved {pending['appVersion']} in {environment} (seq {pending['seq']})", entry)
 
 
+def _why_planned(history: records.History | None, environment: str, wanted: str) -> str:
+    if history is None or not history.has_deployments():
+        return f"nothing is recorded in deployments/{environment}.yaml (a dry-run deploy records nothing)"
+    return f"no deployment is {wanted} in {environment}"
+
+
 def _promote(cluster: Cluster, rollout: str, namespace: str) -> None:
     """What `kubectl argo rollouts promote` does: unpause and clear the pause conditions."""
-    cluster.kubectl(["patch", rollout, "--namespace", namespace, "--type", "merge", "-p", '{"spec":{"paused":false}}'],
-                    "promote rollout")
-    cluster.kubectl(["patch", rollout, "--namespace", namespace, "--type", "merge", "--subresource", "status",
-                     "-p", '{"status":{"pauseConditions":null}}'], "promote rollout")
+    for extra, patch in PROMOTE_PATCHES:
+        cluster.kubectl(["patch"], "promote rollout", namespace=namespace, names=[rollout],
+                        flags=["--type", "merge", *extra, "-p", patch])
 
 
 def reject(cluster: Cluster, properties: Path, service: str, environment: str, *, by: str) -> Outcome:
     """Reject the pending deployment: back to the previous revision, or (immutable) remove it."""
-    history = _history(properties, environment)
-    pending = history.pending()
+    history = _load(properties, service, environment, cluster)
+    pending = history.pending() if history else None
+    previous = history.previous() if history and pending else None
     if pending is None:
-        raise LaunchgenError(f"no deployment is waiting for approval in {environment}")
-    live = history.live()
-    previous = live[-2] if len(live) >= 2 else None
+        if not cluster.dry_run:
+            raise LaunchgenError(f"no deployment is waiting for approval in {environment}")
+        pending = _planned(cluster, service, environment, _why_planned(history, environment, "waiting for approval"))
     immutable = _is_immutable(pending, service)
     target = previous.get("revision") if previous and not immutable else None
     _undo(cluster, pending["release"], pending["namespace"], immutable, target)
     if cluster.dry_run:
-        cluster.note(f"append 'rejected' of seq {pending['seq']}")
+        cluster.note(f"append 'rejected' of seq {pending['seq'] or '(the deployment)'}")
         return Outcome("dry run: nothing changed")
     entry = records.append(properties, service, environment, "rejected", by, of=pending["seq"])
     back = f"back to {previous['appVersion']}" if previous else "nothing deployed now"
@@ -179,36 +226,53 @@ def reject(cluster: Cluster, properties: Path, service: str, environment: str, *
 def rollback(cluster: Cluster, properties: Path, service: str, environment: str, *, by: str,
              to_seq: int | None = None) -> Outcome:
     """Roll back to an earlier live deployment (default: the one before the current)."""
-    history = _history(properties, environment)
-    live = history.live()
-    if to_seq is None:
-        if len(live) < 2:
-            raise LaunchgenError(f"no earlier deployment to roll back to in {environment}")
-        target = live[-2]
-    else:
-        found = [d for d in live if d["seq"] == to_seq]
-        if not found:
-            raise LaunchgenError(f"seq {to_seq} is not a live deployment in {environment} "
-                                 f"(live: {', '.join(str(d['seq']) for d in live) or 'none'})")
-        target = found[0]
-    undone = [d for d in live if d["seq"] > target["seq"]]
-    if not undone:
-        raise LaunchgenError(f"seq {target['seq']} is already the current deployment in {environment}")
+    history = _load(properties, service, environment, cluster)
+    target, undone = _rollback_target(history, environment, to_seq, cluster.dry_run)
+    if target is None:  # dry run with nothing to go on
+        planned = _planned(cluster, service, environment, _why_planned(history, environment, "live before the current one"))
+        _undo(cluster, planned["release"], planned["namespace"], False, None)
+        cluster.note("append 'rolled-back' for the current deployment")
+        return Outcome("dry run: nothing changed")
     if _is_immutable(target, service):
-        for deployment in reversed(undone):
+        for deployment in undone:
             _undo(cluster, deployment["release"], deployment["namespace"], True)
     else:
+        if target.get("revision") is None:
+            raise LaunchgenError(f"seq {target['seq']} has no helm revision recorded: roll back in place with "
+                                 f"`helm rollback` and record it by hand")
         _undo(cluster, target["release"], target["namespace"], False, int(target["revision"]))
-    if not _record_each(cluster, properties, service, environment, undone, "rolled-back", by):
+    if not _record_each(cluster, properties, service, environment, list(reversed(undone)), "rolled-back", by):
         return Outcome("dry run: nothing changed")
     return Outcome(f"rolled {environment} back to {target['appVersion']} (seq {target['seq']})")
+
+
+def _rollback_target(history: records.History | None, environment: str, to_seq: int | None,
+                     dry_run: bool) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(target, the live deployments after it, newest first), reading back only that far."""
+    undone: list[dict[str, Any]] = []
+    if history is None:
+        return None, undone
+    for deployment in history.live_newest():
+        if (to_seq is None and undone) or deployment["seq"] == to_seq:
+            if not undone:
+                raise LaunchgenError(f"seq {to_seq} is already the current deployment in {environment}")
+            return deployment, undone
+        if to_seq is not None and deployment["seq"] < to_seq:
+            break
+        undone.append(deployment)
+    if to_seq is None:
+        if dry_run:
+            return None, []
+        raise LaunchgenError(f"no earlier deployment to roll back to in {environment}")
+    live = ", ".join(str(d["seq"]) for d in reversed(history.live())) or "none"
+    raise LaunchgenError(f"seq {to_seq} is not a live deployment in {environment} (live: {live})")
 
 
 def _record_each(cluster: Cluster, properties: Path, service: str, environment: str,
                  deployments: list[dict[str, Any]], event: str, by: str) -> bool:
     """Append `event` about each deployment; in a dry run only say so in the plan (False)."""
     if cluster.dry_run:
-        cluster.note(f"append '{event}' for seq {', '.join(str(d['seq']) for d in deployments) or '(none)'}")
+        cluster.note(f"append '{event}' for seq {', '.join(str(d['seq']) for d in deployments)}")
         return False
     for deployment in deployments:
         records.append(properties, service, environment, event, by, of=deployment["seq"])
@@ -219,9 +283,11 @@ def prune(cluster: Cluster, properties: Path, service: str, environment: str, *,
     """Remove old immutable deployments (release and namespace), keeping the last `keep`."""
     if keep < 1:
         raise LaunchgenError("--keep must be at least 1: the current deployment is never pruned")
-    history = _history(properties, environment)
-    immutable = [d for d in history.live() if _is_immutable(d, service)]
+    history = _load(properties, service, environment, cluster)
+    immutable = [d for d in (history.live() if history else []) if _is_immutable(d, service)]
     old = immutable[:-keep] if len(immutable) > keep else []
+    if not old:
+        return Outcome(f"nothing to prune in {environment}: {len(immutable)} immutable deployment(s) live, keeping {keep}")
     for deployment in old:
         _undo(cluster, deployment["release"], deployment["namespace"], True)
     if not _record_each(cluster, properties, service, environment, old, "pruned", by):
@@ -230,23 +296,30 @@ def prune(cluster: Cluster, properties: Path, service: str, environment: str, *,
 
 
 def status(cluster: Cluster, properties: Path, service: str, environments: list[str]) -> list[dict[str, Any]]:
-    """What is deployed where: from the records, and from the cluster when it answers."""
+    """What is deployed where: from the records (their last entries), and from the cluster
+    when it answers. A dry run shows the cluster reads in the plan instead."""
     rows = []
     reachable = cluster.reachable()
     for environment in environments:
-        history = records.load(properties, environment)
+        history = records.load(properties, environment, service)
         current = history.current() if history else None
         row: dict[str, Any] = {"environment": environment, "appVersion": None, "chartVersion": None,
                                "seq": None, "approved": None, "release": None, "namespace": None, "cluster": None}
-        if current:
+        if current and history:
             row.update(appVersion=current["appVersion"], chartVersion=current["chartVersion"], seq=current["seq"],
-                       approved=history is not None and history.pending() is None,
+                       approved=history.approved(current["seq"]),
                        release=current["release"], namespace=current["namespace"])
-            if reachable:
-                # `helm history -o json` has the same shape in helm 3 and helm 4.
+            if reachable or cluster.dry_run:
                 revisions = cluster.history(current["release"], current["namespace"])
                 last = revisions[-1] if revisions else None
-                row["cluster"] = ({"status": last.get("status"), "revision": last.get("revision"),
-                                   "appVersion": last.get("app_version")} if last else {"status": "not found"})
+                if not cluster.dry_run:
+                    row["cluster"] = ({"status": _text(last.get("status")), "revision": last.get("revision"),
+                                       "appVersion": _text(last.get("app_version"))} if last else {"status": "not found"})
         rows.append(row)
     return rows
+
+
+def _text(value: Any) -> str | None:
+    from launchgen.display import printable
+
+    return None if value is None else printable(value, limit=100)

@@ -3,11 +3,42 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from launchgen.display import printable
 from launchgen.errors import LaunchgenError
+
+# helm chart names, as launchgen renders them; never a path.
+_CHART_NAME = re.compile(r"[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?\Z")
+MAX_DATA_SCHEMA = 1_000_000  # as schemas/deployment-history.schema.json allows
+_MANIFEST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}\Z")
+
+
+class BundleContentError(LaunchgenError):
+    """A verified bundle states something launchgen will not pass to helm or write to disk."""
+
+
+def check_chart_name(name: object) -> str:
+    if not isinstance(name, str) or not _CHART_NAME.match(name) or ".." in name:
+        raise BundleContentError(f"invalid chart name {printable(name)!r} in the bundle: lowercase letters, digits, "
+                                 "'-', '_' and '.', at most 63 characters")
+    return name
+
+
+def check_manifest_names(names: list[str]) -> None:
+    """Manifests are written flat into the wrapper chart: safe, distinct file names."""
+    seen: set[str] = set()
+    for name in names:
+        base = name.rsplit("/", 1)[-1]
+        if not _MANIFEST_NAME.match(base) or base in (".", "..") or ".." in base:
+            raise BundleContentError(f"invalid manifest file name {printable(name)!r} in the bundle")
+        if base in seen:
+            raise BundleContentError(f"two manifests in the bundle are named {printable(base)!r}")
+        seen.add(base)
 
 
 @dataclass(frozen=True)
@@ -23,20 +54,35 @@ class DeploymentSource:
     digest: str  # sha256 of the bundle file: what the deployment record points at
     immutable: bool = False
 
-    @property
+    @cached_property
     def data_schema(self) -> int | None:
         """The data schema the app version declares (Deployment annotation), if any."""
         from launchgen.diff.manifests import documents
 
         for name, data in sorted(self.manifests.items()):
-            for doc in documents(data.decode("utf-8"), name):
-                value = ((doc.get("metadata") or {}).get("annotations") or {}).get("launchgen.dev/data-schema")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise BundleContentError(f"manifest {printable(name)} is not valid UTF-8 (byte {exc.start})") from None
+            try:
+                docs = list(documents(text, name))
+            except RecursionError:
+                raise BundleContentError(f"manifest {printable(name)} is nested too deeply to read") from None
+            for doc in docs:
+                metadata = doc.get("metadata")
+                annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+                value = annotations.get("launchgen.dev/data-schema") if isinstance(annotations, dict) else None
                 if value is not None:
-                    try:
-                        return int(value)
-                    except ValueError:
-                        raise LaunchgenError(f"{name}: launchgen.dev/data-schema must be an integer, got {value!r}") from None
+                    return _schema_number(name, value)
         return None
+
+
+def _schema_number(name: str, value: object) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 7 or int(text) > MAX_DATA_SCHEMA:
+        raise BundleContentError(f"{printable(name)}: launchgen.dev/data-schema must be an integer from 0 to "
+                                 f"{MAX_DATA_SCHEMA}, got {printable(value)!r}")
+    return int(text)
 
 
 def from_bundle(bundle: Path, public_key: Path) -> DeploymentSource:
@@ -48,8 +94,10 @@ def from_bundle(bundle: Path, public_key: Path) -> DeploymentSource:
     subjects = {s["name"] for s in verified.statement.get("subject", [])}
     manifests = {name: data for name, data in verified.files.items() if name in subjects}
     chart = params.get("chart") or {}
+    if not isinstance(chart, dict):
+        raise BundleContentError(f"bundle {bundle}: its statement's chart is not a mapping")
     try:
-        return DeploymentSource(
+        source = DeploymentSource(
             service=str(params["service"]),
             environment=str(params["environment"]),
             app_version=str(params["appVersion"]),
@@ -63,3 +111,20 @@ def from_bundle(bundle: Path, public_key: Path) -> DeploymentSource:
         )
     except KeyError as exc:
         raise LaunchgenError(f"bundle {bundle}: its statement lacks {exc.args[0]!r}") from None
+    check(source)
+    return source
+
+
+def check(source: DeploymentSource) -> None:
+    """Every name and version a deployment passes to helm or kubectl, or writes to disk."""
+    from launchgen.naming import check_environment, check_namespace, check_release_name, check_service_name, check_version
+
+    check_service_name(source.service)
+    check_environment(source.environment)
+    check_release_name(source.release)
+    check_namespace(source.namespace)
+    check_version(source.app_version, source="app version")
+    check_version(source.chart_version, source="chart version")
+    check_chart_name(source.chart_name)
+    check_manifest_names(sorted(source.manifests))
+    source.data_schema  # noqa: B018 - read (and checked) before anything is deployed

@@ -22,6 +22,12 @@ TEMPLATE = """\
 
 
 def write_chart(source: DeploymentSource, into: Path) -> Path:
+    """The wrapper chart in `into`/<chart name>; names from the bundle are checked again
+    here, right before they become paths, so nothing is written outside `into`."""
+    from launchgen.deploy.source import check_chart_name, check_manifest_names
+
+    check_chart_name(source.chart_name)
+    check_manifest_names(sorted(source.manifests))
     chart = into / source.chart_name
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text(

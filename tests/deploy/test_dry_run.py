@@ -21,8 +21,14 @@ def svc(tmp_path: Path) -> Service:
 
 
 def plan(output: str) -> list[str]:
+    """The plan's steps: the indented lines after `plan:`."""
     lines = output.splitlines()
-    return [line.strip() for line in lines[lines.index("plan:") + 1:] if line.startswith("  ")]
+    steps = []
+    for line in lines[lines.index("plan:") + 1:]:
+        if not line.startswith("  "):
+            break
+        steps.append(line.strip())
+    return steps
 
 
 def record(svc: Service, version: str, release: str, namespace: str, revision: int | None = None) -> None:
@@ -39,9 +45,9 @@ def test_deploy_plan(svc: Service) -> None:
     steps = plan(result.output)
     assert steps[0] == f"# deploy {svc.name} 1.0.0 (chart 0.1.0) to dev: release {svc.name} in namespace {ns}"
     assert steps[1] == f"{kubectl} --kubeconfig {kc} apply -f - <<manifest"
-    assert steps[2].startswith(f"{helm} upgrade --install {svc.name} <chart from bundle sha256:")
-    assert steps[2].endswith(f"--namespace {ns} --wait=watcher --rollback-on-failure --timeout 40s --kubeconfig {kc}")
-    assert steps[3] == f"{helm} test {svc.name} --namespace {ns} --timeout 40s --kubeconfig {kc}"
+    assert steps[2].startswith(f"{helm} upgrade --install --namespace {ns} --wait=watcher --rollback-on-failure "
+                               f"--timeout 40s --kubeconfig {kc} -- {svc.name} <chart from bundle sha256:")
+    assert steps[3] == f"{helm} test --namespace {ns} --timeout 40s --kubeconfig {kc} -- {svc.name}"
     assert steps[4] == "# append a 'deployed' entry to deployments/dev.yaml"
     assert len(steps) == 5
     assert not (svc.props / "deployments").exists()
@@ -64,7 +70,7 @@ def test_reject_plan_in_place(svc: Service) -> None:
     result = svc.run("reject", "--env", "dev", dry_run=True)
     assert result.exit_code == 0, result.output
     assert plan(result.output) == [
-        f"{svc.helm} rollback {svc.name} 1 --namespace {svc.name}-dev --wait --kubeconfig {svc.kubeconfig}",
+        f"{svc.helm} rollback --namespace {svc.name}-dev --wait --kubeconfig {svc.kubeconfig} -- {svc.name} 1",
         "# append 'rejected' of seq 3",
     ]
     assert (svc.props / "deployments" / "dev.yaml").read_bytes() == before
@@ -77,10 +83,10 @@ def test_prune_plan_immutable(svc: Service) -> None:
     assert result.exit_code == 0, result.output
     kc, kubectl = svc.kubeconfig, tool("kubectl")
     assert plan(result.output) == [
-        f"{svc.helm} uninstall {svc.name}-0a0a0a0a --namespace {svc.name}-dev-0a0a0a0a --wait --kubeconfig {kc}",
-        f"{kubectl} --kubeconfig {kc} delete namespace {svc.name}-dev-0a0a0a0a --ignore-not-found --wait=false",
-        f"{svc.helm} uninstall {svc.name}-1b1b1b1b --namespace {svc.name}-dev-1b1b1b1b --wait --kubeconfig {kc}",
-        f"{kubectl} --kubeconfig {kc} delete namespace {svc.name}-dev-1b1b1b1b --ignore-not-found --wait=false",
+        f"{svc.helm} uninstall --namespace {svc.name}-dev-0a0a0a0a --wait --kubeconfig {kc} -- {svc.name}-0a0a0a0a",
+        f"{kubectl} --kubeconfig {kc} delete namespace --ignore-not-found --wait=false -- {svc.name}-dev-0a0a0a0a",
+        f"{svc.helm} uninstall --namespace {svc.name}-dev-1b1b1b1b --wait --kubeconfig {kc} -- {svc.name}-1b1b1b1b",
+        f"{kubectl} --kubeconfig {kc} delete namespace --ignore-not-found --wait=false -- {svc.name}-dev-1b1b1b1b",
         "# append 'pruned' for seq 1, 2",
     ]
 
@@ -121,6 +127,7 @@ def test_wrong_key_and_wrong_environment_are_refused(svc: Service, tmp_path: Pat
 
 
 def test_approve_without_pending_deployment(svc: Service) -> None:
-    result = svc.run("approve", "--env", "dev", dry_run=True)
+    result = svc.run("approve", "--env", "dev")
     assert result.exit_code == 2
     assert "nothing has been deployed to dev" in result.output
+    assert not (svc.props / "deployments").exists()
