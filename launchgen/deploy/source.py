@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -106,7 +105,7 @@ def from_bundle(bundle: Path, public_key: Path) -> DeploymentSource:
             release=str(params["release"]),
             namespace=str(params["namespace"]),
             manifests=manifests,
-            digest="sha256:" + hashlib.sha256(bundle.read_bytes()).hexdigest(),
+            digest=verified.digest,  # the bytes verified, read once: a second read could be another file
             immutable=bool(params.get("immutable", False)),
         )
     except KeyError as exc:
