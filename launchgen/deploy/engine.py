@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from launchgen import records
+from launchgen import records, sopssecrets
 from launchgen.deploy import policy
 from launchgen.deploy.cluster import Cluster
 from launchgen.deploy.source import DeploymentSource
@@ -52,6 +52,9 @@ def deploy(
     history = records.load(properties, source.environment)
     live = history.current() if history else None
     policy.check(source, live, allow_chart_only_upgrade=allow_chart_only_upgrade)
+    # envs/<env>/secrets.yaml, checked and decrypted before anything changes (refusals leave the cluster alone)
+    secrets = sopssecrets.for_deploy(source.manifests, source.release, source.environment, properties,
+                                     dry_run=cluster.dry_run)
     release, namespace = source.release, source.namespace
     cluster.note(f"deploy {source.service} {source.app_version} (chart {source.chart_version}) to "
                  f"{source.environment}: release {release} in namespace {namespace}")
@@ -59,10 +62,11 @@ def deploy(
                     stdin=_namespace_manifest(source.service, source.environment, namespace, source.immutable))
     with tempfile.TemporaryDirectory(prefix="launchgen-deploy-") as scratch:
         chart = write_chart(source, Path(scratch))
+        secret_args = sopssecrets.attach(secrets, chart, dry_run=cluster.dry_run)
         if cluster.dry_run:
             chart = Path(f"<chart from bundle {source.digest[:19]}>")
         args = ["upgrade", "--install", release, str(chart), "--namespace", namespace,
-                "--wait=watcher", "--rollback-on-failure", "--timeout", timeout]
+                "--wait=watcher", "--rollback-on-failure", "--timeout", timeout, *secret_args]
         try:
             cluster.helm_run(args, "helm upgrade --install")
         except ToolError as exc:

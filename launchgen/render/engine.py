@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchgen import naming
+from launchgen import naming, sopssecrets
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
 from launchgen.helm import Helm
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
@@ -255,6 +255,7 @@ def _run_jobs(
                 "--values", str(values),
                 "--kube-version", request.kube_version,
                 "--include-crds",
+                *sopssecrets.template_args(properties.path, env, properties.origin),
             ]
             running.append((env, helm.start(args)))
         env, proc = running[0]
@@ -264,3 +265,5 @@ def _run_jobs(
         finally:
             running.pop(0)
         done[env] = split(output, what)
+        sopssecrets.check_rendered(properties.path, env, properties.origin, [m.text for m in done[env]], release,
+                                   f"{properties.origin}/envs/{env}")

@@ -1,0 +1,205 @@
+"""sops secrets without a cluster: the file's checks, render, package, and every deploy refusal.
+
+Refusals are exercised with a kubeconfig that points nowhere and without --dry-run: a
+refusal must come before any cluster access, so reaching kubectl would fail differently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tarfile
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from launchgen import sopssecrets
+from launchgen.errors import LaunchgenError
+from tests.deploy.helpers import Service, invoke
+from tests.helpers.tools import HELM_VERSIONS, tool
+from tests.secrets.helpers import AgeKey, age_key, encrypt, go_tool, make_sops_service, sha256, sops_env
+
+pytestmark = [pytest.mark.helm]
+
+PLAIN = 'DB_PASSWORD: "hunter2-plaintext"\nAPI_TOKEN: "tok-0123456789-plaintext"\n'
+PLAINTEXTS = (b"hunter2-plaintext", b"tok-0123456789-plaintext")
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> AgeKey:
+    return age_key(tmp_path)
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where launchgen's temporary files go, to check that nothing is left behind."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.fixture
+def svc(tmp_path: Path, key: AgeKey, monkeypatch: pytest.MonkeyPatch, private_tmp: Path) -> Service:
+    sops_env(monkeypatch, key, tmp_path)
+    return make_sops_service(tmp_path, str(tool("helm4")), tmp_path / "no-such-kubeconfig", key)
+
+
+def render(svc: Service, env: str = "dev", *extra: str) -> tuple[int, str, Path]:
+    out = svc.out / f"render-{env}"
+    result = invoke("render", svc.props, "--app-version", "1.0.0", "--env", env, "-o", out, "--helm", svc.helm,
+                    "--no-lint", *extra)
+    return result.exit_code, result.output, out / env
+
+
+def deployment(folder: Path) -> dict:  # type: ignore[type-arg]
+    from launchgen.diff.manifests import documents
+
+    record = json.loads((folder / "render.json").read_text())
+    for name in record["manifests"]:
+        for doc in documents((folder / name).read_text(), name):
+            if doc["kind"] == "Deployment":
+                return doc
+    raise AssertionError("no Deployment rendered")
+
+
+def files_under(*roots: Path) -> list[Path]:
+    return [p for root in roots for p in root.rglob("*") if p.is_file()]
+
+
+def no_plaintext_in(*roots: Path) -> None:
+    for path in files_under(*roots):
+        data = path.read_bytes()
+        if path.name.endswith(".tar.gz"):
+            with tarfile.open(path) as archive:
+                data = b"".join(archive.extractfile(m).read() for m in archive.getmembers() if m.isfile())  # type: ignore[union-attr]
+        for secret in PLAINTEXTS:
+            assert secret not in data, f"plaintext in {path}"
+
+
+# --- the file's checks, on real sops output ----------------------------------------------
+
+
+def test_encrypted_file_is_read_without_a_key(svc: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = encrypt(svc.props, "dev", PLAIN)
+    monkeypatch.delenv("SOPS_AGE_KEY_FILE")
+    found = sopssecrets.inspect(svc.props, "dev")
+    assert found is not None
+    assert found.keys == ("DB_PASSWORD", "API_TOKEN")
+    assert found.digest == sha256(path)
+    assert sopssecrets.inspect(svc.props, "test") is None
+
+
+@pytest.mark.parametrize(("plain", "sops_args", "message"), [
+    ("PORT: 5432\n", (), "PORT is a int, not a string"),
+    ("my-key: x\n", (), "not an environment variable name"),
+    ("DB: {user: a, password: b}\n", (), "DB is not encrypted (or not a plain string)"),
+    ("TOKEN_unencrypted: visible\n", (), "TOKEN_unencrypted is not encrypted"),
+    ("A: x\nB: y\n", ("--encrypted-regex", "^A$"), "B is not encrypted"),
+])
+def test_malformed_files_are_refused(svc: Service, plain: str, sops_args: tuple[str, ...], message: str) -> None:
+    encrypt(svc.props, "dev", plain, extra_args=sops_args)
+    with pytest.raises(LaunchgenError) as raised:
+        sopssecrets.inspect(svc.props, "dev")
+    assert message in str(raised.value)
+    assert "envs/dev/secrets.yaml" in str(raised.value)
+
+
+def test_plaintext_file_is_refused(svc: Service) -> None:
+    (svc.props / "envs" / "dev" / "secrets.yaml").write_text(PLAIN)
+    with pytest.raises(LaunchgenError, match="is not sops-encrypted"):
+        sopssecrets.inspect(svc.props, "dev")
+
+
+def test_key_services_other_than_age_are_refused(svc: Service) -> None:
+    path = encrypt(svc.props, "dev", PLAIN)
+    text = path.read_text().replace("sops:\n", "sops:\n    hc_vault:\n        - vault_address: https://attacker.example\n"
+                                    "          engine_path: x\n          key_name: y\n          created_at: z\n"
+                                    "          enc: w\n", 1)
+    path.write_text(text)
+    with pytest.raises(LaunchgenError, match="encrypted with hc_vault: launchgen decrypts only files encrypted to age"):
+        sopssecrets.inspect(svc.props, "dev")
+
+
+def test_symlinks_and_huge_files_are_refused(svc: Service, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.yaml"
+    target.write_text("x: y\n")
+    link = svc.props / "envs" / "dev" / "secrets.yaml"
+    link.symlink_to(target)
+    with pytest.raises(LaunchgenError, match="must be a regular file"):
+        sopssecrets.inspect(svc.props, "dev")
+    link.unlink()
+    link.write_bytes(b"#" * (sopssecrets.MAX_FILE_BYTES + 1))
+    with pytest.raises(LaunchgenError, match="at most 1048576"):
+        sopssecrets.inspect(svc.props, "dev")
+    link.unlink()
+    (svc.props / "envs" / "dev" / "secrets.yml").write_text("x: y\n")
+    with pytest.raises(LaunchgenError, match="rename secrets.yml"):
+        sopssecrets.inspect(svc.props, "dev")
+
+
+# --- render ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("helm_name", sorted(HELM_VERSIONS))
+def test_render_binds_the_ciphertext_digest_and_reads_the_secret(svc: Service, helm_name: str) -> None:
+    svc.helm = str(tool(helm_name))
+    path = encrypt(svc.props, "dev", PLAIN)
+    code, output, folder = render(svc, "dev")
+    assert code == 0, output
+    pod = deployment(folder)["spec"]["template"]
+    assert pod["metadata"]["annotations"][sopssecrets.ANNOTATION] == sha256(path)
+    assert pod["spec"]["containers"][0]["envFrom"] == [{"secretRef": {"name": f"{svc.name}-secrets"}}]
+    # neither plaintext nor ciphertext is copied anywhere in the render
+    ciphertext = re.findall(rb"data:([A-Za-z0-9+/=]{8,}),", path.read_bytes())
+    for rendered in files_under(folder):
+        assert not any(c in rendered.read_bytes() for c in ciphertext), rendered
+    no_plaintext_in(folder)
+    # an environment without a secrets file renders as before
+    code, output, test_folder = render(svc, "test")
+    assert code == 0, output
+    pod = deployment(test_folder)["spec"]["template"]
+    assert sopssecrets.ANNOTATION not in (pod["metadata"].get("annotations") or {})
+    assert "envFrom" not in pod["spec"]["containers"][0]
+
+
+def test_render_keeps_user_env_from_and_pod_annotations(svc: Service) -> None:
+    path = encrypt(svc.props, "dev", PLAIN)
+    svc.set_values("dev", "envFrom:\n  - configMapRef: {name: shared}\npodAnnotations:\n  team: a\n")
+    code, output, folder = render(svc)
+    assert code == 0, output
+    pod = deployment(folder)["spec"]["template"]
+    assert pod["metadata"]["annotations"] == {"team": "a", sopssecrets.ANNOTATION: sha256(path)}
+    assert pod["spec"]["containers"][0]["envFrom"] == [{"configMapRef": {"name": "shared"}},
+                                                       {"secretRef": {"name": f"{svc.name}-secrets"}}]
+
+
+def test_render_refuses_an_unencrypted_secrets_file(svc: Service) -> None:
+    (svc.props / "envs" / "dev" / "secrets.yaml").write_text(PLAIN)
+    code, output, folder = render(svc)
+    assert code == 2, output
+    assert "envs/dev/secrets.yaml: is not sops-encrypted" in output
+    assert "Traceback" not in output and not folder.exists()
+    for secret in PLAINTEXTS:
+        assert secret.decode() not in output
+
+
+def test_render_refuses_a_digest_set_by_hand(svc: Service) -> None:
+    svc.set_values("dev", f"sopsSecrets:\n  digest: sha256:{'0' * 64}\n")
+    code, output, folder = render(svc)
+    assert code == 2, output
+    assert "no envs/dev/secrets.yaml: sopsSecrets is set by launchgen render" in output
+    assert not folder.exists()
+
+
+def test_render_refuses_a_chart_that_would_drop_the_secrets(svc: Service) -> None:
+    """An umbrella chart that ignores sopsSecrets (an older Launch chart, a hand-made one)."""
+    encrypt(svc.props, "dev", PLAIN)
+    for template in (svc.app / "templates").glob("*.yaml"):
+        template.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n")
+    code, output, folder = render(svc)
+    assert code == 2, output
+    assert "envs/dev/secrets.yaml would not be delivered" in output
+    assert "refusing to drop the secrets silently" in output
+    assert not folder.exists()
