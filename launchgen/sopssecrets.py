@@ -360,7 +360,7 @@ def attach(secrets: DeploySecrets | None, chart: Path, *, dry_run: bool) -> list
         return ["--values", f"<Secret {secrets.name} decrypted by sops from {secrets.encrypted.display} "
                 f"{secrets.encrypted.digest[:19]}, keys: {printable(keys, limit=400)}>"]
     (chart / "templates" / WRAPPER_TEMPLATE).write_text(SECRET_TEMPLATE)
-    fifo = chart.parent / f".{WRAPPER_VALUE}.{os.getpid()}"
+    fifo = chart.parent / f".{WRAPPER_VALUE}-{os.urandom(8).hex()}"
     os.mkfifo(fifo, 0o600)
     threading.Thread(target=_feed, args=(fifo, secrets.wrapper_values()), daemon=True,
                      name="launchgen-sops-values").start()

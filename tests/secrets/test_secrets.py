@@ -203,3 +203,135 @@ def test_render_refuses_a_chart_that_would_drop_the_secrets(svc: Service) -> Non
     assert "envs/dev/secrets.yaml would not be delivered" in output
     assert "refusing to drop the secrets silently" in output
     assert not folder.exists()
+
+
+# --- deploy: the plan, and every refusal before the cluster is touched ---------------------
+
+
+def bundle_with_secrets(svc: Service) -> tuple[Path, Path]:
+    path = encrypt(svc.props, "dev", PLAIN)
+    return svc.bundle("1.0.0"), path
+
+
+def refused(svc: Service, bundle: Path, message: str) -> None:
+    result = svc.deploy(bundle)
+    assert result.exit_code == 2, result.output
+    assert message in result.output, result.output
+    assert "Traceback" not in result.output and "kubectl" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    for secret in PLAINTEXTS:
+        assert secret.decode() not in result.output
+    assert not (svc.props / "deployments" / "dev.yaml").exists()  # nothing recorded
+
+
+def test_dry_run_shows_the_keys_never_the_values(svc: Service, monkeypatch: pytest.MonkeyPatch,
+                                                 private_tmp: Path) -> None:
+    bundle, path = bundle_with_secrets(svc)
+    monkeypatch.delenv("SOPS_AGE_KEY_FILE")  # a dry run does not decrypt
+    result = svc.deploy(bundle, dry_run=True)
+    assert result.exit_code == 0, result.output
+    assert f"--values <Secret {svc.name}-secrets decrypted by sops from" in result.output
+    assert "keys: DB_PASSWORD, API_TOKEN>" in result.output and sha256(path)[:19] in result.output
+    for secret in PLAINTEXTS:
+        assert secret.decode() not in result.output
+    assert files_under(private_tmp) == []
+    no_plaintext_in(svc.out)
+
+
+def test_deploy_without_an_age_key_is_refused(svc: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundle, _ = bundle_with_secrets(svc)
+    monkeypatch.delenv("SOPS_AGE_KEY_FILE")
+    refused(svc, bundle, "envs/dev/secrets.yaml: no age key to decrypt it: set SOPS_AGE_KEY_FILE")
+
+
+def test_deploy_with_the_wrong_age_key_is_refused(svc: Service, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    bundle, _ = bundle_with_secrets(svc)
+    other = age_key(tmp_path)
+    monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(other.identity))
+    refused(svc, bundle, "envs/dev/secrets.yaml: sops could not decrypt it: Failed to get the data key")
+
+
+def test_deploy_without_sops_is_refused(svc: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bundle, _ = bundle_with_secrets(svc)
+    monkeypatch.setenv("LAUNCHGEN_SOPS", str(tmp_path / "no-such-sops"))
+    refused(svc, bundle, "sops not found")
+
+
+def test_tampered_ciphertext_is_refused(svc: Service) -> None:
+    """Changed before render (so the digest matches): sops's authentication catches it."""
+    path = encrypt(svc.props, "dev", PLAIN)
+    text = path.read_text()
+    data = re.search(r"DB_PASSWORD: ENC\[AES256_GCM,data:([A-Za-z0-9+/]{4})", text)
+    assert data is not None
+    flipped = data.group(1)[::-1] if data.group(1)[::-1] != data.group(1) else "AAAA"
+    path.write_text(text.replace(data.group(0), data.group(0)[:-4] + flipped, 1))
+    refused(svc, svc.bundle("1.0.0"), "envs/dev/secrets.yaml: sops could not decrypt it")
+
+
+def test_secrets_changed_since_render_are_refused(svc: Service) -> None:
+    bundle, path = bundle_with_secrets(svc)
+    rendered = sha256(path)
+    encrypt(svc.props, "dev", 'DB_PASSWORD: "rotated"\n')
+    refused(svc, bundle, f"is not the revision the bundle was rendered with (bundle {rendered}")
+    path.unlink()
+    refused(svc, bundle, f"envs/dev/secrets.yaml: is missing: the bundle needs the secrets it was rendered with ({rendered})")
+
+
+def test_secrets_added_after_render_are_refused(svc: Service) -> None:
+    bundle = svc.bundle("1.0.0")
+    encrypt(svc.props, "dev", PLAIN)
+    refused(svc, bundle, "envs/dev/secrets.yaml: exists, but the bundle was rendered without it")
+
+
+def test_the_wrapper_values_reach_helm_through_a_pipe(tmp_path: Path) -> None:
+    """attach() serves the values once through a FIFO; removing the folder ends the feeder."""
+    import shutil
+    import threading
+
+    chart = tmp_path / "scratch" / "chart"
+    (chart / "templates").mkdir(parents=True)
+    encrypted = sopssecrets.Encrypted("envs/dev/secrets.yaml", b"x", "sha256:" + "a" * 64, ("A",))
+    secrets = sopssecrets.DeploySecrets("svc-secrets", encrypted, {"A": "value-" * 30000})
+    args = sopssecrets.attach(secrets, chart, dry_run=False)
+    fifo = Path(args[1])
+    assert args[0] == "--values" and fifo.parent == chart.parent and fifo.is_fifo()
+    assert (fifo.stat().st_mode & 0o777) == 0o600
+    payload = json.loads(fifo.read_bytes())  # more than a pipe buffer: the feeder streams it
+    assert payload[sopssecrets.WRAPPER_VALUE]["data"]["A"].startswith("dmFsdWUt")
+    # a second feeder that nobody reads stops when the scratch folder goes
+    sopssecrets.attach(secrets, chart, dry_run=False)
+    shutil.rmtree(tmp_path / "scratch")
+    deadline = __import__("time").monotonic() + 5
+    while any(t.name == "launchgen-sops-values" for t in threading.enumerate()):
+        assert __import__("time").monotonic() < deadline, "the feeder did not stop"
+        __import__("time").sleep(0.05)
+
+
+@pytest.mark.parametrize("helm_name", sorted(HELM_VERSIONS))
+def test_real_helm_reads_the_secret_from_the_pipe(tmp_path: Path, helm_name: str) -> None:
+    """The wrapper chart with the Secret template, its values fed through the FIFO, rendered by real helm."""
+    import base64
+    import subprocess
+
+    from launchgen.deploy.source import DeploymentSource
+    from launchgen.deploy.wrapper import write_chart
+    from launchgen.diff.manifests import documents
+
+    source = DeploymentSource("svc", "dev", "1.0.0", "svc", "0.1.0", "svc", "svc-dev",
+                              {"manifests/01-configmap-svc.yaml": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: svc\n"},
+                              "sha256:" + "b" * 64)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir(mode=0o700)
+    chart = write_chart(source, scratch)
+    encrypted = sopssecrets.Encrypted("envs/dev/secrets.yaml", b"x", "sha256:" + "a" * 64, ("DB_PASSWORD", "EMPTY"))
+    values = {"DB_PASSWORD": "p@ss: {{ .Release.Name }}\n'\"", "EMPTY": ""}
+    args = sopssecrets.attach(sopssecrets.DeploySecrets("svc-secrets", encrypted, values), chart, dry_run=False)
+    out = subprocess.run([str(tool(helm_name)), "template", "svc", str(chart), *args], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    objects = {doc["kind"]: doc for doc in documents(out, "helm template")}
+    secret = objects["Secret"]
+    assert secret["metadata"]["name"] == "svc-secrets"
+    assert secret["metadata"]["annotations"] == {sopssecrets.ANNOTATION: "sha256:" + "a" * 64}
+    assert {k: base64.b64decode(v).decode() for k, v in secret["data"].items()} == values  # never templated
+    assert objects["ConfigMap"]["metadata"]["name"] == "svc"
