@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tarfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,10 @@ from launchgen.scaffold import new
 from tests.conftest import make_answers
 from tests.deploy.helpers import Service, invoke
 from tests.helpers.tools import TOOLS_DIR, run
+
+
+PLAIN = 'DB_PASSWORD: "hunter2-plaintext"\nAPI_TOKEN: "tok-0123456789-plaintext"\n'
+PLAINTEXTS = (b"hunter2-plaintext", b"tok-0123456789-plaintext")
 
 
 def go_tool(name: str) -> Path:
@@ -70,3 +75,17 @@ def make_sops_service(tmp_path: Path, helm: str, kubeconfig: Path, key: AgeKey) 
     out.mkdir()
     return Service(name, tmp_path / name, tmp_path / f"{name}-properties", tmp_path / "signing.key",
                    tmp_path / "signing.pub", out, helm, kubeconfig)
+
+
+def files_under(*roots: Path) -> list[Path]:
+    return [p for root in roots for p in root.rglob("*") if p.is_file()]
+
+
+def no_plaintext_in(*roots: Path) -> None:
+    for path in files_under(*roots):
+        data = path.read_bytes()
+        if path.name.endswith(".tar.gz"):
+            with tarfile.open(path) as archive:
+                data = b"".join(archive.extractfile(m).read() for m in archive.getmembers() if m.isfile())  # type: ignore[union-attr]
+        for secret in PLAINTEXTS:
+            assert secret not in data, f"plaintext in {path}"

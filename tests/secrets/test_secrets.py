@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import tarfile
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,26 +16,10 @@ from launchgen import sopssecrets
 from launchgen.errors import LaunchgenError
 from tests.deploy.helpers import Service, invoke
 from tests.helpers.tools import HELM_VERSIONS, tool
-from tests.secrets.helpers import AgeKey, age_key, encrypt, go_tool, make_sops_service, sha256, sops_env
+from tests.secrets.helpers import (PLAIN, PLAINTEXTS, AgeKey, age_key, encrypt, files_under, make_sops_service,
+                                   no_plaintext_in, sha256, sops_env)
 
 pytestmark = [pytest.mark.helm]
-
-PLAIN = 'DB_PASSWORD: "hunter2-plaintext"\nAPI_TOKEN: "tok-0123456789-plaintext"\n'
-PLAINTEXTS = (b"hunter2-plaintext", b"tok-0123456789-plaintext")
-
-
-@pytest.fixture
-def key(tmp_path: Path) -> AgeKey:
-    return age_key(tmp_path)
-
-
-@pytest.fixture
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where launchgen's temporary files go, to check that nothing is left behind."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 @pytest.fixture
@@ -62,20 +44,6 @@ def deployment(folder: Path) -> dict:  # type: ignore[type-arg]
             if doc["kind"] == "Deployment":
                 return doc
     raise AssertionError("no Deployment rendered")
-
-
-def files_under(*roots: Path) -> list[Path]:
-    return [p for root in roots for p in root.rglob("*") if p.is_file()]
-
-
-def no_plaintext_in(*roots: Path) -> None:
-    for path in files_under(*roots):
-        data = path.read_bytes()
-        if path.name.endswith(".tar.gz"):
-            with tarfile.open(path) as archive:
-                data = b"".join(archive.extractfile(m).read() for m in archive.getmembers() if m.isfile())  # type: ignore[union-attr]
-        for secret in PLAINTEXTS:
-            assert secret not in data, f"plaintext in {path}"
 
 
 # --- the file's checks, on real sops output ----------------------------------------------
