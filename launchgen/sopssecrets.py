@@ -222,9 +222,9 @@ def check_rendered(properties: Path, environment: str, origin: str | None, manif
                              f"{relpath(environment)}: {VALUE} is set by launchgen render, remove it from values",
                              path=where)
     if expected is not None and rendered != expected.digest:
-        raise LaunchgenError(f"{expected.display} would not be delivered: the chart rendered no workload that reads "
-                             f"Secret {secret_name(release)} (a vendor chart, or a Launch chart without {VALUE} "
-                             "support: update it); refusing to drop the secrets silently", path=where)
+        raise LaunchgenError(f"would not be delivered: the chart rendered no workload that reads Secret "
+                             f"{secret_name(release)} (a vendor chart, or a Launch chart without {VALUE} "
+                             "support: update it); refusing to drop the secrets silently", path=expected.display)
 
 
 # --- deploy -------------------------------------------------------------------------

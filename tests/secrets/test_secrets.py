@@ -176,7 +176,7 @@ def test_render_refuses_a_chart_that_would_drop_the_secrets(svc: Service) -> Non
         template.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n")
     code, output, folder = render(svc)
     assert code == 2, output
-    assert "envs/dev/secrets.yaml would not be delivered" in output
+    assert "envs/dev/secrets.yaml: would not be delivered" in output
     assert "refusing to drop the secrets silently" in output
     assert not folder.exists()
 
