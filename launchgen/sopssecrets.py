@@ -120,7 +120,7 @@ def parse_encrypted(data: bytes, display: str) -> Encrypted:
     metadata = document.get("sops")
     if not isinstance(metadata, dict) or not isinstance(metadata.get("mac"), str):
         raise LaunchgenError("is not sops-encrypted (no top-level sops metadata with a mac): encrypt it with "
-                             f"`sops encrypt --in-place {display}`; launchgen never deploys a plaintext secrets file",
+                             f"`sops encrypt --in-place {'/'.join(display.split('/')[-3:])}`; launchgen never deploys a plaintext secrets file",
                              path=display)
     for service in _OTHER_KEY_SERVICES:
         if metadata.get(service):
