@@ -357,7 +357,7 @@ def attach(secrets: DeploySecrets | None, chart: Path, *, dry_run: bool) -> list
         return []
     if dry_run or secrets.values is None:
         keys = ", ".join(secrets.encrypted.keys) or "none"
-        return ["--values", f"<Secret {secrets.name} decrypted by sops from {secrets.encrypted.display} "
+        return ["--values", f"<Secret {secrets.name} decrypted by sops from {printable(secrets.encrypted.display)} "
                 f"{secrets.encrypted.digest[:19]}, keys: {printable(keys, limit=400)}>"]
     (chart / "templates" / WRAPPER_TEMPLATE).write_text(SECRET_TEMPLATE)
     fifo = chart.parent / f".{WRAPPER_VALUE}-{os.urandom(8).hex()}"
