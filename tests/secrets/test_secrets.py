@@ -74,6 +74,19 @@ def test_malformed_files_are_refused(svc: Service, plain: str, sops_args: tuple[
     assert "envs/dev/secrets.yaml" in str(raised.value)
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    (b"A: x\nA: y\nsops: {mac: x}\n", "f:2: key A appears twice"),
+    (b"? [a]\n: x\n", "keys must be environment variable names"),
+    (b"a: [\n", "f:2: invalid YAML"),
+    (b"- a\n", "must be a mapping"),
+    (b"\xff", "not valid UTF-8"),
+])
+def test_unparsable_files_are_refused(text: bytes, message: str) -> None:
+    with pytest.raises(LaunchgenError) as raised:
+        sopssecrets.parse_encrypted(text, "f")
+    assert message in str(raised.value)
+
+
 def test_plaintext_file_is_refused(svc: Service) -> None:
     (svc.props / "envs" / "dev" / "secrets.yaml").write_text(PLAIN)
     with pytest.raises(LaunchgenError, match="is not sops-encrypted"):
