@@ -140,8 +140,9 @@ def parse_encrypted(data: bytes, display: str) -> Encrypted:
         raise LaunchgenError("must be a mapping ENV_VAR_NAME: value, encrypted with sops", path=display)
     metadata = document.get("sops")
     if not isinstance(metadata, dict) or not isinstance(metadata.get("mac"), str):
+        shown = "/".join(display.split("/")[-3:])
         raise LaunchgenError("is not sops-encrypted (no top-level sops metadata with a mac): encrypt it with "
-                             f"`sops encrypt --in-place {'/'.join(display.split('/')[-3:])}`; launchgen never deploys a plaintext secrets file",
+                             f"`sops encrypt --in-place {shown}`; launchgen never deploys a plaintext secrets file",
                              path=display)
     for service in _OTHER_KEY_SERVICES:
         if metadata.get(service):
@@ -187,6 +188,14 @@ def template_args(properties: Path, environment: str, origin: str | None = None)
     return [] if found is None else ["--set-string", f"{VALUE}.digest={found.digest}"]
 
 
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _workloads(objects: Iterable[dict[str, Any]]) -> Iterable[tuple[dict[str, Any], str | None, list[str]]]:
     """(object, digest annotation, envFrom secret names) of each pod-template workload."""
     for obj in objects:
@@ -194,13 +203,13 @@ def _workloads(objects: Iterable[dict[str, Any]]) -> Iterable[tuple[dict[str, An
         template = spec.get("template") if isinstance(spec, dict) else None
         if not isinstance(template, dict):
             continue
-        annotations = (template.get("metadata") or {}).get("annotations") or {}
-        digest = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
+        metadata, pod = _mapping(template.get("metadata")), _mapping(template.get("spec"))
+        digest = _mapping(metadata.get("annotations")).get(ANNOTATION)
         names: list[str] = []
-        for container in (template.get("spec") or {}).get("containers") or []:
-            for source in (container or {}).get("envFrom") or []:
-                ref = (source or {}).get("secretRef") or {}
-                if isinstance(ref, dict) and ref.get("name"):
+        for container in _list(pod.get("containers")):
+            for source in _list(_mapping(container).get("envFrom")):
+                ref = _mapping(_mapping(source).get("secretRef"))
+                if ref.get("name"):
                     names.append(str(ref["name"]))
         yield obj, None if digest is None else str(digest), names
 

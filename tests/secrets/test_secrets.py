@@ -95,7 +95,8 @@ def test_plaintext_file_is_refused(svc: Service) -> None:
 
 def test_key_services_other_than_age_are_refused(svc: Service) -> None:
     path = encrypt(svc.props, "dev", PLAIN)
-    text = path.read_text().replace("sops:\n", "sops:\n    hc_vault:\n        - vault_address: https://attacker.example\n"
+    text = path.read_text().replace("sops:\n", "sops:\n    hc_vault:\n"
+                                    "        - vault_address: https://attacker.example\n"
                                     "          engine_path: x\n          key_name: y\n          created_at: z\n"
                                     "          enc: w\n", 1)
     path.write_text(text)
@@ -264,7 +265,8 @@ def test_secrets_changed_since_render_are_refused(svc: Service) -> None:
     encrypt(svc.props, "dev", 'DB_PASSWORD: "rotated"\n')
     refused(svc, bundle, f"is not the revision the bundle was rendered with (bundle {rendered}")
     path.unlink()
-    refused(svc, bundle, f"envs/dev/secrets.yaml: is missing: the bundle needs the secrets it was rendered with ({rendered})")
+    refused(svc, bundle, f"envs/dev/secrets.yaml: is missing: the bundle needs the secrets it was rendered with "
+                         f"({rendered})")
 
 
 def test_secrets_added_after_render_are_refused(svc: Service) -> None:
@@ -308,7 +310,8 @@ def test_real_helm_reads_the_secret_from_the_pipe(tmp_path: Path, helm_name: str
     from launchgen.diff.manifests import documents
 
     source = DeploymentSource("svc", "dev", "1.0.0", "svc", "0.1.0", "svc", "svc-dev",
-                              {"manifests/01-configmap-svc.yaml": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: svc\n"},
+                              {"manifests/01-configmap-svc.yaml":
+                                   b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: svc\n"},
                               "sha256:" + "b" * 64)
     scratch = tmp_path / "scratch"
     scratch.mkdir(mode=0o700)
