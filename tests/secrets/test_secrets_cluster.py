@@ -76,3 +76,14 @@ def test_a_refused_deployment_touches_nothing(svc: Service, monkeypatch: pytest.
     assert "no age key to decrypt it" in result.output
     assert kubectl(svc, "get", "namespace", f"{svc.name}-dev", check=False).returncode != 0  # nothing deployed
     assert records.load(svc.props, "dev") is None  # nothing recorded
+
+
+def test_immutable_deployments_get_their_own_secret(svc: Service) -> None:
+    encrypt(svc.props, "dev", PLAIN)
+    result = svc.deploy(svc.bundle("2.0.0", immutable=True))
+    assert result.exit_code == 0, result.output
+    entry = records.load(svc.props, "dev").current()  # type: ignore[union-attr]
+    assert entry is not None and entry["release"] != svc.name
+    out = kubectl(svc, "get", "secret", f"{entry['release']}-secrets", "-n", entry["namespace"], "-o", "json").stdout
+    data = {k: base64.b64decode(v).decode() for k, v in json.loads(out)["data"].items()}
+    assert data["DB_PASSWORD"] == "hunter2-plaintext"
