@@ -56,6 +56,7 @@ def deploy(
     """helm upgrade --install the bundle, wait, test; roll back on failure; record it."""
     import tempfile
 
+    from launchgen import sopssecrets
     from launchgen.deploy import policy
     from launchgen.deploy.wrapper import write_chart
 
@@ -64,6 +65,9 @@ def deploy(
     policy.check(source, live, allow_chart_only_upgrade=allow_chart_only_upgrade)
     if not cluster.dry_run:
         records.preflight(properties, source.environment)
+    # envs/<env>/secrets.yaml, checked and decrypted before anything changes (refusals leave the cluster alone)
+    secrets = sopssecrets.for_deploy(source.manifests, source.release, source.environment, properties,
+                                     dry_run=cluster.dry_run)
     release, namespace = source.release, source.namespace
     cluster.note(f"deploy {source.service} {source.app_version} (chart {source.chart_version}) to "
                  f"{source.environment}: release {release} in namespace {namespace}")
@@ -71,11 +75,12 @@ def deploy(
                     stdin=_namespace_manifest(source.service, source.environment, namespace, source.immutable))
     with tempfile.TemporaryDirectory(prefix="launchgen-deploy-") as scratch:
         chart: Path | str = write_chart(source, Path(scratch))
+        secret_args = sopssecrets.attach(secrets, Path(chart), dry_run=cluster.dry_run)
         if cluster.dry_run:
             chart = f"<chart from bundle {source.digest[:19]}>"
         try:
             cluster.helm_run(["upgrade", "--install"], release, namespace=namespace, chart=chart,
-                             flags=["--wait=watcher", "--rollback-on-failure", "--timeout", timeout],
+                             flags=["--wait=watcher", "--rollback-on-failure", "--timeout", timeout, *secret_args],
                              what="helm upgrade --install")
         except ToolError as exc:
             _record_failure(properties, source, by, f"not ready: {exc.message}")

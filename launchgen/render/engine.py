@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchgen import naming
+from launchgen import naming, sopssecrets
 from launchgen.display import printable
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError
 from launchgen.helm import Helm, find_binary
@@ -163,8 +163,11 @@ def render(request: RenderRequest) -> list[Rendered]:
         release = naming.check_release_name(service + postfix)
         data_release = naming.check_release_name(data_release_name(service)) if data else ""
 
+        # envs/<env>/secrets.yaml (sops): only its digest reaches the chart, never a value.
         jobs = [TemplateJob(env, "app", chart, release, naming.namespace_for(service, env, postfix),
-                            properties.path / "envs" / env / "values.yaml") for env in environments]
+                            properties.path / "envs" / env / "values.yaml",
+                            tuple(sopssecrets.template_args(properties.path, env, properties.origin)))
+                for env in environments]
         if data is not None:
             jobs += [TemplateJob(env, "data", data, data_release, job.namespace, job.values) for env, job in
                      zip(environments, jobs)]
@@ -177,6 +180,10 @@ def render(request: RenderRequest) -> list[Rendered]:
                      {"app": app.provenance() if app else None, "properties": properties.provenance()})
         results = []
         for job in jobs[: len(environments)]:
+            # Secrets are delivered exactly when the environment has them: never dropped silently.
+            sopssecrets.check_rendered(properties.path, job.environment, properties.origin,
+                                       [r.text for r in outputs[(job.environment, "app")]], release,
+                                       f"{properties.origin}/envs/{job.environment}")
             data_resources = as_hooks(outputs[(job.environment, "data")], f"data chart {data.name}") if data else []
             manifests = number(data_resources + outputs[(job.environment, "app")])
             folder = request.output_dir / job.environment

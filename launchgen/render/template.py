@@ -20,6 +20,7 @@ class TemplateJob:
     release: str
     namespace: str
     values: Path
+    extra: tuple[str, ...] = ()  # more flags for this run (the sops secrets' digest)
 
     def args(self, kube_version: str) -> list[str]:
         # Flags first, then `--` and the positionals: nothing after it reads as a flag.
@@ -29,6 +30,7 @@ class TemplateJob:
             "--values", str(self.values),
             "--kube-version", kube_version,
             "--include-crds",
+            *self.extra,
             "--", self.release, str(self.chart.path),
         ]
 

@@ -173,8 +173,9 @@ def properties_repo(answers: Answers, into: Path) -> Path:
 
 def _sops_config(answers: Answers) -> str:
     return (
-        "# sops encrypts envs/<env>/secrets.yaml to this age recipient; helm-secrets decrypts\n"
-        "# them at deploy time. Create one with: sops envs/dev/secrets.yaml\n"
+        "# sops encrypts envs/<env>/secrets.yaml (ENV_VAR: \"value\" lines) to this age recipient;\n"
+        "# launchgen deploy decrypts them (SOPS_AGE_KEY_FILE) into the Secret <release>-secrets\n"
+        "# the containers read. Create one with: sops envs/dev/secrets.yaml (docs/secrets.md)\n"
         "creation_rules:\n"
         "  - path_regex: envs/[^/]+/secrets\\.yaml$\n"
         f"    age: {answers.sops_age_recipient}\n"

@@ -64,9 +64,16 @@ metadata:
     {{- with $v.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
-  {{- with $v.podAnnotations }}
+  {{- if or $v.podAnnotations $v.sopsSecrets.digest }}
   annotations:
+    {{- with $v.podAnnotations }}
     {{- toYaml . | nindent 4 }}
+    {{- end }}
+    {{- with $v.sopsSecrets.digest }}
+    {{- /* Which envs/<env>/secrets.yaml revision (sha256 of its ciphertext) the pods read;
+         set by launchgen render, so a new revision also restarts them. */}}
+    launchgen.dev/sops-secrets: {{ . | quote }}
+    {{- end }}
   {{- end }}
 spec:
   serviceAccountName: {{ include "launch-microservice.serviceAccountName" . }}
@@ -105,9 +112,16 @@ spec:
         {{- with $v.env }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
-      {{- with $v.envFrom }}
+      {{- if or $v.envFrom $v.sopsSecrets.digest }}
       envFrom:
+        {{- with $v.envFrom }}
         {{- toYaml . | nindent 8 }}
+        {{- end }}
+        {{- if $v.sopsSecrets.digest }}
+        {{- /* Not optional: without the Secret launchgen deploy creates, the pods do not start. */}}
+        - secretRef:
+            name: {{ include "launch-microservice.fullname" . }}-secrets
+        {{- end }}
       {{- end }}
       {{- with $v.probes.liveness }}
       {{- if .enabled }}

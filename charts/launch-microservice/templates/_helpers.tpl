@@ -73,6 +73,8 @@ rollout:
     autoPromotionEnabled: false
     scaleDownDelaySeconds: 30
 externalSecrets: []
+sopsSecrets:
+  digest: ""
 migration:
   enabled: false
   command: []
