@@ -100,7 +100,7 @@ def test_without_a_data_chart_nothing_changes(app_repos: tuple[Path, Path], tmp_
 def test_package_signs_the_data_hooks(data_repos: tuple[Path, Path], tmp_path: Path) -> None:
     """The hooks are part of what is signed and deployed (the deploy wrapper carries the
     bundle's manifests verbatim)."""
-    from launchgen.bundle.package import read_render
+    from launchgen.bundle.renderdir import read as read_render
 
     _, props = data_repos
     _render(props, tmp_path / "out", app_version="1.0.0", environments=("dev",))
@@ -116,7 +116,7 @@ def test_deploy_wrapper_chart_keeps_the_data_hooks_as_hooks(data_repos: tuple[Pa
     helm sees the data resources as pre-install hooks, apart from the release's own."""
     import subprocess
 
-    from launchgen.bundle.package import read_render
+    from launchgen.bundle.renderdir import read as read_render
     from launchgen.deploy.source import DeploymentSource
     from launchgen.deploy.wrapper import write_chart
     from tests.helpers.tools import helm_env
