@@ -1,0 +1,145 @@
+"""The generated GitLab pipelines, run by a real runner: gitlab-ci-local with the shell
+executor and shell isolation (each job in a fresh copy of the checkout, artifacts passed
+between jobs), bare git repositories as the remotes (reached through the pipelines' own
+https URLs, rewritten by git's url.insteadOf), CI/CD variables from its variables file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from launchgen import records
+from tests.cluster.fixture import KubeCluster
+from tests.pipelines.conftest import TOKEN, Keys, remote_rewrites, seed_live_version
+from tests.pipelines.harness import GitlabRun, Repos, Runner, git, gitlab_variables_home, run_gitlab
+
+MR = {"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
+
+
+def home(tmp: Path, keys: Keys, kubeconfig: Path | None = None, envs: tuple[str, ...] = ("dev", "test", "prod")) -> Path:
+    files = {f"KUBECONFIG_{env.upper()}": kubeconfig.read_text() for env in envs} if kubeconfig else {}
+    return gitlab_variables_home(tmp / "gcl-home", {
+        "LAUNCHGEN_SIGNING_KEY": keys.private, "LAUNCHGEN_PUBLIC_KEY": keys.public,
+        "PROPERTIES_REPO_TOKEN": TOKEN, "PUSH_TOKEN": TOKEN, "CI_JOB_TOKEN": TOKEN,
+    }, files)
+
+
+def junit_failures(path: Path) -> list[str]:
+    root = ET.parse(path).getroot()
+    return [case.get("name", "") for case in root.iter("testcase") if case.find("failure") is not None]
+
+
+def gate(runner: Runner, repos: Repos, keys: Keys, tmp: Path, change: Callable[[Path], None]) -> GitlabRun:
+    git(repos.props, "checkout", "-q", "-b", "change")
+    change(repos.props)
+    repos.commit(repos.props, "the change under review")
+    return run_gitlab(runner, repos.props, "launchgen-policy-gate", home=home(tmp, keys), variables=MR,
+                      env=remote_rewrites(repos))
+
+
+def set_replicas(count: int) -> Callable[[Path], None]:
+    def change(props: Path) -> None:
+        values = props / "envs" / "dev" / "values.yaml"
+        values.write_text(values.read_text().replace("replicaCount: 1", f"replicaCount: {count}"))
+
+    return change
+
+
+def test_mr_gate_passes_a_clean_change_and_previews_it_at_the_live_version(
+        gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
+    repos = make_repos("gitlab")
+    seed_live_version(repos, "dev", "1.0.0")
+    run = gate(gitlab_runner, repos, keys, tmp_path, set_replicas(3))
+    assert run.returncode == 0 and "PASS  launchgen-policy-gate" in run.output, run.output
+    job = run.builds / "launchgen-policy-gate"
+    assert junit_failures(job / "launchgen-junit.xml") == []
+    preview = (job / "launchgen-preview.md").read_text()
+    assert "### dev at 1.0.0" in preview and "spec.replicas: 1 -> 3" in preview, preview
+    assert "**appVersion-only**: no" in preview
+    assert "### test" not in preview  # only the environments the change touches
+    quality = json.loads((job / "gl-code-quality-report.json").read_text())
+    assert [f["location"]["path"] for f in quality] == ["envs/dev/values.yaml"]
+    # Collected as the job's artifacts (paths + reports).
+    artifacts = run.builds.parent / "artifacts" / "launchgen-policy-gate"
+    assert (artifacts / "launchgen-preview.md").read_text() == preview
+
+
+def test_mr_gate_fails_a_bad_change_naming_the_rule_in_its_junit_report(
+        gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
+    repos = make_repos("gitlab")
+
+    def set_image_tag(props: Path) -> None:
+        values = props / "envs" / "dev" / "values.yaml"
+        values.write_text(values.read_text() + "image:\n  tag: 1.2.3\n")
+
+    run = gate(gitlab_runner, repos, keys, tmp_path, set_image_tag)
+    assert run.returncode != 0 and "FAIL  launchgen-policy-gate" in run.output, run.output
+    failures = junit_failures(run.builds / "launchgen-policy-gate" / "launchgen-junit.xml")
+    assert any(name.startswith("properties-forbidden-keys ") for name in failures), failures
+    # Nothing deployed anywhere yet: the preview says so rather than failing.
+    assert "dev: nothing deployed yet" in (run.builds / "launchgen-policy-gate" / "launchgen-preview.md").read_text()
+
+
+def test_app_tag_pipeline_bundles_a_signed_bundle_per_environment(
+        gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
+    repos = make_repos("gitlab")
+    git(repos.app, "tag", "v1.0.0")
+    run = run_gitlab(gitlab_runner, repos.app, "bundle", home=home(tmp_path, keys),
+                     variables={"CI_COMMIT_TAG": "v1.0.0"}, env=remote_rewrites(repos))
+    assert run.returncode == 0, run.output
+    artifacts = run.builds.parent / "artifacts"
+    for env in ("dev", "test", "prod"):
+        (bundle,) = (artifacts).glob(f"bundle*{env}*/bundle-{env}.tar.gz")
+        verified = subprocess.run(["launchgen", "verify", str(bundle), "--key", str(keys.public_file)],
+                                  env=gitlab_runner.env, capture_output=True, text=True)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+        assert "1.0.0" in subprocess.run(["tar", "-xzOf", str(bundle)], capture_output=True, text=True).stdout
+
+
+def test_app_bundle_job_fails_without_the_signing_key(
+        gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
+    repos = make_repos("gitlab")
+    run = run_gitlab(gitlab_runner, repos.app, "bundle", home=home(tmp_path, Keys("", keys.public, keys.public_file)),
+                     variables={"CI_COMMIT_TAG": "v1.0.0"}, env=remote_rewrites(repos))
+    assert run.returncode != 0 and "FAIL  bundle" in run.output, run.output
+
+
+@pytest.mark.cluster
+def test_app_deploys_to_the_first_environment_and_the_properties_redeploy_on_merge(
+        gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path,
+        kube_cluster: KubeCluster) -> None:
+    repos = make_repos("gitlab")
+    git(repos.app, "tag", "v1.0.0")
+    git(repos.app, "push", "-q", "origin", "v1.0.0")
+    variables_home = home(tmp_path, keys, kube_cluster.kubeconfig)
+    env = remote_rewrites(repos)
+    run = run_gitlab(gitlab_runner, repos.app, "--needs", "deploy-dev", home=variables_home,
+                     variables={"CI_COMMIT_TAG": "v1.0.0"}, env=env)
+    assert run.returncode == 0 and "PASS  deploy-dev" in run.output, run.output
+    # The record commit reached the properties remote.
+    history = records.parse(git(repos.props_remote, "show", "main:deployments/dev.yaml"), "dev.yaml")
+    assert [(e["event"], e["appVersion"]) for e in history.entries] == [("deployed", "1.0.0")]
+    assert git(repos.props_remote, "log", "-1", "--format=%s", "main").strip() == f"deploy {repos.name} v1.0.0 to dev"
+    live = kube_cluster.kubectl("get", "deployment", repos.name, "-n", f"{repos.name}-dev", "-o",
+                                "jsonpath={.spec.replicas} {.metadata.labels.app\\.kubernetes\\.io/version}")
+    assert live.stdout == "1 1.0.0"
+
+    # A merge to the properties repo's main that changes dev: redeployed at the live version.
+    git(repos.props, "pull", "-q", "--ff-only")
+    set_replicas(2)(repos.props)
+    repos.commit(repos.props, "dev: 2 replicas")
+    git(repos.props, "push", "-q", "origin", "HEAD:main")
+    run = run_gitlab(gitlab_runner, repos.props, "redeploy", home=variables_home, env=env)
+    assert run.returncode == 0, run.output
+    assert "no change in envs/test" in run.output and "no change in envs/prod" in run.output
+    live = kube_cluster.kubectl("get", "deployment", repos.name, "-n", f"{repos.name}-dev", "-o",
+                                "jsonpath={.spec.replicas} {.metadata.labels.app\\.kubernetes\\.io/version}")
+    assert live.stdout == "2 1.0.0"
+    history = records.parse(git(repos.props_remote, "show", "main:deployments/dev.yaml"), "dev.yaml")
+    assert [(e["seq"], e["event"], e["appVersion"]) for e in history.entries] == [
+        (1, "deployed", "1.0.0"), (2, "deployed", "1.0.0")]
