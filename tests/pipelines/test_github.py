@@ -144,8 +144,8 @@ def test_app_pr_previews_every_environment_at_its_live_version(
     git(repos.app, "checkout", "-q", "-b", "change")
     values = repos.app / "values.yaml"
     text = values.read_text()
-    assert "port: 8080" in text
-    values.write_text(text.replace("port: 8080", "port: 9090"))
+    assert "containerPort: 8080" in text
+    values.write_text(text.replace("containerPort: 8080", "containerPort: 9090"))
     repos.commit(repos.app, "listen on 9090")
     git(repos.app, "push", "-q", "origin", "change")
     ws = workspace(tmp_path / "pr", {"app": (repos.app_remote, "change"), "properties": (repos.props_remote, None)})

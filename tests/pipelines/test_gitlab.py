@@ -107,6 +107,34 @@ def test_app_bundle_job_fails_without_the_signing_key(
     run = run_gitlab(gitlab_runner, repos.app, "bundle", home=home(tmp_path, Keys("", keys.public, keys.public_file)),
                      variables={"CI_COMMIT_TAG": "v1.0.0"}, env=remote_rewrites(repos))
     assert run.returncode != 0 and "FAIL  bundle" in run.output, run.output
+    assert "no signing key: pass --key PATH or set $LAUNCHGEN_SIGNING_KEY" in run.output, run.output
+
+
+def test_app_mr_job_lints_and_previews_every_environment_at_its_live_version(
+        gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
+    repos = make_repos("gitlab")
+    seed_live_version(repos, "dev", "1.0.0")
+    git(repos.app, "checkout", "-q", "-b", "change")
+    values = repos.app / "values.yaml"
+    values.write_text(values.read_text().replace("containerPort: 8080", "containerPort: 9090"))
+    repos.commit(repos.app, "listen on 9090")
+    run = run_gitlab(gitlab_runner, repos.app, "launchgen-lint", home=home(tmp_path, keys), variables=MR,
+                     env=remote_rewrites(repos))
+    assert run.returncode == 0 and "PASS  launchgen-lint" in run.output, run.output
+    job = run.builds / "launchgen-lint"
+    assert junit_failures(job / "launchgen-junit.xml") == []
+    preview = (job / "launchgen-preview.md").read_text()
+    assert "### dev at 1.0.0" in preview and "9090" in preview and "- test: nothing deployed yet" in preview, preview
+    quality = json.loads((job / "gl-code-quality-report.json").read_text())
+    assert quality and all(f["description"].startswith("dev: ") for f in quality)
+
+
+def test_app_job_on_the_default_branch_lints_without_a_preview(
+        gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
+    repos = make_repos("gitlab")
+    run = run_gitlab(gitlab_runner, repos.app, "launchgen-lint", home=home(tmp_path, keys), env=remote_rewrites(repos))
+    assert run.returncode == 0 and "PASS  launchgen-lint" in run.output, run.output
+    assert not (run.builds / "launchgen-lint" / "launchgen-preview.md").exists()
 
 
 @pytest.mark.cluster
