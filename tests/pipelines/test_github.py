@@ -187,6 +187,25 @@ def history(repos: Repos, env: str) -> list[tuple[int, str, object]]:
     return [(e["seq"], e["event"], e.get("appVersion", e.get("of"))) for e in parsed.entries]
 
 
+def test_deploy_job_fails_against_an_unreachable_cluster_and_records_nothing(
+        runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
+    """The twin of the deploy test without a cluster: the deploy step fails, the record
+    step (`if: always()`) still runs and pushes nothing."""
+    from tests.pipelines.test_gitlab import UNREACHABLE
+
+    repos = make_repos("github")
+    built, results = bundle(runner, repos, keys, tmp_path, "dev", "1.0.0")
+    assert all(r.returncode == 0 for r in results), outputs(results)
+    kubeconfig = tmp_path / "unreachable.yaml"
+    kubeconfig.write_text(UNREACHABLE)
+    before = git(repos.props_remote, "rev-parse", "main")
+    ws, steps = deploy_job(runner, repos, keys, tmp_path, kubeconfig, "dev", "1.0.0", built, "deploy")
+    results = execute(steps, ws, runner, github_env(repos))
+    assert [r.returncode != 0 for r in results] == [False, True, False], outputs(results)
+    assert "push-records: no new deployment records" in results[2].stdout
+    assert git(repos.props_remote, "rev-parse", "main") == before
+
+
 @pytest.mark.cluster
 def test_deploy_workflow_deploys_records_approves_and_the_properties_redeploy(
         runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path,

@@ -171,3 +171,29 @@ def test_app_deploys_to_the_first_environment_and_the_properties_redeploy_on_mer
     history = records.parse(git(repos.props_remote, "show", "main:deployments/dev.yaml"), "dev.yaml")
     assert [(e["seq"], e["event"], e["appVersion"]) for e in history.entries] == [
         (1, "deployed", "1.0.0"), (2, "deployed", "1.0.0")]
+
+
+UNREACHABLE = """apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: x}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+"""
+
+
+def test_deploy_job_fails_against_an_unreachable_cluster_and_records_nothing(
+        gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
+    """The deploy job's twin without a cluster: bundle artifacts reach it, it clones the
+    properties repo through its real URL, the deployment fails, the job fails, and the
+    record step pushes nothing."""
+    repos = make_repos("gitlab")
+    git(repos.app, "tag", "v1.0.0")
+    kubeconfig = tmp_path / "unreachable.yaml"
+    kubeconfig.write_text(UNREACHABLE)
+    before = git(repos.props_remote, "rev-parse", "main")
+    run = run_gitlab(gitlab_runner, repos.app, "--needs", "deploy-dev", home=home(tmp_path, keys, kubeconfig),
+                     variables={"CI_COMMIT_TAG": "v1.0.0"}, env=remote_rewrites(repos))
+    assert run.returncode != 0 and "FAIL  deploy-dev" in run.output and "PASS  bundle: [dev]" in run.output, run.output
+    assert "push-records: no new deployment records" in run.output
+    assert git(repos.props_remote, "rev-parse", "main") == before
