@@ -28,6 +28,14 @@ from tests.conftest import make_answers
 from tests.helpers.tools import ROOT, tool
 
 GITLAB_HOST, GITHUB_HOST, GROUP = "gitlab.test", "github.test", "acme"
+# A kubeconfig for a cluster nobody listens at: the deploy jobs' twins without a cluster.
+UNREACHABLE = """apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: x}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+"""
 CACHE = Path.home() / ".cache" / "launchgen-dev"
 GIT_ENV = {"GIT_AUTHOR_NAME": "dev", "GIT_AUTHOR_EMAIL": "dev@example.test", "GIT_COMMITTER_NAME": "dev",
            "GIT_COMMITTER_EMAIL": "dev@example.test"}

@@ -17,7 +17,8 @@ import pytest
 from launchgen import records
 from tests.cluster.fixture import KubeCluster
 from tests.pipelines.conftest import TOKEN, Keys, remote_rewrites, seed_live_version
-from tests.pipelines.harness import GITHUB_HOST, GROUP, Context, Repos, Runner, Step, execute, git, run_steps
+from tests.pipelines.harness import (GITHUB_HOST, GROUP, UNREACHABLE, Context, Repos, Runner, Step, execute, git,
+                                     run_steps)
 
 
 def workflow(repo: Path, name: str) -> Path:
@@ -59,7 +60,8 @@ def bundle(runner: Runner, repos: Repos, keys: Keys, tmp: Path, env: str, versio
            edit: Callable[[str], str] | None = None) -> tuple[Path, list[subprocess.CompletedProcess[str]]]:
     git(repos.app, "tag", "-f", f"v{version}")
     git(repos.app, "push", "-qf", "origin", f"v{version}")
-    ws = workspace(tmp / f"bundle-{env}", {"app": (repos.app_remote, f"v{version}"), "properties": (repos.props_remote, None)})
+    ws = workspace(tmp / f"bundle-{env}", {"app": (repos.app_remote, f"v{version}"),
+                                           "properties": (repos.props_remote, None)})
     path = workflow(repos.app, "deploy.yaml")
     if edit:
         path = tmp / "edited-deploy.yaml"
@@ -191,8 +193,6 @@ def test_deploy_job_fails_against_an_unreachable_cluster_and_records_nothing(
         runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path) -> None:
     """The twin of the deploy test without a cluster: the deploy step fails, the record
     step (`if: always()`) still runs and pushes nothing."""
-    from tests.pipelines.test_gitlab import UNREACHABLE
-
     repos = make_repos("github")
     built, results = bundle(runner, repos, keys, tmp_path, "dev", "1.0.0")
     assert all(r.returncode == 0 for r in results), outputs(results)

@@ -16,12 +16,13 @@ import pytest
 from launchgen import records
 from tests.cluster.fixture import KubeCluster
 from tests.pipelines.conftest import TOKEN, Keys, remote_rewrites, seed_live_version
-from tests.pipelines.harness import GitlabRun, Repos, Runner, git, gitlab_variables_home, run_gitlab
+from tests.pipelines.harness import UNREACHABLE, GitlabRun, Repos, Runner, git, gitlab_variables_home, run_gitlab
 
 MR = {"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
 
 
-def home(tmp: Path, keys: Keys, kubeconfig: Path | None = None, envs: tuple[str, ...] = ("dev", "test", "prod")) -> Path:
+def home(tmp: Path, keys: Keys, kubeconfig: Path | None = None,
+         envs: tuple[str, ...] = ("dev", "test", "prod")) -> Path:
     files = {f"KUBECONFIG_{env.upper()}": kubeconfig.read_text() for env in envs} if kubeconfig else {}
     return gitlab_variables_home(tmp / "gcl-home", {
         "LAUNCHGEN_SIGNING_KEY": keys.private, "LAUNCHGEN_PUBLIC_KEY": keys.public,
@@ -172,14 +173,6 @@ def test_app_deploys_to_the_first_environment_and_the_properties_redeploy_on_mer
     assert [(e["seq"], e["event"], e["appVersion"]) for e in history.entries] == [
         (1, "deployed", "1.0.0"), (2, "deployed", "1.0.0")]
 
-
-UNREACHABLE = """apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: u, user: {token: x}}]
-contexts: [{name: c, context: {cluster: c, user: u}}]
-current-context: c
-"""
 
 
 def test_deploy_job_fails_against_an_unreachable_cluster_and_records_nothing(
