@@ -10,6 +10,7 @@ Remotes are local bare repositories.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -218,11 +219,15 @@ class Context:
 
     def evaluate(self, expression: str) -> str:
         # The few expression forms the generated workflows use: a.b.c, a || b || c,
-        # secrets[format('KUBECONFIG_{0}', x.y)], always().
+        # secrets[format('KUBECONFIG_{0}', x.y)], secrets[fromJSON('{...}')[x.y]].
         fmt = re.fullmatch(r"(\w+)\[format\('([^']*)',\s*([\w.]+)\)\]", expression)
         if fmt:
             key = fmt.group(2).replace("{0}", self.lookup(fmt.group(3)))
             return self.lookup(f"{fmt.group(1)}.{key}")
+        mapped = re.fullmatch(r"(\w+)\[fromJSON\('([^']*)'\)\[([\w.]+)\]\]", expression)
+        if mapped:
+            key = json.loads(mapped.group(2))[self.lookup(mapped.group(3))]
+            return self.lookup(f"{mapped.group(1)}.{key}")
         for alternative in (part.strip() for part in expression.split("||")):
             try:
                 value = self.lookup(alternative)

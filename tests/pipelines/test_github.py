@@ -278,3 +278,25 @@ def test_two_jobs_recording_at_once_lose_no_record(
     assert len(pushes) == 2 and sum("(attempt 1)" in out for out in pushes) == 1, pushes  # one was rejected, retried
     assert history(repos, "dev") == [(1, "deployed", "1.0.0"), (2, "approved", 1)]
     assert history(repos, "test") == [(1, "deployed", "1.0.0")]
+
+
+@pytest.mark.parametrize("workflow_name, job, key", [("launchgen.yaml", "redeploy", "matrix"),
+                                                     ("reject.yaml", "undo", "inputs")])
+def test_jobs_chosen_by_environment_read_the_same_kubeconfig_secret_as_deploy(
+        keys: Keys, tmp_path: Path, workflow_name: str, job: str, key: str) -> None:
+    """KUBECONFIG_<ENV> is upper case with underscores for dashes (a secret name has no
+    dashes): the redeploy and reject jobs, which pick it by environment at run time, read
+    the very secret deploy-<env> reads."""
+    from launchgen.scaffold import new
+    from tests.conftest import make_answers
+
+    new(make_answers(environments=("dev", "stage-eu")), tmp_path, git=False)
+    repo = tmp_path / ("checkout-properties" if job == "redeploy" else "checkout")
+    deploy = (tmp_path / "checkout" / ".github" / "workflows" / "deploy.yaml").read_text()
+    assert "secrets.KUBECONFIG_STAGE_EU" in deploy
+    ctx = Context(inputs={"environment": "stage-eu", "action": "reject"}, matrix={"env": "stage-eu"},
+                  secrets={"LAUNCHGEN_SIGNING_KEY": keys.private, "KUBECONFIG_STAGE_EU": "the stage-eu kubeconfig",
+                           "APP_REPO_TOKEN": TOKEN},
+                  vars={"LAUNCHGEN_PUBLIC_KEY": keys.public}, github={"repository_owner": GROUP, "token": TOKEN})
+    (step,) = [s for s in run_steps(workflow(repo, workflow_name), job, ctx) if "KUBECONFIG_DATA" in s.env]
+    assert step.env["KUBECONFIG_DATA"] == "the stage-eu kubeconfig"
