@@ -6,7 +6,9 @@ https URLs, rewritten by git's url.insteadOf), CI/CD variables from its variable
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -139,7 +141,7 @@ def test_app_job_on_the_default_branch_lints_without_a_preview(
 
 
 @pytest.mark.cluster
-def test_app_deploys_to_the_first_environment_and_the_properties_redeploy_on_merge(
+def test_app_deploys_to_the_first_env_then_an_approval_and_a_properties_merge_redeploy_record_at_once(
         gitlab_runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path,
         kube_cluster: KubeCluster) -> None:
     repos = make_repos("gitlab")
@@ -158,21 +160,40 @@ def test_app_deploys_to_the_first_environment_and_the_properties_redeploy_on_mer
                                 "jsonpath={.spec.replicas} {.metadata.labels.app\\.kubernetes\\.io/version}")
     assert live.stdout == "1 1.0.0"
 
-    # A merge to the properties repo's main that changes dev: redeployed at the live version.
+    # At the same moment: the approval of dev (app pipeline, manual job) and a merge to
+    # the properties repo's main that changes dev (redeployed at the live version). Both
+    # jobs start from the same properties tip and push a record to the same remote.
     git(repos.props, "pull", "-q", "--ff-only")
     set_replicas(2)(repos.props)
     repos.commit(repos.props, "dev: 2 replicas")
     git(repos.props, "push", "-q", "origin", "HEAD:main")
-    run = run_gitlab(gitlab_runner, repos.props, "redeploy", home=variables_home, env=env)
-    assert run.returncode == 0, run.output
-    assert "no change in envs/test" in run.output and "no change in envs/prod" in run.output
+    runs: dict[str, GitlabRun] = {}
+    barrier = threading.Barrier(2)
+
+    def pipeline(label: str, repo: Path, *args: str, variables: dict[str, str]) -> None:
+        barrier.wait()
+        runs[label] = run_gitlab(gitlab_runner, repo, *args, home=variables_home, variables=variables, env=env)
+
+    threads = [threading.Thread(target=pipeline, args=("approve", repos.app, "approve-dev"),
+                                kwargs={"variables": {"CI_COMMIT_TAG": "v1.0.0"}}),
+               threading.Thread(target=pipeline, args=("redeploy", repos.props, "redeploy"), kwargs={"variables": {}})]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=900)
+    assert runs["approve"].returncode == 0 and "PASS  approve-dev" in runs["approve"].output, runs["approve"].output
+    assert runs["redeploy"].returncode == 0, runs["redeploy"].output
+    redeploy = runs["redeploy"].output
+    assert "no change in envs/test" in redeploy and "no change in envs/prod" in redeploy
+    pushed = re.findall(r"push-records: pushed .*\(attempt (\d+)\)", runs["approve"].output + redeploy)
+    assert sorted(pushed)[0] == "1" and len(pushed) == 2 and pushed.count("1") == 1, pushed  # one push was redone
     live = kube_cluster.kubectl("get", "deployment", repos.name, "-n", f"{repos.name}-dev", "-o",
                                 "jsonpath={.spec.replicas} {.metadata.labels.app\\.kubernetes\\.io/version}")
     assert live.stdout == "2 1.0.0"
     history = records.parse(git(repos.props_remote, "show", "main:deployments/dev.yaml"), "dev.yaml")
-    assert [(e["seq"], e["event"], e["appVersion"]) for e in history.entries] == [
-        (1, "deployed", "1.0.0"), (2, "deployed", "1.0.0")]
-
+    entries = [(e["seq"], e["event"], e.get("appVersion", e.get("of"))) for e in history.entries]
+    assert entries[0] == (1, "deployed", "1.0.0") and [e[0] for e in entries] == [1, 2, 3], entries
+    assert sorted(e[1:] for e in entries[1:]) == [("approved", 1), ("deployed", "1.0.0")], entries
 
 
 def test_deploy_job_fails_against_an_unreachable_cluster_and_records_nothing(
