@@ -6,6 +6,7 @@ breaks a command breaks a test here."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import threading
@@ -150,7 +151,7 @@ def test_app_pr_previews_every_environment_at_its_live_version(
     values.write_text(text.replace("containerPort: 8080", "containerPort: 9090"))
     repos.commit(repos.app, "listen on 9090")
     git(repos.app, "push", "-q", "origin", "change")
-    ws = workspace(tmp_path / "pr", {"app": (repos.app_remote, "change"), "properties": (repos.props_remote, None)})
+    ws = workspace(tmp_path / "pr", {".": (repos.app_remote, "change")})
     summary = tmp_path / "summary.md"
     ctx = context(repos, keys, event_name="pull_request", base_ref="main", ref_name="change")
     results = execute(run_steps(workflow(repos.app, "launchgen.yaml"), "lint", ctx), ws, runner,
@@ -169,19 +170,27 @@ def test_app_push_to_main_runs_no_preview(runner: Runner, keys: Keys, make_repos
 
 # --- on the control plane ------------------------------------------------------------
 
+def deploy_workflow(repos: Repos, tmp: Path, edit: Callable[[str], str] | None) -> Path:
+    if edit is None:
+        return workflow(repos.app, "deploy.yaml")
+    edited = tmp / "edited-deploy.yaml"
+    edited.write_text(edit(workflow(repos.app, "deploy.yaml").read_text()))
+    return edited
+
+
 def deploy_job(runner: Runner, repos: Repos, keys: Keys, tmp: Path, kubeconfig: Path, env: str, version: str,
-               built: Path, name: str) -> tuple[Path, list[Step]]:
+               built: Path, name: str, edit: Callable[[str], str] | None = None) -> tuple[Path, list[Step]]:
     ws = workspace(tmp / name, {"app": (repos.app_remote, f"v{version}"), "properties": (repos.props_remote, None)})
     shutil.copy(built, ws / built.name)  # actions/download-artifact
     ctx = context(repos, keys, kubeconfig, ref_name=f"v{version}")
-    return ws, run_steps(workflow(repos.app, "deploy.yaml"), f"deploy-{env}", ctx)
+    return ws, run_steps(deploy_workflow(repos, tmp, edit), f"deploy-{env}", ctx)
 
 
 def approve_job(repos: Repos, keys: Keys, tmp: Path, kubeconfig: Path, env: str, version: str,
-                name: str) -> tuple[Path, list[Step]]:
+                name: str, edit: Callable[[str], str] | None = None) -> tuple[Path, list[Step]]:
     ws = workspace(tmp / name, {"properties": (repos.props_remote, None)})
     ctx = context(repos, keys, kubeconfig, ref_name=f"v{version}")
-    return ws, run_steps(workflow(repos.app, "deploy.yaml"), f"approve-{env}", ctx)
+    return ws, run_steps(deploy_workflow(repos, tmp, edit), f"approve-{env}", ctx)
 
 
 def history(repos: Repos, env: str) -> list[tuple[int, str, object]]:
@@ -242,12 +251,24 @@ def test_deploy_workflow_deploys_records_approves_and_the_properties_redeploy(
     assert history(repos, "dev")[-1][1:] == ("deployed", "1.0.0") and len(history(repos, "dev")) == 3
 
 
+def plain_git_push(text: str) -> str:
+    """The workflow as it would be with a bare commit and push instead of push-records.py."""
+    edited = re.sub(r"python ci/push-records\.py -m (\"[^\"]*\")",
+                    r"git add deployments && git commit -qm \1 && git push -q origin HEAD:main", text)
+    assert edited != text
+    return edited
+
+
 @pytest.mark.cluster
+@pytest.mark.parametrize("recorder", ["push-records", "plain-git-push"])
 def test_two_jobs_recording_at_once_lose_no_record(
         runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path,
-        kube_cluster: KubeCluster) -> None:
+        kube_cluster: KubeCluster, recorder: str) -> None:
     """approve-dev and deploy-test of two pipelines run at the same moment, both from the
-    same properties tip, and push to one remote: both records land, numbered and valid."""
+    same properties tip, and push to one remote: both records land, numbered and valid.
+    The twin: with a plain `git push` instead of ci/push-records.py, one job's record is
+    rejected and lost."""
+    edit = plain_git_push if recorder == "plain-git-push" else None
     repos = make_repos("github")
     env = github_env(repos)
     dev, results = bundle(runner, repos, keys, tmp_path, "dev", "1.0.0")
@@ -257,9 +278,9 @@ def test_two_jobs_recording_at_once_lose_no_record(
     ws, steps = deploy_job(runner, repos, keys, tmp_path, kube_cluster.kubeconfig, "dev", "1.0.0", dev, "deploy-dev")
     assert all(r.returncode == 0 for r in execute(steps, ws, runner, env))
     # Both workspaces are cloned before either job runs: each starts from the same tip.
-    jobs = [approve_job(repos, keys, tmp_path, kube_cluster.kubeconfig, "dev", "1.0.0", "approve-dev"),
+    jobs = [approve_job(repos, keys, tmp_path, kube_cluster.kubeconfig, "dev", "1.0.0", "approve-dev", edit),
             deploy_job(runner, repos, keys, tmp_path, kube_cluster.kubeconfig, "test", "1.0.0", test_bundle,
-                       "deploy-test")]
+                       "deploy-test", edit)]
     done: dict[int, list[subprocess.CompletedProcess[str]]] = {}
     barrier = threading.Barrier(len(jobs))
 
@@ -272,6 +293,13 @@ def test_two_jobs_recording_at_once_lose_no_record(
         thread.start()
     for thread in threads:
         thread.join(timeout=600)
+    if recorder == "plain-git-push":
+        failed = [index for index in range(len(jobs)) if any(r.returncode for r in done[index])]
+        assert len(failed) == 1, [outputs(done[i]) for i in range(len(jobs))]
+        assert "[rejected]" in outputs(done[failed[0]]) or "fetch first" in outputs(done[failed[0]])
+        recorded = len(history(repos, "dev")) + (len(history(repos, "test")) if failed[0] == 0 else 0)
+        assert recorded == 2  # deployed seq 1 and one of the two new records: the other is lost
+        return
     for index in range(len(jobs)):
         assert all(r.returncode == 0 for r in done[index]), outputs(done[index])
     pushes = [r.stdout for index in range(len(jobs)) for r in done[index] if "push-records: pushed" in r.stdout]
