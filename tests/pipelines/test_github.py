@@ -328,3 +328,22 @@ def test_jobs_chosen_by_environment_read_the_same_kubeconfig_secret_as_deploy(
                   vars={"LAUNCHGEN_PUBLIC_KEY": keys.public}, github={"repository_owner": GROUP, "token": TOKEN})
     (step,) = [s for s in run_steps(workflow(repo, workflow_name), job, ctx) if "KUBECONFIG_DATA" in s.env]
     assert step.env["KUBECONFIG_DATA"] == "the stage-eu kubeconfig"
+
+
+@pytest.mark.cluster
+def test_reject_workflow_rolls_back_the_pending_deployment_and_records_it(
+        runner: Runner, keys: Keys, make_repos: Callable[..., Repos], tmp_path: Path,
+        kube_cluster: KubeCluster) -> None:
+    repos = make_repos("github")
+    env = github_env(repos)
+    built, results = bundle(runner, repos, keys, tmp_path, "dev", "1.0.0")
+    assert all(r.returncode == 0 for r in results), outputs(results)
+    ws, steps = deploy_job(runner, repos, keys, tmp_path, kube_cluster.kubeconfig, "dev", "1.0.0", built, "deploy")
+    assert all(r.returncode == 0 for r in execute(steps, ws, runner, env))
+    ws = workspace(tmp_path / "undo", {"properties": (repos.props_remote, None)})
+    ctx = context(repos, keys, kube_cluster.kubeconfig)
+    ctx.inputs = {"environment": "dev", "action": "reject"}
+    results = execute(run_steps(workflow(repos.app, "reject.yaml"), "undo", ctx), ws, runner, env)
+    assert [r.returncode for r in results] == [0, 0], outputs(results)
+    assert history(repos, "dev") == [(1, "deployed", "1.0.0"), (2, "rejected", 1)]
+    assert git(repos.props_remote, "log", "-1", "--format=%s", "main").strip() == "reject in dev"
