@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The Node tools the test suite runs: gitlab-ci-local (runs the generated GitLab
+# pipelines under a real runner, shell executor), installed with npm from the npm
+# registry into $LAUNCHGEN_NODE (default ~/.cache/launchgen-dev/node), cached by version.
+#
+#   scripts/install-node-tools.sh          # installs (no-op when the pinned version is there)
+#   scripts/install-node-tools.sh --env    # also prints `export GITLAB_CI_LOCAL=...`
+#
+# gitlab-ci-local 4.60.1 is the last release that runs on Node 20 (later ones need 22).
+# It copies the checkout with rsync, so rsync must be installed too.
+set -euo pipefail
+version=4.60.1
+prefix=${LAUNCHGEN_NODE:-$HOME/.cache/launchgen-dev/node}
+dir="$prefix/gitlab-ci-local-$version"
+bin="$dir/node_modules/.bin/gitlab-ci-local"
+
+if [[ ! -f "$dir/.complete" ]]; then
+  command -v npm >/dev/null 2>&1 || { echo "install-node-tools.sh: npm is needed (Node 20 or newer)" >&2; exit 2; }
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  echo "install-node-tools.sh: installing gitlab-ci-local@$version into $dir" >&2
+  (cd "$dir.tmp" && npm install --no-audit --no-fund --loglevel=error --prefix . "gitlab-ci-local@$version" >&2)
+  "$dir.tmp/node_modules/.bin/gitlab-ci-local" --version >/dev/null
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  touch "$dir/.complete"
+fi
+command -v rsync >/dev/null 2>&1 || echo "install-node-tools.sh: warning: gitlab-ci-local needs rsync (apt-get install rsync)" >&2
+
+if [[ "${1:-}" == "--env" ]]; then
+  printf 'export GITLAB_CI_LOCAL=%q\n' "$bin"
+fi
