@@ -114,6 +114,17 @@ def test_a_chart_name_from_the_bundle_never_becomes_a_path(svc: Service, tmp_pat
     data["chart"]["name"] = "../x"
     record_file.write_text(json.dumps(data))
     bundle = svc.out / "evil.tar.gz"
+    # The first two walls: package will not sign it, and verify refuses such a statement.
+    refused = invoke("package", rendered / "dev", "--key", svc.key, "-o", bundle)
+    assert refused.exit_code == 2 and "'../x' is not a chart name" in refused.output, refused.output
+    assert not bundle.exists()
+    # The last wall, deploy's own check, with the two before it taken away: a key holder's
+    # bundle that verify somehow passed still never names a path.
+    import sys
+
+    # (launchgen.bundle re-exports a function named `package`: reach the modules themselves)
+    monkeypatch.setattr(sys.modules["launchgen.bundle.package"], "problems", lambda stmt: None)
+    monkeypatch.setattr(sys.modules["launchgen.bundle.intoto"], "problems", lambda stmt: None)
     packaged = invoke("package", rendered / "dev", "--key", svc.key, "-o", bundle)
     assert packaged.exit_code == 0, packaged.output
     result = svc.deploy(bundle, dry_run=True)
