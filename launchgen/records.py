@@ -230,6 +230,12 @@ def now() -> str:
 
 
 def lock_path(repo: Path, environment: str) -> Path:
+    """Where the environment's append lock lives: inside `.git/` in a git checkout, so a
+    deployment (or a failed one) leaves nothing in the work tree but its record; beside
+    the record, git-ignored, elsewhere."""
+    git_dir = repo / ".git"
+    if git_dir.is_dir() and not git_dir.is_symlink():
+        return git_dir / "launchgen" / f"deployments-{environment}.lock"
     return repo / RECORDS_DIR / f".{environment}.yaml.lock"
 
 
@@ -239,7 +245,11 @@ def _records_folder(repo: Path, environment: str) -> Path:
         raise RecordError(f"{RECORDS_DIR}/ is a symbolic link: deployment records must live in the repo itself",
                           path=f"{RECORDS_DIR}/{environment}.yaml")
     folder.mkdir(parents=True, exist_ok=True)
-    _ignore_locks(folder)
+    lock = lock_path(repo, environment)
+    if lock.parent == folder:
+        _ignore_locks(folder)
+    else:
+        lock.parent.mkdir(exist_ok=True)
     return folder
 
 

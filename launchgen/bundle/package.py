@@ -69,8 +69,15 @@ def _validate(request: PackageRequest, record: dict[str, Any]) -> str | None:
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or a.samefile(b)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return False
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except RuntimeError:
+        raise LaunchgenError(f"{printable(str(path))}: a symbolic link loop") from None
 
 
 def _check_output(request: PackageRequest) -> None:
@@ -78,7 +85,7 @@ def _check_output(request: PackageRequest) -> None:
     out = request.output
     if request.key is not None and _same_file(out, request.key):
         raise WouldOverwriteError(f"-o {printable(str(out))} is the signing key: choose another bundle path")
-    real, root = out.resolve(), request.render_dir.resolve()
+    real, root = _resolved(out), _resolved(request.render_dir)
     if real == root / RENDER_RECORD or any(real.is_relative_to(root / sub) for sub in (renderdir.MANIFESTS, renderdir.INPUTS)):
         raise WouldOverwriteError(f"-o {printable(str(out))} is part of the render it packages: choose another bundle path")
     output.check_free(out, request.force)

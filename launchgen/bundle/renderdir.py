@@ -96,7 +96,10 @@ def _folder_files(root: Path, real_root: Path, folder: str) -> list[str]:
 
 
 def _inside_dir(root: Path, real_root: Path, folder: str) -> None:
-    real = (root / folder).resolve()
+    try:
+        real = (root / folder).resolve()
+    except RuntimeError:  # a symlink loop, before Python 3.13
+        raise LaunchgenError(f"{_shown(root)}: {folder}/ is a symbolic link loop") from None
     if not real.is_relative_to(real_root) or not real.is_dir():
         raise LaunchgenError(f"{_shown(root)}: {folder}/ leads outside the render folder (to {_shown(real)})")
 

@@ -383,12 +383,21 @@ def test_lock_files_stay_out_of_git(tmp_path: Path) -> None:
     import subprocess
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    records.preflight(tmp_path, "prod")  # a deployment that then fails leaves nothing to commit
+    assert subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True).stdout == ""
     deploy(tmp_path, "1.0.0")
-    assert (tmp_path / "deployments" / ".prod.yaml.lock").exists()
+    assert (tmp_path / ".git" / "launchgen" / "deployments-prod.lock").exists()
     subprocess.run(["git", "add", "deployments"], cwd=tmp_path, check=True)
     staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=tmp_path, capture_output=True, text=True,
                             check=True).stdout.split()
-    assert staged == ["deployments/.gitignore", "deployments/prod.yaml"]
+    assert staged == ["deployments/prod.yaml"]
+
+
+def test_outside_git_the_lock_sits_beside_the_record_and_is_ignored(tmp_path: Path) -> None:
+    deploy(tmp_path, "1.0.0")
+    assert (tmp_path / "deployments" / ".prod.yaml.lock").exists()
+    assert ".*.lock" in (tmp_path / "deployments" / ".gitignore").read_text()
 
 
 def test_a_gap_in_seq_is_reported_where_it_is(tmp_path: Path) -> None:
