@@ -14,6 +14,13 @@ prefix=${LAUNCHGEN_NODE:-$HOME/.cache/launchgen-dev/node}
 dir="$prefix/gitlab-ci-local-$version"
 bin="$dir/node_modules/.bin/gitlab-ci-local"
 
+# gitlab-ci-local depends on re2, a native module node-gyp builds against Node's headers:
+# use the ones the system's Node ships (Debian: /usr/include/node) instead of downloading
+# them, which fails offline.
+if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node_version.h ]]; then
+  export npm_config_nodedir=/usr
+fi
+
 if [[ ! -f "$dir/.complete" ]]; then
   command -v npm >/dev/null 2>&1 || { echo "install-node-tools.sh: npm is needed (Node 20 or newer)" >&2; exit 2; }
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"

@@ -31,8 +31,10 @@ fi
 
 # helm 4 and 3, kubectl, and the Go tools of scripts/go-tools.txt (the OCI registry,
 # kubeconform, actionlint, sops, ...), each built or fetched once and cached by version.
+PYTHON="$PWD/.venv/bin/python" bash scripts/install-tools.sh   # fails loudly here
 eval "$(PYTHON="$PWD/.venv/bin/python" bash scripts/install-tools.sh --env)"
 # gitlab-ci-local runs the generated GitLab pipelines (tests/pipelines); needs npm and rsync.
+bash scripts/install-node-tools.sh   # fails loudly here, not as test errors later
 eval "$(bash scripts/install-node-tools.sh --env)"
 
 if [[ -x scripts/cluster/build.sh && -z "${LAUNCHGEN_TEST_KUBECONFIG:-}" && "${LAUNCHGEN_SKIP_CLUSTER:-0}" != 1 ]]; then

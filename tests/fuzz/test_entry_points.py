@@ -161,7 +161,7 @@ def mutate(path: Path, how: str, scalar: str, blob: bytes) -> None:
 
 MUTATION = st.tuples(st.sampled_from(["bytes", "value", "value", "append", "truncate", "symlink", "directory"]),
                      HOSTILE_SCALARS, st.binary(max_size=64))
-FUZZ = settings(max_examples=int(os.environ.get("LAUNCHGEN_FUZZ_EXAMPLES", "15")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("LAUNCHGEN_FUZZ_EXAMPLES", "30")), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
