@@ -61,6 +61,9 @@ def test_mr_gate_passes_a_clean_change_and_previews_it_at_the_live_version(
     assert run.returncode == 0 and "PASS  launchgen-policy-gate" in run.output, run.output
     job = run.builds / "launchgen-policy-gate"
     assert junit_failures(job / "launchgen-junit.xml") == []
+    # (gitlab-ci-local names the build folder after the job, so the repo-name rule warns here only)
+    assert [f["check_name"] for f in json.loads((job / "gl-code-quality-lint.json").read_text())
+            if f["severity"] != "info"] in ([], ["naming-repo-name"])
     preview = (job / "launchgen-preview.md").read_text()
     assert "### dev at 1.0.0" in preview and "spec.replicas: 1 -> 3" in preview, preview
     assert "**appVersion-only**: no" in preview
@@ -84,6 +87,10 @@ def test_mr_gate_fails_a_bad_change_naming_the_rule_in_its_junit_report(
     assert run.returncode != 0 and "FAIL  launchgen-policy-gate" in run.output, run.output
     failures = junit_failures(run.builds / "launchgen-policy-gate" / "launchgen-junit.xml")
     assert any(name.startswith("properties-forbidden-keys ") for name in failures), failures
+    # The same problem in lint's Code Quality report, for the merge request's inline view.
+    lint_quality = json.loads((run.builds / "launchgen-policy-gate" / "gl-code-quality-lint.json").read_text())
+    assert [(f["check_name"], f["location"]["path"]) for f in lint_quality
+            if f["check_name"] == "properties-forbidden-keys"] == [("properties-forbidden-keys", "envs/dev/values.yaml")]
     # Nothing deployed anywhere yet: the preview says so rather than failing.
     assert "dev: nothing deployed yet" in (run.builds / "launchgen-policy-gate" / "launchgen-preview.md").read_text()
 
