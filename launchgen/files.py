@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _default_mode(path: Path) -> int:
@@ -21,17 +23,12 @@ def _default_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None:
-    """Write `data` to `path` through a temporary file and a rename in the same folder."""
-    if isinstance(data, str):
-        data = data.encode()
-    if mode is None:
-        mode = _default_mode(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _replace(path: Path, mode: int, fill: Callable[[BinaryIO], object]) -> None:
+    """Fill a temporary file in `path`'s folder, fsync it, give it `mode`, rename it over `path`."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -39,6 +36,14 @@ def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None:
+    """Write `data` to `path` through a temporary file and a rename in the same folder."""
+    payload = data.encode() if isinstance(data, str) else data
+    resolved_mode = _default_mode(path) if mode is None else mode
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, resolved_mode, lambda handle: handle.write(payload))
 
 
 def atomic_append(path: Path, source_fd: int | None, data: bytes, *, copy_length: int = 0) -> None:
@@ -49,22 +54,15 @@ def atomic_append(path: Path, source_fd: int | None, data: bytes, *, copy_length
     path) writes exactly the bytes that were validated. Nothing is parsed or held in
     memory: the copy runs in the kernel.
     """
-    mode = _default_mode(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if source_fd is not None and copy_length:
-                handle.flush()
-                _copy_range(source_fd, handle.fileno(), copy_length)
-                handle.seek(copy_length)
-            handle.write(data)
+
+    def fill(handle: BinaryIO) -> None:
+        if source_fd is not None and copy_length:
             handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            _copy_range(source_fd, handle.fileno(), copy_length)
+            handle.seek(copy_length)
+        handle.write(data)
+
+    _replace(path, _default_mode(path), fill)
     _fsync_dir(path.parent)
 
 
