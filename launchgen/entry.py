@@ -45,10 +45,17 @@ class _State:
     raised = False
 
 
+def _ignore_unraisable(unraisable: object) -> None:
+    """An object the interrupt cut short mid-construction fails again in its __del__
+    (GitPython's config parser does); Python would print that as a traceback while the
+    process winds down. The interrupt was reported once already: say nothing more."""
+
+
 def _raise_interrupted(signum: int) -> None:
     if _State.raised:
         return  # already winding down: let the cleanup that is running finish
     _State.raised = True
+    sys.unraisablehook = _ignore_unraisable
     raise Interrupted(signum)
 
 

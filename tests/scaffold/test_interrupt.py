@@ -105,3 +105,26 @@ def test_signals_are_held_in_a_deferred_block_and_raised_once_after_it() -> None
     assert reached_end_of_block
     assert info.value.exit_code == 143
     assert signal.getsignal(signal.SIGTERM) is before  # the previous handler is back
+
+
+def test_an_object_the_interrupt_cut_short_prints_no_traceback_later() -> None:
+    """GitPython's config parser, interrupted inside __init__, fails again in __del__;
+    that must not reach stderr as a traceback after "launchgen: interrupted"."""
+    script = (
+        "import os, signal, sys\n"
+        "from launchgen.entry import Interrupted, signals_as_interrupts\n"
+        "class HalfBuilt:\n"
+        "    def __init__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        self.ready = True\n"
+        "    def __del__(self):\n"
+        "        self.ready\n"
+        "try:\n"
+        "    with signals_as_interrupts():\n"
+        "        HalfBuilt()\n"
+        "except Interrupted:\n"
+        "    print('interrupted', file=sys.stderr)\n"
+        "import gc; gc.collect()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip() == "interrupted", result.stderr
