@@ -207,13 +207,13 @@ def test_app_repo_commands(sandbox, relpath: str, mutation: tuple[str, str, byte
 @FUZZ
 @given(st.integers(min_value=0, max_value=10**9), st.binary(min_size=1, max_size=16),
        st.sampled_from(["flip", "truncate", "append", "replace"]))
-def test_bundle_commands(sandbox, offset: int, blob: bytes, how: str) -> None:  # type: ignore[no-untyped-def]
+def test_bundle_commands(sandbox, pristine: Path, offset: int, blob: bytes, how: str) -> None:  # type: ignore[no-untyped-def]
     work = sandbox()
     bundle = work / "bundle.tar.gz"
     data = bundle.read_bytes()
     at = offset % len(data)
     if how == "flip":
-        data = data[:at] + bytes(b ^ 0xFF for b in blob[:1]) + data[at + 1:]
+        data = data[:at] + bytes([data[at] ^ (blob[0] or 0xFF)]) + data[at + 1:]  # never the same byte
     elif how == "truncate":
         data = data[:at]
     elif how == "append":
@@ -226,6 +226,7 @@ def test_bundle_commands(sandbox, offset: int, blob: bytes, how: str) -> None:  
     run(["deploy", str(bundle), "--key", str(work / "signing.pub"), "--dry-run",
          "--properties", str(work / f"{SERVICE}-properties")])
     assert changed(before, snapshot(work.parent)) == set()
+    assert data != (pristine / "bundle.tar.gz").read_bytes()
     assert code != 0, "a changed bundle verified"
 
 
