@@ -24,3 +24,22 @@ def offline_precommit_env(home: Path, **extra: str) -> dict[str, str]:
                 PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
                 PYTHONPATH=sysconfig.get_paths()["purelib"], http_proxy=DEAD_PROXY, https_proxy=DEAD_PROXY,
                 HTTP_PROXY=DEAD_PROXY, HTTPS_PROXY=DEAD_PROXY, **extra)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# What a launchgen hooks repository holds: what `pip install .` there needs.
+SHIPPED = ["launchgen", "schemas", "templates", "charts", "pyproject.toml", "README.md", "LICENSE",
+           ".pre-commit-hooks.yaml"]
+
+
+def copy_launchgen_into(repo: Path) -> None:
+    """This checkout's shipped files, copied into `repo` (a hooks repository to commit)."""
+    import shutil
+
+    repo.mkdir(parents=True, exist_ok=True)
+    for name in SHIPPED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "_data"))
+        else:
+            shutil.copy(source, repo / name)

@@ -18,12 +18,10 @@ import yaml
 
 from launchgen.scaffold import new
 from tests.conftest import make_answers
-from tests.helpers.precommit import offline_precommit_env
+from tests.helpers.precommit import copy_launchgen_into, offline_precommit_env
 from tests.helpers.tools import which_git
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ["launchgen", "schemas", "templates", "charts", "pyproject.toml", "README.md", "LICENSE",
-           ".pre-commit-hooks.yaml"]
 HOOK_IDS = [h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())]
 
 
@@ -36,13 +34,7 @@ def git(cwd: Path, *args: str) -> None:
 @pytest.fixture(scope="module")
 def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = tmp_path_factory.mktemp("hooks") / "launchgen"
-    repo.mkdir()
-    for name in SHIPPED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "_data"))
-        else:
-            shutil.copy(source, repo / name)
+    copy_launchgen_into(repo)
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "hooks")

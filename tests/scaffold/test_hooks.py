@@ -8,7 +8,6 @@ installed launchgen; with `hooks_repo` set they come from that repository at the
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,11 +19,9 @@ from launchgen import __version__
 from launchgen.scaffold import new
 from launchgen.scaffold.hooks import LOCAL_KEYS, manifest
 from tests.conftest import make_answers
-from tests.helpers.precommit import offline_precommit_env
+from tests.helpers.precommit import copy_launchgen_into, offline_precommit_env
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ["launchgen", "schemas", "templates", "charts", "pyproject.toml", "README.md", "LICENSE",
-           ".pre-commit-hooks.yaml"]
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
 
 
@@ -74,13 +71,7 @@ def test_local_hooks_run_offline_and_catch_a_broken_file(tmp_path: Path, offline
 def org_hooks_repo(tmp_path: Path) -> Path:
     """An organisation's launchgen repository, tagged v<version> as docs/configuration.md says."""
     repo = tmp_path / "org-launchgen"
-    repo.mkdir()
-    for name in SHIPPED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "_data"))
-        else:
-            shutil.copy(source, repo / name)
+    copy_launchgen_into(repo)
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "launchgen")
