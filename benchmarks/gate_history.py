@@ -17,14 +17,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from launchgen.gate.revisions import RevisionPair
 from launchgen.gate.rules import check
+
+from launchgen.gate.revisions import RevisionPair
 from launchgen.scaffold import Answers, new
 
 
 def build_history(root: Path, commits: int) -> tuple[Path, str]:
     """A generated properties repo with `commits` commits, then a 10-file pull request."""
-    new(Answers(kind="app", name="checkout", environments=tuple(f"env{i}" for i in range(10))), root)
+    new(
+        Answers(kind="app", name="checkout", environments=tuple(f"env{i}" for i in range(10))), root
+    )
     repo = root / "checkout-properties"
     stream = []
     mark_time = 1_700_000_000
@@ -33,17 +36,30 @@ def build_history(root: Path, commits: int) -> tuple[Path, str]:
         stream.append(
             f"commit refs/heads/main\ncommitter bench <b@example.test> {mark_time + n} +0000\n"
             f"data 8\nhistory\n{'from refs/heads/main^0' if n == 0 else ''}\n"
-            f"M 644 inline HISTORY.md\ndata {len(data)}\n".encode() + data + b"\n"
+            f"M 644 inline HISTORY.md\ndata {len(data)}\n".encode()
+            + data
+            + b"\n"
         )
     subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=b"".join(stream), check=True)
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=repo, check=True)
-    base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    base = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
     for i in range(10):
         path = repo / "envs" / f"env{i}" / "values.yaml"
         path.write_text(path.read_text().replace("replicaCount: 1", "replicaCount: 3"))
-    subprocess.run(["git", "commit", "-qam", "pull request"], cwd=repo, check=True,
-                   env={"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@e", "GIT_COMMITTER_NAME": "b",
-                        "GIT_COMMITTER_EMAIL": "b@e", "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        ["git", "commit", "-qam", "pull request"],
+        cwd=repo,
+        check=True,
+        env={
+            "GIT_AUTHOR_NAME": "b",
+            "GIT_AUTHOR_EMAIL": "b@e",
+            "GIT_COMMITTER_NAME": "b",
+            "GIT_COMMITTER_EMAIL": "b@e",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
     return repo, base
 
 
@@ -73,8 +89,10 @@ def main() -> None:
     for commits, seconds, found in rows:
         print(f"| {commits:,} | {seconds * 1000:.0f} ms | {found} |")
     ratio = rows[1][1] / rows[0][1]
-    print(f"\n{args.commits:,}-commit history / 100-commit history: {ratio:.2f}x; target < 1 s: "
-          f"{'met' if rows[1][1] < 1 else 'NOT met'}")
+    print(
+        f"\n{args.commits:,}-commit history / 100-commit history: {ratio:.2f}x; target < 1 s: "
+        f"{'met' if rows[1][1] < 1 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

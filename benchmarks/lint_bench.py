@@ -77,8 +77,9 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def interleaved(commands: list[tuple[list[str], object]], env: dict[str, str], cwd: Path,
-                rounds: int) -> list[tuple[float, float]]:
+def interleaved(
+    commands: list[tuple[list[str], object]], env: dict[str, str], cwd: Path, rounds: int
+) -> list[tuple[float, float]]:
     """Median (wall, CPU) seconds of each (command, prepare) pair, run in turn, round after round."""
     samples: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(rounds):
@@ -87,27 +88,49 @@ def interleaved(commands: list[tuple[list[str], object]], env: dict[str, str], c
                 before()
             cpu = _children_cpu()
             start = time.perf_counter()
-            subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             samples[i].append((time.perf_counter() - start, _children_cpu() - cpu))
-    return [(statistics.median(w for w, _ in s), statistics.median(c for _, c in s)) for s in samples]
+    return [
+        (statistics.median(w for w, _ in s), statistics.median(c for _, c in s)) for s in samples
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--services", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--one-runs", type=int, default=21, help="rounds of the one-file measurements")
+    parser.add_argument(
+        "--one-runs", type=int, default=21, help="rounds of the one-file measurements"
+    )
     parser.add_argument("--write", type=Path)
     options = parser.parse_args()
     bindir = Path(sys.executable).parent
-    launchgen = [str(bindir / "launchgen")] if (bindir / "launchgen").exists() else [sys.executable, "-m", "launchgen"]
-    yamllint = [str(bindir / "yamllint")] if (bindir / "yamllint").exists() else [sys.executable, "-m", "yamllint"]
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "launchgen")], check=True,
-                   stdout=subprocess.DEVNULL, env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+    launchgen = (
+        [str(bindir / "launchgen")]
+        if (bindir / "launchgen").exists()
+        else [sys.executable, "-m", "launchgen"]
+    )
+    yamllint = (
+        [str(bindir / "yamllint")]
+        if (bindir / "yamllint").exists()
+        else [sys.executable, "-m", "yamllint"]
+    )
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "launchgen")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    )
     with tempfile.TemporaryDirectory(prefix="launchgen-bench-") as tmp:
         work = Path(tmp)
         cache = work / "cache"
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS")
+        }
         env["LAUNCHGEN_CACHE_DIR"] = str(cache)
         xdg = work / "xdg"  # compiled schema validators live here (fastschema.py)
         env["XDG_CACHE_HOME"] = str(xdg)
@@ -126,34 +149,71 @@ def main() -> int:
         lint_one = [*launchgen, "lint", one]
         one_file = interleaved(
             [([*yamllint, one], None), (lint_one, clear), (lint_one, clear_all), (lint_one, None)],
-            env, props, options.one_runs)
-        rows = list(zip(["one file: yamllint", "one file: launchgen lint (cold)",
-                         "one file: launchgen lint (first run: no caches at all)", "one file: launchgen lint (cached)"],
-                        one_file))
+            env,
+            props,
+            options.one_runs,
+        )
+        rows = list(
+            zip(
+                [
+                    "one file: yamllint",
+                    "one file: launchgen lint (cold)",
+                    "one file: launchgen lint (first run: no caches at all)",
+                    "one file: launchgen lint (cached)",
+                ],
+                one_file, strict=False,
+            )
+        )
         runs = -(-options.runs // 2)
         lint_all = [*launchgen, "lint", "."]
         # In this order the cached run follows a cold one, which filled the cache.
         monorepo = interleaved(
-            [([*yamllint, "-f", "parsable", *files], None), (lint_all, clear), (lint_all, None),
-             ([*launchgen, "lint", "--no-yamllint", "--no-cache", "."], None)], env, mono, runs)
+            [
+                ([*yamllint, "-f", "parsable", *files], None),
+                (lint_all, clear),
+                (lint_all, None),
+                ([*launchgen, "lint", "--no-yamllint", "--no-cache", "."], None),
+            ],
+            env,
+            mono,
+            runs,
+        )
         label = f"{options.services} services x {len(ENVS)} envs ({len(files)} YAML files)"
-        rows_mono = list(zip([f"{label}: yamllint", f"{label}: launchgen lint (cold)", f"{label}: launchgen lint (cached)",
-                              f"{label}: launchgen rules only (no yamllint, no cache)"], monorepo))
+        rows_mono = list(
+            zip(
+                [
+                    f"{label}: yamllint",
+                    f"{label}: launchgen lint (cold)",
+                    f"{label}: launchgen lint (cached)",
+                    f"{label}: launchgen rules only (no yamllint, no cache)",
+                ],
+                monorepo, strict=False,
+            )
+        )
         cached_vs_cold = monorepo[2][0] / monorepo[1][0]
-    lines = ["| Measurement | Wall time (s) | Ratio to yamllint | CPU time (s) | CPU ratio |", "|---|---|---|---|---|"]
+    lines = [
+        "| Measurement | Wall time (s) | Ratio to yamllint | CPU time (s) | CPU ratio |",
+        "|---|---|---|---|---|",
+    ]
     for group in (rows, rows_mono):
         (_, (yl_wall, yl_cpu)) = group[0]
-        lines += [f"| {name} | {wall:.3f} | {wall / yl_wall:.2f}x | {cpu:.3f} | {cpu / yl_cpu:.2f}x |"
-                  for name, (wall, cpu) in group]
-    lines.append(f"\nCached monorepo run / cold run: {cached_vs_cold:.3f} (target <= 0.1). "
-                 f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; medians of "
-                 f"{options.one_runs} interleaved rounds (one file) and {runs} (monorepo).")
+        lines += [
+            f"| {name} | {wall:.3f} | {wall / yl_wall:.2f}x | {cpu:.3f} | {cpu / yl_cpu:.2f}x |"
+            for name, (wall, cpu) in group
+        ]
+    lines.append(
+        f"\nCached monorepo run / cold run: {cached_vs_cold:.3f} (target <= 0.1). "
+        f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; medians of "
+        f"{options.one_runs} interleaved rounds (one file) and {runs} (monorepo)."
+    )
     report = "\n".join(lines) + "\n"
     print(report)
     if options.write:
-        options.write.write_text("# launchgen lint benchmarks\n\nMeasured by `python benchmarks/lint_bench.py "
-                                 f"--services {options.services} --runs {options.runs} --one-runs {options.one_runs}` "
-                                 "(see the script for what each row means).\n\n" + report)
+        options.write.write_text(
+            "# launchgen lint benchmarks\n\nMeasured by `python benchmarks/lint_bench.py "
+            f"--services {options.services} --runs {options.runs} --one-runs {options.one_runs}` "
+            "(see the script for what each row means).\n\n" + report
+        )
     return 0
 
 

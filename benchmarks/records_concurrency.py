@@ -25,8 +25,15 @@ DIGEST = "sha256:" + "cd" * 32
 def worker(repo: str, worker_id: int, count: int) -> list[int]:
     seqs = []
     for n in range(count):
-        entry = records.append(Path(repo), "checkout", "prod", "approved", f"worker-{worker_id}", of=1,
-                               note=f"{worker_id}-{n}")
+        entry = records.append(
+            Path(repo),
+            "checkout",
+            "prod",
+            "approved",
+            f"worker-{worker_id}",
+            of=1,
+            note=f"{worker_id}-{n}",
+        )
         seqs.append(entry["seq"])
     return seqs
 
@@ -38,12 +45,28 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="launchgen-records-") as tmp:
         repo = Path(tmp)
-        records.append(repo, "checkout", "prod", "deployed", "ci", appVersion="1.0.0", chartVersion="0.1.0",
-                       bundleDigest=DIGEST, release="checkout", namespace="checkout-prod")
+        records.append(
+            repo,
+            "checkout",
+            "prod",
+            "deployed",
+            "ci",
+            appVersion="1.0.0",
+            chartVersion="0.1.0",
+            bundleDigest=DIGEST,
+            release="checkout",
+            namespace="checkout-prod",
+        )
         start = time.perf_counter()
         with ProcessPoolExecutor(args.processes) as pool:
-            results = list(pool.map(worker, [tmp] * args.processes, range(args.processes),
-                                    [args.appends] * args.processes))
+            results = list(
+                pool.map(
+                    worker,
+                    [tmp] * args.processes,
+                    range(args.processes),
+                    [args.appends] * args.processes,
+                )
+            )
         elapsed = time.perf_counter() - start
         reported = [seq for seqs in results for seq in seqs]
         history = records.load(repo, "prod")
@@ -53,11 +76,13 @@ def main() -> None:
         notes = {e["note"] for e in entries}
         expected_notes = {f"{w}-{n}" for w in range(args.processes) for n in range(args.appends)}
         lost = len(reported) - len(on_disk & set(reported))
-        print(f"{args.processes} processes x {args.appends} appends: {len(reported)} reported, "
-              f"{len(entries)} on disk, {lost} lost, {len(set(reported)) - len(reported)} duplicate seqs, "
-              f"notes missing: {len(expected_notes - notes)}; seq 1..{history.last_seq} "
-              f"{'contiguous' if [e['seq'] for e in history.entries] == list(range(1, history.last_seq + 1)) else 'BROKEN'}; "
-              f"{elapsed:.1f} s ({len(reported) / elapsed:.0f} appends/s)")
+        print(
+            f"{args.processes} processes x {args.appends} appends: {len(reported)} reported, "
+            f"{len(entries)} on disk, {lost} lost, {len(set(reported)) - len(reported)} duplicate seqs, "
+            f"notes missing: {len(expected_notes - notes)}; seq 1..{history.last_seq} "
+            f"{'contiguous' if [e['seq'] for e in history.entries] == list(range(1, history.last_seq + 1)) else 'BROKEN'}; "
+            f"{elapsed:.1f} s ({len(reported) / elapsed:.0f} appends/s)"
+        )
         if lost or expected_notes - notes or len(entries) != len(reported):
             raise SystemExit(1)
 

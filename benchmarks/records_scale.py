@@ -34,22 +34,51 @@ def write_repo(root: Path, entries: int) -> Path:
 
     repo = root / f"props-{entries}"
     (repo / "deployments").mkdir(parents=True)
-    (repo / ".launchgen.yaml").write_text("kind: properties\nservice: checkout\nenvironments: [dev, prod]\n")
+    (repo / ".launchgen.yaml").write_text(
+        "kind: properties\nservice: checkout\nenvironments: [dev, prod]\n"
+    )
     with open(repo / "deployments" / "dev.yaml", "w", encoding="utf-8") as out:
         out.write(recordformat.header_text("checkout", "dev"))
         for seq in range(1, entries + 1):
             if seq % 2:
-                entry = {"seq": seq, "event": "deployed", "appVersion": f"1.{seq // 1000}.{seq % 1000}",
-                         "chartVersion": "0.1.0", "bundleDigest": DIGEST, "release": "checkout",
-                         "namespace": "checkout-dev", "revision": seq, "at": "2026-11-26T10:00:00Z", "by": "ci-bot"}
+                entry = {
+                    "seq": seq,
+                    "event": "deployed",
+                    "appVersion": f"1.{seq // 1000}.{seq % 1000}",
+                    "chartVersion": "0.1.0",
+                    "bundleDigest": DIGEST,
+                    "release": "checkout",
+                    "namespace": "checkout-dev",
+                    "revision": seq,
+                    "at": "2026-11-26T10:00:00Z",
+                    "by": "ci-bot",
+                }
             else:
-                entry = {"seq": seq, "event": "approved", "of": seq - 1, "at": "2026-11-26T10:20:00Z", "by": "alice"}
+                entry = {
+                    "seq": seq,
+                    "event": "approved",
+                    "of": seq - 1,
+                    "at": "2026-11-26T10:20:00Z",
+                    "by": "alice",
+                }
             out.write(recordformat.entry_text(entry))
         if entries % 2 == 0:  # end on a deployment waiting for approval
-            out.write(recordformat.entry_text({"seq": entries + 1, "event": "deployed", "appVersion": "9.9.9",
-                                               "chartVersion": "0.1.0", "bundleDigest": DIGEST, "release": "checkout",
-                                               "namespace": "checkout-dev", "revision": entries + 1,
-                                               "at": "2026-11-26T11:00:00Z", "by": "ci-bot"}))
+            out.write(
+                recordformat.entry_text(
+                    {
+                        "seq": entries + 1,
+                        "event": "deployed",
+                        "appVersion": "9.9.9",
+                        "chartVersion": "0.1.0",
+                        "bundleDigest": DIGEST,
+                        "release": "checkout",
+                        "namespace": "checkout-dev",
+                        "revision": entries + 1,
+                        "at": "2026-11-26T11:00:00Z",
+                        "by": "ci-bot",
+                    }
+                )
+            )
     return repo
 
 
@@ -70,14 +99,25 @@ def measure(argv: list[str]) -> tuple[float, float, int, str]:
 def median_of(argv: list[str], runs: int) -> tuple[float, float, int]:
     measure(argv)  # warm-up: bytecode written, file in the page cache
     results = [measure(argv) for _ in range(runs)]
-    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
-            max(r[2] for r in results))
+    return (
+        statistics.median(r[0] for r in results),
+        statistics.median(r[1] for r in results),
+        max(r[2] for r in results),
+    )
 
 
-def row(entries: int, size: int, name: str, figures: tuple[float, float, int], base: tuple[float, float, int]) -> str:
+def row(
+    entries: int,
+    size: int,
+    name: str,
+    figures: tuple[float, float, int],
+    base: tuple[float, float, int],
+) -> str:
     wall, cpu, rss = figures
-    return (f"{entries:>8}  {size / 2**20:>6.1f}MB  {name:34} {wall * 1000:>6.0f} ms {wall / base[0]:>6.2f}x "
-            f"{(wall - base[0]) * 1000:>+7.0f} ms {cpu * 1000:>6.0f} ms {cpu / base[1]:>6.2f}x {rss:>6} MB")
+    return (
+        f"{entries:>8}  {size / 2**20:>6.1f}MB  {name:34} {wall * 1000:>6.0f} ms {wall / base[0]:>6.2f}x "
+        f"{(wall - base[0]) * 1000:>+7.0f} ms {cpu * 1000:>6.0f} ms {cpu / base[1]:>6.2f}x {rss:>6} MB"
+    )
 
 
 def main() -> None:
@@ -91,15 +131,28 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="launchgen-records-bench-") as tmp:
         root = Path(tmp)
         base = median_of([*lg, "--version"], args.runs)
-        print(f"launchgen --version: wall {base[0] * 1000:.0f} ms, CPU {base[1] * 1000:.0f} ms, {base[2]} MB "
-              f"(python {sys.version.split()[0]}, median of {args.runs})")
-        print(f"{'entries':>8}  {'file':>8}  {'command':34} {'wall':>9} {'ratio':>7} {'vs base':>10} "
-              f"{'CPU':>9} {'ratio':>7} {'peak RSS':>9}")
+        print(
+            f"launchgen --version: wall {base[0] * 1000:.0f} ms, CPU {base[1] * 1000:.0f} ms, {base[2]} MB "
+            f"(python {sys.version.split()[0]}, median of {args.runs})"
+        )
+        print(
+            f"{'entries':>8}  {'file':>8}  {'command':34} {'wall':>9} {'ratio':>7} {'vs base':>10} "
+            f"{'CPU':>9} {'ratio':>7} {'peak RSS':>9}"
+        )
         print(row(0, 0, "--version", base, base))
         for entries in args.entries:
             repo = write_repo(root, entries)
             size = (repo / "deployments" / "dev.yaml").stat().st_size
-            common = ["--properties", str(repo), "--helm", helm, "--kubectl", "/bin/false", "--by", "bench"]
+            common = [
+                "--properties",
+                str(repo),
+                "--helm",
+                helm,
+                "--kubectl",
+                "/bin/false",
+                "--by",
+                "bench",
+            ]
             commands = {
                 "status --dry-run": ["status", "--dry-run", *common],
                 "status --format version": ["status", "--format", "version", *common],

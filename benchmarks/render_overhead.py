@@ -40,7 +40,10 @@ ENVS = ("dev", "test", "prod")
 
 
 def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
@@ -59,7 +62,7 @@ def measure(runs: int, variants: list[Callable[[], object]]) -> list[tuple[float
             func()
             walls[index].append(time.perf_counter() - start)
             cpus[index].append(_cpu() - cpu)
-    return [(statistics.median(w), min(w), statistics.median(c)) for w, c in zip(walls, cpus)]
+    return [(statistics.median(w), min(w), statistics.median(c)) for w, c in zip(walls, cpus, strict=False)]
 
 
 def bench(helm_name: str, runs: int, work: Path, app: Path, props: Path) -> None:
@@ -70,39 +73,91 @@ def bench(helm_name: str, runs: int, work: Path, app: Path, props: Path) -> None
 
         def raw() -> None:
             for name in ENVS:
-                subprocess.run([helm_bin, "template", "checkout", str(app), "--namespace", f"checkout-{name}",
-                                "--values", str(props / "envs" / name / "values.yaml"), "--kube-version", "1.35.0",
-                                "--include-crds"], check=True, capture_output=True, env=env)
+                subprocess.run(
+                    [
+                        helm_bin,
+                        "template",
+                        "checkout",
+                        str(app),
+                        "--namespace",
+                        f"checkout-{name}",
+                        "--values",
+                        str(props / "envs" / name / "values.yaml"),
+                        "--kube-version",
+                        "1.35.0",
+                        "--include-crds",
+                    ],
+                    check=True,
+                    capture_output=True,
+                    env=env,
+                )
 
         def api() -> None:
-            render(RenderRequest(properties=str(props), app_version="1.0.0", output_dir=work / f"api-{helm_name}",
-                                 helm=helm_bin, lint=False))
+            render(
+                RenderRequest(
+                    properties=str(props),
+                    app_version="1.0.0",
+                    output_dir=work / f"api-{helm_name}",
+                    helm=helm_bin,
+                    lint=False,
+                )
+            )
 
         cli_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         cli_env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
 
         def cli(*extra: str) -> Callable[[], None]:
             def run() -> None:
-                subprocess.run([sys.executable, "-m", "launchgen", "render", str(props), "--app-version", "1.0.0",
-                                "--helm", helm_bin, "-o", str(work / f"cli-{helm_name}"), *extra], check=True,
-                               capture_output=True, cwd=ROOT, env=cli_env)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "launchgen",
+                        "render",
+                        str(props),
+                        "--app-version",
+                        "1.0.0",
+                        "--helm",
+                        helm_bin,
+                        "-o",
+                        str(work / f"cli-{helm_name}"),
+                        *extra,
+                    ],
+                    check=True,
+                    capture_output=True,
+                    cwd=ROOT,
+                    env=cli_env,
+                )
+
             return run
 
-        labels = ["raw helm template x3 (sequential)", "launchgen render (API, no lint)",
-                  "launchgen render --no-lint (CLI)", "launchgen render (CLI, lint gate)"]
-        rows = list(zip(labels, measure(runs, [raw, api, cli("--no-lint"), cli()])))
+        labels = [
+            "raw helm template x3 (sequential)",
+            "launchgen render (API, no lint)",
+            "launchgen render --no-lint (CLI)",
+            "launchgen render (CLI, lint gate)",
+        ]
+        rows = list(zip(labels, measure(runs, [raw, api, cli("--no-lint"), cli()]), strict=False))
     base_wall, base_best, base_cpu = rows[0][1]
-    print(f"helm {version}, {len(ENVS)} environments, {runs} interleaved runs: median wall, fastest wall, median CPU")
+    print(
+        f"helm {version}, {len(ENVS)} environments, {runs} interleaved runs: median wall, fastest wall, median CPU"
+    )
     for label, (wall, best, cpu) in rows:
-        print(f"  {label:36s} {wall * 1000:7.1f} ms {wall / base_wall:5.2f}x   fastest {best * 1000:7.1f} ms "
-              f"{best / base_best:5.2f}x   cpu {cpu * 1000:7.1f} ms {cpu / base_cpu:5.2f}x")
+        print(
+            f"  {label:36s} {wall * 1000:7.1f} ms {wall / base_wall:5.2f}x   fastest {best * 1000:7.1f} ms "
+            f"{best / base_best:5.2f}x   cpu {cpu * 1000:7.1f} ms {cpu / base_cpu:5.2f}x"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--helm", action="append", choices=["helm4", "helm3"],
-                        help="helm to measure (repeatable) [default: helm4 and helm3]")
+    parser.add_argument(
+        "--helm",
+        action="append",
+        choices=["helm4", "helm3"],
+        help="helm to measure (repeatable) [default: helm4 and helm3]",
+    )
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:

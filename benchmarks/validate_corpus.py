@@ -95,18 +95,27 @@ def launch_chart_manifests(work: Path) -> list[str]:
         from tests.helpers.tools import tool
 
         new(Answers(kind="app", name="checkout", environments=("dev",)), work / "repos")
-        (done,) = render(RenderRequest(properties=str(work / "repos" / "checkout-properties"), app_version="1.0.0",
-                                       output_dir=work / "rendered", helm=str(tool("helm4")), lint=False))
+        (done,) = render(
+            RenderRequest(
+                properties=str(work / "repos" / "checkout-properties"),
+                app_version="1.0.0",
+                output_dir=work / "rendered",
+                helm=str(tool("helm4")),
+                lint=False,
+            )
+        )
         return [(done.folder / "manifests" / name).read_text() for name in done.manifests]
-    except Exception as exc:  # noqa: BLE001 - a benchmark without helm still runs
+    except Exception as exc:
         print(f"(no helm render: {exc}; using the extra kinds only)")
         return []
 
 
 def templates(work: Path) -> list[str]:
     """Format strings of one resource each ({i} distinguishes the copies)."""
-    return [t.replace("{", "{{").replace("}", "}}").replace("checkout", "checkout-{i}")
-            for t in launch_chart_manifests(work)] + EXTRA
+    return [
+        t.replace("{", "{{").replace("}", "}}").replace("checkout", "checkout-{i}")
+        for t in launch_chart_manifests(work)
+    ] + EXTRA
 
 
 def write_corpus(folder: Path, resources: int, kinds: list[str]) -> list[Path]:

@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from validate_corpus import templates, write_corpus  # noqa: E402
+
 from launchgen.validate.export import export_kubeconform  # noqa: E402
 from launchgen.validate.schemas import SchemaStore  # noqa: E402
 
@@ -47,7 +48,10 @@ LAUNCHGEN = [sys.executable, "-m", "launchgen", "validate"]
 
 
 def find_kubeconform() -> str | None:
-    tools = Path(os.environ.get("LAUNCHGEN_TOOLS", Path.home() / ".cache" / "launchgen-dev" / "bin")) / "kubeconform"
+    tools = (
+        Path(os.environ.get("LAUNCHGEN_TOOLS", Path.home() / ".cache" / "launchgen-dev" / "bin"))
+        / "kubeconform"
+    )
     gopath = Path(os.environ.get("GOPATH", Path.home() / "go")) / "bin" / "kubeconform"
     for candidate in (shutil.which("kubeconform"), tools, gopath):
         if candidate and Path(candidate).exists():
@@ -68,9 +72,13 @@ def run(args: list[str], expect: int) -> tuple[float, float, str]:
     wall = time.perf_counter() - start
     after = os.times()
     if proc.returncode != expect:
-        raise SystemExit(f"{args[:4]}... exited {proc.returncode}, expected {expect}:\n"
-                         f"{proc.stdout[-800:]}\n{proc.stderr[-800:]}")
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+        raise SystemExit(
+            f"{args[:4]}... exited {proc.returncode}, expected {expect}:\n"
+            f"{proc.stdout[-800:]}\n{proc.stderr[-800:]}"
+        )
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
     return wall, cpu, proc.stdout
 
 
@@ -88,16 +96,23 @@ def check_counts(tool: str, out: str, resources: int, invalid: int) -> None:
         raise SystemExit(f"{tool} disagrees: expected {expected}, got {counts}:\n{out[-600:]}")
 
 
-def compare(kubeconform: str, schemas: Path, corpora: dict[str, tuple[Path, int]], resources: int,
-            runs: int) -> dict[str, dict[str, list[tuple[float, float]]]]:
+def compare(
+    kubeconform: str, schemas: Path, corpora: dict[str, tuple[Path, int]], resources: int, runs: int
+) -> dict[str, dict[str, list[tuple[float, float]]]]:
     location = f"{schemas}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json"
-    timings: dict[str, dict[str, list[tuple[float, float]]]] = {name: {"kubeconform": [], "launchgen": []}
-                                                               for name in corpora}
+    timings: dict[str, dict[str, list[tuple[float, float]]]] = {
+        name: {"kubeconform": [], "launchgen": []} for name in corpora
+    }
     for round_ in range(runs + 1):  # the first round warms both up and is not counted
         for name, (folder, invalid) in corpora.items():
             expect = 1 if invalid else 0
-            order = [("kubeconform", [kubeconform, "-strict", "-summary", "-schema-location", location, str(folder)]),
-                     ("launchgen", [*LAUNCHGEN, str(folder)])]
+            order = [
+                (
+                    "kubeconform",
+                    [kubeconform, "-strict", "-summary", "-schema-location", location, str(folder)],
+                ),
+                ("launchgen", [*LAUNCHGEN, str(folder)]),
+            ]
             if round_ % 2:
                 order.reverse()
             for tool, args in order:
@@ -156,7 +171,9 @@ def peak_memory(args: list[str]) -> tuple[int, int, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     tree = sampler.stop()
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{args} failed: {proc.stderr.read().decode()[-500:] if proc.stderr else ''}")
+        raise SystemExit(
+            f"{args} failed: {proc.stderr.read().decode()[-500:] if proc.stderr else ''}"
+        )
     return max(tree, usage.ru_maxrss * 1024), usage.ru_maxrss * 1024, time.perf_counter() - start
 
 
@@ -201,50 +218,81 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--memory-mb", type=int, default=50)
-    parser.add_argument("--kv-sample", type=int, default=0, help="resources timed with kubernetes-validate (0: skip)")
+    parser.add_argument(
+        "--kv-sample",
+        type=int,
+        default=0,
+        help="resources timed with kubernetes-validate (0: skip)",
+    )
     args = parser.parse_args()
     kubeconform = find_kubeconform()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         kinds = templates(work)
         write_corpus(work / "valid", args.resources, kinds)
-        spoiled = [kinds[i % len(kinds)] if i % 5 else spoil(kinds[i % len(kinds)]) for i in range(5 * len(kinds))]
+        spoiled = [
+            kinds[i % len(kinds)] if i % 5 else spoil(kinds[i % len(kinds)])
+            for i in range(5 * len(kinds))
+        ]
         write_corpus(work / "invalid", args.resources, spoiled)
         invalid = sum(1 for i in range(args.resources) if (i % len(spoiled)) % 5 == 0)
-        print(f"corpora: {args.resources} resources in {args.resources // 10} files each; {invalid} invalid in the "
-              f"second; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+        print(
+            f"corpora: {args.resources} resources in {args.resources // 10} files each; {invalid} invalid in the "
+            f"second; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start"
+        )
         if kubeconform:
             schemas = work / "kubeconform-schemas"
             export_kubeconform(SchemaStore(), schemas)
-            corpora = {"all valid": (work / "valid", 0), "every 5th invalid": (work / "invalid", invalid)}
+            corpora = {
+                "all valid": (work / "valid", 0),
+                "every 5th invalid": (work / "invalid", invalid),
+            }
             timings = compare(kubeconform, schemas, corpora, args.resources, args.runs)
             for name, tools in timings.items():
-                medians = {tool: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
-                           for tool, runs in tools.items()}
+                medians = {
+                    tool: (
+                        statistics.median(w for w, _ in runs),
+                        statistics.median(c for _, c in runs),
+                    )
+                    for tool, runs in tools.items()
+                }
                 kc, lg = medians["kubeconform"], medians["launchgen"]
-                print(f"{name:18}: kubeconform {kc[0]:6.2f} s wall ({args.resources / kc[0]:7.0f}/s), {kc[1]:6.2f} s CPU"
-                      f" | launchgen {lg[0]:6.2f} s wall ({args.resources / lg[0]:7.0f}/s), {lg[1]:6.2f} s CPU"
-                      f" | ratio {kc[0] / lg[0]:.2f}x wall, {kc[1] / lg[1]:.2f}x CPU"
-                      f"  (median of {args.runs}; walls {', '.join(f'{w:.2f}' for w, _ in tools['launchgen'])}"
-                      f" vs {', '.join(f'{w:.2f}' for w, _ in tools['kubeconform'])})")
+                print(
+                    f"{name:18}: kubeconform {kc[0]:6.2f} s wall ({args.resources / kc[0]:7.0f}/s), {kc[1]:6.2f} s CPU"
+                    f" | launchgen {lg[0]:6.2f} s wall ({args.resources / lg[0]:7.0f}/s), {lg[1]:6.2f} s CPU"
+                    f" | ratio {kc[0] / lg[0]:.2f}x wall, {kc[1] / lg[1]:.2f}x CPU"
+                    f"  (median of {args.runs}; walls {', '.join(f'{w:.2f}' for w, _ in tools['launchgen'])}"
+                    f" vs {', '.join(f'{w:.2f}' for w, _ in tools['kubeconform'])})"
+                )
         else:
-            print("kubeconform: not installed (scripts/install-go-tool.sh kubeconform "
-                  "github.com/yannh/kubeconform/cmd/kubeconform v0.7.0)")
+            print(
+                "kubeconform: not installed (scripts/install-go-tool.sh kubeconform "
+                "github.com/yannh/kubeconform/cmd/kubeconform v0.7.0)"
+            )
         if args.memory_mb:
             stream = work / "big-stream.yaml"
             count = write_big(stream, kinds, args.memory_mb)
             document = work / "big-document.yaml"
             write_big_document(document, args.memory_mb)
-            for label, path, extra in (("stream", stream, []), ("stream, -j1", stream, ["-j1"]),
-                                       ("one document", document, [])):
+            for label, path, extra in (
+                ("stream", stream, []),
+                ("stream, -j1", stream, ["-j1"]),
+                ("one document", document, []),
+            ):
                 tree, single, wall = peak_memory([*LAUNCHGEN, *extra, str(path)])
-                print(f"memory, {args.memory_mb} MB {label:12}: peak {tree / 2**20:6.0f} MiB for the process tree, "
-                      f"{single / 2**20:6.0f} MiB the largest process, {wall:.1f} s"
-                      + (f" ({count} resources)" if "stream" in label else ""))
+                print(
+                    f"memory, {args.memory_mb} MB {label:12}: peak {tree / 2**20:6.0f} MiB for the process tree, "
+                    f"{single / 2**20:6.0f} MiB the largest process, {wall:.1f} s"
+                    + (f" ({count} resources)" if "stream" in label else "")
+                )
         if args.kv_sample:
             sample = write_corpus(work / "sample", args.kv_sample, kinds)
             rate = kubernetes_validate_rate(sample)
-            print(f"kubernetes-validate: {rate:.0f} resources/s" if rate else "kubernetes-validate: not installed")
+            print(
+                f"kubernetes-validate: {rate:.0f} resources/s"
+                if rate
+                else "kubernetes-validate: not installed"
+            )
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

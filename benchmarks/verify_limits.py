@@ -70,7 +70,7 @@ def many_members(count: int) -> Iterator[bytes]:
     start = template.index(b"0000000")
     batch = bytearray()
     for index in range(count):
-        template[start:start + 7] = b"%07d" % index
+        template[start : start + 7] = b"%07d" % index
         template[148:156] = b" " * 8
         template[148:156] = b"%06o\0 " % sum(template)
         batch += template
@@ -88,13 +88,25 @@ def legit_files(total_mb: int, key: object) -> dict[str, bytes]:
     """`total_mb` MB of YAML-like manifests (1 MB each, compressing like real ones), signed."""
     files: dict[str, bytes] = {}
     for index in range(total_mb):
-        lines = [f"  key-{index}-{n}: \"{os.urandom(12).hex()}\"\n" for n in range(27_000)]
-        body = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{index}\ndata:\n".encode() + "".join(lines).encode()
+        lines = [f'  key-{index}-{n}: "{os.urandom(12).hex()}"\n' for n in range(27_000)]
+        body = (
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{index}\ndata:\n".encode()
+            + "".join(lines).encode()
+        )
         files[f"manifests/{index:03d}-configmap-cm-{index}.yaml"] = body[:MiB]
-    record = {"kind": "app", "service": "checkout", "environment": "prod", "release": "checkout",
-              "namespace": "checkout-prod", "immutable": False, "app_version": "1.4.2",
-              "chart": {"name": "checkout", "version": "0.1.0"}, "values": [], "helm_version": "v4.1.4",
-              "kube_version": "1.35"}
+    record = {
+        "kind": "app",
+        "service": "checkout",
+        "environment": "prod",
+        "release": "checkout",
+        "namespace": "checkout-prod",
+        "immutable": False,
+        "app_version": "1.4.2",
+        "chart": {"name": "checkout", "version": "0.1.0"},
+        "values": [],
+        "helm_version": "v4.1.4",
+        "kube_version": "1.35",
+    }
     stmt = intoto.statement(record, files, {}, "1.35")
     envelope = dsse.sign(intoto.encode(stmt), intoto.PAYLOAD_TYPE, key)  # type: ignore[arg-type]
     return {**files, ENVELOPE: dsse.dumps(envelope)}
@@ -117,13 +129,35 @@ def cases(folder: Path, legit_mb: int) -> tuple[Path, list[tuple[str, Path, bool
     return public, [
         ("baseline (valid, 1 MB)", small, False),
         ("gzip bomb: 2 GiB of zeros", write_gzip(folder / "zeros.tar.gz", zeros(2048 * MiB)), True),
-        ("member claiming 2 GiB", write_gzip(folder / "claim.tar.gz",
-                                              [header("manifests/a.yaml", 2048 * MiB), *zeros(64 * MiB)]), True),
-        ("1,000,000 empty members", write_gzip(folder / "members.tar.gz", many_members(1_000_000)), True),
-        ("8 x 16 MiB members (at the limits)", write_gzip(folder / "limits.tar.gz", at_limit), True),
-        ("8 MiB envelope of [{},...]", _archive(folder / "envelope.tar.gz",
-                                                {ENVELOPE: b"[" + b"{}," * (8 * MiB // 3 - 1) + b"{}]"}), True),
-        ("envelope nested 100,000 deep", _archive(folder / "nested.tar.gz", {ENVELOPE: b"[" * 100_000}), True),
+        (
+            "member claiming 2 GiB",
+            write_gzip(
+                folder / "claim.tar.gz", [header("manifests/a.yaml", 2048 * MiB), *zeros(64 * MiB)]
+            ),
+            True,
+        ),
+        (
+            "1,000,000 empty members",
+            write_gzip(folder / "members.tar.gz", many_members(1_000_000)),
+            True,
+        ),
+        (
+            "8 x 16 MiB members (at the limits)",
+            write_gzip(folder / "limits.tar.gz", at_limit),
+            True,
+        ),
+        (
+            "8 MiB envelope of [{},...]",
+            _archive(
+                folder / "envelope.tar.gz", {ENVELOPE: b"[" + b"{}," * (8 * MiB // 3 - 1) + b"{}]"}
+            ),
+            True,
+        ),
+        (
+            "envelope nested 100,000 deep",
+            _archive(folder / "nested.tar.gz", {ENVELOPE: b"[" * 100_000}),
+            True,
+        ),
         (f"legitimate {legit_mb} MB bundle", legit, False),
     ]
 
@@ -145,10 +179,20 @@ def run(bundle: Path, public: Path, folder: Path) -> tuple[int, float, float, st
     """(exit code, seconds, peak RSS in MB, output) of `launchgen verify` in its own process."""
     hwm = folder / "hwm"
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CHILD, "verify", str(bundle), "--key", str(public)],
-                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HWM_FILE": str(hwm)})
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, "verify", str(bundle), "--key", str(public)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "HWM_FILE": str(hwm)},
+    )
     seconds = time.perf_counter() - start
-    return done.returncode, seconds, int(hwm.read_text()) / 1024, (done.stdout + done.stderr).strip()
+    return (
+        done.returncode,
+        seconds,
+        int(hwm.read_text()) / 1024,
+        (done.stdout + done.stderr).strip(),
+    )
 
 
 def main() -> int:
@@ -168,8 +212,10 @@ def main() -> int:
             output = output.replace(str(bundle), bundle.name)
             ok = (code == 1 and peak <= args.budget_mb) if hostile else code == 0
             failed |= not ok
-            print(f"| {name} | {bundle.stat().st_size / MiB:.1f} MiB | {code} | {seconds:.2f} s | {peak:.0f} MB | "
-                  f"{'ok' if ok else 'FAIL'}: {output.splitlines()[-1][:110] if output else ''} |")
+            print(
+                f"| {name} | {bundle.stat().st_size / MiB:.1f} MiB | {code} | {seconds:.2f} s | {peak:.0f} MB | "
+                f"{'ok' if ok else 'FAIL'}: {output.splitlines()[-1][:110] if output else ''} |"
+            )
         return 1 if failed else 0
 
 

@@ -15,19 +15,34 @@ import json
 import os
 import tarfile
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 # The order and omission rules of helm's chart.Dependency JSON encoding.
-_DEPENDENCY_FIELDS = ("name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias")
+_DEPENDENCY_FIELDS = (
+    "name",
+    "version",
+    "repository",
+    "condition",
+    "tags",
+    "enabled",
+    "import-values",
+    "alias",
+)
 _ALWAYS_ENCODED = ("name", "repository")
 
 
 def _go_json(value: Any) -> str:
     """JSON as Go's encoding/json writes it: compact, HTML characters escaped."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -52,15 +67,22 @@ def lock_digest(requested: Iterable[Mapping[str, Any]], locked: Iterable[Mapping
 def source_date() -> datetime:
     """The timestamp written into generated files: $SOURCE_DATE_EPOCH, else 1980-01-01."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return datetime.fromtimestamp(epoch, tz=UTC)
 
 
 def chart_lock_text(dependencies: list[Mapping[str, Any]]) -> str:
     """A Chart.lock for dependencies pinned to exact versions, as helm writes it."""
-    locked = [{"name": d["name"], "repository": d["repository"], "version": d["version"]} for d in dependencies]
+    locked = [
+        {"name": d["name"], "repository": d["repository"], "version": d["version"]}
+        for d in dependencies
+    ]
     lines = ["dependencies:"]
     for dep in locked:
-        lines += [f"- name: {dep['name']}", f"  repository: {dep['repository']}", f"  version: {dep['version']}"]
+        lines += [
+            f"- name: {dep['name']}",
+            f"  repository: {dep['repository']}",
+            f"  version: {dep['version']}",
+        ]
     lines.append(f"digest: {lock_digest(dependencies, locked)}")
     lines.append(f'generated: "{source_date().strftime("%Y-%m-%dT%H:%M:%SZ")}"')
     return "\n".join(lines) + "\n"
@@ -84,11 +106,16 @@ def reproducible_targz(files: Mapping[str, bytes], mtime: int) -> bytes:
 def _chart_files(chart_dir: Path) -> list[Path]:
     ignored = {".helmignore"}
     return sorted(
-        p for p in chart_dir.rglob("*") if p.is_file() and p.name not in ignored and not p.name.endswith((".swp", ".tmp"))
+        p
+        for p in chart_dir.rglob("*")
+        if p.is_file() and p.name not in ignored and not p.name.endswith((".swp", ".tmp"))
     )
 
 
 def package_chart(chart_dir: Path, name: str, version: str) -> tuple[str, bytes]:
     """(file name, bytes) of `chart_dir` packaged as helm does: `<name>-<version>.tgz`."""
-    files = {f"{name}/{path.relative_to(chart_dir).as_posix()}": path.read_bytes() for path in _chart_files(chart_dir)}
+    files = {
+        f"{name}/{path.relative_to(chart_dir).as_posix()}": path.read_bytes()
+        for path in _chart_files(chart_dir)
+    }
     return f"{name}-{version}.tgz", reproducible_targz(files, int(source_date().timestamp()))

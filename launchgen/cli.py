@@ -44,7 +44,7 @@ def reports_errors(func: F) -> F:
             sys.exit(interrupted_exit_code(exc))
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             from launchgen.crash import write_crash_log
             from launchgen.display import printable
 
@@ -62,23 +62,44 @@ def reports_errors(func: F) -> F:
 # Every command, by name: the module holding its click command `command`, and the
 # one-line help shown by `launchgen --help` without importing that module.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "new": ("launchgen.commands.new", "Generate a microservice's app and properties repos, or a middleware repo."),
+    "new": (
+        "launchgen.commands.new",
+        "Generate a microservice's app and properties repos, or a middleware repo.",
+    ),
     "lint": ("launchgen.commands.lint", "Check repos against the platform standard."),
     "rules": ("launchgen.commands.rules", "List the lint rules."),
     "explain": ("launchgen.commands.explain", "Explain a lint rule."),
     "diff": ("launchgen.commands.diff", "Compare two rendered deployments resource by resource."),
-    "render": ("launchgen.commands.render", "Render the umbrella chart for an environment and app version."),
-    "validate": ("launchgen.commands.validate", "Validate rendered manifests against Kubernetes schemas and the standard."),
-    "package": ("launchgen.commands.package", "Package rendered manifests as a signed deployment bundle."),
+    "render": (
+        "launchgen.commands.render",
+        "Render the umbrella chart for an environment and app version.",
+    ),
+    "validate": (
+        "launchgen.commands.validate",
+        "Validate rendered manifests against Kubernetes schemas and the standard.",
+    ),
+    "package": (
+        "launchgen.commands.package",
+        "Package rendered manifests as a signed deployment bundle.",
+    ),
     "verify": ("launchgen.commands.verify", "Verify a deployment bundle's signature and digests."),
     "keygen": ("launchgen.commands.keygen", "Create a signing key pair for deployment bundles."),
-    "deploy": ("launchgen.commands.deploy", "Deploy a verified bundle with helm upgrade --install."),
+    "deploy": (
+        "launchgen.commands.deploy",
+        "Deploy a verified bundle with helm upgrade --install.",
+    ),
     "status": ("launchgen.commands.status", "Show what is deployed where."),
     "approve": ("launchgen.commands.approve", "Approve a monitored deployment."),
     "reject": ("launchgen.commands.reject", "Reject a deployment and roll it back."),
-    "rollback": ("launchgen.commands.rollback", "Roll an environment back to an earlier deployment."),
+    "rollback": (
+        "launchgen.commands.rollback",
+        "Roll an environment back to an earlier deployment.",
+    ),
     "prune": ("launchgen.commands.prune", "Remove old immutable deployments, keeping the last N."),
-    "update": ("launchgen.commands.update", "Re-apply a newer launchgen template to a generated repo."),
+    "update": (
+        "launchgen.commands.update",
+        "Re-apply a newer launchgen template to a generated repo.",
+    ),
 }
 
 
@@ -108,7 +129,10 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", "-V", prog_name="launchgen")
 def main() -> None:
     """Helm-based continuous deployment, the Launch platform way.

@@ -55,7 +55,9 @@ def config_file_path(explicit: str | None, environ: Mapping[str, str]) -> Path |
         return Path(explicit)
     if environ.get("LAUNCHGEN_CONFIG"):
         return Path(environ["LAUNCHGEN_CONFIG"])
-    xdg = environ.get("XDG_CONFIG_HOME") or str(Path(environ.get("HOME", "~")).expanduser() / ".config")
+    xdg = environ.get("XDG_CONFIG_HOME") or str(
+        Path(environ.get("HOME", "~")).expanduser() / ".config"
+    )
     for candidate in (Path(xdg) / "launchgen" / "config.yaml", Path("/etc/launchgen/config.yaml")):
         if candidate.is_file():
             return candidate

@@ -12,9 +12,13 @@ from launchgen import __version__
 
 
 def write_crash_log(exc: BaseException) -> Path:
-    handle = tempfile.NamedTemporaryFile("w", prefix="launchgen-crash-", suffix=".log", delete=False)
+    handle = tempfile.NamedTemporaryFile(
+        "w", prefix="launchgen-crash-", suffix=".log", delete=False
+    )
     with handle:
-        handle.write(f"launchgen {__version__}, Python {sys.version.split()[0]}, {platform.platform()}\n")
+        handle.write(
+            f"launchgen {__version__}, Python {sys.version.split()[0]}, {platform.platform()}\n"
+        )
         handle.write(f"argv: {sys.argv}\n\n")
         handle.write("".join(traceback.format_exception(exc)))
     return Path(handle.name)

@@ -17,7 +17,9 @@ def printable(value: object, *, limit: int = 200) -> str:
         out = text
     else:
         out = "".join(
-            ch if ch.isprintable() or ch in _SAFE_CONTROLS else ch.encode("unicode_escape").decode("ascii")
+            ch
+            if ch.isprintable() or ch in _SAFE_CONTROLS
+            else ch.encode("unicode_escape").decode("ascii")
             for ch in text
         )
     if len(out) > limit:

@@ -72,7 +72,9 @@ def _copy_range(source: int, target: int, length: int) -> None:
         try:
             copied = os.copy_file_range(source, target, length - offset, offset, offset)
         except (AttributeError, OSError):
-            copied = os.pwrite(target, os.pread(source, min(length - offset, 1 << 20), offset), offset)
+            copied = os.pwrite(
+                target, os.pread(source, min(length - offset, 1 << 20), offset), offset
+            )
         if copied == 0:
             raise OSError(f"the file shrank while it was copied ({offset} of {length} bytes)")
         offset += copied

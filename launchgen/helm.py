@@ -65,18 +65,24 @@ class HelmResult:
     stderr: str
 
 
-def find_binary(explicit: str | Path | None = None, environ: Mapping[str, str] | None = None) -> str:
+def find_binary(
+    explicit: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> str:
     """helm's path: `--helm PATH`, else $LAUNCHGEN_HELM, else `helm` on PATH."""
     environ = os.environ if environ is None else environ
     chosen = str(explicit) if explicit else environ.get(HELM_ENV_VAR) or ""
     if chosen:
         found = shutil.which(chosen)
         if not found:
-            raise ToolError(f"helm not found at {chosen} (from {'--helm' if explicit else '$' + HELM_ENV_VAR})")
+            raise ToolError(
+                f"helm not found at {chosen} (from {'--helm' if explicit else '$' + HELM_ENV_VAR})"
+            )
         return found
     found = shutil.which("helm", path=environ.get("PATH"))
     if not found:
-        raise ToolError(f"helm not found on PATH: install helm >= 3.14, or pass --helm PATH or set ${HELM_ENV_VAR}")
+        raise ToolError(
+            f"helm not found on PATH: install helm >= 3.14, or pass --helm PATH or set ${HELM_ENV_VAR}"
+        )
     return found
 
 
@@ -87,8 +93,10 @@ def user_credential_files(environ: Mapping[str, str] | None = None) -> dict[str,
         Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
     )
     return {
-        "HELM_REGISTRY_CONFIG": environ.get("HELM_REGISTRY_CONFIG") or str(Path(config_home) / "registry" / "config.json"),
-        "HELM_REPOSITORY_CONFIG": environ.get("HELM_REPOSITORY_CONFIG") or str(Path(config_home) / "repositories.yaml"),
+        "HELM_REGISTRY_CONFIG": environ.get("HELM_REGISTRY_CONFIG")
+        or str(Path(config_home) / "registry" / "config.json"),
+        "HELM_REPOSITORY_CONFIG": environ.get("HELM_REPOSITORY_CONFIG")
+        or str(Path(config_home) / "repositories.yaml"),
     }
 
 
@@ -183,8 +191,14 @@ class Helm:
         if self._version is None and self._version_proc is None:
             try:
                 self._version_proc = subprocess.Popen(
-                    [self._path, "version", "--template", "{{.Version}}"], env=self.env(),
-                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+                    [self._path, "version", "--template", "{{.Version}}"],
+                    env=self.env(),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    encoding="utf-8",
+                    errors="replace",
+                )
             except OSError:
                 self._version_proc = None  # `version` asks again and reports the error
 
@@ -195,10 +209,14 @@ class Helm:
                 proc, self._version_proc = self._version_proc, None
                 stdout = self.finish(proc, "helm version")
             else:
-                stdout = self._exec([self._path, "version", "--template", "{{.Version}}"], "version").stdout
+                stdout = self._exec(
+                    [self._path, "version", "--template", "{{.Version}}"], "version"
+                ).stdout
             version = HelmVersion.parse(stdout)
             if (version.major, version.minor, version.patch) < MIN_HELM3:
-                raise ToolError(f"helm {version} at {self._path} is too old: launchgen needs helm 3.14 or later, or helm 4")
+                raise ToolError(
+                    f"helm {version} at {self._path} is too old: launchgen needs helm 3.14 or later, or helm 4"
+                )
             self._version = version
         return self._version
 
@@ -224,12 +242,16 @@ class Helm:
         Arguments after `--` are positional (release names, charts, revisions); none of
         them may look like an option, whatever helm would make of it."""
         if "--" in args:
-            for arg in list(args)[list(args).index("--") + 1:]:
+            for arg in list(args)[list(args).index("--") + 1 :]:
                 if arg.startswith("-"):
-                    raise InvalidNameError(f"refusing to pass {printable(arg)!r} to helm as a positional argument")
+                    raise InvalidNameError(
+                        f"refusing to pass {printable(arg)!r} to helm as a positional argument"
+                    )
         return [self._path, *self.map_flags(args)]
 
-    def run(self, args: Sequence[str], *, cwd: Path | None = None, what: str | None = None) -> HelmResult:
+    def run(
+        self, args: Sequence[str], *, cwd: Path | None = None, what: str | None = None
+    ) -> HelmResult:
         """Run `helm ARGS` (helm 4 flag names); raise ToolError with helm's message on failure."""
         argv = self.command(args)
         if self.dry_run:
@@ -240,8 +262,16 @@ class Helm:
     def _exec(self, argv: list[str], what: str, cwd: Path | None = None) -> HelmResult:
         try:
             # helm prints manifests and messages it did not write: never fail on their bytes.
-            proc = subprocess.run(argv, cwd=cwd, env=self.env(), capture_output=True, text=True, encoding="utf-8",
-                                  errors="replace", check=False)
+            proc = subprocess.run(
+                argv,
+                cwd=cwd,
+                env=self.env(),
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                check=False,
+            )
         except OSError as exc:
             raise ToolError(f"cannot run helm at {argv[0]}: {exc.strerror or exc}") from None
         if proc.returncode != 0:
@@ -252,8 +282,14 @@ class Helm:
         """Start `helm ARGS` without waiting (for independent calls run side by side)."""
         try:
             return subprocess.Popen(
-                self.command(args), cwd=cwd, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                encoding="utf-8", errors="replace",
+                self.command(args),
+                cwd=cwd,
+                env=self.env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
             )
         except OSError as exc:
             raise ToolError(f"cannot run helm at {self._path}: {exc.strerror or exc}") from None

@@ -91,6 +91,7 @@ def properties_repo_name(service: str) -> str:
 # (a record, a bundle, .launchgen.yaml) and again just before the argv is built, so a
 # committed value such as "--kubeconfig=x" can never become an option.
 
+
 def check_release_name(name: object, *, source: str = "release") -> str:
     """Return `name` when it is a valid helm release name; raise InvalidNameError otherwise."""
     if not isinstance(name, str):
@@ -134,5 +135,7 @@ def check_version(version: object, *, source: str = "version") -> str:
     from launchgen import semver
 
     if not isinstance(version, str) or semver.parse(version) is None or version != version.strip():
-        raise InvalidNameError(f"invalid {source} {version!r}: must be a SemVer version such as 1.4.2")
+        raise InvalidNameError(
+            f"invalid {source} {version!r}: must be a SemVer version such as 1.4.2"
+        )
     return version

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,9 @@ class History:
         if problems:
             where, message = problems[0]
             key = str(where[0]) if where else ""
-            offset = header.offsets.get(key, 0 if not header.offsets else min(header.offsets.values()))
+            offset = header.offsets.get(
+                key, 0 if not header.offsets else min(header.offsets.values())
+            )
             raise self._error(recordfile.Bad(message, offset))
         self.service = str(header.values["service"])
         self.environment = str(header.values["environment"])
@@ -85,8 +87,11 @@ class History:
             self._done = True
             if self._seen and self._seen[-1]["seq"] != 1:
                 first = self._seen[-1]
-                raise RecordError(f"entries must be numbered 1, 2, 3, ...: expected seq 1, got {first['seq']}",
-                                  path=self._display, line=self._source.line_of(self._first_offset))
+                raise RecordError(
+                    f"entries must be numbered 1, 2, 3, ...: expected seq 1, got {first['seq']}",
+                    path=self._display,
+                    line=self._source.line_of(self._first_offset),
+                )
             return None
         entry = self._check(raw)
         self._first_offset = raw.offset
@@ -107,7 +112,11 @@ class History:
             return self._error(recordfile.Bad(message, raw.offsets.get(key or "", raw.offset)))
 
         index = len(self._seen)
-        label = f"entries/{entry['seq'] - 1}" if isinstance(entry.get("seq"), int) and entry["seq"] > 0 else "entry"
+        label = (
+            f"entries/{entry['seq'] - 1}"
+            if isinstance(entry.get("seq"), int) and entry["seq"] > 0
+            else "entry"
+        )
         problems = recordschema.entry_errors(entry)
         if problems:
             where, message = problems[0]
@@ -120,12 +129,17 @@ class History:
         if index and seq != self._seen[-1]["seq"] - 1:
             # reported at the later entry, where a reader going down the file sees the gap
             newer = self._seen[-1]["seq"]
-            raise self._error(recordfile.Bad(
-                f"entries must be numbered 1, 2, 3, ...: expected seq {seq + 1} after seq {seq}, got {newer}",
-                self._newer_seq_offset))
+            raise self._error(
+                recordfile.Bad(
+                    f"entries must be numbered 1, 2, 3, ...: expected seq {seq + 1} after seq {seq}, got {newer}",
+                    self._newer_seq_offset,
+                )
+            )
         self._newer_seq_offset = raw.offsets.get("seq", raw.offset)
         if "of" in entry and not entry["of"] < seq:
-            raise fail(f"entry {seq} refers to seq {entry['of']}, which is not an earlier entry", "of")
+            raise fail(
+                f"entry {seq} refers to seq {entry['of']}, which is not an earlier entry", "of"
+            )
         return entry
 
     def _live_at(self, index: int) -> dict[str, Any] | None:
@@ -221,12 +235,14 @@ def load(repo: Path, environment: str, service: str | None = None) -> History | 
         found = getattr(history, key)
         if expected is not None and found != expected:
             line = source.line_of(history._header.offsets[key])
-            raise RecordError(f"{key} is {found!r}, but this is {display} of {expected}", path=display, line=line)
+            raise RecordError(
+                f"{key} is {found!r}, but this is {display} of {expected}", path=display, line=line
+            )
     return history
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def lock_path(repo: Path, environment: str) -> Path:
@@ -242,8 +258,10 @@ def lock_path(repo: Path, environment: str) -> Path:
 def _records_folder(repo: Path, environment: str) -> Path:
     folder = record_path(repo, environment).parent
     if folder.is_symlink():
-        raise RecordError(f"{RECORDS_DIR}/ is a symbolic link: deployment records must live in the repo itself",
-                          path=f"{RECORDS_DIR}/{environment}.yaml")
+        raise RecordError(
+            f"{RECORDS_DIR}/ is a symbolic link: deployment records must live in the repo itself",
+            path=f"{RECORDS_DIR}/{environment}.yaml",
+        )
     folder.mkdir(parents=True, exist_ok=True)
     lock = lock_path(repo, environment)
     if lock.parent == folder:
@@ -269,20 +287,28 @@ def preflight(repo: Path, environment: str) -> None:
         if "still locked" not in exc.message:
             raise RecordError(exc.message, path=display) from None
     if not os.access(record_path(repo, environment).parent, os.W_OK):
-        raise RecordError(f"{RECORDS_DIR}/ is not writable: the deployment could not be recorded", path=display)
+        raise RecordError(
+            f"{RECORDS_DIR}/ is not writable: the deployment could not be recorded", path=display
+        )
 
 
 def check_by(by: str) -> str:
     """`by` as the schema allows it (one printable line, at most 256 characters)."""
-    problems = list(recordschema.errors(by, recordschema.schema()["$defs"]["entry"]["properties"]["by"]))
+    problems = list(
+        recordschema.errors(by, recordschema.schema()["$defs"]["entry"]["properties"]["by"])
+    )
     if problems:
         from launchgen.display import printable
 
-        raise RecordError(f"invalid --by '{printable(by)}': who acts is one printable line of 1 to 256 characters")
+        raise RecordError(
+            f"invalid --by '{printable(by)}': who acts is one printable line of 1 to 256 characters"
+        )
     return by
 
 
-def append(repo: Path, service: str, environment: str, event: str, by: str, **fields: Any) -> dict[str, Any]:
+def append(
+    repo: Path, service: str, environment: str, event: str, by: str, **fields: Any
+) -> dict[str, Any]:
     """Append one entry (its seq and time filled in) under the environment's lock and
     return it as read back from the file."""
     from launchgen.files import atomic_append
@@ -299,16 +325,22 @@ def append(repo: Path, service: str, environment: str, event: str, by: str, **fi
             problems = recordschema.entry_errors(entry)
             if problems:
                 where, message = problems[0]
-                raise RecordError(f"not recording an invalid entry: {'/'.join(map(str, where))}: {message}",
-                                  path=display)
+                raise RecordError(
+                    f"not recording an invalid entry: {'/'.join(map(str, where))}: {message}",
+                    path=display,
+                )
             text = recordformat.entry_text(entry).encode("utf-8")
             if history is None:
-                atomic_append(path, None, recordformat.header_text(service, environment).encode() + text)
+                atomic_append(
+                    path, None, recordformat.header_text(service, environment).encode() + text
+                )
             else:
                 _append_to(history, path, text)
             written = load(repo, environment, service)
             if written is None or written.last_seq != seq or written._seen[0] != entry:
-                raise RecordError(f"entry seq {seq} is not in the file after writing it", path=display)
+                raise RecordError(
+                    f"entry seq {seq} is not in the file after writing it", path=display
+                )
     except recordfile.Bad as exc:
         raise RecordError(exc.message, path=display) from None
     return entry
@@ -322,7 +354,11 @@ def _ignore_locks(folder: Path) -> None:
     import os
 
     try:
-        fd = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        fd = os.open(
+            folder / ".gitignore",
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o644,
+        )
     except OSError:
         return  # already there (or not ours to write): leave it alone
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -340,7 +376,17 @@ def _append_to(history: History, path: Path, text: bytes) -> None:
         start, end = header.entries_line
         before = source.read(0, start)
         after = source.read(end, source.size - end)
-        atomic_append(path, None, before + b"entries:\n" + after + (b"" if not after or after.endswith(b"\n") else b"\n") + text)
+        atomic_append(
+            path,
+            None,
+            before
+            + b"entries:\n"
+            + after
+            + (b"" if not after or after.endswith(b"\n") else b"\n")
+            + text,
+        )
         return
     last = source.read(source.size - 1, 1) if source.size else b"\n"
-    atomic_append(path, source.fd, (b"" if last == b"\n" else b"\n") + text, copy_length=source.size)
+    atomic_append(
+        path, source.fd, (b"" if last == b"\n" else b"\n") + text, copy_length=source.size
+    )

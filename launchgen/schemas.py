@@ -41,7 +41,9 @@ def describe(error: Any) -> str:
     return f"{location}: {error.message}" if location else error.message
 
 
-def validate_document(document: Any, schema_name: str, path: str, error_type: type[LaunchgenError]) -> None:
+def validate_document(
+    document: Any, schema_name: str, path: str, error_type: type[LaunchgenError]
+) -> None:
     """Raise `error_type` for the first schema violation, at its line in the file."""
     import jsonschema
 

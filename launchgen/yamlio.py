@@ -18,7 +18,9 @@ from launchgen.errors import LaunchgenError
 class YamlError(LaunchgenError):
     """A YAML file cannot be read or parsed."""
 
-    def __init__(self, message: str, *, path: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str, line: int | None = None, column: int | None = None
+    ) -> None:
         super().__init__(message, path=path, line=line)
         self.column = column
 
@@ -37,7 +39,9 @@ def decode(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=path, line=line) from None
+        raise YamlError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=path, line=line
+        ) from None
     return text
 
 

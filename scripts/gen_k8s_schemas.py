@@ -27,13 +27,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 _SKIP_KINDS = re.compile(r"(List|Options|WatchEvent|Status|APIGroup|APIResource|APIVersions)$")
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
-_DROP = {"description", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-patch-strategy",
-         "x-kubernetes-patch-merge-key", "x-kubernetes-map-type", "x-kubernetes-unions", "x-kubernetes-group-version-kind"}
+_DROP = {
+    "description",
+    "x-kubernetes-list-type",
+    "x-kubernetes-list-map-keys",
+    "x-kubernetes-patch-strategy",
+    "x-kubernetes-patch-merge-key",
+    "x-kubernetes-map-type",
+    "x-kubernetes-unions",
+    "x-kubernetes-group-version-kind",
+}
 
 
 def _nullable(kind: Any) -> Any:
     kinds = kind if isinstance(kind, list) else [kind]
-    return kinds + ["null"] if "null" not in kinds else kinds
+    return [*kinds, "null"] if "null" not in kinds else kinds
 
 
 def convert(node: Any) -> Any:
@@ -59,7 +67,11 @@ def convert(node: Any) -> Any:
         out["type"] = ["string", "integer", "null"]
     elif "type" in out:
         out["type"] = _nullable(out["type"])
-    if "properties" in out and "additionalProperties" not in out and not node.get("x-kubernetes-preserve-unknown-fields"):
+    if (
+        "properties" in out
+        and "additionalProperties" not in out
+        and not node.get("x-kubernetes-preserve-unknown-fields")
+    ):
         out["additionalProperties"] = False
     out.pop("x-kubernetes-preserve-unknown-fields", None)
     return out
@@ -120,15 +132,23 @@ def build(swagger: dict[str, Any], version: str) -> dict[str, Any]:
 
 
 def _module_dir(version: str) -> Path:
-    result = subprocess.run(["go", "mod", "download", "-json", f"k8s.io/kubernetes@{version}"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["go", "mod", "download", "-json", f"k8s.io/kubernetes@{version}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return Path(json.loads(result.stdout)["Dir"])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", default="v1.35.4", help="k8s.io/kubernetes module version")
-    parser.add_argument("--module-dir", type=Path, help="the module's folder (skips go mod download)")
+    parser.add_argument(
+        "--module-dir", type=Path, help="the module's folder (skips go mod download)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "schemas" / "kubernetes")
     args = parser.parse_args()
     module = args.module_dir or _module_dir(args.version)
@@ -139,8 +159,10 @@ def main() -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
     target.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
-    print(f"wrote {target}: {len(data['kinds'])} kinds, {len(data['definitions'])} definitions, "
-          f"{target.stat().st_size} bytes")
+    print(
+        f"wrote {target}: {len(data['kinds'])} kinds, {len(data['definitions'])} definitions, "
+        f"{target.stat().st_size} bytes"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,11 @@ def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def make_answers(name: str = "checkout", **overrides: object) -> Answers:
-    values: dict[str, object] = {"kind": "app", "name": name, "environments": ("dev", "test", "prod")}
+    values: dict[str, object] = {
+        "kind": "app",
+        "name": name,
+        "environments": ("dev", "test", "prod"),
+    }
     values.update(overrides)
     return Answers(**values)  # type: ignore[arg-type]
 

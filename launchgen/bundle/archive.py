@@ -81,7 +81,12 @@ def _member(block: bytes, mtime: int, what: str) -> tuple[str, int]:
     return name, info.size
 
 
-def read(source: BinaryIO, what: str, limits: Limits = DEFAULT, file_bytes: Mapping[str, int] | None = None) -> Unpacked:
+def read(
+    source: BinaryIO,
+    what: str,
+    limits: Limits = DEFAULT,
+    file_bytes: Mapping[str, int] | None = None,
+) -> Unpacked:
     """The files of a canonical bundle archive, streamed from `source` within `limits`.
 
     `file_bytes` gives some names a size limit of their own (the envelope's).
@@ -97,18 +102,26 @@ def read(source: BinaryIO, what: str, limits: Limits = DEFAULT, file_bytes: Mapp
         if name in files:
             raise VerifyError(f"{what}: {name} appears twice")
         if name < previous:
-            raise VerifyError(f"{what}: {name} is out of order (a canonical archive is sorted by name)")
+            raise VerifyError(
+                f"{what}: {name} is out of order (a canonical archive is sorted by name)"
+            )
         limit = (file_bytes or {}).get(name, limits.file_bytes)
         if length > limit:
-            raise VerifyError(f"{what}: {name} is {length} bytes, over the {size(limit)} limit for one file")
+            raise VerifyError(
+                f"{what}: {name} is {length} bytes, over the {size(limit)} limit for one file"
+            )
         padded = length + (-length % BLOCK)
         data = stream.read_exact(padded)
         if data[length:] != bytes(padded - length):
-            raise VerifyError(f"{what}: the padding after {name} is not zeros (archive metadata was altered)")
+            raise VerifyError(
+                f"{what}: the padding after {name} is not zeros (archive metadata was altered)"
+            )
         files[name] = data[:length]
         previous = name
         offset += BLOCK + padded
-    end = -(-(offset + 2 * BLOCK) // RECORD) * RECORD - offset - BLOCK  # tarfile pads to a whole record
+    end = (
+        -(-(offset + 2 * BLOCK) // RECORD) * RECORD - offset - BLOCK
+    )  # tarfile pads to a whole record
     if stream.read_exact(end) != bytes(end):
         raise VerifyError(f"{what}: data after the end of the tar archive")
     if not files:

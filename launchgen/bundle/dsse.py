@@ -28,7 +28,7 @@ _STRING = rb'"([\x20-\x21\x23-\x5b\x5d-\x7e]*)"'  # printable ASCII, no '"' or '
 _B64 = rb'"([A-Za-z0-9+/]*={0,2})"'
 _CANONICAL = re.compile(
     rb'\{\n  "payload": ' + _B64 + rb',\n  "payloadType": ' + _STRING + rb',\n  "signatures": \[\n'
-    rb'    \{\n      "keyid": ' + _STRING + rb',\n      "sig": ' + _B64 + rb'\n    \}\n  \]\n\}\n\Z'
+    rb'    \{\n      "keyid": ' + _STRING + rb',\n      "sig": ' + _B64 + rb"\n    \}\n  \]\n\}\n\Z"
 )
 
 
@@ -56,7 +56,9 @@ def _b64(text: bytes, field: str) -> bytes:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         data = None
-    if data is None or base64.b64encode(data) != text:  # unused bits set, or padding off: another encoding
+    if (
+        data is None or base64.b64encode(data) != text
+    ):  # unused bits set, or padding off: another encoding
         raise VerifyError(f"{NAME}: {field} is not canonical base64")
     return data
 
@@ -64,7 +66,9 @@ def _b64(text: bytes, field: str) -> bytes:
 def verify(raw: bytes, expected_type: str, key: keys.PublicKey, limits: Limits = DEFAULT) -> bytes:
     """The payload of the canonical DSSE envelope `raw`, signed by `key`; VerifyError saying what failed."""
     if len(raw) > limits.envelope_bytes:
-        raise VerifyError(f"{NAME} is {len(raw)} bytes, over the {size(limits.envelope_bytes)} limit")
+        raise VerifyError(
+            f"{NAME} is {len(raw)} bytes, over the {size(limits.envelope_bytes)} limit"
+        )
     match = _CANONICAL.match(raw)
     if match is None:
         raise VerifyError(
@@ -74,11 +78,17 @@ def verify(raw: bytes, expected_type: str, key: keys.PublicKey, limits: Limits =
     payload_b64, kind, keyid, sig_b64 = match.groups()
     payload_type, signer = kind.decode("ascii"), keyid.decode("ascii")
     if payload_type != expected_type:
-        raise VerifyError(f"{NAME} has payloadType {printable(payload_type)!r}, expected {expected_type!r}")
+        raise VerifyError(
+            f"{NAME} has payloadType {printable(payload_type)!r}, expected {expected_type!r}"
+        )
     payload, signature = _b64(payload_b64, "payload"), _b64(sig_b64, "signature")
     wanted = keys.key_id(key)
     if signer != wanted:
-        raise VerifyError(f"signature does not match the given key {wanted} (bundle signed by {printable(signer)})")
+        raise VerifyError(
+            f"signature does not match the given key {wanted} (bundle signed by {printable(signer)})"
+        )
     if not keys.is_valid(key, signature, pae(payload_type, payload)):
-        raise VerifyError(f"signature by {wanted} does not verify: the signed statement was altered")
+        raise VerifyError(
+            f"signature by {wanted} does not verify: the signed statement was altered"
+        )
     return payload

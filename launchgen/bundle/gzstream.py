@@ -51,7 +51,9 @@ class CanonicalGzipReader:
             raise VerifyError(f"{what} is truncated: the gzip header ends early")
         self.mtime: int = struct.unpack("<I", first[4:8])[0]
         if first != header(self.mtime):
-            raise VerifyError(f"{what}: the gzip header is not the one launchgen writes (flags, level or OS byte differ)")
+            raise VerifyError(
+                f"{what}: the gzip header is not the one launchgen writes (flags, level or OS byte differ)"
+            )
 
     @property
     def digest(self) -> str:
@@ -66,7 +68,9 @@ class CanonicalGzipReader:
         data = self._handle.read(n)
         self._read += len(data)
         if self._read > self._limits.bundle_bytes:
-            raise VerifyError(f"{self._what} is larger than the {size(self._limits.bundle_bytes)} limit")
+            raise VerifyError(
+                f"{self._what} is larger than the {size(self._limits.bundle_bytes)} limit"
+            )
         self._sha.update(data)
         return data
 
@@ -109,10 +113,14 @@ class CanonicalGzipReader:
     def read_exact(self, n: int) -> bytes:
         """The next `n` decompressed bytes; VerifyError when the stream ends first."""
         if self._unpacked - len(self._out) + n > self._limits.unpacked_bytes:
-            raise VerifyError(f"{self._what} unpacks to more than the {size(self._limits.unpacked_bytes)} limit")
+            raise VerifyError(
+                f"{self._what} unpacks to more than the {size(self._limits.unpacked_bytes)} limit"
+            )
         while len(self._out) < n:
             if not self._inflate_some():
-                raise VerifyError(f"{self._what} is not a valid tar archive: it ends before its end-of-archive marker")
+                raise VerifyError(
+                    f"{self._what} is not a valid tar archive: it ends before its end-of-archive marker"
+                )
         data = bytes(self._out[:n])
         del self._out[:n]
         return data
@@ -124,9 +132,13 @@ class CanonicalGzipReader:
                 raise VerifyError(f"{self._what}: data after the end of the tar archive")
         while chunk := self._raw(CHUNK):
             self._actual += chunk
-        self._expected += self._deflate.flush() + struct.pack("<II", self._crc, self._unpacked & 0xFFFFFFFF)
+        self._expected += self._deflate.flush() + struct.pack(
+            "<II", self._crc, self._unpacked & 0xFFFFFFFF
+        )
         self._match()
         if self._actual:
-            raise VerifyError(f"{self._what}: {len(self._actual)} bytes of trailing data after the gzip stream")
+            raise VerifyError(
+                f"{self._what}: {len(self._actual)} bytes of trailing data after the gzip stream"
+            )
         if self._expected:
             raise VerifyError(f"{self._what} is truncated: the gzip trailer is missing")

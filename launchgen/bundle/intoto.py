@@ -52,11 +52,18 @@ def statement(
     dependencies += _repo_dependency("app-repo", repos.get("app"))
     dependencies += _repo_dependency("properties-repo", repos.get("properties"))
     if chart.get("digest"):
-        dependencies.append({"name": f"chart:{chart.get('name')}-{chart.get('version')}",
-                             "digest": {"sha256": str(chart["digest"]).removeprefix("sha256:")}})
+        dependencies.append(
+            {
+                "name": f"chart:{chart.get('name')}-{chart.get('version')}",
+                "digest": {"sha256": str(chart["digest"]).removeprefix("sha256:")},
+            }
+        )
     return {
         "_type": STATEMENT_TYPE,
-        "subject": [{"name": name, "digest": {"sha256": sha256(data)}} for name, data in sorted(manifests.items())],
+        "subject": [
+            {"name": name, "digest": {"sha256": sha256(data)}}
+            for name, data in sorted(manifests.items())
+        ],
         "predicateType": PREDICATE_TYPE,
         "predicate": {
             "buildDefinition": {
@@ -95,7 +102,9 @@ def parse(payload: bytes, limits: Limits = DEFAULT) -> dict[str, Any]:
     wrong type or an unsafe name (one that helm, a path or a log line would misread)
     is refused here, once, with the field it is in.
     """
-    stmt = jsonsafe.loads(payload, "signed statement", max_bytes=limits.envelope_bytes, max_depth=limits.json_depth)
+    stmt = jsonsafe.loads(
+        payload, "signed statement", max_bytes=limits.envelope_bytes, max_depth=limits.json_depth
+    )
     problem = problems(stmt)
     if problem:
         raise VerifyError(f"signed statement: {problem}")

@@ -19,7 +19,10 @@ from typing import Union
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
 
 from launchgen.bundle import output
 from launchgen.bundle.limits import DEFAULT
@@ -46,31 +49,51 @@ def generate(key_type: str = "ed25519") -> PrivateKey:
 
 
 def public_pem(key: PrivateKey | PublicKey) -> bytes:
-    public = key.public_key() if isinstance(key, (ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey)) else key
-    return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public = (
+        key.public_key()
+        if isinstance(key, (ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey))
+        else key
+    )
+    return public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def key_id(key: PrivateKey | PublicKey) -> str:
     """sha256 of the public key's DER encoding: names the key in the envelope."""
-    public = key.public_key() if isinstance(key, (ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey)) else key
-    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public = (
+        key.public_key()
+        if isinstance(key, (ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey))
+        else key
+    )
+    der = public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return "sha256:" + hashlib.sha256(der).hexdigest()
 
 
-def write_key_pair(prefix: Path, key_type: str = "ed25519", passphrase: bytes | None = None,
-                   force: bool = False) -> tuple[Path, Path]:
+def write_key_pair(
+    prefix: Path, key_type: str = "ed25519", passphrase: bytes | None = None, force: bool = False
+) -> tuple[Path, Path]:
     """Write PREFIX.key (mode 0600, encrypted when a passphrase is given) and PREFIX.pub.
 
     Neither may exist unless `force`: replacing a private key loses it.
     """
-    private_path, public_path = prefix.with_name(prefix.name + ".key"), prefix.with_name(prefix.name + ".pub")
+    private_path, public_path = (
+        prefix.with_name(prefix.name + ".key"),
+        prefix.with_name(prefix.name + ".pub"),
+    )
     for path in (private_path, public_path):
         output.check_free(path, force)
     key = generate(key_type)
     encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+        serialization.BestAvailableEncryption(passphrase)
+        if passphrase
+        else serialization.NoEncryption()
     )
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
     output.write(private_path, private, mode=0o600, force=force)
     try:
         output.write(public_path, public_pem(key), mode=0o644, force=force)
@@ -98,18 +121,26 @@ def load_private_key(path: Path | None, environ: Mapping[str, str] | None = None
     elif environ.get(KEY_ENV):
         raw, source = environ[KEY_ENV].encode(), f"${KEY_ENV}"
     else:
-        raise ConfigError(f"no signing key: pass --key PATH or set ${KEY_ENV} (create one with launchgen keygen)")
+        raise ConfigError(
+            f"no signing key: pass --key PATH or set ${KEY_ENV} (create one with launchgen keygen)"
+        )
     passphrase = environ.get(PASSPHRASE_ENV)
     try:
-        key = serialization.load_pem_private_key(_pem_text(raw.strip()), passphrase.encode() if passphrase else None)
+        key = serialization.load_pem_private_key(
+            _pem_text(raw.strip()), passphrase.encode() if passphrase else None
+        )
     except TypeError:
         raise ConfigError(f"signing key {source} is encrypted: set ${PASSPHRASE_ENV}") from None
     except ValueError:
-        raise ConfigError(f"signing key {source} is not a PEM private key (or the passphrase is wrong)") from None
+        raise ConfigError(
+            f"signing key {source} is not a PEM private key (or the passphrase is wrong)"
+        ) from None
     if isinstance(key, ec.EllipticCurvePrivateKey) and not isinstance(key.curve, ec.SECP256R1):
         raise ConfigError(f"signing key {source}: only ECDSA on P-256 is supported")
     if not isinstance(key, (ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey)):
-        raise ConfigError(f"signing key {source} must be ed25519 or ECDSA P-256, not {type(key).__name__}")
+        raise ConfigError(
+            f"signing key {source} must be ed25519 or ECDSA P-256, not {type(key).__name__}"
+        )
     return key
 
 
@@ -136,7 +167,9 @@ def load_public_key(path: Path) -> PublicKey:
     if isinstance(key, ec.EllipticCurvePublicKey) and not isinstance(key.curve, ec.SECP256R1):
         raise ConfigError(f"public key {path_text}: only ECDSA on P-256 is supported")
     if not isinstance(key, (ed25519.Ed25519PublicKey, ec.EllipticCurvePublicKey)):
-        raise ConfigError(f"public key {path_text} must be ed25519 or ECDSA P-256, not {type(key).__name__}")
+        raise ConfigError(
+            f"public key {path_text} must be ed25519 or ECDSA P-256, not {type(key).__name__}"
+        )
     return key
 
 
@@ -151,7 +184,9 @@ def sign(key: PrivateKey, message: bytes) -> bytes:
         return key.sign(message)
     try:
         der = key.sign(message, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
-    except UnsupportedAlgorithm:  # cryptography linked to an OpenSSL before 3.2: random k, still low S
+    except (
+        UnsupportedAlgorithm
+    ):  # cryptography linked to an OpenSSL before 3.2: random k, still low S
         der = key.sign(message, ec.ECDSA(hashes.SHA256()))
     r, s, low = _low_s(der)
     return encode_dss_signature(r, s if low else _P256_ORDER - s)

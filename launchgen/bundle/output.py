@@ -33,7 +33,9 @@ def check_free(path: Path, force: bool) -> None:
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
-                raise LaunchgenError(f"cannot write {shown}: {printable(str(parent))} is not a folder")
+                raise LaunchgenError(
+                    f"cannot write {shown}: {printable(str(parent))} is not a folder"
+                )
             break
 
 
@@ -76,7 +78,13 @@ def _link_new(tmp: str, path: Path, shown: str) -> None:
     except FileExistsError:
         raise WouldOverwriteError(f"{shown} exists: pass --force to replace it") from None
     except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+        if exc.errno not in (
+            errno.EPERM,
+            errno.ENOTSUP,
+            errno.EOPNOTSUPP,
+            errno.EXDEV,
+            errno.EMLINK,
+        ):
             raise
         # a filesystem without hard links: check, then rename (a narrow race, on the user's own disk)
         if os.path.lexists(path):

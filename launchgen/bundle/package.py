@@ -84,10 +84,16 @@ def _check_output(request: PackageRequest) -> None:
     """Refuse an output that exists (unless forced), or that is the key or part of the render, even forced."""
     out = request.output
     if request.key is not None and _same_file(out, request.key):
-        raise WouldOverwriteError(f"-o {printable(str(out))} is the signing key: choose another bundle path")
+        raise WouldOverwriteError(
+            f"-o {printable(str(out))} is the signing key: choose another bundle path"
+        )
     real, root = _resolved(out), _resolved(request.render_dir)
-    if real == root / RENDER_RECORD or any(real.is_relative_to(root / sub) for sub in (renderdir.MANIFESTS, renderdir.INPUTS)):
-        raise WouldOverwriteError(f"-o {printable(str(out))} is part of the render it packages: choose another bundle path")
+    if real == root / RENDER_RECORD or any(
+        real.is_relative_to(root / sub) for sub in (renderdir.MANIFESTS, renderdir.INPUTS)
+    ):
+        raise WouldOverwriteError(
+            f"-o {printable(str(out))} is part of the render it packages: choose another bundle path"
+        )
     output.check_free(out, request.force)
 
 
@@ -99,7 +105,9 @@ def package(request: PackageRequest) -> Packaged:
     stmt = intoto.statement(record, manifests, inputs, validated_against)
     problem = problems(stmt)
     if problem:  # verify would refuse it: say so now, naming the render record
-        raise LaunchgenError(f"{printable(str(request.render_dir / RENDER_RECORD))}: cannot be packaged: {problem}")
+        raise LaunchgenError(
+            f"{printable(str(request.render_dir / RENDER_RECORD))}: cannot be packaged: {problem}"
+        )
     envelope = dsse.sign(intoto.encode(stmt), intoto.PAYLOAD_TYPE, key)
     files = {**manifests, **inputs, ENVELOPE_NAME: dsse.dumps(envelope)}
     output.write(request.output, archive.write(files), force=request.force)

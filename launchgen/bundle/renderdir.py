@@ -31,9 +31,13 @@ def _inside(root: Path, real_root: Path, name: str) -> Path:
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        raise LaunchgenError(f"{_shown(root)}: {_shown(name)} is listed in {RENDER_RECORD} but missing") from None
+        raise LaunchgenError(
+            f"{_shown(root)}: {_shown(name)} is listed in {RENDER_RECORD} but missing"
+        ) from None
     if not real.is_relative_to(real_root):
-        raise LaunchgenError(f"{_shown(root)}: {_shown(name)} leads outside the render folder (to {_shown(real)})")
+        raise LaunchgenError(
+            f"{_shown(root)}: {_shown(name)} leads outside the render folder (to {_shown(real)})"
+        )
     if not real.is_file():
         raise LaunchgenError(f"{_shown(root)}: {_shown(name)} is not a regular file")
     return real
@@ -56,21 +60,34 @@ def _record(root: Path, real_root: Path) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise LaunchgenError(f"{_shown(root / RENDER_RECORD)} is not a JSON object")
     repos = record.get("repos")
-    shapes = [("chart", record.get("chart"), dict), ("repos", repos, dict), ("values", record.get("values"), list)]
+    shapes = [
+        ("chart", record.get("chart"), dict),
+        ("repos", repos, dict),
+        ("values", record.get("values"), list),
+    ]
     if isinstance(repos, dict):
         shapes += [(f"repos.{name}", repos.get(name), dict) for name in ("app", "properties")]
     for field, value, kind in shapes:
         if value is not None and not isinstance(value, kind):
-            raise LaunchgenError(f"{_shown(root / RENDER_RECORD)}: {field} must be a JSON {'object' if kind is dict else 'array'}")
+            raise LaunchgenError(
+                f"{_shown(root / RENDER_RECORD)}: {field} must be a JSON {'object' if kind is dict else 'array'}"
+            )
     return record
 
 
 def _listed(root: Path, record: dict[str, Any]) -> list[str]:
     listed = record.get("manifests")
     if not isinstance(listed, list) or not listed:
-        raise LaunchgenError(f"{_shown(root)}: the render has no manifests ({RENDER_RECORD} lists none)")
+        raise LaunchgenError(
+            f"{_shown(root)}: the render has no manifests ({RENDER_RECORD} lists none)"
+        )
     for name in listed:
-        if not isinstance(name, str) or not safe_name(name) or name.count("/") != 1 or not name.startswith(f"{MANIFESTS}/"):
+        if (
+            not isinstance(name, str)
+            or not safe_name(name)
+            or name.count("/") != 1
+            or not name.startswith(f"{MANIFESTS}/")
+        ):
             raise LaunchgenError(
                 f"{_shown(root / RENDER_RECORD)}: manifest {_shown(name)} is not a file name under {MANIFESTS}/"
             )
@@ -101,7 +118,9 @@ def _inside_dir(root: Path, real_root: Path, folder: str) -> None:
     except RuntimeError:  # a symlink loop, before Python 3.13
         raise LaunchgenError(f"{_shown(root)}: {folder}/ is a symbolic link loop") from None
     if not real.is_relative_to(real_root) or not real.is_dir():
-        raise LaunchgenError(f"{_shown(root)}: {folder}/ leads outside the render folder (to {_shown(real)})")
+        raise LaunchgenError(
+            f"{_shown(root)}: {folder}/ leads outside the render folder (to {_shown(real)})"
+        )
 
 
 def read(root: Path) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes]]:
@@ -109,12 +128,16 @@ def read(root: Path) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes]
     try:
         real_root = root.resolve(strict=True)
     except (OSError, RuntimeError):
-        raise LaunchgenError(f"{_shown(root)} is not a launchgen render output: no such folder") from None
+        raise LaunchgenError(
+            f"{_shown(root)} is not a launchgen render output: no such folder"
+        ) from None
     record = _record(root, real_root)
     listed = _listed(root, record)
     manifests = {name: _read(root, real_root, name) for name in listed}
     inputs = {name: _read(root, real_root, name) for name in _folder_files(root, real_root, INPUTS)}
     extra = sorted(set(_folder_files(root, real_root, MANIFESTS)) - set(listed))
     if extra:
-        raise LaunchgenError(f"{_shown(root)}: {extra[0]} is not part of the render ({RENDER_RECORD} does not list it)")
+        raise LaunchgenError(
+            f"{_shown(root)}: {extra[0]} is not part of the render ({RENDER_RECORD} does not list it)"
+        )
     return record, manifests, inputs

@@ -21,7 +21,9 @@ PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
 KINDS = ("app", "middleware")
 
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
-_CHART_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,252}\Z")  # a folder name in deploy's wrapper chart
+_CHART_NAME = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9_.-]{0,252}\Z"
+)  # a folder name in deploy's wrapper chart
 _TOKEN = re.compile(r"[\x21-\x7e]{1,128}\Z")  # versions: one word of visible ASCII
 
 
@@ -40,8 +42,15 @@ def _get(obj: dict[str, Any], key: str, where: str, kind: type, *, optional: boo
 
 
 def _json_type(value: object) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
-            float: "number", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "object",
+        list: "array",
+        str: "string",
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _match(pattern: re.Pattern[str], value: str, where: str, what: str) -> None:
@@ -58,7 +67,12 @@ def _name(check: Callable[..., object], value: str, where: str) -> None:
 
 def _digest(obj: dict[str, Any], where: str) -> None:
     digest = _get(obj, "digest", where, dict)
-    _match(_SHA256, _get(digest, "sha256", f"{where}.digest", str), f"{where}.digest.sha256", "a sha256 hex digest")
+    _match(
+        _SHA256,
+        _get(digest, "sha256", f"{where}.digest", str),
+        f"{where}.digest.sha256",
+        "a sha256 hex digest",
+    )
 
 
 def _file(obj: object, where: str) -> str:
@@ -84,8 +98,15 @@ def _parameters(params: dict[str, Any], where: str) -> None:
     if version is not None:
         _match(_TOKEN, version, f"{where}.appVersion", "a version")
     chart = _get(params, "chart", where, dict)
-    _match(_CHART_NAME, _get(chart, "name", f"{where}.chart", str), f"{where}.chart.name", "a chart name")
-    _match(_TOKEN, _get(chart, "version", f"{where}.chart", str), f"{where}.chart.version", "a version")
+    _match(
+        _CHART_NAME,
+        _get(chart, "name", f"{where}.chart", str),
+        f"{where}.chart.name",
+        "a chart name",
+    )
+    _match(
+        _TOKEN, _get(chart, "version", f"{where}.chart", str), f"{where}.chart.version", "a version"
+    )
     for index, value in enumerate(_get(params, "values", where, list)):
         if not isinstance(value, str) or not safe_name(value):
             raise _Bad(f"{where}.values[{index}] must be a safe relative file name")
@@ -98,7 +119,10 @@ def _check(stmt: object) -> None:
         raise _Bad(f"_type must be {STATEMENT_TYPE}")
     if stmt.get("predicateType") != PREDICATE_TYPE:
         raise _Bad(f"predicateType must be {PREDICATE_TYPE}")
-    names = [_file(subject, f"subject[{i}]") for i, subject in enumerate(_get(stmt, "subject", "statement", list))]
+    names = [
+        _file(subject, f"subject[{i}]")
+        for i, subject in enumerate(_get(stmt, "subject", "statement", list))
+    ]
     if not names:
         raise _Bad("subject is empty: a bundle deploys at least one manifest")
     build = _get(_get(stmt, "predicate", "statement", dict), "buildDefinition", "predicate", dict)

@@ -29,11 +29,15 @@ class Verified:
     path: Path
     statement: dict[str, Any]
     files: dict[str, bytes]
-    digest: str = ""  # "sha256:..." of the exact bytes verified (read once: no second read can differ)
+    digest: str = (
+        ""  # "sha256:..." of the exact bytes verified (read once: no second read can differ)
+    )
 
     @property
     def parameters(self) -> dict[str, Any]:
-        params: dict[str, Any] = self.statement["predicate"]["buildDefinition"]["externalParameters"]
+        params: dict[str, Any] = self.statement["predicate"]["buildDefinition"][
+            "externalParameters"
+        ]
         return params
 
 
@@ -50,23 +54,31 @@ def _open(bundle: Path, what: str, limits: Limits) -> BinaryIO:
         raise LaunchgenError(f"cannot read {what}: not a regular file")
     if info.st_size > limits.bundle_bytes:
         handle.close()
-        raise VerifyError(f"{what} is {info.st_size} bytes, over the {size(limits.bundle_bytes)} limit")
+        raise VerifyError(
+            f"{what} is {info.st_size} bytes, over the {size(limits.bundle_bytes)} limit"
+        )
     return handle
 
 
 def _check_file_set(what: str, expected: dict[str, str], present: dict[str, bytes]) -> None:
     missing = sorted(set(expected) - set(present))
     if missing:
-        raise VerifyError(f"{what}: {missing[0]} is in the signed statement but missing from the bundle"
-                          + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        raise VerifyError(
+            f"{what}: {missing[0]} is in the signed statement but missing from the bundle"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+        )
     extra = sorted(set(present) - set(expected))
     if extra:
-        raise VerifyError(f"{what}: {extra[0]} is in the bundle but not in the signed statement"
-                          + (f" (and {len(extra) - 1} more)" if len(extra) > 1 else ""))
+        raise VerifyError(
+            f"{what}: {extra[0]} is in the bundle but not in the signed statement"
+            + (f" (and {len(extra) - 1} more)" if len(extra) > 1 else "")
+        )
     for name in sorted(expected):
         actual = intoto.sha256(present[name])
         if actual != expected[name]:
-            raise VerifyError(f"{what}: {name} has sha256 {actual}, the signed statement says {expected[name]}")
+            raise VerifyError(
+                f"{what}: {name} has sha256 {actual}, the signed statement says {expected[name]}"
+            )
 
 
 def verify(bundle: Path, public_key: Path, limits: Limits = DEFAULT) -> Verified:

@@ -4,27 +4,53 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import click
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def cluster_options(func: F) -> F:
     options = [
-        click.option("--properties", "properties", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-                     show_default=True, help="The properties (or middleware) repo holding the deployment records."),
-        click.option("--kubeconfig", type=click.Path(dir_okay=False), help="kubeconfig to use [default: kubectl's]."),
-        click.option("--helm", "helm_path", metavar="PATH", help="helm binary [default: $LAUNCHGEN_HELM or helm on PATH]."),
-        click.option("--kubectl", "kubectl_path", metavar="PATH", help="kubectl binary [default: $LAUNCHGEN_KUBECTL or kubectl]."),
-        click.option("--dry-run", is_flag=True, help="Print the exact helm/kubectl commands and the plan; change nothing."),
-        click.option("--by", help="Who is acting, for the record [default: $GITHUB_ACTOR, $GITLAB_USER_LOGIN or the user]."),
+        click.option(
+            "--properties",
+            "properties",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("."),
+            show_default=True,
+            help="The properties (or middleware) repo holding the deployment records.",
+        ),
+        click.option(
+            "--kubeconfig",
+            type=click.Path(dir_okay=False),
+            help="kubeconfig to use [default: kubectl's].",
+        ),
+        click.option(
+            "--helm",
+            "helm_path",
+            metavar="PATH",
+            help="helm binary [default: $LAUNCHGEN_HELM or helm on PATH].",
+        ),
+        click.option(
+            "--kubectl",
+            "kubectl_path",
+            metavar="PATH",
+            help="kubectl binary [default: $LAUNCHGEN_KUBECTL or kubectl].",
+        ),
+        click.option(
+            "--dry-run",
+            is_flag=True,
+            help="Print the exact helm/kubectl commands and the plan; change nothing.",
+        ),
+        click.option(
+            "--by",
+            help="Who is acting, for the record [default: $GITHUB_ACTOR, $GITLAB_USER_LOGIN or the user].",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -36,8 +62,12 @@ def who(explicit: str | None) -> str:
     finished deployment unrecorded."""
     from launchgen.records import check_by
 
-    return check_by(explicit or os.environ.get("GITHUB_ACTOR") or os.environ.get("GITLAB_USER_LOGIN")
-                    or getpass.getuser())
+    return check_by(
+        explicit
+        or os.environ.get("GITHUB_ACTOR")
+        or os.environ.get("GITLAB_USER_LOGIN")
+        or getpass.getuser()
+    )
 
 
 @dataclass
@@ -55,7 +85,6 @@ class RepoInfo:
 def properties_repo(path: Path) -> RepoInfo:
     """The properties (or middleware) repo the deployment records live in (--properties)."""
     from launchgen import repoconfig
-
     from launchgen.errors import ConfigError, LaunchgenError
     from launchgen.naming import check_environment, check_release_name
 
@@ -74,8 +103,9 @@ def properties_repo(path: Path) -> RepoInfo:
 
 
 @contextmanager
-def open_cluster(kubeconfig: str | None, helm_path: str | None, kubectl_path: str | None,
-                 dry_run: bool) -> Iterator[Any]:
+def open_cluster(
+    kubeconfig: str | None, helm_path: str | None, kubectl_path: str | None, dry_run: bool
+) -> Iterator[Any]:
     from launchgen.deploy.cluster import Cluster, find_kubectl
     from launchgen.helm import Helm
 

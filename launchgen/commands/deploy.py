@@ -13,16 +13,39 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
 
 @click.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--key", "public_key", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Public key the bundle must be signed with.")
+@click.option(
+    "--key",
+    "public_key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Public key the bundle must be signed with.",
+)
 @click.option("--env", "environment", help="Environment to deploy to; must match the bundle's.")
-@click.option("--timeout", default="5m", show_default=True, help="How long to wait for readiness, and for the tests.")
+@click.option(
+    "--timeout",
+    default="5m",
+    show_default=True,
+    help="How long to wait for readiness, and for the tests.",
+)
 @click.option("--no-tests", is_flag=True, help="Skip the chart's helm tests after readiness.")
-@click.option("--allow-chart-only-upgrade", is_flag=True, help="Allow a new chart version with the live app version.")
+@click.option(
+    "--allow-chart-only-upgrade",
+    is_flag=True,
+    help="Allow a new chart version with the live app version.",
+)
 @cluster_options
 @reports_errors
-def command(bundle: Path, public_key: Path, environment: str | None, timeout: str, no_tests: bool,
-            allow_chart_only_upgrade: bool, properties: Path, by: str | None, **cluster: Any) -> None:
+def command(
+    bundle: Path,
+    public_key: Path,
+    environment: str | None,
+    timeout: str,
+    no_tests: bool,
+    allow_chart_only_upgrade: bool,
+    properties: Path,
+    by: str | None,
+    **cluster: Any,
+) -> None:
     """Verify BUNDLE, helm upgrade --install it, wait, run its tests, and record it.
 
     A deployment that does not become ready or fails its tests is rolled back (the
@@ -41,10 +64,21 @@ def command(bundle: Path, public_key: Path, environment: str | None, timeout: st
     source = from_bundle(bundle, public_key)
     repo.environment(source.environment)
     if environment and environment != source.environment:
-        raise LaunchgenError(f"bundle {bundle} was rendered for {source.environment}, not {environment}")
+        raise LaunchgenError(
+            f"bundle {bundle} was rendered for {source.environment}, not {environment}"
+        )
     if source.service != repo.service:
-        raise LaunchgenError(f"bundle {bundle} is for {source.service}, but {properties} is {repo.service}'s properties repo")
+        raise LaunchgenError(
+            f"bundle {bundle} is for {source.service}, but {properties} is {repo.service}'s properties repo"
+        )
     with open_cluster(**cluster) as target:
-        outcome = deploy(target, source, properties, by=who(by), timeout=timeout, run_tests=not no_tests,
-                         allow_chart_only_upgrade=allow_chart_only_upgrade)
+        outcome = deploy(
+            target,
+            source,
+            properties,
+            by=who(by),
+            timeout=timeout,
+            run_tests=not no_tests,
+            allow_chart_only_upgrade=allow_chart_only_upgrade,
+        )
     click.echo(outcome.message)

@@ -20,7 +20,9 @@ def explanation(rule_id: str) -> str:
         f"- Fixable with --fix: {'yes' if rule.fixable else 'no'}",
     ]
     if rule.options:
-        facts.append("- Options (default): " + ", ".join(f"`{k}` ({v!r})" for k, v in rule.options.items()))
+        facts.append(
+            "- Options (default): " + ", ".join(f"`{k}` ({v!r})" for k, v in rule.options.items())
+        )
     configure = (
         "Configure in `.launchgen.yaml`:\n\n"
         f"```yaml\nlint:\n  rules:\n    {rule.id}: disable   # or: error, warning, info\n```\n\n"

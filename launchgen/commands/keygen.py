@@ -12,12 +12,28 @@ from launchgen.errors import ConfigError
 
 
 @click.command()
-@click.option("-o", "--output", "prefix", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("launchgen-signing"), show_default=True,
-              help="Writes PREFIX.key (private, mode 0600) and PREFIX.pub.")
-@click.option("--type", "key_type", type=click.Choice(["ed25519", "ecdsa-p256"]), default="ed25519", show_default=True)
-@click.option("--passphrase-env", metavar="VAR", help="Encrypt the private key with the passphrase in $VAR.")
-@click.option("--force", is_flag=True, help="Replace an existing key pair (the old private key is lost).")
+@click.option(
+    "-o",
+    "--output",
+    "prefix",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("launchgen-signing"),
+    show_default=True,
+    help="Writes PREFIX.key (private, mode 0600) and PREFIX.pub.",
+)
+@click.option(
+    "--type",
+    "key_type",
+    type=click.Choice(["ed25519", "ecdsa-p256"]),
+    default="ed25519",
+    show_default=True,
+)
+@click.option(
+    "--passphrase-env", metavar="VAR", help="Encrypt the private key with the passphrase in $VAR."
+)
+@click.option(
+    "--force", is_flag=True, help="Replace an existing key pair (the old private key is lost)."
+)
 @reports_errors
 def command(prefix: Path, key_type: str, passphrase_env: str | None, force: bool) -> None:
     """Create a key pair: sign bundles with the .key, verify them with the .pub.
@@ -32,8 +48,12 @@ def command(prefix: Path, key_type: str, passphrase_env: str | None, force: bool
     if passphrase_env:
         value = os.environ.get(passphrase_env)
         if not value:
-            raise ConfigError(f"--passphrase-env {printable(passphrase_env)}: ${printable(passphrase_env)} is not set")
+            raise ConfigError(
+                f"--passphrase-env {printable(passphrase_env)}: ${printable(passphrase_env)} is not set"
+            )
         passphrase = value.encode()
     private, public = write_key_pair(prefix, key_type, passphrase, force)
-    click.echo(f"wrote {printable(str(private))} (private, keep it secret) and {printable(str(public))}; "
-               f"key id {key_id(load_public_key(public))}")
+    click.echo(
+        f"wrote {printable(str(private))} (private, keep it secret) and {printable(str(public))}; "
+        f"key id {key_id(load_public_key(public))}"
+    )

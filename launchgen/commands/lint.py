@@ -36,8 +36,15 @@ def execute(request: LintRequest) -> int:
     from launchgen.lint import lint_repos
 
     # Nothing else is imported before lint_repos: it starts yamllint first thing.
-    results = lint_repos(list(request.paths), fix=request.fix, cache=request.cache, yamllint=request.yamllint,
-                         base=request.base, head=request.head, scope=request.scope)
+    results = lint_repos(
+        list(request.paths),
+        fix=request.fix,
+        cache=request.cache,
+        yamllint=request.yamllint,
+        base=request.base,
+        head=request.head,
+        scope=request.scope,
+    )
     from launchgen.lint.rules import RULES
     from launchgen.problem import count_failing
     from launchgen.report import render
@@ -47,10 +54,15 @@ def execute(request: LintRequest) -> int:
     problems = []
     for result in results:
         for relpath in result.fixed:
-            click.echo(f"fixed {printable(_shown(result.root, relpath, cwd), limit=1000)}", err=True)
+            click.echo(
+                f"fixed {printable(_shown(result.root, relpath, cwd), limit=1000)}", err=True
+            )
         for relpath in result.not_fixed:
-            click.echo(f"not fixed {printable(_shown(result.root, relpath, cwd), limit=1000)}: a symlink; --fix never "
-                       "writes through one (run it on the file it points to)", err=True)
+            click.echo(
+                f"not fixed {printable(_shown(result.root, relpath, cwd), limit=1000)}: a symlink; --fix never "
+                "writes through one (run it on the file it points to)",
+                err=True,
+            )
         problems += [replace(p, path=_shown(result.root, p.path, cwd)) for p in result.problems]
     rule_help = {rule_id: rule.summary for rule_id, rule in RULES.items()}
     click.echo(render(problems, request.format, color=request.color, rule_help=rule_help), nl=False)
@@ -76,22 +88,57 @@ def _formats() -> list[str]:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("-f", "--format", "fmt", type=click.Choice(_formats()), default=None,
-              help="Report format. [default: github under GitHub Actions, else text]")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(_formats()),
+    default=None,
+    help="Report format. [default: github under GitHub Actions, else text]",
+)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option("--fix", is_flag=True, help="Apply mechanical fixes in place, then report what remains.")
+@click.option(
+    "--fix", is_flag=True, help="Apply mechanical fixes in place, then report what remains."
+)
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the result cache.")
-@click.option("--no-yamllint", is_flag=True, help="Skip yamllint (the repo's other rules still run).")
-@click.option("--color/--no-color", default=None, help="Colour text output. [default: on a terminal]")
-@click.option("--base", metavar="REF", help="Also gate the change from this git revision to --head (branch, tag or SHA). "
-              "[default: $PRE_COMMIT_FROM_REF under pre-commit]")
-@click.option("--scope", type=click.Choice(["all", "repo"]), default="all", show_default=True,
-              help="repo: only what the per-file hook cannot see (cross-file and revision rules, non-YAML files); "
-              "the launchgen-lint-repo pre-commit hook.")
-@click.option("--head", metavar="REF", help="The revision gated against --base. [default: $PRE_COMMIT_TO_REF, else HEAD]")
+@click.option(
+    "--no-yamllint", is_flag=True, help="Skip yamllint (the repo's other rules still run)."
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour text output. [default: on a terminal]"
+)
+@click.option(
+    "--base",
+    metavar="REF",
+    help="Also gate the change from this git revision to --head (branch, tag or SHA). "
+    "[default: $PRE_COMMIT_FROM_REF under pre-commit]",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["all", "repo"]),
+    default="all",
+    show_default=True,
+    help="repo: only what the per-file hook cannot see (cross-file and revision rules, non-YAML files); "
+    "the launchgen-lint-repo pre-commit hook.",
+)
+@click.option(
+    "--head",
+    metavar="REF",
+    help="The revision gated against --base. [default: $PRE_COMMIT_TO_REF, else HEAD]",
+)
 @reports_errors
-def command(paths: tuple[str, ...], fmt: str | None, strict: bool, fix: bool, no_cache: bool, no_yamllint: bool,
-            color: bool | None, base: str | None, head: str | None, scope: str) -> None:
+def command(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    strict: bool,
+    fix: bool,
+    no_cache: bool,
+    no_yamllint: bool,
+    color: bool | None,
+    base: str | None,
+    head: str | None,
+    scope: str,
+) -> None:
     """Check repos against the platform standard.
 
     PATHS are repo roots (every rule), files or folders in a repo (per-file rules, as
@@ -107,7 +154,16 @@ def command(paths: tuple[str, ...], fmt: str | None, strict: bool, fix: bool, no
     # pre-commit's pre-push stage says which revisions are being pushed.
     base = base or os.environ.get("PRE_COMMIT_FROM_REF") or None
     head = head or os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
-    request = LintRequest(paths=paths or (".",), format=fmt or default_format(), strict=strict, fix=fix,
-                          cache=not no_cache, yamllint=not no_yamllint, color=color, base=base, head=head,
-                          scope=scope)
+    request = LintRequest(
+        paths=paths or (".",),
+        format=fmt or default_format(),
+        strict=strict,
+        fix=fix,
+        cache=not no_cache,
+        yamllint=not no_yamllint,
+        color=color,
+        base=base,
+        head=head,
+        scope=scope,
+    )
     sys.exit(execute(request))

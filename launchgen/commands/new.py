@@ -75,7 +75,9 @@ def build_answers(request: NewRequest) -> Answers:
             **common,
         )
     if not request.vendor_chart or not request.chart_version:
-        raise LaunchgenError("--middleware needs --chart REPOSITORY/NAME and --chart-version VERSION")
+        raise LaunchgenError(
+            "--middleware needs --chart REPOSITORY/NAME and --chart-version VERSION"
+        )
     repository, chart_name = split_vendor_chart(request.vendor_chart)
     vendor = VendorChart(chart_name, repository, request.chart_version, request.chart_digest)
     return Answers(kind="middleware", vendor_chart=vendor, **common)
@@ -83,15 +85,24 @@ def build_answers(request: NewRequest) -> Answers:
 
 def _prompt(request: NewRequest, settings: dict[str, Any]) -> dict[str, Any]:
     answered = dict(settings)
-    envs = click.prompt("Environments, in promotion order", default=",".join(settings["environments"]))
+    envs = click.prompt(
+        "Environments, in promotion order", default=",".join(settings["environments"])
+    )
     answered["environments"] = [e.strip() for e in envs.split(",") if e.strip()]
     answered["registry"] = click.prompt("Container registry", default=settings["registry"])
-    answered["ci"] = click.prompt("CI system", default=settings["ci"], type=click.Choice(["github", "gitlab"]))
+    answered["ci"] = click.prompt(
+        "CI system", default=settings["ci"], type=click.Choice(["github", "gitlab"])
+    )
     if not request.middleware:
-        repository = click.prompt("Launch chart repository (empty: vendor the shipped chart)",
-                                  default=settings["chart_repository"] or "", show_default=False)
+        repository = click.prompt(
+            "Launch chart repository (empty: vendor the shipped chart)",
+            default=settings["chart_repository"] or "",
+            show_default=False,
+        )
         answered["chart_repository"] = repository or None
-        answered["launch_chart_version"] = click.prompt("Launch chart version", default=settings["launch_chart_version"])
+        answered["launch_chart_version"] = click.prompt(
+            "Launch chart version", default=settings["launch_chart_version"]
+        )
     return answered
 
 
@@ -112,28 +123,85 @@ def _split_envs(value: str | None) -> list[str] | None:
 
 @click.command()
 @click.argument("name")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder to create the repos in.")
-@click.option("--envs", "environments", metavar="A,B,C", help="Environments, in promotion order. [default: dev,test,prod]")
-@click.option("--registry", help="Container registry the image is pushed to. [default: registry.example.com]")
-@click.option("--chart-repository", help="Repository of the Launch chart (https:// or oci://). [default: vendor the shipped chart]")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to create the repos in.",
+)
+@click.option(
+    "--envs",
+    "environments",
+    metavar="A,B,C",
+    help="Environments, in promotion order. [default: dev,test,prod]",
+)
+@click.option(
+    "--registry", help="Container registry the image is pushed to. [default: registry.example.com]"
+)
+@click.option(
+    "--chart-repository",
+    help="Repository of the Launch chart (https:// or oci://). [default: vendor the shipped chart]",
+)
 @click.option("--launch-chart-version", help="Exact Launch chart version to pin.")
-@click.option("--middleware", is_flag=True, help="Generate a middleware properties repo for a vendor chart.")
-@click.option("--chart", "vendor_chart", metavar="REPOSITORY/NAME", help="Middleware: the vendor chart, e.g. oci://registry-1.docker.io/bitnamicharts/postgresql.")
-@click.option("--chart-version", help="App: the umbrella chart's first version [0.1.0]. Middleware: the exact vendor chart version.")
-@click.option("--chart-digest", help="Middleware: the vendor chart's sha256 digest, where its source gives one.")
-@click.option("--ci", type=click.Choice(["github", "gitlab"]), help="CI system of the generated pipelines. [default: github]")
+@click.option(
+    "--middleware", is_flag=True, help="Generate a middleware properties repo for a vendor chart."
+)
+@click.option(
+    "--chart",
+    "vendor_chart",
+    metavar="REPOSITORY/NAME",
+    help="Middleware: the vendor chart, e.g. oci://registry-1.docker.io/bitnamicharts/postgresql.",
+)
+@click.option(
+    "--chart-version",
+    help="App: the umbrella chart's first version [0.1.0]. Middleware: the exact vendor chart version.",
+)
+@click.option(
+    "--chart-digest",
+    help="Middleware: the vendor chart's sha256 digest, where its source gives one.",
+)
+@click.option(
+    "--ci",
+    type=click.Choice(["github", "gitlab"]),
+    help="CI system of the generated pipelines. [default: github]",
+)
 @click.option("--description", help="One line saying what the service is.")
-@click.option("--secrets", type=click.Choice(["none", "external", "sops"]), default="none", show_default=True,
-              help="How secrets reach the service: External Secrets references, or sops-encrypted envs/<env>/secrets.yaml.")
-@click.option("--sops-age-recipient", metavar="AGE1...", help="With --secrets sops: the age public key to encrypt to.")
-@click.option("--data", is_flag=True, help="Add data/, a chart of its own for data migrations (a pre-upgrade hook Job).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Org config file (see docs/configuration.md).")
-@click.option("--force", is_flag=True, help="Add missing files to existing folders; never overwrites or deletes.")
+@click.option(
+    "--secrets",
+    type=click.Choice(["none", "external", "sops"]),
+    default="none",
+    show_default=True,
+    help="How secrets reach the service: External Secrets references, or sops-encrypted envs/<env>/secrets.yaml.",
+)
+@click.option(
+    "--sops-age-recipient",
+    metavar="AGE1...",
+    help="With --secrets sops: the age public key to encrypt to.",
+)
+@click.option(
+    "--data",
+    is_flag=True,
+    help="Add data/, a chart of its own for data migrations (a pre-upgrade hook Job).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Org config file (see docs/configuration.md).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Add missing files to existing folders; never overwrites or deletes.",
+)
 @click.option("--no-git", is_flag=True, help="Do not make git repositories.")
 @click.option("-i", "--interactive", is_flag=True, help="Prompt for each answer.")
 @reports_errors
-def command(name: str, output_dir: Path, environments: str | None, config_path: str | None, **options: Any) -> None:
+def command(
+    name: str, output_dir: Path, environments: str | None, config_path: str | None, **options: Any
+) -> None:
     """Generate the app repo NAME/ and properties repo NAME-properties/ of a microservice.
 
     With --middleware, generate NAME-properties/ for a vendor chart instead:

@@ -13,7 +13,13 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
 
 @click.command()
 @click.option("--env", "environment", required=True, help="Environment to prune.")
-@click.option("--keep", type=int, default=3, show_default=True, help="How many of the newest deployments to keep.")
+@click.option(
+    "--keep",
+    type=int,
+    default=3,
+    show_default=True,
+    help="How many of the newest deployments to keep.",
+)
 @cluster_options
 @reports_errors
 def command(environment: str, keep: int, properties: Path, by: str | None, **cluster: Any) -> None:

@@ -12,7 +12,9 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
 
 
 @click.command()
-@click.option("--env", "environment", required=True, help="Environment whose pending deployment to reject.")
+@click.option(
+    "--env", "environment", required=True, help="Environment whose pending deployment to reject."
+)
 @cluster_options
 @reports_errors
 def command(environment: str, properties: Path, by: str | None, **cluster: Any) -> None:

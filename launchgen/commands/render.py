@@ -11,25 +11,66 @@ from launchgen.cli import reports_errors
 
 @click.command()
 @click.argument("properties", metavar="PROPERTIES_REPO")
-@click.option("--app-version", help="The artifact version: replaces the appVersion placeholder (image tag).")
-@click.option("-e", "--env", "environments", multiple=True, metavar="ENV",
-              help="Environment to render (repeatable). [default: all of the properties repo's]")
-@click.option("--app-repo", help="App repo folder or git URL. [default: chart.app_repo of .launchgen.yaml]")
+@click.option(
+    "--app-version", help="The artifact version: replaces the appVersion placeholder (image tag)."
+)
+@click.option(
+    "-e",
+    "--env",
+    "environments",
+    multiple=True,
+    metavar="ENV",
+    help="Environment to render (repeatable). [default: all of the properties repo's]",
+)
+@click.option(
+    "--app-repo", help="App repo folder or git URL. [default: chart.app_repo of .launchgen.yaml]"
+)
 @click.option("--ref", "properties_ref", help="Git ref of the properties repo to read.")
 @click.option("--app-ref", help="Git ref of the app repo to read.")
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("rendered"),
-              show_default=True, help="Folder for the output; one sub-folder per environment.")
-@click.option("--immutable", is_flag=True, help="Immutable deployment: postfix the release and namespace.")
-@click.option("--deployment-id", help="Id the immutable postfix is derived from. [default: the app version]")
-@click.option("--kube-version", default="1.35.0", show_default=True, help="Kubernetes version helm renders for.")
-@click.option("--helm", "helm_path", metavar="PATH", help="helm binary. [default: $LAUNCHGEN_HELM, else helm on PATH]")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("rendered"),
+    show_default=True,
+    help="Folder for the output; one sub-folder per environment.",
+)
+@click.option(
+    "--immutable", is_flag=True, help="Immutable deployment: postfix the release and namespace."
+)
+@click.option(
+    "--deployment-id", help="Id the immutable postfix is derived from. [default: the app version]"
+)
+@click.option(
+    "--kube-version",
+    default="1.35.0",
+    show_default=True,
+    help="Kubernetes version helm renders for.",
+)
+@click.option(
+    "--helm",
+    "helm_path",
+    metavar="PATH",
+    help="helm binary. [default: $LAUNCHGEN_HELM, else helm on PATH]",
+)
 @click.option("--no-lint", is_flag=True, help="Render even when the repos have lint errors.")
-@click.option("--user-credentials", is_flag=True,
-              help="Let helm use your registry logins and repository credentials (private chart repositories).")
-@click.option("--plain-http", is_flag=True, help="Fetch charts over plain HTTP (an OCI registry without TLS).")
+@click.option(
+    "--user-credentials",
+    is_flag=True,
+    help="Let helm use your registry logins and repository credentials (private chart repositories).",
+)
+@click.option(
+    "--plain-http", is_flag=True, help="Fetch charts over plain HTTP (an OCI registry without TLS)."
+)
 @reports_errors
-def command(properties: str, environments: tuple[str, ...], helm_path: str | None, no_lint: bool,
-            output_dir: Path, **options: object) -> None:
+def command(
+    properties: str,
+    environments: tuple[str, ...],
+    helm_path: str | None,
+    no_lint: bool,
+    output_dir: Path,
+    **options: object,
+) -> None:
     """Render PROPERTIES_REPO (a folder, or a git URL with --ref) with its app repo's chart.
 
     \b
@@ -46,5 +87,7 @@ def command(properties: str, environments: tuple[str, ...], helm_path: str | Non
         **options,  # type: ignore[arg-type]
     )
     for done in render(request):
-        click.echo(f"rendered {done.environment}: {len(done.manifests)} resources in {done.folder} "
-                   f"(release {done.release}, namespace {done.namespace})")
+        click.echo(
+            f"rendered {done.environment}: {len(done.manifests)} resources in {done.folder} "
+            f"(release {done.release}, namespace {done.namespace})"
+        )

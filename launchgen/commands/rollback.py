@@ -13,10 +13,17 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
 
 @click.command()
 @click.option("--env", "environment", required=True, help="Environment to roll back.")
-@click.option("--to", "to_seq", type=int, help="Record seq of the deployment to go back to [default: the previous one].")
+@click.option(
+    "--to",
+    "to_seq",
+    type=int,
+    help="Record seq of the deployment to go back to [default: the previous one].",
+)
 @cluster_options
 @reports_errors
-def command(environment: str, to_seq: int | None, properties: Path, by: str | None, **cluster: Any) -> None:
+def command(
+    environment: str, to_seq: int | None, properties: Path, by: str | None, **cluster: Any
+) -> None:
     """Roll ENV back to an earlier deployment still in its history."""
     from launchgen.deploy.engine import rollback
 

@@ -36,12 +36,16 @@ def table(rows: list[dict[str, object]]) -> str:
             family = row["family"]
             lines.append(f"{'' if not lines else chr(10)}{family}:")
         fix = " (fixable)" if row["fixable"] else ""
-        lines.append(f"  {str(row['id']).ljust(width)}  {str(row['severity']).ljust(7)}  {row['summary']}{fix}")
+        lines.append(
+            f"  {str(row['id']).ljust(width)}  {str(row['severity']).ljust(7)}  {row['summary']}{fix}"
+        )
     return "\n".join(lines) + "\n"
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @reports_errors
 def command(fmt: str) -> None:
     """List the lint rules: id, default severity, what each checks.
@@ -49,4 +53,6 @@ def command(fmt: str) -> None:
     `launchgen explain ID` shows a rule's full documentation.
     """
     rows = catalog()
-    click.echo(json.dumps({"rules": rows}, indent=2) if fmt == "json" else table(rows), nl=fmt == "json")
+    click.echo(
+        json.dumps({"rules": rows}, indent=2) if fmt == "json" else table(rows), nl=fmt == "json"
+    )

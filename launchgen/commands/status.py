@@ -14,11 +14,19 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
 
 @click.command()
 @click.option("--env", "environments", multiple=True, help="Only this environment (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "version"]), default="text", show_default=True,
-              help="version: print only the current app version (empty when nothing is deployed), for scripts.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "version"]),
+    default="text",
+    show_default=True,
+    help="version: print only the current app version (empty when nothing is deployed), for scripts.",
+)
 @cluster_options
 @reports_errors
-def command(environments: tuple[str, ...], fmt: str, properties: Path, by: str | None, **cluster: Any) -> None:
+def command(
+    environments: tuple[str, ...], fmt: str, properties: Path, by: str | None, **cluster: Any
+) -> None:
     """Each environment's current deployment from the records, and from the cluster when reachable."""
     from launchgen.deploy.engine import status
 
@@ -45,8 +53,19 @@ def command(environments: tuple[str, ...], fmt: str, properties: Path, by: str |
             continue
         state = "approved" if row["approved"] else "awaiting approval"
         live = row["cluster"]
-        cluster_text = (f"; cluster: {live['status']}" + (f", revision {live['revision']}, app {live['appVersion']}"
-                        if "revision" in live else "")) if live else (
-            "; cluster not queried (dry run)" if dry_run else "; cluster not reachable")
-        click.echo(f"  {row['environment']:12} {row['appVersion']} (chart {row['chartVersion']}, seq {row['seq']}, "
-                   f"{state}) release {row['release']} in {row['namespace']}{cluster_text}")
+        cluster_text = (
+            (
+                f"; cluster: {live['status']}"
+                + (
+                    f", revision {live['revision']}, app {live['appVersion']}"
+                    if "revision" in live
+                    else ""
+                )
+            )
+            if live
+            else ("; cluster not queried (dry run)" if dry_run else "; cluster not reachable")
+        )
+        click.echo(
+            f"  {row['environment']:12} {row['appVersion']} (chart {row['chartVersion']}, seq {row['seq']}, "
+            f"{state}) release {row['release']} in {row['namespace']}{cluster_text}"
+        )

@@ -33,6 +33,8 @@ def command(repo: Path, dry_run: bool) -> None:
         click.echo(f"{change.action:9} {change.path}")
     for kept in (f for f in result.files if f.action == "kept-deleted"):
         click.echo(f"skipped   {kept.path} (deleted locally)")
-    click.echo(f"{verb} {repo} from template {result.from_version} to {result.to_version}: "
-               f"{len(result.changed)} file(s), {len(result.conflicts)} conflict(s)")
+    click.echo(
+        f"{verb} {repo} from template {result.from_version} to {result.to_version}: "
+        f"{len(result.changed)} file(s), {len(result.conflicts)} conflict(s)"
+    )
     sys.exit(EXIT_PROBLEMS if result.conflicts else EXIT_OK)

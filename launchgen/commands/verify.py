@@ -11,8 +11,12 @@ from launchgen.cli import reports_errors
 
 @click.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The signer's public key (PEM).")
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The signer's public key (PEM).",
+)
 @reports_errors
 def command(bundle: Path, key: Path) -> None:
     """Verify BUNDLE: signed by KEY, every digest matching, exactly the files signed.
@@ -25,6 +29,10 @@ def command(bundle: Path, key: Path) -> None:
 
     done = verify(bundle, key)
     params = done.parameters
-    facts = (f"{params['service']} {params['appVersion']} for {params['environment']} "
-             f"(namespace {params['namespace']})")
-    click.echo(f"verified {printable(str(bundle))}: {len(done.files) - 1} files; {printable(facts)}; {done.digest}")
+    facts = (
+        f"{params['service']} {params['appVersion']} for {params['environment']} "
+        f"(namespace {params['namespace']})"
+    )
+    click.echo(
+        f"verified {printable(str(bundle))}: {len(done.files) - 1} files; {printable(facts)}; {done.digest}"
+    )

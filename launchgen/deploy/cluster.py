@@ -31,7 +31,9 @@ from launchgen.naming import check_namespace, check_release_name
 
 KUBECTL_ENV_VAR = "LAUNCHGEN_KUBECTL"
 # kubectl object names as `kubectl get -o name` prints them: kind.group/name.
-_OBJECT_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?\Z")
+_OBJECT_NAME = re.compile(
+    r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?\Z"
+)
 _PLACEHOLDER = re.compile(r"<[^<>\n]+>\Z")
 _TIMEOUT = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|ms|s|m|h))+\Z")
 
@@ -40,14 +42,18 @@ def find_kubectl(explicit: str | None = None) -> str:
     chosen = explicit or os.environ.get(KUBECTL_ENV_VAR) or "kubectl"
     found = shutil.which(chosen)
     if not found:
-        raise ToolError(f"kubectl not found ({chosen}): install it, or pass --kubectl PATH or set ${KUBECTL_ENV_VAR}")
+        raise ToolError(
+            f"kubectl not found ({chosen}): install it, or pass --kubectl PATH or set ${KUBECTL_ENV_VAR}"
+        )
     return found
 
 
 def check_timeout(value: str) -> str:
     """A Go duration such as 5m or 1m30s (it becomes helm's --timeout value)."""
     if not _TIMEOUT.match(value):
-        raise InvalidNameError(f"invalid timeout {printable(value)!r}: a duration such as 300s, 5m or 1h")
+        raise InvalidNameError(
+            f"invalid timeout {printable(value)!r}: a duration such as 300s, 5m or 1h"
+        )
     return value
 
 
@@ -64,7 +70,9 @@ def release_selector(release: str) -> str:
 
 def shown(argv: Sequence[str]) -> str:
     """A command line as it could be pasted into a shell (placeholders left as they are)."""
-    return printable(" ".join(a if _PLACEHOLDER.match(a) else shlex.quote(a) for a in argv), limit=2000)
+    return printable(
+        " ".join(a if _PLACEHOLDER.match(a) else shlex.quote(a) for a in argv), limit=2000
+    )
 
 
 @dataclass
@@ -77,8 +85,16 @@ class Cluster:
 
     # --- helm -------------------------------------------------------------------
 
-    def helm_args(self, verb: Sequence[str], release: str, *, namespace: str, flags: Sequence[str] = (),
-                  chart: Path | str | None = None, revision: int | None = None) -> list[str]:
+    def helm_args(
+        self,
+        verb: Sequence[str],
+        release: str,
+        *,
+        namespace: str,
+        flags: Sequence[str] = (),
+        chart: Path | str | None = None,
+        revision: int | None = None,
+    ) -> list[str]:
         """`helm VERB --namespace NS FLAGS [--kubeconfig K] -- RELEASE [CHART] [REVISION]`.
 
         `chart` is a folder launchgen wrote (or, in a dry run, a `<placeholder>`)."""
@@ -91,19 +107,44 @@ class Cluster:
             if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
                 raise InvalidNameError(f"invalid helm revision {revision!r}")
             tail.append(str(revision))
-        return [*verb, "--namespace", namespace, *flags,
-                *(["--kubeconfig", self.kubeconfig] if self.kubeconfig else []), "--", *tail]
+        return [
+            *verb,
+            "--namespace",
+            namespace,
+            *flags,
+            *(["--kubeconfig", self.kubeconfig] if self.kubeconfig else []),
+            "--",
+            *tail,
+        ]
 
-    def helm_run(self, verb: Sequence[str], release: str, *, namespace: str, what: str, flags: Sequence[str] = (),
-                 chart: Path | str | None = None, revision: int | None = None) -> HelmResult:
-        args = self.helm_args(verb, release, namespace=namespace, flags=flags, chart=chart, revision=revision)
+    def helm_run(
+        self,
+        verb: Sequence[str],
+        release: str,
+        *,
+        namespace: str,
+        what: str,
+        flags: Sequence[str] = (),
+        chart: Path | str | None = None,
+        revision: int | None = None,
+    ) -> HelmResult:
+        args = self.helm_args(
+            verb, release, namespace=namespace, flags=flags, chart=chart, revision=revision
+        )
         if self.dry_run:
             self.plan.append(shown(self.helm.command(args)))
             return HelmResult(tuple(args), "", "")
         return self.helm.run(args, what=what)
 
-    def helm_read(self, verb: Sequence[str], release: str, *, namespace: str, what: str,
-                  flags: Sequence[str] = ()) -> str | None:
+    def helm_read(
+        self,
+        verb: Sequence[str],
+        release: str,
+        *,
+        namespace: str,
+        what: str,
+        flags: Sequence[str] = (),
+    ) -> str | None:
         """A read-only helm call; None in a dry run (where it is shown in the plan) or when it
         fails (e.g. no such release)."""
         args = self.helm_args(verb, release, namespace=namespace, flags=flags)
@@ -120,7 +161,9 @@ class Cluster:
 
         `helm history -o json` has the same shape in helm 3 and helm 4; only entries with
         an integer revision are kept."""
-        out = self.helm_read(["history"], release, namespace=namespace, what="helm history", flags=["-o", "json"])
+        out = self.helm_read(
+            ["history"], release, namespace=namespace, what="helm history", flags=["-o", "json"]
+        )
         if not out:
             return []
         try:
@@ -129,32 +172,62 @@ class Cluster:
             return []
         if not isinstance(data, list):
             return []
-        return [r for r in data if isinstance(r, dict) and isinstance(r.get("revision"), int)
-                and not isinstance(r.get("revision"), bool)]
+        return [
+            r
+            for r in data
+            if isinstance(r, dict)
+            and isinstance(r.get("revision"), int)
+            and not isinstance(r.get("revision"), bool)
+        ]
 
     # --- kubectl ----------------------------------------------------------------
 
-    def kubectl_args(self, verb: Sequence[str], *, flags: Sequence[str] = (), names: Sequence[str] = (),
-                     namespace: str | None = None) -> list[str]:
+    def kubectl_args(
+        self,
+        verb: Sequence[str],
+        *,
+        flags: Sequence[str] = (),
+        names: Sequence[str] = (),
+        namespace: str | None = None,
+    ) -> list[str]:
         """`kubectl [--kubeconfig K] VERB [--namespace NS] FLAGS [-- NAMES]`, names checked."""
         if namespace is not None:
             check_namespace(namespace)
         for name in names:
             check_object_name(name)
-        return [self.kubectl_path, *(["--kubeconfig", self.kubeconfig] if self.kubeconfig else []), *verb,
-                *(["--namespace", namespace] if namespace is not None else []), *flags,
-                *(["--", *names] if names else [])]
+        return [
+            self.kubectl_path,
+            *(["--kubeconfig", self.kubeconfig] if self.kubeconfig else []),
+            *verb,
+            *(["--namespace", namespace] if namespace is not None else []),
+            *flags,
+            *(["--", *names] if names else []),
+        ]
 
-    def kubectl(self, verb: Sequence[str], what: str, *, flags: Sequence[str] = (), names: Sequence[str] = (),
-                namespace: str | None = None, stdin: str | None = None) -> str:
+    def kubectl(
+        self,
+        verb: Sequence[str],
+        what: str,
+        *,
+        flags: Sequence[str] = (),
+        names: Sequence[str] = (),
+        namespace: str | None = None,
+        stdin: str | None = None,
+    ) -> str:
         argv = self.kubectl_args(verb, flags=flags, names=names, namespace=namespace)
         if self.dry_run:
             self.plan.append(shown(argv) + (" <<manifest" if stdin else ""))
             return ""
         return self._kubectl_exec(argv, what, stdin)
 
-    def kubectl_read(self, verb: Sequence[str], what: str, *, flags: Sequence[str] = (),
-                     namespace: str | None = None) -> str | None:
+    def kubectl_read(
+        self,
+        verb: Sequence[str],
+        what: str,
+        *,
+        flags: Sequence[str] = (),
+        namespace: str | None = None,
+    ) -> str | None:
         argv = self.kubectl_args(verb, flags=flags, namespace=namespace)
         if self.dry_run:
             self.plan.append(shown(argv))
@@ -167,14 +240,24 @@ class Cluster:
     @staticmethod
     def _kubectl_exec(argv: list[str], what: str, stdin: str | None) -> str:
         try:
-            proc = subprocess.run(argv, input=stdin, capture_output=True, text=True, encoding="utf-8",
-                                  errors="replace", check=False, timeout=600)
+            proc = subprocess.run(
+                argv,
+                input=stdin,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                check=False,
+                timeout=600,
+            )
         except OSError as exc:
             raise ToolError(f"cannot run kubectl at {argv[0]}: {exc.strerror or exc}") from None
         except subprocess.TimeoutExpired:
             raise ToolError(f"{what} timed out") from None
         if proc.returncode != 0:
-            raise ToolError(f"{what} failed: {printable(one_line(proc.stderr or proc.stdout), limit=500)}")
+            raise ToolError(
+                f"{what} failed: {printable(one_line(proc.stderr or proc.stdout), limit=500)}"
+            )
         return proc.stdout
 
     def note(self, text: str) -> None:

@@ -22,8 +22,15 @@ if TYPE_CHECKING:  # the day-2 commands import none of what deploy alone needs
     from launchgen.deploy.cluster import Cluster
     from launchgen.deploy.source import DeploymentSource
 
-LABEL_SERVICE, LABEL_ENV, LABEL_MODE = "launchgen.dev/service", "launchgen.dev/environment", "launchgen.dev/mode"
-PROMOTE_PATCHES: tuple[tuple[list[str], str], ...] = (([], '{"spec":{"paused":false}}'), (["--subresource", "status"], '{"status":{"pauseConditions":null}}'))
+LABEL_SERVICE, LABEL_ENV, LABEL_MODE = (
+    "launchgen.dev/service",
+    "launchgen.dev/environment",
+    "launchgen.dev/mode",
+)
+PROMOTE_PATCHES: tuple[tuple[list[str], str], ...] = (
+    ([], '{"spec":{"paused":false}}'),
+    (["--subresource", "status"], '{"status":{"pauseConditions":null}}'),
+)
 
 
 class DeploymentFailed(LaunchgenError):
@@ -38,9 +45,17 @@ class Outcome:
     entry: dict[str, Any] | None = None
 
 
-def _namespace_manifest(source_service: str, environment: str, namespace: str, immutable: bool) -> str:
-    labels = {LABEL_SERVICE: source_service, LABEL_ENV: environment, LABEL_MODE: "immutable" if immutable else "in-place"}
-    return json.dumps({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace, "labels": labels}})
+def _namespace_manifest(
+    source_service: str, environment: str, namespace: str, immutable: bool
+) -> str:
+    labels = {
+        LABEL_SERVICE: source_service,
+        LABEL_ENV: environment,
+        LABEL_MODE: "immutable" if immutable else "in-place",
+    }
+    return json.dumps(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace, "labels": labels}}
+    )
 
 
 def deploy(
@@ -66,65 +81,122 @@ def deploy(
     if not cluster.dry_run:
         records.preflight(properties, source.environment)
     # envs/<env>/secrets.yaml, checked and decrypted before anything changes (refusals leave the cluster alone)
-    secrets = sopssecrets.for_deploy(source.manifests, source.release, source.environment, properties,
-                                     dry_run=cluster.dry_run)
+    secrets = sopssecrets.for_deploy(
+        source.manifests, source.release, source.environment, properties, dry_run=cluster.dry_run
+    )
     release, namespace = source.release, source.namespace
-    cluster.note(f"deploy {source.service} {source.app_version} (chart {source.chart_version}) to "
-                 f"{source.environment}: release {release} in namespace {namespace}")
-    cluster.kubectl(["apply"], "create namespace", flags=["-f", "-"],
-                    stdin=_namespace_manifest(source.service, source.environment, namespace, source.immutable))
+    cluster.note(
+        f"deploy {source.service} {source.app_version} (chart {source.chart_version}) to "
+        f"{source.environment}: release {release} in namespace {namespace}"
+    )
+    cluster.kubectl(
+        ["apply"],
+        "create namespace",
+        flags=["-f", "-"],
+        stdin=_namespace_manifest(source.service, source.environment, namespace, source.immutable),
+    )
     with tempfile.TemporaryDirectory(prefix="launchgen-deploy-") as scratch:
         chart: Path | str = write_chart(source, Path(scratch))
         secret_args = sopssecrets.attach(secrets, Path(chart), dry_run=cluster.dry_run)
         if cluster.dry_run:
             chart = f"<chart from bundle {source.digest[:19]}>"
         try:
-            cluster.helm_run(["upgrade", "--install"], release, namespace=namespace, chart=chart,
-                             flags=["--wait=watcher", "--rollback-on-failure", "--timeout", timeout, *secret_args],
-                             what="helm upgrade --install")
+            cluster.helm_run(
+                ["upgrade", "--install"],
+                release,
+                namespace=namespace,
+                chart=chart,
+                flags=[
+                    "--wait=watcher",
+                    "--rollback-on-failure",
+                    "--timeout",
+                    timeout,
+                    *secret_args,
+                ],
+                what="helm upgrade --install",
+            )
         except ToolError as exc:
             _record_failure(properties, source, by, f"not ready: {exc.message}")
             if source.immutable:
                 _remove_namespace(cluster, namespace)
-            raise DeploymentFailed(f"{release} did not become ready and was rolled back: {exc.message}") from None
+            raise DeploymentFailed(
+                f"{release} did not become ready and was rolled back: {exc.message}"
+            ) from None
     if run_tests:
         try:
-            cluster.helm_run(["test"], release, namespace=namespace, flags=["--timeout", timeout], what="helm test")
+            cluster.helm_run(
+                ["test"],
+                release,
+                namespace=namespace,
+                flags=["--timeout", timeout],
+                what="helm test",
+            )
         except ToolError as exc:
             _undo(cluster, release, namespace, source.immutable)
             _record_failure(properties, source, by, f"tests failed: {exc.message}")
-            raise DeploymentFailed(f"{release} failed its helm tests and was rolled back: {exc.message}") from None
+            raise DeploymentFailed(
+                f"{release} failed its helm tests and was rolled back: {exc.message}"
+            ) from None
     if cluster.dry_run:
         cluster.note(f"append a 'deployed' entry to deployments/{source.environment}.yaml")
         return Outcome("dry run: nothing changed")
     revisions = cluster.history(release, namespace)
     entry = records.append(
-        properties, source.service, source.environment, "deployed", by,
-        appVersion=source.app_version, chartVersion=source.chart_version, bundleDigest=source.digest,
-        release=release, namespace=namespace, revision=revisions[-1]["revision"] if revisions else None,
+        properties,
+        source.service,
+        source.environment,
+        "deployed",
+        by,
+        appVersion=source.app_version,
+        chartVersion=source.chart_version,
+        bundleDigest=source.digest,
+        release=release,
+        namespace=namespace,
+        revision=revisions[-1]["revision"] if revisions else None,
         dataSchema=source.data_schema,
     )
-    return Outcome(f"deployed {source.service} {source.app_version} to {source.environment} "
-                   f"(release {release}, namespace {namespace}, record seq {entry['seq']}); waiting for approval", entry)
+    return Outcome(
+        f"deployed {source.service} {source.app_version} to {source.environment} "
+        f"(release {release}, namespace {namespace}, record seq {entry['seq']}); waiting for approval",
+        entry,
+    )
 
 
 def _record_failure(properties: Path, source: DeploymentSource, by: str, note: str) -> None:
-    records.append(properties, source.service, source.environment, "failed", by,
-                   appVersion=source.app_version, chartVersion=source.chart_version, bundleDigest=source.digest,
-                   release=source.release, namespace=source.namespace, note=note[:1000])
+    records.append(
+        properties,
+        source.service,
+        source.environment,
+        "failed",
+        by,
+        appVersion=source.app_version,
+        chartVersion=source.chart_version,
+        bundleDigest=source.digest,
+        release=source.release,
+        namespace=source.namespace,
+        note=note[:1000],
+    )
 
 
 def _remove_namespace(cluster: Cluster, namespace: str) -> None:
-    cluster.kubectl(["delete", "namespace"], "delete namespace", flags=["--ignore-not-found", "--wait=false"],
-                    names=[namespace])
+    cluster.kubectl(
+        ["delete", "namespace"],
+        "delete namespace",
+        flags=["--ignore-not-found", "--wait=false"],
+        names=[namespace],
+    )
 
 
-def _undo(cluster: Cluster, release: str, namespace: str, immutable: bool, to_revision: int | None = None) -> None:
+def _undo(
+    cluster: Cluster, release: str, namespace: str, immutable: bool, to_revision: int | None = None
+) -> None:
     """Take a release back: immutable ones are removed with their namespace; in-place
     ones go back to `to_revision` (default: the one before the last), or are
     uninstalled when there is none."""
     if immutable:
-        cluster.helm_run(["uninstall"], release, namespace=namespace, flags=["--wait"], what="helm uninstall")
+        cluster.helm_run(
+            ["uninstall"], release, namespace=namespace, flags=["--wait"], what="helm uninstall"
+        )
         _remove_namespace(cluster, namespace)
         return
     if to_revision is None:
@@ -134,20 +206,32 @@ def _undo(cluster: Cluster, release: str, namespace: str, immutable: bool, to_re
             cluster.note("0 is helm's previous revision; a first install is uninstalled instead")
             to_revision = 0
     if to_revision is None:
-        cluster.helm_run(["uninstall"], release, namespace=namespace, flags=["--wait"], what="helm uninstall")
+        cluster.helm_run(
+            ["uninstall"], release, namespace=namespace, flags=["--wait"], what="helm uninstall"
+        )
     else:
-        cluster.helm_run(["rollback"], release, namespace=namespace, flags=["--wait"], revision=to_revision,
-                         what="helm rollback")
+        cluster.helm_run(
+            ["rollback"],
+            release,
+            namespace=namespace,
+            flags=["--wait"],
+            revision=to_revision,
+            what="helm rollback",
+        )
 
 
-def _load(properties: Path, service: str, environment: str, cluster: Cluster) -> records.History | None:
+def _load(
+    properties: Path, service: str, environment: str, cluster: Cluster
+) -> records.History | None:
     """The environment's history; outside a dry run, there must be a deployment in it."""
     history = records.load(properties, environment, service)
     if cluster.dry_run:
         return history
     if history is None or not history.has_deployments():
-        raise LaunchgenError(f"nothing has been deployed to {environment}: no deployments/{environment}.yaml entries",
-                             path=str(properties))
+        raise LaunchgenError(
+            f"nothing has been deployed to {environment}: no deployments/{environment}.yaml entries",
+            path=str(properties),
+        )
     records.preflight(properties, environment)
     return history
 
@@ -157,16 +241,26 @@ def _planned(cluster: Cluster, service: str, environment: str, why: str) -> dict
     from launchgen.naming import namespace_for
 
     release, namespace = service, namespace_for(service, environment)
-    cluster.note(f"{why}: planning against release {release} in namespace {namespace}, "
-                 "as an in-place deploy of this repo would use")
-    return {"seq": None, "release": release, "namespace": namespace, "appVersion": "(planned)", "revision": None}
+    cluster.note(
+        f"{why}: planning against release {release} in namespace {namespace}, "
+        "as an in-place deploy of this repo would use"
+    )
+    return {
+        "seq": None,
+        "release": release,
+        "namespace": namespace,
+        "appVersion": "(planned)",
+        "revision": None,
+    }
 
 
 def _is_immutable(entry: dict[str, Any], service: str) -> bool:
     return str(entry["release"]) != service
 
 
-def approve(cluster: Cluster, properties: Path, service: str, environment: str, *, by: str) -> Outcome:
+def approve(
+    cluster: Cluster, properties: Path, service: str, environment: str, *, by: str
+) -> Outcome:
     """Approve the pending deployment; a paused Argo Rollout is promoted."""
     from launchgen.deploy.cluster import release_selector
 
@@ -175,24 +269,39 @@ def approve(cluster: Cluster, properties: Path, service: str, environment: str, 
     if pending is None:
         if not cluster.dry_run:
             raise LaunchgenError(f"no deployment is waiting for approval in {environment}")
-        pending = _planned(cluster, service, environment, _why_planned(history, environment, "waiting for approval"))
+        pending = _planned(
+            cluster,
+            service,
+            environment,
+            _why_planned(history, environment, "waiting for approval"),
+        )
     release, namespace = pending["release"], pending["namespace"]
-    rollouts = cluster.kubectl_read(["get", "rollouts.argoproj.io"], "get rollouts", namespace=namespace,
-                                    flags=["-l", release_selector(release), "-o", "name"])
+    rollouts = cluster.kubectl_read(
+        ["get", "rollouts.argoproj.io"],
+        "get rollouts",
+        namespace=namespace,
+        flags=["-l", release_selector(release), "-o", "name"],
+    )
     if cluster.dry_run:
         from launchgen.deploy.cluster import shown
 
         cluster.note("then, for each Rollout listed (as `kubectl argo rollouts promote` does):")
         for extra, patch in PROMOTE_PATCHES:
-            argv = cluster.kubectl_args(["patch"], namespace=namespace, flags=["--type", "merge", *extra, "-p", patch])
+            argv = cluster.kubectl_args(
+                ["patch"], namespace=namespace, flags=["--type", "merge", *extra, "-p", patch]
+            )
             cluster.plan.append(shown([*argv, "--", "<rollout>"]))
     for name in (rollouts or "").split():
         _promote(cluster, name, namespace)
     if cluster.dry_run:
-        cluster.note(f"append 'approved' of seq {pending['seq'] or '(the deployment)'} to deployments/{environment}.yaml")
+        cluster.note(
+            f"append 'approved' of seq {pending['seq'] or '(the deployment)'} to deployments/{environment}.yaml"
+        )
         return Outcome("dry run: nothing changed")
     entry = records.append(properties, service, environment, "approved", by, of=pending["seq"])
-    return Outcome(f"approved {pending['appVersion']} in {environment} (seq {pending['seq']})", entry)
+    return Outcome(
+        f"approved {pending['appVersion']} in {environment} (seq {pending['seq']})", entry
+    )
 
 
 def _why_planned(history: records.History | None, environment: str, wanted: str) -> str:
@@ -204,11 +313,18 @@ def _why_planned(history: records.History | None, environment: str, wanted: str)
 def _promote(cluster: Cluster, rollout: str, namespace: str) -> None:
     """What `kubectl argo rollouts promote` does: unpause and clear the pause conditions."""
     for extra, patch in PROMOTE_PATCHES:
-        cluster.kubectl(["patch"], "promote rollout", namespace=namespace, names=[rollout],
-                        flags=["--type", "merge", *extra, "-p", patch])
+        cluster.kubectl(
+            ["patch"],
+            "promote rollout",
+            namespace=namespace,
+            names=[rollout],
+            flags=["--type", "merge", *extra, "-p", patch],
+        )
 
 
-def reject(cluster: Cluster, properties: Path, service: str, environment: str, *, by: str) -> Outcome:
+def reject(
+    cluster: Cluster, properties: Path, service: str, environment: str, *, by: str
+) -> Outcome:
     """Reject the pending deployment: back to the previous revision, or (immutable) remove it."""
     history = _load(properties, service, environment, cluster)
     pending = history.pending() if history else None
@@ -216,7 +332,12 @@ def reject(cluster: Cluster, properties: Path, service: str, environment: str, *
     if pending is None:
         if not cluster.dry_run:
             raise LaunchgenError(f"no deployment is waiting for approval in {environment}")
-        pending = _planned(cluster, service, environment, _why_planned(history, environment, "waiting for approval"))
+        pending = _planned(
+            cluster,
+            service,
+            environment,
+            _why_planned(history, environment, "waiting for approval"),
+        )
     immutable = _is_immutable(pending, service)
     target = previous.get("revision") if previous and not immutable else None
     _undo(cluster, pending["release"], pending["namespace"], immutable, target)
@@ -228,13 +349,25 @@ def reject(cluster: Cluster, properties: Path, service: str, environment: str, *
     return Outcome(f"rejected {pending['appVersion']} in {environment}; {back}", entry)
 
 
-def rollback(cluster: Cluster, properties: Path, service: str, environment: str, *, by: str,
-             to_seq: int | None = None) -> Outcome:
+def rollback(
+    cluster: Cluster,
+    properties: Path,
+    service: str,
+    environment: str,
+    *,
+    by: str,
+    to_seq: int | None = None,
+) -> Outcome:
     """Roll back to an earlier live deployment (default: the one before the current)."""
     history = _load(properties, service, environment, cluster)
     target, undone = _rollback_target(history, environment, to_seq, cluster.dry_run)
     if target is None:  # dry run with nothing to go on
-        planned = _planned(cluster, service, environment, _why_planned(history, environment, "live before the current one"))
+        planned = _planned(
+            cluster,
+            service,
+            environment,
+            _why_planned(history, environment, "live before the current one"),
+        )
         _undo(cluster, planned["release"], planned["namespace"], False, None)
         cluster.note("append 'rolled-back' for the current deployment")
         return Outcome("dry run: nothing changed")
@@ -243,16 +376,21 @@ def rollback(cluster: Cluster, properties: Path, service: str, environment: str,
             _undo(cluster, deployment["release"], deployment["namespace"], True)
     else:
         if target.get("revision") is None:
-            raise LaunchgenError(f"seq {target['seq']} has no helm revision recorded: roll back in place with "
-                                 f"`helm rollback` and record it by hand")
+            raise LaunchgenError(
+                f"seq {target['seq']} has no helm revision recorded: roll back in place with "
+                f"`helm rollback` and record it by hand"
+            )
         _undo(cluster, target["release"], target["namespace"], False, int(target["revision"]))
-    if not _record_each(cluster, properties, service, environment, list(reversed(undone)), "rolled-back", by):
+    if not _record_each(
+        cluster, properties, service, environment, list(reversed(undone)), "rolled-back", by
+    ):
         return Outcome("dry run: nothing changed")
     return Outcome(f"rolled {environment} back to {target['appVersion']} (seq {target['seq']})")
 
 
-def _rollback_target(history: records.History | None, environment: str, to_seq: int | None,
-                     dry_run: bool) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def _rollback_target(
+    history: records.History | None, environment: str, to_seq: int | None, dry_run: bool
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(target, the live deployments after it, newest first), reading back only that far."""
     undone: list[dict[str, Any]] = []
     if history is None:
@@ -260,7 +398,9 @@ def _rollback_target(history: records.History | None, environment: str, to_seq: 
     for deployment in history.live_newest():
         if (to_seq is None and undone) or deployment["seq"] == to_seq:
             if not undone:
-                raise LaunchgenError(f"seq {to_seq} is already the current deployment in {environment}")
+                raise LaunchgenError(
+                    f"seq {to_seq} is already the current deployment in {environment}"
+                )
             return deployment, undone
         if to_seq is not None and deployment["seq"] < to_seq:
             break
@@ -273,8 +413,15 @@ def _rollback_target(history: records.History | None, environment: str, to_seq: 
     raise LaunchgenError(f"seq {to_seq} is not a live deployment in {environment} (live: {live})")
 
 
-def _record_each(cluster: Cluster, properties: Path, service: str, environment: str,
-                 deployments: list[dict[str, Any]], event: str, by: str) -> bool:
+def _record_each(
+    cluster: Cluster,
+    properties: Path,
+    service: str,
+    environment: str,
+    deployments: list[dict[str, Any]],
+    event: str,
+    by: str,
+) -> bool:
     """Append `event` about each deployment; in a dry run only say so in the plan (False)."""
     if cluster.dry_run:
         cluster.note(f"append '{event}' for seq {', '.join(str(d['seq']) for d in deployments)}")
@@ -284,7 +431,9 @@ def _record_each(cluster: Cluster, properties: Path, service: str, environment: 
     return True
 
 
-def prune(cluster: Cluster, properties: Path, service: str, environment: str, *, keep: int, by: str) -> Outcome:
+def prune(
+    cluster: Cluster, properties: Path, service: str, environment: str, *, keep: int, by: str
+) -> Outcome:
     """Remove old immutable deployments (release and namespace), keeping the last `keep`."""
     if keep < 1:
         raise LaunchgenError("--keep must be at least 1: the current deployment is never pruned")
@@ -292,15 +441,21 @@ def prune(cluster: Cluster, properties: Path, service: str, environment: str, *,
     immutable = [d for d in (history.live() if history else []) if _is_immutable(d, service)]
     old = immutable[:-keep] if len(immutable) > keep else []
     if not old:
-        return Outcome(f"nothing to prune in {environment}: {len(immutable)} immutable deployment(s) live, keeping {keep}")
+        return Outcome(
+            f"nothing to prune in {environment}: {len(immutable)} immutable deployment(s) live, keeping {keep}"
+        )
     for deployment in old:
         _undo(cluster, deployment["release"], deployment["namespace"], True)
     if not _record_each(cluster, properties, service, environment, old, "pruned", by):
         return Outcome("dry run: nothing changed")
-    return Outcome(f"pruned {len(old)} deployment(s) of {service} in {environment}; kept {min(keep, len(immutable))}")
+    return Outcome(
+        f"pruned {len(old)} deployment(s) of {service} in {environment}; kept {min(keep, len(immutable))}"
+    )
 
 
-def status(cluster: Cluster, properties: Path, service: str, environments: list[str]) -> list[dict[str, Any]]:
+def status(
+    cluster: Cluster, properties: Path, service: str, environments: list[str]
+) -> list[dict[str, Any]]:
     """What is deployed where: from the records (their last entries), and from the cluster
     when it answers. A dry run shows the cluster reads in the plan instead."""
     rows = []
@@ -308,18 +463,38 @@ def status(cluster: Cluster, properties: Path, service: str, environments: list[
     for environment in environments:
         history = records.load(properties, environment, service)
         current = history.current() if history else None
-        row: dict[str, Any] = {"environment": environment, "appVersion": None, "chartVersion": None,
-                               "seq": None, "approved": None, "release": None, "namespace": None, "cluster": None}
+        row: dict[str, Any] = {
+            "environment": environment,
+            "appVersion": None,
+            "chartVersion": None,
+            "seq": None,
+            "approved": None,
+            "release": None,
+            "namespace": None,
+            "cluster": None,
+        }
         if current and history:
-            row.update(appVersion=current["appVersion"], chartVersion=current["chartVersion"], seq=current["seq"],
-                       approved=history.approved(current["seq"]),
-                       release=current["release"], namespace=current["namespace"])
+            row.update(
+                appVersion=current["appVersion"],
+                chartVersion=current["chartVersion"],
+                seq=current["seq"],
+                approved=history.approved(current["seq"]),
+                release=current["release"],
+                namespace=current["namespace"],
+            )
             if reachable or cluster.dry_run:
                 revisions = cluster.history(current["release"], current["namespace"])
                 last = revisions[-1] if revisions else None
                 if not cluster.dry_run:
-                    row["cluster"] = ({"status": _text(last.get("status")), "revision": last.get("revision"),
-                                       "appVersion": _text(last.get("app_version"))} if last else {"status": "not found"})
+                    row["cluster"] = (
+                        {
+                            "status": _text(last.get("status")),
+                            "revision": last.get("revision"),
+                            "appVersion": _text(last.get("app_version")),
+                        }
+                        if last
+                        else {"status": "not found"}
+                    )
         rows.append(row)
     return rows
 

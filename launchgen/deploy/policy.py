@@ -23,7 +23,9 @@ class PolicyRefusal(LaunchgenError):
     exit_code = EXIT_PROBLEMS
 
 
-def check(source: DeploymentSource, live: dict[str, Any] | None, *, allow_chart_only_upgrade: bool = False) -> None:
+def check(
+    source: DeploymentSource, live: dict[str, Any] | None, *, allow_chart_only_upgrade: bool = False
+) -> None:
     if live is None:
         return
     if (

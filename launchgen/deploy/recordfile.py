@@ -68,7 +68,7 @@ class BytesSource(Source):
         self.size = len(data)
 
     def read(self, offset: int, length: int) -> bytes:
-        return self.data[offset: offset + length]
+        return self.data[offset : offset + length]
 
 
 class FileSource(Source):
@@ -95,7 +95,10 @@ def open_history(path: Path) -> FileSource | None:
     parent = path.parent
     try:
         if stat.S_ISLNK(os.lstat(parent).st_mode):
-            raise Bad(f"{parent.name}/ is a symbolic link: deployment records must live in the repo itself", None)
+            raise Bad(
+                f"{parent.name}/ is a symbolic link: deployment records must live in the repo itself",
+                None,
+            )
     except FileNotFoundError:
         return None
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
@@ -105,7 +108,9 @@ def open_history(path: Path) -> FileSource | None:
         return None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise Bad("is a symbolic link: deployment records must be regular files, not links", None) from None
+            raise Bad(
+                "is a symbolic link: deployment records must be regular files, not links", None
+            ) from None
         if exc.errno == errno.EISDIR:
             raise Bad("is a folder, not a deployment history file", None) from None
         raise Bad(f"cannot read: {exc.strerror or exc}", None) from None
@@ -131,7 +136,9 @@ class Header:
     values: dict[str, Any]
     offsets: dict[str, int]  # key -> byte offset of its line
     entries_offset: int  # first byte after the `entries:` line
-    entries_line: tuple[int, int]  # (start, end) byte offsets of the `entries:` line, end after its "\n"
+    entries_line: tuple[
+        int, int
+    ]  # (start, end) byte offsets of the `entries:` line, end after its "\n"
     empty_list: bool  # `entries: []`
 
 
@@ -163,16 +170,23 @@ def read_header(source: Source) -> Header:
             continue
         seen_content = True
         if line[:1] in (" ", "\t"):
-            raise Bad("unexpected indented line before `entries:`: the header is top-level 'key: value' lines",
-                      start)
+            raise Bad(
+                "unexpected indented line before `entries:`: the header is top-level 'key: value' lines",
+                start,
+            )
         key, value = _key_value(line, start)
         if key in values or key in offsets:
             raise Bad(f"duplicate key {key!r}", start)
         if key == "entries":
             if value not in (None, []):
                 raise Bad("entries must be written as `entries:` followed by '  - ' items", start)
-            return Header(values, offsets, min(position, source.size), (start, min(position, source.size)),
-                          value == [])
+            return Header(
+                values,
+                offsets,
+                min(position, source.size),
+                (start, min(position, source.size)),
+                value == [],
+            )
         values[key] = value
         offsets[key] = start
     if len(data) > fmt.MAX_HEADER_BYTES:
@@ -220,13 +234,15 @@ def backward(source: Source, header: Header) -> Iterator[RawEntry]:
             return
         if index == -1:
             if len(buf) > fmt.MAX_ENTRY_BYTES:
-                raise Bad(f"no entry start ('  - ') within {fmt.MAX_ENTRY_BYTES // 1024} KiB",
-                          buf_start + buf.rfind(b"\n", 0, len(buf) - fmt.MAX_ENTRY_BYTES) + 1)
+                raise Bad(
+                    f"no entry start ('  - ') within {fmt.MAX_ENTRY_BYTES // 1024} KiB",
+                    buf_start + buf.rfind(b"\n", 0, len(buf) - fmt.MAX_ENTRY_BYTES) + 1,
+                )
             new_start = max(start, buf_start - BLOCK)
             buf = source.read(new_start, buf_start - new_start) + buf
             buf_start = new_start
             continue
-        yield _entry(buf[index + 1:], buf_start + index + 1)
+        yield _entry(buf[index + 1 :], buf_start + index + 1)
         buf = buf[: index + 1]
 
 
@@ -239,7 +255,9 @@ def _only_comments(raw: bytes, offset: int) -> None:
                 fmt.entry_line(line, first=not line.startswith(fmt.ENTRY_INDENT))
             except fmt.LayoutError as exc:
                 raise Bad(exc.message, offset + position) from None
-            raise Bad("a value before the first entry: entries start with '  - '", offset + position)
+            raise Bad(
+                "a value before the first entry: entries start with '  - '", offset + position
+            )
         position += len(raw_line) + 1
 
 
@@ -275,7 +293,9 @@ def locked(lock: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     import fcntl
 
     try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o644)
+        fd = os.open(
+            lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o644
+        )
     except OSError as exc:
         raise Bad(f"cannot open the lock file {lock.name}: {exc.strerror or exc}", None) from None
     try:
@@ -288,7 +308,10 @@ def locked(lock: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise Bad(f"still locked by another launchgen after {timeout:.0f} s ({lock.name})", None) from None
+                    raise Bad(
+                        f"still locked by another launchgen after {timeout:.0f} s ({lock.name})",
+                        None,
+                    ) from None
                 time.sleep(0.01)
         yield
     finally:

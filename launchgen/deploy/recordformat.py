@@ -31,14 +31,29 @@ ENTRY_INDENT = "    "
 MAX_LINE_BYTES = 8192
 MAX_ENTRY_BYTES = 64 * 1024
 MAX_HEADER_BYTES = 64 * 1024
-ENTRY_ORDER = ("seq", "event", "appVersion", "chartVersion", "bundleDigest", "release", "namespace",
-               "revision", "dataSchema", "of", "at", "by", "note")
+ENTRY_ORDER = (
+    "seq",
+    "event",
+    "appVersion",
+    "chartVersion",
+    "bundleDigest",
+    "release",
+    "namespace",
+    "revision",
+    "dataSchema",
+    "of",
+    "at",
+    "by",
+    "note",
+)
 
 _KEY_VALUE = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63}):(?:( +)(.*))?\Z")
 _COMMENT_AFTER = re.compile(r"(?:\s+#.*)?\s*\Z")
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z"
-                    r"|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z"
+    r"|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"
+)
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 # Plain values whose YAML meaning depends on the YAML version or the parser: quote them.
 _AMBIGUOUS = re.compile(
@@ -72,7 +87,9 @@ def check_line(line: str) -> str:
         raise LayoutError(f"line longer than {MAX_LINE_BYTES} characters")
     bad = _CONTROL.search(line)
     if bad:
-        raise LayoutError(f"control character {bad.group()!r} (write it as a \\u escape inside double quotes)")
+        raise LayoutError(
+            f"control character {bad.group()!r} (write it as a \\u escape inside double quotes)"
+        )
     return line
 
 
@@ -94,18 +111,22 @@ def scalar(text: str) -> Any:
     first = text[0]
     if first == '"':
         end = _closing_double(text)
-        _only_comment_after(text[end + 1:])
+        _only_comment_after(text[end + 1 :])
         try:
             return json.loads(text[: end + 1])
         except ValueError:
-            raise LayoutError(f"{text[:60]}: double-quoted values use JSON escapes (\\n, \\\", \\\\, \\uXXXX)") from None
+            raise LayoutError(
+                f'{text[:60]}: double-quoted values use JSON escapes (\\n, \\", \\\\, \\uXXXX)'
+            ) from None
     if first == "'":
         end = _closing_single(text)
-        _only_comment_after(text[end + 1:])
+        _only_comment_after(text[end + 1 :])
         return text[1:end].replace("''", "'")
     if first in _NOT_PLAIN_START or text.startswith(("- ", "-\t")) or text == "-":
-        raise LayoutError(f"value {text[:60]!r}: flow style, anchors, tags and block scalars are not used in "
-                          "records; write a one-line value (quote it if needed)")
+        raise LayoutError(
+            f"value {text[:60]!r}: flow style, anchors, tags and block scalars are not used in "
+            "records; write a one-line value (quote it if needed)"
+        )
     value = text.split(" #", 1)[0].rstrip(" \t")
     if ": " in value or value.endswith(":") or "\t" in value:
         raise LayoutError(f"value {value[:60]!r}: quote it")
@@ -128,7 +149,9 @@ def plain(value: str) -> Any:
     if _TIMESTAMP.match(value):
         return value
     if _AMBIGUOUS.match(value):
-        raise LayoutError(f"value {value!r} means different things to different YAML readers: quote it")
+        raise LayoutError(
+            f"value {value!r} means different things to different YAML readers: quote it"
+        )
     return value
 
 
@@ -149,7 +172,7 @@ def _closing_single(text: str) -> int:
     index = 1
     while index < len(text):
         if text[index] == "'":
-            if text[index + 1: index + 2] == "'":
+            if text[index + 1 : index + 2] == "'":
                 index += 2
                 continue
             return index
@@ -165,14 +188,20 @@ def _only_comment_after(rest: str) -> None:
 def entry_line(line: str, first: bool) -> tuple[str, Any]:
     """One line of an entry: `  - key: value` (first) or `    key: value`."""
     prefix = ENTRY_START if first else ENTRY_INDENT
-    if not line.startswith(prefix) or line[len(prefix): len(prefix) + 1] in (" ", "\t", ""):
+    if not line.startswith(prefix) or line[len(prefix) : len(prefix) + 1] in (" ", "\t", ""):
         if not line.startswith((" ", "\t")):
             if line.startswith(("---", "...")):
-                raise LayoutError(f"document marker {line[:3]!r}: a record file is one YAML document")
-            raise LayoutError(f"{line[:40]!r} after the entries: `entries:` must be the last key of the file")
-        raise LayoutError("unexpected indentation: each entry is '  - key: value' followed by '    key: value' "
-                          "lines (no nested values)")
-    return key_value(line[len(prefix):])
+                raise LayoutError(
+                    f"document marker {line[:3]!r}: a record file is one YAML document"
+                )
+            raise LayoutError(
+                f"{line[:40]!r} after the entries: `entries:` must be the last key of the file"
+            )
+        raise LayoutError(
+            "unexpected indentation: each entry is '  - key: value' followed by '    key: value' "
+            "lines (no nested values)"
+        )
+    return key_value(line[len(prefix) :])
 
 
 # --- writing ------------------------------------------------------------------

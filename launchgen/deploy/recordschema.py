@@ -18,9 +18,26 @@ from typing import Any
 SCHEMA = "deployment-history.schema.json"
 
 _IGNORED = {"$schema", "$id", "title", "description"}
-_KNOWN = _IGNORED | {"type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
-                     "required", "properties", "additionalProperties", "items", "$ref", "allOf", "if", "then", "else",
-                     "$defs"}
+_KNOWN = _IGNORED | {
+    "type",
+    "const",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "$ref",
+    "allOf",
+    "if",
+    "then",
+    "else",
+    "$defs",
+}
 
 
 @cache
@@ -39,7 +56,9 @@ def _check_keywords(node: Any) -> None:
     if isinstance(node, dict):
         unknown = set(node) - _KNOWN
         if unknown:
-            raise AssertionError(f"{SCHEMA}: keyword(s) {sorted(unknown)} not supported by launchgen's checker")
+            raise AssertionError(
+                f"{SCHEMA}: keyword(s) {sorted(unknown)} not supported by launchgen's checker"
+            )
         for key, value in node.items():
             if key in ("properties", "$defs"):
                 for child in value.values():
@@ -70,10 +89,14 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 def _type_ok(value: Any, wanted: str) -> bool:
     if wanted == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, {"string": str, "object": dict, "array": list, "boolean": bool}[wanted])
+    return isinstance(
+        value, {"string": str, "object": dict, "array": list, "boolean": bool}[wanted]
+    )
 
 
-def errors(value: Any, node: dict[str, Any], path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def errors(
+    value: Any, node: dict[str, Any], path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(where, message) for each way `value` breaks `node`, in jsonschema's words."""
     node = _resolve(node)
     if "type" in node and not _type_ok(value, node["type"]):
@@ -85,7 +108,12 @@ def errors(value: Any, node: dict[str, Any], path: tuple[str | int, ...] = ()) -
         yield path, f"{value!r} is not one of {node['enum']!r}"
     if isinstance(value, str):
         if "minLength" in node and len(value) < node["minLength"]:
-            yield path, f"{value!r} should be non-empty" if node["minLength"] == 1 else f"{value!r} is too short"
+            yield (
+                path,
+                f"{value!r} should be non-empty"
+                if node["minLength"] == 1
+                else f"{value!r} is too short",
+            )
         if "maxLength" in node and len(value) > node["maxLength"]:
             yield path, f"{value[:40]!r}... is longer than {node['maxLength']} characters"
         elif "pattern" in node and not _regex(node["pattern"]).search(value):
@@ -112,7 +140,9 @@ def errors(value: Any, node: dict[str, Any], path: tuple[str | int, ...] = ()) -
             yield from errors(item, node["items"], (*path, index))
 
 
-def _conditional(value: Any, node: dict[str, Any], path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _conditional(
+    value: Any, node: dict[str, Any], path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if "if" not in node:
         yield from errors(value, node, path)
         return

@@ -23,8 +23,10 @@ class BundleContentError(LaunchgenError):
 
 def check_chart_name(name: object) -> str:
     if not isinstance(name, str) or not _CHART_NAME.match(name) or ".." in name:
-        raise BundleContentError(f"invalid chart name {printable(name)!r} in the bundle: lowercase letters, digits, "
-                                 "'-', '_' and '.', at most 63 characters")
+        raise BundleContentError(
+            f"invalid chart name {printable(name)!r} in the bundle: lowercase letters, digits, "
+            "'-', '_' and '.', at most 63 characters"
+        )
     return name
 
 
@@ -34,7 +36,9 @@ def check_manifest_names(names: list[str]) -> None:
     for name in names:
         base = name.rsplit("/", 1)[-1]
         if not _MANIFEST_NAME.match(base) or base in (".", "..") or ".." in base:
-            raise BundleContentError(f"invalid manifest file name {printable(name)!r} in the bundle")
+            raise BundleContentError(
+                f"invalid manifest file name {printable(name)!r} in the bundle"
+            )
         if base in seen:
             raise BundleContentError(f"two manifests in the bundle are named {printable(base)!r}")
         seen.add(base)
@@ -62,15 +66,23 @@ class DeploymentSource:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise BundleContentError(f"manifest {printable(name)} is not valid UTF-8 (byte {exc.start})") from None
+                raise BundleContentError(
+                    f"manifest {printable(name)} is not valid UTF-8 (byte {exc.start})"
+                ) from None
             try:
                 docs = list(documents(text, name))
             except RecursionError:
-                raise BundleContentError(f"manifest {printable(name)} is nested too deeply to read") from None
+                raise BundleContentError(
+                    f"manifest {printable(name)} is nested too deeply to read"
+                ) from None
             for doc in docs:
                 metadata = doc.get("metadata")
                 annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
-                value = annotations.get("launchgen.dev/data-schema") if isinstance(annotations, dict) else None
+                value = (
+                    annotations.get("launchgen.dev/data-schema")
+                    if isinstance(annotations, dict)
+                    else None
+                )
                 if value is not None:
                     return _schema_number(name, value)
         return None
@@ -79,8 +91,10 @@ class DeploymentSource:
 def _schema_number(name: str, value: object) -> int:
     text = str(value).strip()
     if not text.isdigit() or len(text) > 7 or int(text) > MAX_DATA_SCHEMA:
-        raise BundleContentError(f"{printable(name)}: launchgen.dev/data-schema must be an integer from 0 to "
-                                 f"{MAX_DATA_SCHEMA}, got {printable(value)!r}")
+        raise BundleContentError(
+            f"{printable(name)}: launchgen.dev/data-schema must be an integer from 0 to "
+            f"{MAX_DATA_SCHEMA}, got {printable(value)!r}"
+        )
     return int(text)
 
 
@@ -116,7 +130,13 @@ def from_bundle(bundle: Path, public_key: Path) -> DeploymentSource:
 
 def check(source: DeploymentSource) -> None:
     """Every name and version a deployment passes to helm or kubectl, or writes to disk."""
-    from launchgen.naming import check_environment, check_namespace, check_release_name, check_service_name, check_version
+    from launchgen.naming import (
+        check_environment,
+        check_namespace,
+        check_release_name,
+        check_service_name,
+        check_version,
+    )
 
     check_service_name(source.service)
     check_environment(source.environment)

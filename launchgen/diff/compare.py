@@ -24,7 +24,7 @@ class EnvironmentDiff:
 
     @property
     def status(self) -> str:
-        """"compared", "added" (new side only) or "removed" (old side only)."""
+        """ "compared", "added" (new side only) or "removed" (old side only)."""
         if not self.present[0]:
             return "added"
         if not self.present[1]:
@@ -42,8 +42,11 @@ class EnvironmentDiff:
     @property
     def environment_changed(self) -> bool:
         """Both sides name their environment, and the names differ."""
-        return (self.status == "compared" and None not in (self.old_environment, self.new_environment)
-                and self.old_environment != self.new_environment)
+        return (
+            self.status == "compared"
+            and None not in (self.old_environment, self.new_environment)
+            and self.old_environment != self.new_environment
+        )
 
     @property
     def other_changes(self) -> int:
@@ -77,13 +80,24 @@ class Comparison:
         return sum(e.derived_changes for e in self.environments)
 
 
-def compare(old: list[Deployment], new: list[Deployment], old_version: str | None = None,
-            new_version: str | None = None) -> Comparison:
+def compare(
+    old: list[Deployment],
+    new: list[Deployment],
+    old_version: str | None = None,
+    new_version: str | None = None,
+) -> Comparison:
     """Each environment's deployments compared on their own."""
     if len(old) == 1 and len(new) == 1 and not (old[0].in_root and new[0].in_root):
         a, b = old[0], new[0]
-        return Comparison([EnvironmentDiff(a.environment, b.environment,
-                                           diff_manifests(a.docs, b.docs, old_version, new_version))])
+        return Comparison(
+            [
+                EnvironmentDiff(
+                    a.environment,
+                    b.environment,
+                    diff_manifests(a.docs, b.docs, old_version, new_version),
+                )
+            ]
+        )
     old_by_env = {d.environment: d for d in old}
     new_by_env = {d.environment: d for d in new}
     envs: list[EnvironmentDiff] = []
@@ -93,6 +107,8 @@ def compare(old: list[Deployment], new: list[Deployment], old_version: str | Non
         elif env not in old_by_env:
             envs.append(EnvironmentDiff(None, env, None, (False, True)))
         else:
-            result = diff_manifests(old_by_env[env].docs, new_by_env[env].docs, old_version, new_version)
+            result = diff_manifests(
+                old_by_env[env].docs, new_by_env[env].docs, old_version, new_version
+            )
             envs.append(EnvironmentDiff(env, env, result))
     return Comparison(envs)

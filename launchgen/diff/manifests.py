@@ -50,7 +50,9 @@ def documents(text: str, display: str) -> Iterator[dict[str, Any]]:
                 yield doc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise LaunchgenError("not valid YAML", path=display, line=mark.line + 1 if mark else None) from None
+        raise LaunchgenError(
+            "not valid YAML", path=display, line=mark.line + 1 if mark else None
+        ) from None
 
 
 def identity(doc: dict[str, Any]) -> tuple[str, str, str]:
@@ -103,7 +105,9 @@ def load(source: Path) -> list[dict[str, Any]]:
     """The resources of a side holding exactly one deployment."""
     side = load_side(source)
     if len(side) != 1:
-        raise LaunchgenError(f"holds {len(side)} environments; name one render folder", path=str(source))
+        raise LaunchgenError(
+            f"holds {len(side)} environments; name one render folder", path=str(source)
+        )
     return side[0].docs
 
 
@@ -111,7 +115,9 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise LaunchgenError(f"cannot read ({exc.__class__.__name__})", path=printable(str(path))) from None
+        raise LaunchgenError(
+            f"cannot read ({exc.__class__.__name__})", path=printable(str(path))
+        ) from None
 
 
 def _record(folder: Path) -> dict[str, Any]:
@@ -143,13 +149,21 @@ def _render_root(root: Path, folders: list[Path]) -> list[Deployment]:
         if deployment.environment in owners:
             raise LaunchgenError(
                 f"two renders of environment {deployment.environment} ({owners[deployment.environment]} and "
-                f"{deployment.origin}): compare one render root per side", path=str(root))
+                f"{deployment.origin}): compare one render root per side",
+                path=str(root),
+            )
         owners[deployment.environment] = deployment.origin
     inside = tuple(folders)
     for path in sorted(root.rglob("*")):
-        if path.suffix in YAML_SUFFIXES and path.is_file() and not any(f in path.parents for f in inside):
-            raise LaunchgenError(f"{path} is not part of any render in it: a render root holds only render folders",
-                                 path=str(root))
+        if (
+            path.suffix in YAML_SUFFIXES
+            and path.is_file()
+            and not any(f in path.parents for f in inside)
+        ):
+            raise LaunchgenError(
+                f"{path} is not part of any render in it: a render root holds only render folders",
+                path=str(root),
+            )
     return sorted(deployments, key=lambda d: str(d.environment))
 
 
@@ -174,7 +188,9 @@ def _bundle(path: Path) -> Deployment:
                     continue  # inputs/: values files, not resources
                 sources.append((f"{path}:{member.name}", handle.read().decode("utf-8")))
     except (tarfile.TarError, EOFError, OSError, UnicodeDecodeError) as exc:
-        raise LaunchgenError(f"not a readable .tar.gz bundle or folder of manifests ({exc})", path=str(path)) from None
+        raise LaunchgenError(
+            f"not a readable .tar.gz bundle or folder of manifests ({exc})", path=str(path)
+        ) from None
     return _deployment(str(path), environment, sources)
 
 

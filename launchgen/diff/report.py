@@ -15,10 +15,14 @@ def _show(value: Any) -> str:
 
 
 def _result_lines(result: DiffResult, indent: str, color: bool) -> list[str]:
-    red, green, dim, reset = ("\033[31m", "\033[32m", "\033[2m", "\033[0m") if color else ("", "", "", "")
+    red, green, dim, reset = (
+        ("\033[31m", "\033[32m", "\033[2m", "\033[0m") if color else ("", "", "", "")
+    )
     lines = []
     if result.old_version or result.new_version:
-        lines.append(f"{indent}app version: {printable(result.old_version)} -> {printable(result.new_version)}")
+        lines.append(
+            f"{indent}app version: {printable(result.old_version)} -> {printable(result.new_version)}"
+        )
     for res in result.resources:
         label = printable(res.label)
         if res.status == "added":
@@ -28,9 +32,15 @@ def _result_lines(result: DiffResult, indent: str, color: bool) -> list[str]:
         else:
             lines.append(f"{indent}~ {label}")
             for change in res.fields:
-                entry = f"{indent}    {printable(change.path)}: {printable(_show(change.old), limit=4000)} -> " \
-                        f"{printable(_show(change.new), limit=4000)}"
-                lines.append(f"{dim}{entry}  (app version){reset}" if change.derived else f"{red}{entry}{reset}")
+                entry = (
+                    f"{indent}    {printable(change.path)}: {printable(_show(change.old), limit=4000)} -> "
+                    f"{printable(_show(change.new), limit=4000)}"
+                )
+                lines.append(
+                    f"{dim}{entry}  (app version){reset}"
+                    if change.derived
+                    else f"{red}{entry}{reset}"
+                )
     return lines
 
 
@@ -53,8 +63,11 @@ def text(comparison: Comparison, color: bool = False) -> str:
     lines: list[str] = []
     for env in comparison.environments:
         lines += _environment_lines(env, named, color)
-    verdict = ("only app-version-derived changes" if comparison.only_app_version
-               else f"{comparison.other_changes} change(s) not derived from the app version")
+    verdict = (
+        "only app-version-derived changes"
+        if comparison.only_app_version
+        else f"{comparison.other_changes} change(s) not derived from the app version"
+    )
     count = len(comparison.environments)
     scope = f" in {count} environments" if count > 1 else ""
     lines.append(f"{comparison.derived_changes} app-version-derived change(s){scope}; {verdict}.")
@@ -70,7 +83,8 @@ def _resources(result: DiffResult, environment: str | None) -> list[dict[str, An
             "name": r.name,
             "status": r.status,
             "changes": [
-                {"path": f.path, "old": f.old, "new": f.new, "appVersionDerived": f.derived} for f in r.fields
+                {"path": f.path, "old": f.old, "new": f.new, "appVersionDerived": f.derived}
+                for f in r.fields
             ],
         }
         for r in result.resources
@@ -96,7 +110,11 @@ def as_json(comparison: Comparison) -> str:
             }
             for e in comparison.environments
         ],
-        "resources": [res for e in comparison.environments if e.result
-                      for res in _resources(e.result, e.environment)],
+        "resources": [
+            res
+            for e in comparison.environments
+            if e.result
+            for res in _resources(e.result, e.environment)
+        ],
     }
     return json.dumps(payload, indent=2, default=str) + "\n"

@@ -77,8 +77,11 @@ class _Normaliser:
 
     def __init__(self, version: str | None, postfix: str | None) -> None:
         self.version, self.postfix = version, postfix
-        self._version = (re.compile(r"(?<![A-Za-z0-9.])" + re.escape(version) + r"(?![A-Za-z0-9.])")
-                         if version else None)
+        self._version = (
+            re.compile(r"(?<![A-Za-z0-9.])" + re.escape(version) + r"(?![A-Za-z0-9.])")
+            if version
+            else None
+        )
 
     def __call__(self, value: Any) -> Any:
         if not isinstance(value, str):
@@ -94,7 +97,8 @@ def _app_version(docs: list[dict[str, Any]]) -> str | None:
     labels = Counter(
         str(d.get("metadata", {}).get("labels", {}).get(VERSION_LABEL))
         for d in docs
-        if isinstance(d.get("metadata"), dict) and isinstance(d["metadata"].get("labels"), dict)
+        if isinstance(d.get("metadata"), dict)
+        and isinstance(d["metadata"].get("labels"), dict)
         and VERSION_LABEL in d["metadata"]["labels"]
     )
     return labels.most_common(1)[0][0] if labels else None
@@ -127,29 +131,40 @@ def _is_named_list(value: Any) -> bool:
     return len({str(i["name"]) for i in value}) == len(value)
 
 
-def _walk(old: Any, new: Any, path: str, norm_old: _Normaliser, norm_new: _Normaliser) -> Iterator[FieldChange]:
+def _walk(
+    old: Any, new: Any, path: str, norm_old: _Normaliser, norm_new: _Normaliser
+) -> Iterator[FieldChange]:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(set(old) | set(new), key=str):
             child = f"{path}.{key}" if path else str(key)
             if "." in str(key) or "/" in str(key):
                 child = f"{path}[{key}]" if path else f"[{key}]"
-            yield from _walk(old.get(key, _ABSENT), new.get(key, _ABSENT), child, norm_old, norm_new)
+            yield from _walk(
+                old.get(key, _ABSENT), new.get(key, _ABSENT), child, norm_old, norm_new
+            )
         return
     if _is_named_list(old) and _is_named_list(new):
         old_items = {norm_old(str(i["name"])): i for i in old}
         new_items = {norm_new(str(i["name"])): i for i in new}
         for name in sorted(set(old_items) | set(new_items)):
-            yield from _walk(old_items.get(name, _ABSENT), new_items.get(name, _ABSENT),
-                             f"{path}[name={name}]", norm_old, norm_new)
+            yield from _walk(
+                old_items.get(name, _ABSENT),
+                new_items.get(name, _ABSENT),
+                f"{path}[name={name}]",
+                norm_old,
+                norm_new,
+            )
         return
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        for index, (a, b) in enumerate(zip(old, new)):
+        for index, (a, b) in enumerate(zip(old, new, strict=False)):
             yield from _walk(a, b, f"{path}[{index}]", norm_old, norm_new)
         return
     if old == new:
         return
     derived = old is not _ABSENT and new is not _ABSENT and norm_old(old) == norm_new(new)
-    yield FieldChange(path, None if old is _ABSENT else old, None if new is _ABSENT else new, derived)
+    yield FieldChange(
+        path, None if old is _ABSENT else old, None if new is _ABSENT else new, derived
+    )
 
 
 class _Absent:
@@ -174,7 +189,10 @@ def diff_manifests(
     old_post, new_post = _postfixes(old_docs), _postfixes(new_docs)
     old_postfix = next(iter(old_post)) if len(old_post) == 1 and old_post != new_post else None
     new_postfix = next(iter(new_post)) if len(new_post) == 1 and old_post != new_post else None
-    norm_old, norm_new = _Normaliser(old_version, old_postfix), _Normaliser(new_version, new_postfix)
+    norm_old, norm_new = (
+        _Normaliser(old_version, old_postfix),
+        _Normaliser(new_version, new_postfix),
+    )
     old_map = {_key(d, norm_old): d for d in old_docs}
     new_map = {_key(d, norm_new): d for d in new_docs}
     changes: list[ResourceChange] = []

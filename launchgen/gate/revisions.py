@@ -71,8 +71,10 @@ class RevisionPair:
 
         shown = printable(ref, limit=100)
         if self.shallow:
-            return (f"unknown revision {shown!r}: this is a shallow clone; fetch full history "
-                    "(actions/checkout with fetch-depth: 0, or git fetch --unshallow)")
+            return (
+                f"unknown revision {shown!r}: this is a shallow clone; fetch full history "
+                "(actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+            )
         start = re.split(r"[~^@:]", ref, maxsplit=1)[0] or "HEAD"
         if start != ref:  # HEAD~1, main^: counted back from something that exists?
             try:
@@ -80,9 +82,15 @@ class RevisionPair:
             except (git.GitCommandError, ValueError):
                 count = 0
             if count:
-                first = " (this is the first commit: there is no earlier revision to gate against)" if count == 1 else ""
-                return (f"revision {shown!r} does not exist: {printable(start, limit=100)!r} has {count} "
-                        f"commit{'s' if count != 1 else ''} in its history{first}")
+                first = (
+                    " (this is the first commit: there is no earlier revision to gate against)"
+                    if count == 1
+                    else ""
+                )
+                return (
+                    f"revision {shown!r} does not exist: {printable(start, limit=100)!r} has {count} "
+                    f"commit{'s' if count != 1 else ''} in its history{first}"
+                )
         remotes = [r.name for r in self.repo.remotes]
         if not remotes:
             return f"unknown revision {shown!r}: no branch, tag or commit of that name in this repository (it has no remote)"
@@ -131,8 +139,16 @@ class RevisionPair:
         """Files that differ between base and head (tree to tree, history length does not matter)."""
         if self._changes is None:
             diffs = self.base.diff(self.head)
-            self._changes = sorted((Change(d.a_path if not d.new_file else None, d.b_path if not d.deleted_file else None)
-                                    for d in diffs), key=lambda c: c.path)
+            self._changes = sorted(
+                (
+                    Change(
+                        d.a_path if not d.new_file else None,
+                        d.b_path if not d.deleted_file else None,
+                    )
+                    for d in diffs
+                ),
+                key=lambda c: c.path,
+            )
         return self._changes
 
     def read(self, which: str, path: str) -> bytes | None:

@@ -44,8 +44,16 @@ def lint(
     scope: "all", or "repo" for what the per-file pre-commit hook cannot see (the
     cross-file and revision rules; file rules only on files other than regular YAML files).
     """
-    results = lint_repos(paths, fix=fix, cache=cache, cache_dir=cache_dir, yamllint=yamllint, base=base, head=head,
-                         scope=scope)
+    results = lint_repos(
+        paths,
+        fix=fix,
+        cache=cache,
+        cache_dir=cache_dir,
+        yamllint=yamllint,
+        base=base,
+        head=head,
+        scope=scope,
+    )
     return [p for result in results for p in result.problems]
 
 
@@ -76,7 +84,15 @@ def lint_repos(
         started = early.start(given, cache_mod.Cache(directory, cache), yamllint)
     from launchgen.lint.engine import Options, run
 
-    options = Options(fix=fix, cache=cache, cache_dir=directory, yamllint=yamllint, base=base, head=head, scope=scope)
+    options = Options(
+        fix=fix,
+        cache=cache,
+        cache_dir=directory,
+        yamllint=yamllint,
+        base=base,
+        head=head,
+        scope=scope,
+    )
     try:
         return run(given, options, started)
     finally:

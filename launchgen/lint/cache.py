@@ -10,6 +10,7 @@ time. One JSON file per repo under $LAUNCHGEN_CACHE_DIR (default
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -89,7 +90,5 @@ class Cache:
                 handle.write(json.dumps(data, separators=(",", ":")))
             os.replace(tmp, target)
         except OSError:
-            try:
+            with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
-            except OSError:
-                pass

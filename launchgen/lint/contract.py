@@ -98,7 +98,8 @@ class Rule:
 
     def applies_to(self, relpath: str) -> bool:
         return any(
-            is_yaml_path(relpath) if pattern == YAML else fnmatchcase(relpath, pattern) for pattern in self.files
+            is_yaml_path(relpath) if pattern == YAML else fnmatchcase(relpath, pattern)
+            for pattern in self.files
         )
 
     def run(self, ctx: Context) -> Iterator[Hit]:
@@ -106,7 +107,7 @@ class Rule:
 
 
 def rule(
-    id: str,  # noqa: A002 - the catalog's word
+    id: str,
     *,
     scope: Scope,
     kinds: Iterable[str] = KINDS,

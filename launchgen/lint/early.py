@@ -66,7 +66,7 @@ def prestart(argv: Sequence[str]) -> None:
         return  # the current folder: a whole repo, started by the engine
     try:
         started = start(paths, cache_mod.Cache(None, cache), yamllint=True)
-    except Exception:  # noqa: BLE001 - the normal path reports it, with its exit code
+    except Exception:
         return
     import atexit
 
@@ -109,7 +109,9 @@ def start(paths: Sequence[str], store: cache_mod.Cache, yamllint: bool) -> Start
     return started
 
 
-def _start_target(started: Started, target: Target, store: cache_mod.Cache, fingerprint: str) -> None:
+def _start_target(
+    started: Started, target: Target, store: cache_mod.Cache, fingerprint: str
+) -> None:
     root = target.root
     stored = started.stored[root] = store.load(root)
     config, _ = yamllint_proc.config_text(root)

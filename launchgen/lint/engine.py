@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from launchgen.lint import cache as cache_mod
 from launchgen.lint import suppress, yamllint_proc
+from launchgen.lint.contract import Context, Edit, Hit, Rule, is_yaml_path
 from launchgen.lint.early import Started
 from launchgen.lint.repo import Repo
-from launchgen.lint.contract import Context, Edit, Hit, Rule, is_yaml_path
 from launchgen.lint.source import SourceFile
 from launchgen.lint.targets import Target, resolve
 from launchgen.lint.yamlfiles import MAX_DEPTH, depth_bound
@@ -59,13 +59,17 @@ SCOPES = ("all", "repo")
 MAX_FIX_PASSES = 10
 # What pre-commit's `types: [yaml]` (the identify library) passes to the per-file hook.
 _HOOK_YAML_SUFFIXES = (".yaml", ".yml", ".eyaml", ".yamlld")
-_HOOK_YAML_NAMES = frozenset({".yamllint", ".ansible-lint", ".clang-format", ".clang-tidy", ".salt-lint"})
+_HOOK_YAML_NAMES = frozenset(
+    {".yamllint", ".ansible-lint", ".clang-format", ".clang-tidy", ".salt-lint"}
+)
 
 
 def hook_covered(root: Path, relpath: str) -> bool:
     """Whether the per-file pre-commit hook is given this file (a regular YAML file)."""
     name = relpath.rsplit("/", 1)[-1]
-    return (name.endswith(_HOOK_YAML_SUFFIXES) or name in _HOOK_YAML_NAMES) and not os.path.islink(root / relpath)
+    return (name.endswith(_HOOK_YAML_SUFFIXES) or name in _HOOK_YAML_NAMES) and not os.path.islink(
+        root / relpath
+    )
 
 
 @dataclass
@@ -97,8 +101,11 @@ class _Work:
     repo_entry: Any = None
 
 
-def run(paths: Sequence[str | os.PathLike[str]], options: Options = Options(),
-        started: Started | None = None) -> list[RepoResult]:
+def run(
+    paths: Sequence[str | os.PathLike[str]],
+    options: Options = Options(),
+    started: Started | None = None,
+) -> list[RepoResult]:
     """Lint; `started` is the early yamllint phase, when the caller ran it (not with fix)."""
     if options.scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}")
@@ -122,8 +129,9 @@ def run(paths: Sequence[str | os.PathLike[str]], options: Options = Options(),
     return [r for r, _ in _run_targets(targets, options, started)]
 
 
-def _run_targets(targets: list[Target], options: Options,
-                 started: Started | None = None) -> list[tuple[RepoResult, list[tuple[Problem, Edit]]]]:
+def _run_targets(
+    targets: list[Target], options: Options, started: Started | None = None
+) -> list[tuple[RepoResult, list[tuple[Problem, Edit]]]]:
     store = cache_mod.Cache(options.cache_dir, options.cache and not options.fix)
     batch = started.batch if started is not None else yamllint_proc.Batch()
     try:
@@ -153,13 +161,19 @@ def _run_targets(targets: list[Target], options: Options,
 # -- 1: repos and files ------------------------------------------------------------------
 
 
-def _read(target: Target, store: cache_mod.Cache, started: Started | None, scope: str = "all") -> _Work:
+def _read(
+    target: Target, store: cache_mod.Cache, started: Started | None, scope: str = "all"
+) -> _Work:
     repo = Repo.read(target.root)
     if target.whole:
         files = list(repo.files)
     else:
         given = {f for f in target.files if not repo.is_ignored(f)}
-        below = {f for f in repo.files if f.startswith(tuple(target.folders))} if target.folders else set()
+        below = (
+            {f for f in repo.files if f.startswith(tuple(target.folders))}
+            if target.folders
+            else set()
+        )
         files = sorted(given | below)
     if scope == "repo":
         files = [f for f in files if not hook_covered(repo.root, f)]
@@ -170,8 +184,9 @@ def _read(target: Target, store: cache_mod.Cache, started: Started | None, scope
 # -- 2: yamllint -----------------------------------------------------------------------------
 
 
-def _start_yamllint(works: list[_Work], batch: yamllint_proc.Batch, options: Options,
-                    early: dict[Path, set[str]]) -> None:
+def _start_yamllint(
+    works: list[_Work], batch: yamllint_proc.Batch, options: Options, early: dict[Path, set[str]]
+) -> None:
     groups: dict[tuple[str, Path | None], list[str]] = {}
     fingerprint = yamllint_proc.fingerprint()
     unwanted: set[str] = set()  # early-started files the repo's settings do not lint
@@ -200,7 +215,9 @@ def _start_yamllint(works: list[_Work], batch: yamllint_proc.Batch, options: Opt
                 work.findings[relpath] = [yamllint_proc.Finding(*row) for row in cached[1]]
                 continue
             if depth_bound(source.text) > MAX_DEPTH and source.parsed and source.parsed.error:
-                work.yamllint_ran.discard(relpath)  # yamllint's pure-Python parser would recurse too deep
+                work.yamllint_ran.discard(
+                    relpath
+                )  # yamllint's pure-Python parser would recurse too deep
                 continue
             path = relpath if cwd else str(work.repo.root / relpath)
             if relpath in running:
@@ -219,25 +236,36 @@ def _start_yamllint(works: list[_Work], batch: yamllint_proc.Batch, options: Opt
         batch.start(config, files, cwd or Path.cwd(), what=str(cwd) if cwd else "yamllint")
 
 
-def _merge_yamllint(works: list[_Work], found: dict[str, list[Finding]], failures: list[tuple[str, str]]) -> None:
+def _merge_yamllint(
+    works: list[_Work], found: dict[str, list[Finding]], failures: list[tuple[str, str]]
+) -> None:
     for work in works:
         by_repo = "ignore" in yamllint_proc.config_text(work.repo.root)[0]
         for relpath in sorted(work.yamllint_ran):
             if relpath not in work.findings:
-                path = work.same_as.get(relpath) or (relpath if by_repo else str(work.repo.root / relpath))
+                path = work.same_as.get(relpath) or (
+                    relpath if by_repo else str(work.repo.root / relpath)
+                )
                 work.findings[relpath] = found.get(path, [])
             for f in work.findings[relpath]:
                 if f.rule is None and f.message.startswith("syntax error"):
                     continue  # yaml-syntax reports it, at the same position
                 message = f"{f.message} ({f.rule})" if f.rule else f.message
-                hit = Hit(message, "fix the formatting, or configure this yamllint rule in .yamllint",
-                          line=f.line, column=f.column)
+                hit = Hit(
+                    message,
+                    "fix the formatting, or configure this yamllint rule in .yamllint",
+                    line=f.line,
+                    column=f.column,
+                )
                 work.hits.setdefault(relpath, []).append((YAMLLINT, hit, f.level))
         for what, message in failures:
             if what in ("yamllint", str(work.repo.root)) and work.yamllint_ran:
                 _, name = yamllint_proc.config_text(work.repo.root)
-                hit = Hit(message, "check the yamllint installation and the repo's .yamllint",
-                          path=name or sorted(work.yamllint_ran)[0])
+                hit = Hit(
+                    message,
+                    "check the yamllint installation and the repo's .yamllint",
+                    path=name or sorted(work.yamllint_ran)[0],
+                )
                 work.repo_hits.append((YAMLLINT, hit, None))
                 work.yamllint_failed = True
 
@@ -287,7 +315,9 @@ def _file_rules(repo: Repo, relpath: str) -> list[Rule]:
 
     enabled = repo.memo.get("file-rules")
     if enabled is None:  # per repo, once: this runs for every file
-        enabled = repo.memo["file-rules"] = [r for r in RULES.values() if r.scope == "file" and _enabled(repo, r)]
+        enabled = repo.memo["file-rules"] = [
+            r for r in RULES.values() if r.scope == "file" and _enabled(repo, r)
+        ]
     found = repo.memo.get(relpath)
     if found is None:
         found = repo.memo[relpath] = [r for r in enabled if r.applies_to(relpath)]
@@ -300,10 +330,13 @@ def _file_rules(repo: Repo, relpath: str) -> list[Rule]:
 def _run_rule(rule: Rule, ctx: Context) -> Iterator[Hit]:
     try:
         yield from rule.run(ctx)
-    except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the others' problems
+    except Exception as exc:
         where = ctx.file.relpath if ctx.file else None
-        yield Hit(f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}",
-                  "please report this as a launchgen bug", path=where)
+        yield Hit(
+            f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}",
+            "please report this as a launchgen bug",
+            path=where,
+        )
 
 
 def _check_files(work: _Work) -> None:
@@ -415,39 +448,70 @@ def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
             by_file.setdefault(hit.path or relpath, []).append((rule_id, hit, level))
     for rule_id, hit, level in work.repo_hits:
         by_file.setdefault(hit.path or repo.config_display, []).append((rule_id, hit, level))
-    repo_rules = {r.id for r in RULES.values() if r.scope == "repo" and _enabled(repo, r)} if work.target.whole else set()
+    repo_rules = (
+        {r.id for r in RULES.values() if r.scope == "repo" and _enabled(repo, r)}
+        if work.target.whole
+        else set()
+    )
     problems: list[Problem] = []
     edits: list[tuple[Problem, Edit]] = []
     linted = set(work.files)  # files whose file rules ran (the others: repo rules' hits only)
     for relpath in sorted(set(by_file) | linted):
         source = repo.source(relpath)
-        text = source.text if source is not None and is_yaml_path(relpath) and source.raw is not None else None
-        marks = suppress.parse(text) if source is not None and text and b"launchgen:" in (source.raw or b"") else []
+        text = (
+            source.text
+            if source is not None and is_yaml_path(relpath) and source.raw is not None
+            else None
+        )
+        marks = (
+            suppress.parse(text)
+            if source is not None and text and b"launchgen:" in (source.raw or b"")
+            else []
+        )
         for rule_id, hit, level in by_file.get(relpath, []):
             covering = next((s for s in marks if s.covers(rule_id, hit.line)), None)
             if covering is not None:
                 covering.used.add(rule_id)
                 continue
-            problem = Problem(relpath, hit.line, hit.column, rule_id, hit.message, _severity(repo, rule_id, level),
-                              hit.hint)
+            problem = Problem(
+                relpath,
+                hit.line,
+                hit.column,
+                rule_id,
+                hit.message,
+                _severity(repo, rule_id, level),
+                hit.hint,
+            )
             problems.append(problem)
             if hit.fix is not None:
                 edits.append((problem, hit.fix))
         if marks:
-            ran = ({r.id for r in _file_rules(repo, relpath)} if relpath in linted else set()) | repo_rules
+            ran = (
+                {r.id for r in _file_rules(repo, relpath)} if relpath in linted else set()
+            ) | repo_rules
             if relpath not in work.yamllint_ran:
                 ran.discard(YAMLLINT)
             for rule_id, hit in suppress.problems_of(marks, RULES, ran):
                 if rule_id == "suppress-invalid" and relpath not in linted:
                     continue  # reported where the file's own rules run (the per-file hook)
                 if repo.settings.enabled(rule_id):
-                    problems.append(Problem(relpath, hit.line, hit.column, rule_id, hit.message,
-                                            _severity(repo, rule_id, None), hit.hint))
+                    problems.append(
+                        Problem(
+                            relpath,
+                            hit.line,
+                            hit.column,
+                            rule_id,
+                            hit.message,
+                            _severity(repo, rule_id, None),
+                            hit.hint,
+                        )
+                    )
     return RepoResult(repo.root, sorted(set(problems))), edits
 
 
-def _apply_fixes(results: list[tuple[RepoResult, list[tuple[Problem, Edit]]]],
-                 refused: dict[Path, set[str]]) -> dict[Path, list[str]]:
+def _apply_fixes(
+    results: list[tuple[RepoResult, list[tuple[Problem, Edit]]]], refused: dict[Path, set[str]]
+) -> dict[Path, list[str]]:
     from launchgen.lint import fix
 
     fixed: dict[Path, list[str]] = {}
@@ -464,4 +528,3 @@ def _apply_fixes(results: list[tuple[RepoResult, list[tuple[Problem, Edit]]]],
             if fix.apply(source, file_edits):
                 fixed.setdefault(result.root, []).append(relpath)
     return fixed
-

@@ -23,15 +23,19 @@ from launchgen.lint import globs
 
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
 GIT_TIMEOUT_SECONDS = 60.0
-_GIT_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "core.quotePath=false")
+_GIT_CONFIG = (
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.untrackedCache=false",
+    "-c",
+    "core.quotePath=false",
+)
 
 
 def in_git_work_tree(root: Path) -> bool:
     """Whether `root` is in a git work tree: a `.git` entry here or above (no process)."""
-    for folder in (root, *root.parents):
-        if os.path.lexists(folder / ".git"):
-            return True
-    return False
+    return any(os.path.lexists(folder / ".git") for folder in (root, *root.parents))
 
 
 def listed(root: Path) -> list[str] | None:
@@ -45,9 +49,25 @@ def listed(root: Path) -> list[str] | None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
     try:
-        result = subprocess.run([git, *_GIT_CONFIG, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
-                                 "--", "."], cwd=root, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                                timeout=GIT_TIMEOUT_SECONDS, check=False)
+        result = subprocess.run(
+            [
+                git,
+                *_GIT_CONFIG,
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                ".",
+            ],
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if result.returncode != 0:

@@ -46,8 +46,10 @@ def quote(value: Any, limit: int = 80) -> str:
         return repr(printable(_URL_USERINFO.sub("://<redacted>@", value), limit=limit))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return number(value)
-    return printable(repr(value) if value is None or isinstance(value, bool) else f"<{type(value).__name__}>",
-                     limit=limit)
+    return printable(
+        repr(value) if value is None or isinstance(value, bool) else f"<{type(value).__name__}>",
+        limit=limit,
+    )
 
 
 _URL_USERINFO = re.compile(r"://[^/@\s]*@")
@@ -74,11 +76,21 @@ def _redacted(value: Any, key: object = None) -> Any:
     if isinstance(value, dict):
         name = value.get("name")
         hide_value = secret_name(name)
-        return {str(k): REDACTED if (hide_value and k == "value") else _redacted(v, k) for k, v in value.items()}
+        return {
+            str(k): REDACTED if (hide_value and k == "value") else _redacted(v, k)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         # `[--password, x]`: an item after a secret-named flag is that secret.
-        return [REDACTED if i and isinstance(value[i - 1], str) and secret_name(value[i - 1].lstrip("-")) and
-                not isinstance(v, (dict, list)) else _redacted(v) for i, v in enumerate(value)]
+        return [
+            REDACTED
+            if i
+            and isinstance(value[i - 1], str)
+            and secret_name(value[i - 1].lstrip("-"))
+            and not isinstance(v, (dict, list))
+            else _redacted(v)
+            for i, v in enumerate(value)
+        ]
     if isinstance(value, str):
         name, equals, _ = value.partition("=")
         if equals and secret_name(name.lstrip("-").strip()):

@@ -64,13 +64,17 @@ class Repo:
         if parsed.document is None:
             mark = parsed.error or parsed.alias_abuse
             line = mark.line if mark else 1
-            raise ConfigError(f"invalid YAML: {mark.message if mark else 'unreadable'}", path=display, line=line)
+            raise ConfigError(
+                f"invalid YAML: {mark.message if mark else 'unreadable'}", path=display, line=line
+            )
         if parsed.duplicate_keys:
             first = parsed.duplicate_keys[0]
             raise ConfigError(first.message, path=display, line=first.line)
         document = parsed.document
         if not isinstance(document.data, dict):
-            raise ConfigError("must be a mapping with kind, service and environments", path=display, line=1)
+            raise ConfigError(
+                "must be a mapping with kind, service and environments", path=display, line=1
+            )
         return cls(root, document.data, document, source)
 
     @classmethod
@@ -82,7 +86,9 @@ class Repo:
     def resolve(self) -> None:
         """Resolve the lint settings against the rule catalog; ConfigError at the bad line."""
         display = str(self.root / REPO_CONFIG_FILE)
-        self.settings = settings_from(self.config.get("lint"), display, lambda p: self.document.position(p)[0])
+        self.settings = settings_from(
+            self.config.get("lint"), display, lambda p: self.document.position(p)[0]
+        )
 
     @property
     def _raw_lint(self) -> dict[str, Any]:
@@ -93,7 +99,11 @@ class Repo:
     def ignore(self) -> tuple[str, ...]:
         """The ignore patterns, before (and whether or not) the settings are resolved."""
         patterns = self._raw_lint.get("ignore")
-        return tuple(p for p in patterns if isinstance(p, str) and p) if isinstance(patterns, list) else ()
+        return (
+            tuple(p for p in patterns if isinstance(p, str) and p)
+            if isinstance(patterns, list)
+            else ()
+        )
 
     def wants_yamllint(self) -> bool:
         """Whether yamllint is on, read from the raw config so it can start early."""
@@ -115,17 +125,27 @@ class Repo:
 
         schema = load_schema(SCHEMA)
         validator = jsonschema.validators.validator_for(schema)(schema)
-        errors = sorted(validator.iter_errors(self.config), key=lambda e: [str(p) for p in e.absolute_path])
+        errors = sorted(
+            validator.iter_errors(self.config), key=lambda e: [str(p) for p in e.absolute_path]
+        )
         if errors:
             first = errors[0]
             line, _ = self.document.position(path_of(first))
-            raise ConfigError(f"invalid config: {describe(first)}", path=str(self.root / REPO_CONFIG_FILE), line=line)
+            raise ConfigError(
+                f"invalid config: {describe(first)}",
+                path=str(self.root / REPO_CONFIG_FILE),
+                line=line,
+            )
 
     def _limit(self, option: str, default: int) -> int:
         rules = self._raw_lint.get("rules")
         setting = rules.get("files-too-large") if isinstance(rules, dict) else None
         value = setting.get(option) if isinstance(setting, dict) else None
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+        return (
+            value
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0
+            else default
+        )
 
     def max_bytes(self) -> int:
         return self._limit("max-bytes", DEFAULT_MAX_BYTES)
@@ -153,7 +173,9 @@ class Repo:
         if relpath not in self._sources:
             if not os.path.lexists(self.root / relpath) or self.is_ignored(relpath):
                 return None
-            self._sources[relpath] = SourceFile(self.root, relpath, self.max_bytes(), self.max_lines())
+            self._sources[relpath] = SourceFile(
+                self.root, relpath, self.max_bytes(), self.max_lines()
+            )
         return self._sources[relpath]
 
 

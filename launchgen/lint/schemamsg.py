@@ -12,8 +12,15 @@ from typing import Any
 
 from launchgen.display import printable
 
-_JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
-               (dict, "object"), (type(None), "null"))
+_JSON_TYPES = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "object"),
+    (type(None), "null"),
+)
 
 
 def json_type(value: Any) -> str:
@@ -35,7 +42,11 @@ def number(value: Any) -> str:
     """An int or float from a file, shown safely: ints past 4,300 digits cannot be printed."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
         return f"a {value.bit_length()}-bit number"
-    return printable(repr(value), limit=40) if not isinstance(value, str) else repr(printable(value, limit=40))
+    return (
+        printable(repr(value), limit=40)
+        if not isinstance(value, str)
+        else repr(printable(value, limit=40))
+    )
 
 
 def location(path: Any) -> str:
@@ -45,13 +56,15 @@ def location(path: Any) -> str:
 def unknown_keys(error: Any) -> list[str]:
     if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
         return []
-    return sorted((str(k) for k in set(error.instance) - set(error.schema.get("properties", {}))), key=str)
+    return sorted(
+        (str(k) for k in set(error.instance) - set(error.schema.get("properties", {}))), key=str
+    )
 
 
 def describe(error: Any) -> str:
     """One sentence for a jsonschema ValidationError: path, found type, expectation."""
     text = _describe(error)
-    return text[len("(document): "):] if text.startswith("(document): ") else text
+    return text[len("(document): ") :] if text.startswith("(document): ") else text
 
 
 def _describe(error: Any) -> str:
@@ -62,13 +75,19 @@ def _describe(error: Any) -> str:
     kind = json_type(instance)
     if keyword == "additionalProperties":
         keys = unknown_keys(error)
-        shown = ", ".join(repr(printable(k, limit=60)) for k in keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+        shown = ", ".join(repr(printable(k, limit=60)) for k in keys[:5]) + (
+            f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+        )
         return f"unknown key {shown}" + (f" in {where}" if error.absolute_path else "")
     if keyword == "type":
         types = expected if isinstance(expected, list) else [expected]
         return f"{where}: is {_article(kind)}, expected {' or '.join(str(t) for t in types)}"
     if keyword == "required":
-        missing = [k for k in expected if isinstance(instance, dict) and k not in instance] if isinstance(expected, list) else []
+        missing = (
+            [k for k in expected if isinstance(instance, dict) and k not in instance]
+            if isinstance(expected, list)
+            else []
+        )
         names = ", ".join(repr(printable(str(k), limit=60)) for k in missing) or "a required key"
         return f"{where}: missing required key {names}"
     if keyword == "enum":

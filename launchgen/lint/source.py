@@ -24,8 +24,13 @@ DEFAULT_MAX_LINES = 10_000
 
 
 class SourceFile:
-    def __init__(self, root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                 max_lines: int = DEFAULT_MAX_LINES) -> None:
+    def __init__(
+        self,
+        root: Path,
+        relpath: str,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_lines: int = DEFAULT_MAX_LINES,
+    ) -> None:
         self.root = root
         self.relpath = relpath
         self.path = root / relpath
@@ -49,32 +54,59 @@ class SourceFile:
             target = os.path.realpath(self.path)
             real_root = os.path.realpath(self.root)
             if not target.startswith(real_root + os.sep):
-                self.unreadable = ("files-symlink-outside", 1, f"symlink pointing outside the repo, to {target}",
-                                   "commit the file itself; a link outside the repo differs on every machine")
+                self.unreadable = (
+                    "files-symlink-outside",
+                    1,
+                    f"symlink pointing outside the repo, to {target}",
+                    "commit the file itself; a link outside the repo differs on every machine",
+                )
                 return None
             info = self.path.stat()
             if not stat.S_ISREG(info.st_mode):
-                self.unreadable = ("files-unreadable", 1, "not a regular file", "replace it with a regular file")
+                self.unreadable = (
+                    "files-unreadable",
+                    1,
+                    "not a regular file",
+                    "replace it with a regular file",
+                )
                 return None
             if info.st_size > self.max_bytes:
-                self.unreadable = ("files-too-large", 1, f"file is {info.st_size} bytes, over the {self.max_bytes}-byte "
-                                   "limit; not parsed", "split the file, or raise files-too-large's max-bytes option")
+                self.unreadable = (
+                    "files-too-large",
+                    1,
+                    f"file is {info.st_size} bytes, over the {self.max_bytes}-byte "
+                    "limit; not parsed",
+                    "split the file, or raise files-too-large's max-bytes option",
+                )
                 return None
             with open(self.path, "rb") as handle:
                 data = handle.read(self.max_bytes + 1)
             if len(data) > self.max_bytes:  # grew while we looked
-                self.unreadable = ("files-too-large", 1, f"file is over the {self.max_bytes}-byte limit; not parsed",
-                                   "split the file, or raise files-too-large's max-bytes option")
+                self.unreadable = (
+                    "files-too-large",
+                    1,
+                    f"file is over the {self.max_bytes}-byte limit; not parsed",
+                    "split the file, or raise files-too-large's max-bytes option",
+                )
                 return None
             lines = data.count(b"\n") + data.count(b",")
             if lines > self.max_lines:
-                self.unreadable = ("files-too-large", 1, f"file has {lines} lines and flow items, over the "
-                                   f"{self.max_lines} limit; not parsed", "split the file, or raise files-too-large's "
-                                   "max-lines option")
+                self.unreadable = (
+                    "files-too-large",
+                    1,
+                    f"file has {lines} lines and flow items, over the "
+                    f"{self.max_lines} limit; not parsed",
+                    "split the file, or raise files-too-large's max-lines option",
+                )
                 return None
             return data
         except OSError as exc:
-            self.unreadable = ("files-unreadable", 1, f"cannot read: {exc.strerror or exc}", "check the file's permissions")
+            self.unreadable = (
+                "files-unreadable",
+                1,
+                f"cannot read: {exc.strerror or exc}",
+                "check the file's permissions",
+            )
             return None
 
     @cached_property
@@ -96,8 +128,12 @@ class SourceFile:
         try:
             return decode(raw, self.relpath)
         except YamlError as exc:
-            self.unreadable = ("files-encoding", exc.line or 1, exc.message,
-                               "save the file as UTF-8 (without a byte order mark)")
+            self.unreadable = (
+                "files-encoding",
+                exc.line or 1,
+                exc.message,
+                "save the file as UTF-8 (without a byte order mark)",
+            )
             return None
 
     @cached_property

@@ -79,7 +79,6 @@ class Parsed:
     alias_abuse: Mark | None = None
 
 
-
 def _max_depth(text: str) -> tuple[int, Any]:
     """The real nesting depth from the event stream (iterative in libyaml: safe)."""
     import yaml
@@ -114,8 +113,13 @@ def _error_mark(exc: Exception, text: str) -> Mark:
         before = text[: exc.position]
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
-        return Mark(line, column, f"unacceptable character #x{exc.character:04x}: control characters are not allowed"
-                    if isinstance(exc.character, int) else str(exc.reason))
+        return Mark(
+            line,
+            column,
+            f"unacceptable character #x{exc.character:04x}: control characters are not allowed"
+            if isinstance(exc.character, int)
+            else str(exc.reason),
+        )
     return Mark(1, 1, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
@@ -127,7 +131,11 @@ def parse(text: str) -> Parsed:
         deepest, mark = _max_depth(text)
         if deepest > MAX_DEPTH:
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            return Parsed(None, alias_abuse=None, error=Mark(line, column, f"nesting deeper than {MAX_DEPTH} levels"))
+            return Parsed(
+                None,
+                alias_abuse=None,
+                error=Mark(line, column, f"nesting deeper than {MAX_DEPTH} levels"),
+            )
     try:
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
@@ -185,22 +193,33 @@ def _alias_abuse(root: Any) -> Mark | None:
             sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
             if sizes[key] > MAX_EXPANDED_NODES:
                 mark = node.start_mark
-                return Mark(mark.line + 1, mark.column + 1,
-                            f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes "
-                            f"(from {unique} written); a billion-laughs document")
+                return Mark(
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes "
+                    f"(from {unique} written); a billion-laughs document",
+                )
             continue
         if key in sizes:
             continue
         if key in on_path:
             mark = node.start_mark
-            return Mark(mark.line + 1, mark.column + 1, "an alias refers to its own anchor: the document is infinite")
+            return Mark(
+                mark.line + 1,
+                mark.column + 1,
+                "an alias refers to its own anchor: the document is infinite",
+            )
         unique += 1
         on_path.add(key)
         stack.append((node, True))
         for child in _children(node):
             if id(child) in on_path:
                 mark = child.start_mark
-                return Mark(mark.line + 1, mark.column + 1, "an alias refers to its own anchor: the document is infinite")
+                return Mark(
+                    mark.line + 1,
+                    mark.column + 1,
+                    "an alias refers to its own anchor: the document is infinite",
+                )
             if id(child) not in sizes:
                 stack.append((child, False))
     return None
@@ -236,22 +255,34 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             value = self.scalar(node)
             start, end = node.start_mark, node.end_mark
-            self.scalars[path] = Scalar(start.index, end.index, start.line + 1, start.column + 1,
-                                        node.style or None, node.tag, node.value)
+            self.scalars[path] = Scalar(
+                start.index,
+                end.index,
+                start.line + 1,
+                start.column + 1,
+                node.style or None,
+                node.tag,
+                node.value,
+            )
             return value
         if isinstance(node, yaml.SequenceNode):
             items: list[Any] = []
             self.built[id(node)] = items
             for index, child in enumerate(node.value):
-                self.keys[path + (index,)] = (child.start_mark.line + 1, child.start_mark.column + 1)
-                items.append(self.build(child, path + (index,)))
+                self.keys[(*path, index)] = (
+                    child.start_mark.line + 1,
+                    child.start_mark.column + 1,
+                )
+                items.append(self.build(child, (*path, index)))
             return items
         mapping: dict[str, Any] = {}
         self.built[id(node)] = mapping
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                for source in value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]:
+                for source in (
+                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                ):
                     built = self.build(source, path)
                     if isinstance(built, dict):
                         merged = {**built, **merged}
@@ -259,9 +290,11 @@ class _Builder:
             key = self.key(key_node)
             mark = key_node.start_mark
             if key in mapping:
-                self.duplicates.append(Mark(mark.line + 1, mark.column + 1, f"duplicate key {key!r}"))
-            self.keys[path + (key,)] = (mark.line + 1, mark.column + 1)
-            mapping[key] = self.build(value_node, path + (key,))
+                self.duplicates.append(
+                    Mark(mark.line + 1, mark.column + 1, f"duplicate key {key!r}")
+                )
+            self.keys[(*path, key)] = (mark.line + 1, mark.column + 1)
+            mapping[key] = self.build(value_node, (*path, key))
         for key, value in merged.items():
             mapping.setdefault(key, value)
         return mapping
@@ -271,8 +304,13 @@ class _Builder:
 
         if not isinstance(node, yaml.ScalarNode):
             mark = node.start_mark
-            raise _Unreadable(Mark(mark.line + 1, mark.column + 1, "a complex key (a list or mapping used as a key): "
-                                   "helm cannot read it"))
+            raise _Unreadable(
+                Mark(
+                    mark.line + 1,
+                    mark.column + 1,
+                    "a complex key (a list or mapping used as a key): helm cannot read it",
+                )
+            )
         if node.tag == _BOOL:
             value = self.scalar(node)
             return str(value).lower() if isinstance(value, bool) else node.value
@@ -283,8 +321,14 @@ class _Builder:
     def scalar(self, node: Any) -> Any:
         if node.tag == _INT and len(node.value) > MAX_INT_DIGITS:
             mark = node.start_mark
-            raise _Unreadable(Mark(mark.line + 1, mark.column + 1, f"an integer of {len(node.value)} characters: "
-                                   f"longer than the {MAX_INT_DIGITS} digits tools can read"))
+            raise _Unreadable(
+                Mark(
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"an integer of {len(node.value)} characters: "
+                    f"longer than the {MAX_INT_DIGITS} digits tools can read",
+                )
+            )
         try:
             if node.tag == _NULL:
                 return None

@@ -18,7 +18,9 @@ def is_yaml_path(relpath: str) -> bool:
     if not (relpath.endswith((".yaml", ".yml")) or relpath.rsplit("/", 1)[-1] == ".yamllint"):
         return False
     # Also a nested chart's (the app repo's data/ chart): its templates are Go templates.
-    return not relpath.startswith(NOT_YAML_DIRS) and not any(f"/{d}" in relpath for d in NOT_YAML_DIRS)
+    return not relpath.startswith(NOT_YAML_DIRS) and not any(
+        f"/{d}" in relpath for d in NOT_YAML_DIRS
+    )
 
 
 def depth_bound(text: str) -> int:

@@ -30,8 +30,10 @@ rules:
     min-spaces-from-content: 1
 """
 CONFIG_FILES = (".yamllint", ".yamllint.yaml", ".yamllint.yml")
-_LINE = re.compile(r"^(?P<path>.*):(?P<line>\d+):(?P<column>\d+): \[(?P<level>error|warning)\] (?P<message>.*?)"
-                   r"(?: \((?P<rule>[a-z0-9-]+)\))?$")
+_LINE = re.compile(
+    r"^(?P<path>.*):(?P<line>\d+):(?P<column>\d+): \[(?P<level>error|warning)\] (?P<message>.*?)"
+    r"(?: \((?P<rule>[a-z0-9-]+)\))?$"
+)
 FILES_PER_PROCESS = 400
 TIMEOUT_SECONDS = 120.0
 MAX_INLINE_CONFIG = 32 * 1024  # well below Linux's 128 KiB limit for one argument
@@ -44,11 +46,20 @@ MAX_INLINE_CONFIG = 32 * 1024  # well below Linux's 128 KiB limit for one argume
 #   PYTHON* variables off that path; -B writes no byte code into the environment.
 # - no garbage collection while yamllint is imported, nor of what it imported (frozen),
 #   nor at exit: none of that is garbage, and collecting it is a tenth of the run.
-_BOOTSTRAP = ("import atexit, gc, os, sys; gc.disable(); atexit.register(gc.freeze); "
-              "sys.path[:] = sys.argv.pop(1).split(os.pathsep); "
-              "from yamllint.cli import run; gc.freeze(); gc.enable(); run()")
-_COMMAND = [sys.executable, "-I", "-S", "-B", "-c", _BOOTSTRAP,
-            os.pathsep.join(p for p in sys.path if p and os.path.isabs(p) and os.pathsep not in p)]
+_BOOTSTRAP = (
+    "import atexit, gc, os, sys; gc.disable(); atexit.register(gc.freeze); "
+    "sys.path[:] = sys.argv.pop(1).split(os.pathsep); "
+    "from yamllint.cli import run; gc.freeze(); gc.enable(); run()"
+)
+_COMMAND = [
+    sys.executable,
+    "-I",
+    "-S",
+    "-B",
+    "-c",
+    _BOOTSTRAP,
+    os.pathsep.join(p for p in sys.path if p and os.path.isabs(p) and os.pathsep not in p),
+]
 
 
 class Finding(NamedTuple):  # a named tuple, not a dataclass: imported before yamllint starts
@@ -101,8 +112,13 @@ class Batch:
             part = list(files[i::chunks])
             args = [*_COMMAND, "-f", "parsable", *self._config_args(config), "--", *part]
             try:
-                proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        stdin=subprocess.DEVNULL)
+                proc = subprocess.Popen(
+                    args,
+                    cwd=cwd,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    stdin=subprocess.DEVNULL,
+                )
             except OSError as exc:
                 self.failures.append((what, f"cannot run yamllint: {exc}"))
                 continue
@@ -145,18 +161,32 @@ class Batch:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.communicate()
-                    self.failures.append((what, f"yamllint timed out after {TIMEOUT_SECONDS:g}s on {len(part)} "
-                                                f"file{'s' if len(part) != 1 else ''}; they are not checked by yamllint"))
+                    self.failures.append(
+                        (
+                            what,
+                            f"yamllint timed out after {TIMEOUT_SECONDS:g}s on {len(part)} "
+                            f"file{'s' if len(part) != 1 else ''}; they are not checked by yamllint",
+                        )
+                    )
                     continue
                 # surrogateescape: a non-UTF-8 file name reads back as the path passed
                 for line in out.decode("utf-8", "surrogateescape").splitlines():
                     match = _LINE.match(line)
                     if match:
-                        found.setdefault(match["path"], []).append(Finding(
-                            int(match["line"]), int(match["column"]), match["level"], match["message"], match["rule"]))
+                        found.setdefault(match["path"], []).append(
+                            Finding(
+                                int(match["line"]),
+                                int(match["column"]),
+                                match["level"],
+                                match["message"],
+                                match["rule"],
+                            )
+                        )
                 if proc.returncode not in (0, 1) or (proc.returncode == 1 and not out.strip()):
                     message = err.decode("utf-8", "replace").strip().splitlines()
-                    self.failures.append((what, f"yamllint failed: {message[-1] if message else proc.returncode}"))
+                    self.failures.append(
+                        (what, f"yamllint failed: {message[-1] if message else proc.returncode}")
+                    )
         finally:
             self.close()
         return found

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from launchgen.render.engine import DEFAULT_KUBE_VERSION, LintRefusal, RenderRequest, Rendered, render
+from launchgen.render.engine import (
+    DEFAULT_KUBE_VERSION,
+    LintRefusal,
+    Rendered,
+    RenderRequest,
+    render,
+)
 from launchgen.render.output import RENDER_RECORD
 
-__all__ = ["DEFAULT_KUBE_VERSION", "RENDER_RECORD", "LintRefusal", "RenderRequest", "Rendered", "render"]
+__all__ = [
+    "DEFAULT_KUBE_VERSION",
+    "RENDER_RECORD",
+    "LintRefusal",
+    "RenderRequest",
+    "Rendered",
+    "render",
+]

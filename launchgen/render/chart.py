@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,10 @@ def load_yaml(raw: bytes, where: str) -> Any:
 def check_chart_name(name: object, where: str) -> str:
     """`name` when it is a safe chart name (letters, digits, '_', '.', '-'; no '..')."""
     if not isinstance(name, str) or not _CHART_NAME.match(name) or ".." in name:
-        raise LaunchgenError(f"{where}: invalid chart name {printable(name)!r}: letters, digits, '_', '.' and '-', "
-                             "starting with a letter or digit, no '..'")
+        raise LaunchgenError(
+            f"{where}: invalid chart name {printable(name)!r}: letters, digits, '_', '.' and '-', "
+            "starting with a letter or digit, no '..'"
+        )
     return name
 
 
@@ -72,7 +74,10 @@ def read_chart_yaml(chart_dir: Path) -> dict[str, Any]:
     data = load_yaml(raw, str(path))
     if not isinstance(data, dict) or not data.get("name") or not data.get("version"):
         raise LaunchgenError(f"{path}: not a helm Chart.yaml (needs name and version)")
-    where = {key: f"{path}:{line}" if (line := _line_of(raw, key)) else str(path) for key in ("name", "version")}
+    where = {
+        key: f"{path}:{line}" if (line := _line_of(raw, key)) else str(path)
+        for key in ("name", "version")
+    }
     check_chart_name(data["name"], where["name"])
     _check_chart_version(data["version"], where["version"])
     return data
@@ -111,7 +116,10 @@ def _dependencies_present(chart_dir: Path, dependencies: list[dict[str, Any]]) -
     charts = chart_dir / "charts"
     for dep in dependencies:
         name, version = str(dep.get("name", "")), str(dep.get("version", ""))
-        if not (charts / f"{name}-{version}.tgz").is_file() and not (charts / name / "Chart.yaml").is_file():
+        if (
+            not (charts / f"{name}-{version}.tgz").is_file()
+            and not (charts / name / "Chart.yaml").is_file()
+        ):
             return False
     return True
 
@@ -125,22 +133,34 @@ def _add_http_repositories(helm: Helm, dependencies: list[dict[str, Any]]) -> No
             helm.run(["repo", "add", name, url, "--force-update"], what=f"helm repo add {url}")
 
 
-def prepare_umbrella(app_repo: Path, app_version: str, helm: Helm, workdir: Path,
-                     download_flags: Sequence[str] = ()) -> PreparedChart:
+def prepare_umbrella(
+    app_repo: Path, app_version: str, helm: Helm, workdir: Path, download_flags: Sequence[str] = ()
+) -> PreparedChart:
     """Copy the umbrella chart into `workdir`, set appVersion, resolve dependencies
     (`download_flags`, e.g. --plain-http, go to helm's chart downloads)."""
     meta = read_chart_yaml(app_repo)
     target = workdir / str(meta["name"])
     shutil.copytree(app_repo, target, ignore=shutil.ignore_patterns(".git"), symlinks=True)
-    chart_yaml = with_app_version((app_repo / "Chart.yaml").read_text(encoding="utf-8"), app_version)
+    chart_yaml = with_app_version(
+        (app_repo / "Chart.yaml").read_text(encoding="utf-8"), app_version
+    )
     (target / "Chart.yaml").write_text(chart_yaml, encoding="utf-8")
 
     lock_path = target / "Chart.lock"
-    locked = load_yaml(lock_path.read_bytes(), str(app_repo / "Chart.lock")) if lock_path.is_file() else None
-    wanted = _dependency_list(locked, app_repo / "Chart.lock") or _dependency_list(meta, app_repo / "Chart.yaml")
+    locked = (
+        load_yaml(lock_path.read_bytes(), str(app_repo / "Chart.lock"))
+        if lock_path.is_file()
+        else None
+    )
+    wanted = _dependency_list(locked, app_repo / "Chart.lock") or _dependency_list(
+        meta, app_repo / "Chart.yaml"
+    )
     if wanted and not _dependencies_present(target, wanted):
         _add_http_repositories(helm, wanted)
-        helm.run(["dependency", "build", str(target), *download_flags], what=f"helm dependency build of {app_repo}")
+        helm.run(
+            ["dependency", "build", str(target), *download_flags],
+            what=f"helm dependency build of {app_repo}",
+        )
 
     inputs = {"Chart.yaml": chart_yaml.encode()}
     if lock_path.is_file():
@@ -154,8 +174,9 @@ def _sha256(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def pull_vendor_chart(chart: dict[str, Any], helm: Helm, workdir: Path,
-                      download_flags: Sequence[str] = ()) -> PreparedChart:
+def pull_vendor_chart(
+    chart: dict[str, Any], helm: Helm, workdir: Path, download_flags: Sequence[str] = ()
+) -> PreparedChart:
     """Pull a middleware's pinned vendor chart (HTTP or OCI repository) into `workdir`."""
     name, repository, version = (str(chart.get(k) or "") for k in ("name", "repository", "version"))
     if not (name and repository and version):
@@ -163,22 +184,44 @@ def pull_vendor_chart(chart: dict[str, Any], helm: Helm, workdir: Path,
     check_chart_name(name, ".launchgen.yaml: chart.name")
     _check_chart_version(version, ".launchgen.yaml: chart.version")
     if repository.startswith("-"):
-        raise LaunchgenError(f".launchgen.yaml: chart.repository {printable(repository)!r} is not a URL")
+        raise LaunchgenError(
+            f".launchgen.yaml: chart.repository {printable(repository)!r} is not a URL"
+        )
     destination = workdir / "vendor"
     destination.mkdir()
     if repository.startswith("oci://"):
-        args = ["pull", f"{repository.rstrip('/')}/{name}", "--version", version, "--destination", str(destination)]
+        args = [
+            "pull",
+            f"{repository.rstrip('/')}/{name}",
+            "--version",
+            version,
+            "--destination",
+            str(destination),
+        ]
     else:
-        args = ["pull", name, "--repo", repository, "--version", version, "--destination", str(destination)]
+        args = [
+            "pull",
+            name,
+            "--repo",
+            repository,
+            "--version",
+            version,
+            "--destination",
+            str(destination),
+        ]
     helm.run([*args, *download_flags], what=f"helm pull of {name} {version} from {repository}")
     archives = sorted(destination.glob("*.tgz"))
     if not archives:
-        raise LaunchgenError(f"helm pull of {name} {version} from {repository} produced no chart archive")
+        raise LaunchgenError(
+            f"helm pull of {name} {version} from {repository} produced no chart archive"
+        )
     archive = archives[0]
     digest = _sha256(archive)
     expected = chart.get("digest")
     if expected and expected != digest:
-        raise LaunchgenError(f"vendor chart {name} {version}: digest {digest} does not match the pinned {expected}")
+        raise LaunchgenError(
+            f"vendor chart {name} {version}: digest {digest} does not match the pinned {expected}"
+        )
     app_version = _archive_app_version(archive, name)
     return PreparedChart(archive, name, version, app_version, {}, digest)
 

@@ -48,7 +48,9 @@ def as_hooks(resources: list[Resource], what: str) -> list[Resource]:
         obj = yaml.load(res.text, Loader=yaml.CSafeLoader)
         annotations = obj["metadata"].get("annotations")
         if annotations is not None and not isinstance(annotations, dict):
-            raise LaunchgenError(f"{what}: {res.kind} {res.name}: metadata.annotations is not a mapping")
+            raise LaunchgenError(
+                f"{what}: {res.kind} {res.name}: metadata.annotations is not a mapping"
+            )
         if annotations and HOOK in annotations:
             out.append(res)
             continue
@@ -69,6 +71,8 @@ def _hooked(res: Resource, obj: dict[str, Any]) -> Resource:
     }
     obj["metadata"] = metadata
     source = next((line for line in res.text.splitlines() if line.startswith("# Source: ")), None)
-    body = yaml.dump(obj, Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False, width=1 << 16)
+    body = yaml.dump(
+        obj, Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False, width=1 << 16
+    )
     text = (f"{source}\n" if source else "") + "# launchgen: made a hook of the data chart\n" + body
     return replace(res, text=text)

@@ -87,7 +87,9 @@ def _app_location(request: RenderRequest, properties: RepoSource, config: dict[s
     if not relative:
         raise LaunchgenError(f"{REPO_CONFIG_FILE}: chart.app_repo is not set; pass --app-repo")
     if is_git_url(request.properties):
-        raise LaunchgenError("the properties repo is a git URL: pass --app-repo (a folder or git URL)")
+        raise LaunchgenError(
+            "the properties repo is a git URL: pass --app-repo (a folder or git URL)"
+        )
     return str(Path(request.properties) / str(relative))
 
 
@@ -96,8 +98,10 @@ def _environments(request: RenderRequest, config: dict[str, Any]) -> list[str]:
     chosen = list(request.environments) or known
     for env in chosen:
         if env not in known:
-            raise LaunchgenError(f"unknown environment {printable(env)!r}: the properties repo has "
-                                 f"{printable(', '.join(known)) or 'none'}")
+            raise LaunchgenError(
+                f"unknown environment {printable(env)!r}: the properties repo has "
+                f"{printable(', '.join(known)) or 'none'}"
+            )
         naming.check_environment(env)  # it names folders and a namespace
     return chosen
 
@@ -131,7 +135,9 @@ def render(request: RenderRequest) -> list[Rendered]:
         middleware = config["kind"] == "middleware"
         if not middleware:
             if request.app_version is None:
-                raise LaunchgenError("--app-version is required: the version of the artifact to deploy")
+                raise LaunchgenError(
+                    "--app-version is required: the version of the artifact to deploy"
+                )
             check_app_version(request.app_version)
         elif request.app_version is not None:
             check_app_version(request.app_version)
@@ -140,56 +146,111 @@ def render(request: RenderRequest) -> list[Rendered]:
         for env in environments:
             if not (properties.path / "envs" / env / "values.yaml").is_file():
                 raise LaunchgenError(f"{properties.origin}: no envs/{env}/values.yaml")
-        app = None if middleware else open_repo(_app_location(request, properties, config), request.app_ref, stack, "app repo")
+        app = (
+            None
+            if middleware
+            else open_repo(
+                _app_location(request, properties, config), request.app_ref, stack, "app repo"
+            )
+        )
         linted = [p.path for p in (app, properties) if p is not None]
 
         helm_path = find_binary(request.helm)
         known_version = helmversion.cached(helm_path)
-        helm = stack.enter_context(Helm(helm_path, user_credentials=request.user_credentials,
-                                        assumed_version=known_version))
+        helm = stack.enter_context(
+            Helm(
+                helm_path, user_credentials=request.user_credentials, assumed_version=known_version
+            )
+        )
         if known_version is None:
             helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
         downloads = ["--plain-http"] if request.plain_http else []
         data: PreparedChart | None = None
         if app is not None:
-            chart = prepare_umbrella(app.path, str(request.app_version), helm, workdir / "app", downloads)
+            chart = prepare_umbrella(
+                app.path, str(request.app_version), helm, workdir / "app", downloads
+            )
             data_dir = data_chart_dir(app.path)
             if data_dir is not None:
-                data = prepare_umbrella(data_dir, str(request.app_version), helm, workdir / "data", downloads)
+                data = prepare_umbrella(
+                    data_dir, str(request.app_version), helm, workdir / "data", downloads
+                )
         else:
             chart = pull_vendor_chart(config["chart"], helm, workdir, downloads)
-        postfix = naming.immutable_postfix(request.deployment_id or str(request.app_version or chart.version)) if request.immutable else ""
+        postfix = (
+            naming.immutable_postfix(
+                request.deployment_id or str(request.app_version or chart.version)
+            )
+            if request.immutable
+            else ""
+        )
         release = naming.check_release_name(service + postfix)
         data_release = naming.check_release_name(data_release_name(service)) if data else ""
 
         # envs/<env>/secrets.yaml (sops): only its digest reaches the chart, never a value.
-        jobs = [TemplateJob(env, "app", chart, release, naming.namespace_for(service, env, postfix),
-                            properties.path / "envs" / env / "values.yaml",
-                            tuple(sopssecrets.template_args(properties.path, env, properties.origin)))
-                for env in environments]
+        jobs = [
+            TemplateJob(
+                env,
+                "app",
+                chart,
+                release,
+                naming.namespace_for(service, env, postfix),
+                properties.path / "envs" / env / "values.yaml",
+                tuple(sopssecrets.template_args(properties.path, env, properties.origin)),
+            )
+            for env in environments
+        ]
         if data is not None:
-            jobs += [TemplateJob(env, "data", data, data_release, job.namespace, job.values) for env, job in
-                     zip(environments, jobs)]
+            jobs += [
+                TemplateJob(env, "data", data, data_release, job.namespace, job.values)
+                for env, job in zip(environments, jobs, strict=False)
+            ]
         # The lint gate runs while helm renders; a refusal stops helm and writes nothing.
         gate = (lambda: _lint_gate(linted)) if request.lint else None
         outputs = template_all(helm, jobs, request.kube_version, request.jobs, gate)
         if known_version is None:
             helmversion.remember(helm_path, helm.version)
-        plan = _Plan(request, service, middleware, chart, data, release, data_release, postfix, str(helm.version),
-                     {"app": app.provenance() if app else None, "properties": properties.provenance()})
+        plan = _Plan(
+            request,
+            service,
+            middleware,
+            chart,
+            data,
+            release,
+            data_release,
+            postfix,
+            str(helm.version),
+            {"app": app.provenance() if app else None, "properties": properties.provenance()},
+        )
         results = []
         for job in jobs[: len(environments)]:
             # Secrets are delivered exactly when the environment has them: never dropped silently.
-            sopssecrets.check_rendered(properties.path, job.environment, properties.origin,
-                                       [r.text for r in outputs[(job.environment, "app")]], release,
-                                       f"{properties.origin}/envs/{job.environment}")
-            data_resources = as_hooks(outputs[(job.environment, "data")], f"data chart {data.name}") if data else []
+            sopssecrets.check_rendered(
+                properties.path,
+                job.environment,
+                properties.origin,
+                [r.text for r in outputs[(job.environment, "app")]],
+                release,
+                f"{properties.origin}/envs/{job.environment}",
+            )
+            data_resources = (
+                as_hooks(outputs[(job.environment, "data")], f"data chart {data.name}")
+                if data
+                else []
+            )
             manifests = number(data_resources + outputs[(job.environment, "app")])
             folder = request.output_dir / job.environment
             replace_folder(folder, plan.files(job, manifests, len(data_resources)))
-            results.append(Rendered(job.environment, folder, release, job.namespace,
-                                    tuple(m.file_name for m in manifests)))
+            results.append(
+                Rendered(
+                    job.environment,
+                    folder,
+                    release,
+                    job.namespace,
+                    tuple(m.file_name for m in manifests),
+                )
+            )
         return results
 
 
@@ -208,7 +269,9 @@ class _Plan:
     helm_version: str
     repos: dict[str, Any]
 
-    def files(self, job: TemplateJob, manifests: list[Manifest], data_count: int) -> dict[str, bytes]:
+    def files(
+        self, job: TemplateJob, manifests: list[Manifest], data_count: int
+    ) -> dict[str, bytes]:
         """The environment's folder: inputs, manifests (data hooks first) and render.json."""
         env, chart, data, request = job.environment, self.chart, self.data, self.request
         values = f"inputs/values-{env}.yaml"
@@ -220,12 +283,15 @@ class _Plan:
             "namespace": job.namespace,
             "immutable": request.immutable,
             "postfix": self.postfix,
-            "app_version": request.app_version if not self.middleware else (request.app_version or chart.app_version),
+            "app_version": request.app_version
+            if not self.middleware
+            else (request.app_version or chart.app_version),
             "chart": {"name": chart.name, "version": chart.version, "digest": chart.digest},
             "repos": self.repos,
             "helm_version": self.helm_version,
             "kube_version": request.kube_version,
-            "values": [f"inputs/{name}" for name in chart.inputs if name == "values.yaml"] + [values],
+            "values": [f"inputs/{name}" for name in chart.inputs if name == "values.yaml"]
+            + [values],
             "manifests": [f"manifests/{m.file_name}" for m in manifests],
         }
         files = {f"inputs/{name}": raw for name, raw in chart.inputs.items()}
@@ -234,7 +300,8 @@ class _Plan:
             record["data"] = {
                 "chart": {"name": data.name, "version": data.version},
                 "release": self.data_release,
-                "values": [f"inputs/data-{name}" for name in data.inputs if name == "values.yaml"] + [values],
+                "values": [f"inputs/data-{name}" for name in data.inputs if name == "values.yaml"]
+                + [values],
                 "manifests": [f"manifests/{m.file_name}" for m in manifests[:data_count]],
             }
             files.update({f"inputs/data-{name}": raw for name, raw in data.inputs.items()})

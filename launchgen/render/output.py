@@ -18,7 +18,9 @@ def check_destination(output_dir: Path, environments: Sequence[str]) -> None:
     a parent that is a file, a symbolic link where a folder goes, someone else's folder."""
     for folder in [*reversed(output_dir.parents), output_dir]:
         if folder.is_symlink() and not folder.exists():
-            raise WouldOverwriteError(f"{folder} is a dangling symbolic link: choose another --output-dir")
+            raise WouldOverwriteError(
+                f"{folder} is a dangling symbolic link: choose another --output-dir"
+            )
         if folder.exists() and not folder.is_dir():
             raise WouldOverwriteError(f"{folder} is not a folder: choose another --output-dir")
     for env in environments:
@@ -28,7 +30,9 @@ def check_destination(output_dir: Path, environments: Sequence[str]) -> None:
         if target.exists() and not target.is_dir():
             raise WouldOverwriteError(f"{target} is not a folder: choose another --output-dir")
         if target.is_dir() and any(target.iterdir()) and not (target / RENDER_RECORD).is_file():
-            raise WouldOverwriteError(f"{target} exists and is not a launchgen render output: choose another --output-dir")
+            raise WouldOverwriteError(
+                f"{target} exists and is not a launchgen render output: choose another --output-dir"
+            )
 
 
 def replace_folder(target: Path, files: dict[str, bytes]) -> None:
@@ -59,5 +63,3 @@ def _write_folder(target: Path, files: dict[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-

@@ -10,8 +10,8 @@ the background (no GitPython import: it costs more than the render itself).
 from __future__ import annotations
 
 import re
-import tempfile
 import subprocess
+import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +49,11 @@ class RepoSource:
 class _Status:
     """A repo's (commit, dirty), known now or read from a running `git status` when asked."""
 
-    def __init__(self, known: tuple[str | None, bool] | None = None,
-                 proc: subprocess.Popen[bytes] | None = None) -> None:
+    def __init__(
+        self,
+        known: tuple[str | None, bool] | None = None,
+        proc: subprocess.Popen[bytes] | None = None,
+    ) -> None:
         self._value, self._proc = known, proc
 
     def result(self) -> tuple[str | None, bool]:
@@ -86,8 +89,17 @@ def _git_status(path: Path, stack: ExitStack) -> _Status:
     `git status` started now and read when asked; (None, False) when git cannot tell."""
     import os
 
-    argv = ["git", "--no-optional-locks", "-C", str(path), "status", "--porcelain=v2", "--branch",
-            "--untracked-files=normal", "-z"]
+    argv = [
+        "git",
+        "--no-optional-locks",
+        "-C",
+        str(path),
+        "status",
+        "--porcelain=v2",
+        "--branch",
+        "--untracked-files=normal",
+        "-z",
+    ]
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
@@ -112,7 +124,9 @@ def _parse_status(stdout: bytes) -> tuple[str | None, bool]:
     for entry in stdout.split(b"\0"):
         if entry.startswith(b"# branch.oid "):
             oid = entry.removeprefix(b"# branch.oid ").decode("ascii", "replace").strip()
-            commit = oid if len(oid) in (40, 64) and all(c in "0123456789abcdef" for c in oid) else None
+            commit = (
+                oid if len(oid) in (40, 64) and all(c in "0123456789abcdef" for c in oid) else None
+            )
         elif entry and not entry.startswith(b"#"):
             dirty = True
     return commit, dirty
@@ -129,7 +143,9 @@ def _clone(location: str, ref: str | None, stack: ExitStack, what: str) -> RepoS
         commit = repo.head.commit.hexsha
     except git.GitCommandError as exc:
         message = " ".join(str(exc.stderr).split()).strip("'\" ") or str(exc)
-        raise ToolError(f"cannot read {what} {location}{f' at {ref}' if ref else ''}: {message}") from None
+        raise ToolError(
+            f"cannot read {what} {location}{f' at {ref}' if ref else ''}: {message}"
+        ) from None
     except (git.GitError, ValueError) as exc:
         raise ToolError(f"cannot read {what} {location}: {exc}") from None
     return RepoSource(target, location, ref, _known(commit, False))

@@ -52,7 +52,6 @@ def _scalar(node: Any, key: str) -> Any:
 def _identify(chunk: str, where: str) -> tuple[str, str] | None:
     """(kind, name) of one document, or None for an empty one. The document is parsed in
     full by libyaml (composed, not constructed: only kind and name are needed)."""
-    import yaml
 
     try:
         node = yaml.compose(chunk, Loader=yaml.CSafeLoader)
@@ -63,7 +62,11 @@ def _identify(chunk: str, where: str) -> tuple[str, str] | None:
         return None
     kind = _scalar(node, "kind") if isinstance(node, yaml.MappingNode) else None
     metadata = _scalar(node, "metadata") if isinstance(node, yaml.MappingNode) else None
-    if not isinstance(kind, yaml.ScalarNode) or not kind.value or not isinstance(metadata, yaml.MappingNode):
+    if (
+        not isinstance(kind, yaml.ScalarNode)
+        or not kind.value
+        or not isinstance(metadata, yaml.MappingNode)
+    ):
         raise LaunchgenError(f"{where}: helm rendered a document that is not a Kubernetes object")
     names = [_scalar(metadata, key) for key in ("name", "generateName")]
     name = next((n.value for n in names if isinstance(n, yaml.ScalarNode) and n.value), "")

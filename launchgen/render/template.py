@@ -26,17 +26,27 @@ class TemplateJob:
         # Flags first, then `--` and the positionals: nothing after it reads as a flag.
         return [
             "template",
-            "--namespace", self.namespace,
-            "--values", str(self.values),
-            "--kube-version", kube_version,
+            "--namespace",
+            self.namespace,
+            "--values",
+            str(self.values),
+            "--kube-version",
+            kube_version,
             "--include-crds",
             *self.extra,
-            "--", self.release, str(self.chart.path),
+            "--",
+            self.release,
+            str(self.chart.path),
         ]
 
 
-def template_all(helm: Helm, jobs: Sequence[TemplateJob], kube_version: str, parallel: int,
-                 meanwhile: Callable[[], None] | None = None) -> dict[tuple[str, str], list[Resource]]:
+def template_all(
+    helm: Helm,
+    jobs: Sequence[TemplateJob],
+    kube_version: str,
+    parallel: int,
+    meanwhile: Callable[[], None] | None = None,
+) -> dict[tuple[str, str], list[Resource]]:
     """Every job's resources by (environment, part), up to `parallel` helm runs at once.
 
     `meanwhile` runs once the first helm runs have started (the lint gate: Python work

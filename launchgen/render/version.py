@@ -25,7 +25,9 @@ def check_app_version(version: str) -> str:
             f"--app-version {version} is the placeholder itself: pass the version of the artifact to deploy"
         )
     if version == "latest":
-        raise AppVersionError("--app-version latest is not a version: pass the exact artifact version")
+        raise AppVersionError(
+            "--app-version latest is not a version: pass the exact artifact version"
+        )
     if not _IMAGE_TAG.match(version):
         raise AppVersionError(
             f"invalid --app-version {version!r}: an image tag is letters, digits, '_', '.' and '-', "

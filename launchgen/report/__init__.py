@@ -55,4 +55,6 @@ def render(
     rule_help: Mapping[str, str] | None = None,
 ) -> str:
     """The report of `problems` in format `fmt` (a key of REPORTER_BY_NAME)."""
-    return REPORTER_BY_NAME[fmt](sorted(problems), color=color, tool=tool, rule_help=rule_help or {})
+    return REPORTER_BY_NAME[fmt](
+        sorted(problems), color=color, tool=tool, rule_help=rule_help or {}
+    )

@@ -24,7 +24,11 @@ def _safe(value: str, limit: int = 4000) -> str:
 
 def _summary(problems: Sequence[Problem]) -> str:
     counts = Counter(p.severity for p in problems)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+        for s in ("error", "warning", "info")
+        if counts[s]
+    ]
     return ", ".join(parts) if parts else "no problems"
 
 
@@ -97,7 +101,7 @@ def gitlab(problems: Sequence[Problem], **_: Any) -> str:
             "severity": severity[p.severity],
             "location": {"path": p.path, "lines": {"begin": p.line}},
         }
-        for p, fingerprint in zip(problems, fingerprints(problems))
+        for p, fingerprint in zip(problems, fingerprints(problems), strict=False)
     ]
     return json.dumps(issues, indent=2) + "\n"
 
@@ -131,7 +135,7 @@ def sarif(problems: Sequence[Problem], *, tool: str, rule_help: Mapping[str, str
             ],
             "partialFingerprints": {"primaryLocationLineHash": fingerprint},
         }
-        for p, fingerprint in zip(problems, fingerprints(problems))
+        for p, fingerprint in zip(problems, fingerprints(problems), strict=False)
     ]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -166,9 +170,21 @@ def junit(problems: Sequence[Problem], *, tool: str, **_: Any) -> str:
         name = quoteattr(_safe(f"{p.rule} {p.path}:{p.line}:{p.column}"))
         body = escape(_safe(p.message) + (f"\nhint: {_safe(p.hint)}" if p.hint else ""))
         tag = "failure" if p.severity == "error" else "system-out"
-        attrs = f" message={quoteattr(_safe(p.message))} type={quoteattr(_safe(p.rule))}" if tag == "failure" else ""
-        cases.append(f'    <testcase classname={quoteattr(_safe(p.path))} name={name}>\n      <{tag}{attrs}>{body}</{tag}>\n    </testcase>')
+        attrs = (
+            f" message={quoteattr(_safe(p.message))} type={quoteattr(_safe(p.rule))}"
+            if tag == "failure"
+            else ""
+        )
+        cases.append(
+            f"    <testcase classname={quoteattr(_safe(p.path))} name={name}>\n      <{tag}{attrs}>{body}</{tag}>\n    </testcase>"
+        )
     if not cases:
-        cases.append(f"    <testcase classname={quoteattr(tool)} name=\"no problems\"/>")
+        cases.append(f'    <testcase classname={quoteattr(tool)} name="no problems"/>')
     header = f'<testsuite name={quoteattr(tool)} tests="{max(len(problems), 1)}" failures="{failures}" errors="0">'
-    return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  ' + header + "\n" + "\n".join(cases) + "\n  </testsuite>\n</testsuites>\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  '
+        + header
+        + "\n"
+        + "\n".join(cases)
+        + "\n  </testsuite>\n</testsuites>\n"
+    )

@@ -36,11 +36,17 @@ class Generated:
     kept: list[Path] = field(default_factory=list)
 
 
-def new(answers: Answers, output_dir: Path, *, force: bool = False, git: bool = True) -> list[Generated]:
+def new(
+    answers: Answers, output_dir: Path, *, force: bool = False, git: bool = True
+) -> list[Generated]:
     """Generate the repos for `answers` under `output_dir`."""
     answers.validate()
     _make_output_dir(output_dir)
-    names = [answers.name, f"{answers.name}-properties"] if answers.kind == "app" else [f"{answers.name}-properties"]
+    names = (
+        [answers.name, f"{answers.name}-properties"]
+        if answers.kind == "app"
+        else [f"{answers.name}-properties"]
+    )
     destinations = [output_dir / n for n in names]
     for dest in destinations:
         _check_destination(dest, force)
@@ -68,14 +74,18 @@ def _make_output_dir(output_dir: Path) -> None:
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LaunchgenError(f"cannot create the output folder: {exc.strerror or exc}", path=str(output_dir)) from None
+        raise LaunchgenError(
+            f"cannot create the output folder: {exc.strerror or exc}", path=str(output_dir)
+        ) from None
     if not output_dir.is_dir():
         raise LaunchgenError("the output folder is not a folder", path=str(output_dir))
 
 
 def _check_destination(dest: Path, force: bool) -> None:
     if dest.is_symlink():
-        raise WouldOverwriteError("is a symbolic link; launchgen new writes only real folders", path=str(dest))
+        raise WouldOverwriteError(
+            "is a symbolic link; launchgen new writes only real folders", path=str(dest)
+        )
     if dest.exists() and not dest.is_dir():
         raise WouldOverwriteError("exists and is not a folder", path=str(dest))
     if dest.exists() and not is_empty_dir(dest) and not force:
@@ -85,23 +95,29 @@ def _check_destination(dest: Path, force: bool) -> None:
         )
 
 
-def _commit_all(built: list[Path], destinations: list[Path], answers: Answers, git: bool) -> list[str | None]:
+def _commit_all(
+    built: list[Path], destinations: list[Path], answers: Answers, git: bool
+) -> list[str | None]:
     """The initial commit of each staged repo that will be published whole (not --force merged)."""
     from launchgen.scaffold.gitinit import init_and_commit
 
     message = f"Generate {answers.name} with launchgen"
     return [
-        init_and_commit(source, message) if git and not (dest.exists() and not is_empty_dir(dest)) else None
-        for source, dest in zip(built, destinations)
+        init_and_commit(source, message)
+        if git and not (dest.exists() and not is_empty_dir(dest))
+        else None
+        for source, dest in zip(built, destinations, strict=False)
     ]
 
 
-def _publish(built: list[Path], destinations: list[Path], commits: list[str | None]) -> list[Generated]:
+def _publish(
+    built: list[Path], destinations: list[Path], commits: list[str | None]
+) -> list[Generated]:
     """Rename every staged repo into place; on any failure put the ones moved back."""
     results: list[Generated] = []
     moved: list[tuple[Path, Path, bool]] = []  # (staged, dest, dest was an empty folder)
     try:
-        for source, dest, commit in zip(built, destinations, commits):
+        for source, dest, commit in zip(built, destinations, commits, strict=False):
             if dest.exists() and not is_empty_dir(dest):
                 # --force: add what is missing, leave everything present untouched.
                 _, kept = merge_tree_without_overwrite(source, dest)
@@ -116,8 +132,10 @@ def _publish(built: list[Path], destinations: list[Path], commits: list[str | No
             os.rename(dest, source)
             if was_empty:
                 dest.mkdir()
-        raise LaunchgenError(f"cannot move the generated repo into place: {exc.strerror or exc}",
-                             path=str(exc.filename) if exc.filename else None) from None
+        raise LaunchgenError(
+            f"cannot move the generated repo into place: {exc.strerror or exc}",
+            path=str(exc.filename) if exc.filename else None,
+        ) from None
     return results
 
 

@@ -61,21 +61,29 @@ class Answers:
         naming.check_service_name(self.name)
         naming.check_environment_names(self.name, self.environments)
         if self.secrets not in SECRET_MODES:
-            raise LaunchgenError(f"--secrets must be one of {', '.join(SECRET_MODES)}, got {self.secrets!r}")
+            raise LaunchgenError(
+                f"--secrets must be one of {', '.join(SECRET_MODES)}, got {self.secrets!r}"
+            )
         if self.secrets == "sops" and not (self.sops_age_recipient or "").startswith("age1"):
-            raise LaunchgenError("--secrets sops needs --sops-age-recipient age1... (the public age key secrets are encrypted to)")
+            raise LaunchgenError(
+                "--secrets sops needs --sops-age-recipient age1... (the public age key secrets are encrypted to)"
+            )
         if self.ci not in ("github", "gitlab"):
             raise LaunchgenError(f"--ci must be 'github' or 'gitlab', got {self.ci!r}")
         _exact_version("--chart-version", self.chart_version)
         if self.hooks_repo is not None and not HOOKS_REPO.match(self.hooks_repo):
-            raise LaunchgenError(f"hooks_repo must be a git URL or path without spaces or quotes, got {self.hooks_repo!r}")
+            raise LaunchgenError(
+                f"hooks_repo must be a git URL or path without spaces or quotes, got {self.hooks_repo!r}"
+            )
         from launchgen.scaffold.pipinstall import check_index_url, normalize_requirement
 
         normalize_requirement(self.launchgen_requirement)
         check_index_url(self.pip_index_url)
         if self.kind == "app":
             _exact_version("--launch-chart-version", self.launch_chart_version)
-            if self.chart_repository is not None and not CHART_REPOSITORY.match(self.chart_repository):
+            if self.chart_repository is not None and not CHART_REPOSITORY.match(
+                self.chart_repository
+            ):
                 raise LaunchgenError(
                     f"--chart-repository must be an https://, http:// or oci:// URL, got {self.chart_repository!r}"
                 )
@@ -84,13 +92,19 @@ class Answers:
             if vendor is None:
                 raise LaunchgenError("middleware needs --chart REPOSITORY/NAME and --chart-version")
             if not CHART_REPOSITORY.match(vendor.repository):
-                raise LaunchgenError(f"--chart must start with https://, http:// or oci://, got {vendor.repository!r}")
+                raise LaunchgenError(
+                    f"--chart must start with https://, http:// or oci://, got {vendor.repository!r}"
+                )
             problem = naming.dns1123_problem(vendor.name)
             if problem:
-                raise InvalidNameError(f"invalid vendor chart name {vendor.name!r} [naming-dns1123]: {problem}")
+                raise InvalidNameError(
+                    f"invalid vendor chart name {vendor.name!r} [naming-dns1123]: {problem}"
+                )
             _exact_version("--chart-version", vendor.version)
             if vendor.digest is not None and not DIGEST.match(vendor.digest):
-                raise LaunchgenError(f"--chart-digest must be sha256:<64 hex digits>, got {vendor.digest!r}")
+                raise LaunchgenError(
+                    f"--chart-digest must be sha256:<64 hex digits>, got {vendor.digest!r}"
+                )
 
     @property
     def image_repository(self) -> str:
@@ -125,7 +139,9 @@ class Answers:
 
 def _exact_version(option: str, version: str) -> None:
     if version == APP_VERSION_PLACEHOLDER or not EXACT_SEMVER.match(version):
-        raise LaunchgenError(f"{option} must be an exact SemVer version like 1.2.3, got {version!r}")
+        raise LaunchgenError(
+            f"{option} must be an exact SemVer version like 1.2.3, got {version!r}"
+        )
 
 
 def split_vendor_chart(reference: str) -> tuple[str, str]:

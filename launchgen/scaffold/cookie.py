@@ -32,4 +32,3 @@ def render_template(name: str, context: Mapping[str, Any], output_dir: Path) -> 
         accept_hooks=False,
     )
     return Path(project)
-

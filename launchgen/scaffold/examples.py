@@ -11,10 +11,22 @@ from launchgen.scaffold import new
 from launchgen.scaffold.answers import Answers, VendorChart
 
 EXAMPLES: tuple[Answers, ...] = (
-    Answers(kind="app", name="checkout", environments=("dev", "test", "prod"),
-            description="Takes orders and payments for the web shop", secrets="external", data=True),
-    Answers(kind="middleware", name="orders-db", environments=("dev", "test", "prod"),
-            vendor_chart=VendorChart("postgresql", "oci://registry-1.docker.io/bitnamicharts", "16.4.1")),
+    Answers(
+        kind="app",
+        name="checkout",
+        environments=("dev", "test", "prod"),
+        description="Takes orders and payments for the web shop",
+        secrets="external",
+        data=True,
+    ),
+    Answers(
+        kind="middleware",
+        name="orders-db",
+        environments=("dev", "test", "prod"),
+        vendor_chart=VendorChart(
+            "postgresql", "oci://registry-1.docker.io/bitnamicharts", "16.4.1"
+        ),
+    ),
 )
 
 

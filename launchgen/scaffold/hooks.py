@@ -16,14 +16,32 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-MANIFEST_CANDIDATES = (_PACKAGE / "_data" / "pre-commit-hooks.yaml", _PACKAGE.parent / ".pre-commit-hooks.yaml")
+MANIFEST_CANDIDATES = (
+    _PACKAGE / "_data" / "pre-commit-hooks.yaml",
+    _PACKAGE.parent / ".pre-commit-hooks.yaml",
+)
 
 # Keys of a manifest hook a `repo: local` hook takes over unchanged. `language` becomes
 # `system`; language_version and additional_dependencies mean nothing for it, and the
 # description is left out of the generated file.
-LOCAL_KEYS = ("id", "name", "entry", "files", "exclude", "types", "types_or", "exclude_types", "args",
-              "pass_filenames", "always_run", "require_serial", "stages", "verbose", "fail_fast",
-              "minimum_pre_commit_version")
+LOCAL_KEYS = (
+    "id",
+    "name",
+    "entry",
+    "files",
+    "exclude",
+    "types",
+    "types_or",
+    "exclude_types",
+    "args",
+    "pass_filenames",
+    "always_run",
+    "require_serial",
+    "stages",
+    "verbose",
+    "fail_fast",
+    "minimum_pre_commit_version",
+)
 _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .()/-]*\Z")
 
 
@@ -33,7 +51,9 @@ def manifest_path() -> Path:
             return candidate
     from launchgen.errors import LaunchgenError
 
-    raise LaunchgenError("launchgen installation is incomplete: no pre-commit-hooks.yaml in launchgen/_data")
+    raise LaunchgenError(
+        "launchgen installation is incomplete: no pre-commit-hooks.yaml in launchgen/_data"
+    )
 
 
 def manifest() -> list[dict[str, Any]]:
@@ -55,7 +75,12 @@ def local_hooks_yaml(indent: int = 6) -> str:
     lines: list[str] = []
     pad = " " * indent
     for hook in manifest():
-        local = {"id": hook["id"], "name": hook.get("name", hook["id"]), "entry": hook["entry"], "language": "system"}
+        local = {
+            "id": hook["id"],
+            "name": hook.get("name", hook["id"]),
+            "entry": hook["entry"],
+            "language": "system",
+        }
         local.update({key: hook[key] for key in LOCAL_KEYS if key in hook and key not in local})
         for index, (key, value) in enumerate(local.items()):
             lines.append(f"{pad}{'- ' if index == 0 else '  '}{key}: {_scalar(value)}")
@@ -71,6 +96,10 @@ def _scalar(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_scalar(v) for v in value) + "]"
     text = str(value)
-    if _PLAIN.match(text) and not text[0].isdigit() and text.lower() not in ("true", "false", "yes", "no", "on", "off", "null", "~"):
+    if (
+        _PLAIN.match(text)
+        and not text[0].isdigit()
+        and text.lower() not in ("true", "false", "yes", "no", "on", "off", "null", "~")
+    ):
         return text
     return json.dumps(text)

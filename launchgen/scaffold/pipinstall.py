@@ -29,8 +29,10 @@ DIRECT = re.compile(rf"^{_NAME}{_EXTRAS} @ {URL}\Z")
 BARE_URL = re.compile(rf"^{URL}\Z")
 INDEX_URL = re.compile(rf"^https?://{_URL_CHARS}+\Z")
 
-REQUIREMENT_HELP = ("a pip requirement such as launchgen==1.2.0, launchgen @ https://host/launchgen-1.2.0-py3-none-any.whl "
-                    "or launchgen @ git+https://host/launchgen.git@v1.2.0")
+REQUIREMENT_HELP = (
+    "a pip requirement such as launchgen==1.2.0, launchgen @ https://host/launchgen-1.2.0-py3-none-any.whl "
+    "or launchgen @ git+https://host/launchgen.git@v1.2.0"
+)
 
 
 def normalize_requirement(requirement: str) -> str:
@@ -45,14 +47,18 @@ def normalize_requirement(requirement: str) -> str:
         candidate = f"{name.strip()} @ {url.strip()}" if at else text.replace(" ", "")
         if (DIRECT if at else VERSIONED).match(candidate):
             return candidate
-    raise LaunchgenError(f"launchgen_requirement must be {REQUIREMENT_HELP}, "
-                         f"without spaces in the URL, quotes, $, braces or backslashes; got {requirement!r}")
+    raise LaunchgenError(
+        f"launchgen_requirement must be {REQUIREMENT_HELP}, "
+        f"without spaces in the URL, quotes, $, braces or backslashes; got {requirement!r}"
+    )
 
 
 def check_index_url(index_url: str | None) -> None:
     if index_url is not None and not INDEX_URL.match(index_url):
-        raise LaunchgenError("pip_index_url must be an https:// or http:// URL without spaces, quotes, $, braces "
-                             f"or backslashes, got {index_url!r}")
+        raise LaunchgenError(
+            "pip_index_url must be an https:// or http:// URL without spaces, quotes, $, braces "
+            f"or backslashes, got {index_url!r}"
+        )
 
 
 def pip_install_command(requirement: str, index_url: str | None = None) -> str:

@@ -67,11 +67,15 @@ def app_repo(answers: Answers, into: Path) -> Path:
         shutil.copyfile(shipped / "values.schema.json", folder / "values.schema.json")
         if answers.chart_repository is None:
             # No org repository: vendor the shipped chart so the repo renders offline.
-            filename, data = charts.package_chart(shipped, LAUNCH_CHART_NAME, answers.launch_chart_version)
+            filename, data = charts.package_chart(
+                shipped, LAUNCH_CHART_NAME, answers.launch_chart_version
+            )
             (folder / "charts").mkdir()
             (folder / "charts" / filename).write_bytes(data)
     _keep_ci(repo, answers.ci)
-    _write_repo_config(repo, answers, kind="app", extra={"properties_repo": f"../{answers.name}-properties"})
+    _write_repo_config(
+        repo, answers, kind="app", extra={"properties_repo": f"../{answers.name}-properties"}
+    )
     return repo
 
 
@@ -131,7 +135,7 @@ def _data_chart(folder: Path, answers: Answers, context: dict[str, Any]) -> None
         "  command: [/app/migrate]\n"
     )
     (folder / "templates" / "migrate.yaml").write_text(
-        '{{- /* Only the migration Job of the Launch microservice chart. */ -}}\n'
+        "{{- /* Only the migration Job of the Launch microservice chart. */ -}}\n"
         '{{- include "launch-microservice.data" . }}\n'
     )
     (folder / "templates" / "serviceaccount.yaml").write_text(DATA_SERVICEACCOUNT)
@@ -149,7 +153,9 @@ def properties_repo(answers: Answers, into: Path) -> Path:
         chart = {"name": vendor.name, "repository": vendor.repository, "version": vendor.version}
         if vendor.digest:
             chart["digest"] = vendor.digest
-        chart_summary = f"the vendor chart `{vendor.name}` {vendor.version} from {vendor.repository}"
+        chart_summary = (
+            f"the vendor chart `{vendor.name}` {vendor.version} from {vendor.repository}"
+        )
     context = _common_context(answers) | {
         "repo_name": f"{answers.name}-properties",
         "kind": kind,
@@ -173,7 +179,7 @@ def properties_repo(answers: Answers, into: Path) -> Path:
 
 def _sops_config(answers: Answers) -> str:
     return (
-        "# sops encrypts envs/<env>/secrets.yaml (ENV_VAR: \"value\" lines) to this age recipient;\n"
+        '# sops encrypts envs/<env>/secrets.yaml (ENV_VAR: "value" lines) to this age recipient;\n'
         "# launchgen deploy decrypts them (SOPS_AGE_KEY_FILE) into the Secret <release>-secrets\n"
         "# the containers read. Create one with: sops envs/dev/secrets.yaml (docs/secrets.md)\n"
         "creation_rules:\n"
@@ -206,20 +212,28 @@ def _env_values(answers: Answers, env: str, is_last: bool) -> str:
     if answers.kind == "middleware":
         vendor = answers.vendor_chart
         assert vendor is not None
-        return header + f"# Any value of the {vendor.name} {vendor.version} chart may be set here.\n{{}}\n"
+        return (
+            header
+            + f"# Any value of the {vendor.name} {vendor.version} chart may be set here.\n{{}}\n"
+        )
     replicas = 2 if is_last else 1
-    return header + (
-        "# The image tag is never set here: it is the app version, given at deploy time.\n"
-        f"replicaCount: {replicas}\n"
-        "resources:\n"
-        "  requests:\n"
-        "    cpu: 100m\n"
-        "    memory: 128Mi\n"
-        "  limits:\n"
-        "    memory: 256Mi\n"
-        "autoscaling:\n"
-        "  enabled: false\n"
-    ) + (_PROGRESSIVE if is_last else "") + (_EXTERNAL_SECRETS if answers.secrets == "external" else "")
+    return (
+        header
+        + (
+            "# The image tag is never set here: it is the app version, given at deploy time.\n"
+            f"replicaCount: {replicas}\n"
+            "resources:\n"
+            "  requests:\n"
+            "    cpu: 100m\n"
+            "    memory: 128Mi\n"
+            "  limits:\n"
+            "    memory: 256Mi\n"
+            "autoscaling:\n"
+            "  enabled: false\n"
+        )
+        + (_PROGRESSIVE if is_last else "")
+        + (_EXTERNAL_SECRETS if answers.secrets == "external" else "")
+    )
 
 
 def _keep_ci(repo: Path, ci: str) -> None:

@@ -55,7 +55,9 @@ def _load_config(repo: Path) -> dict[str, Any]:
 
     config = repoconfig.load(repo, needs=("kind", "template", "answers"))
     if not isinstance(config["answers"], dict) or not isinstance(config["template"], dict):
-        raise LaunchgenError("'template' and 'answers' must be mappings", path=str(repo / REPO_CONFIG_FILE))
+        raise LaunchgenError(
+            "'template' and 'answers' must be mappings", path=str(repo / REPO_CONFIG_FILE)
+        )
     return config
 
 
@@ -90,7 +92,9 @@ def _base_commit(git_repo: Any, version: str) -> Any:
             break
         base = commit
     if base is None:
-        raise LaunchgenError(f"cannot find the commit that recorded template version {version} in {REPO_CONFIG_FILE}")
+        raise LaunchgenError(
+            f"cannot find the commit that recorded template version {version} in {REPO_CONFIG_FILE}"
+        )
     return base
 
 
@@ -107,11 +111,24 @@ def _merge_text(ours: bytes, base: bytes, theirs: bytes, scratch: Path) -> tuple
         path.write_bytes(data)
         files.append(str(path))
     result = subprocess.run(
-        ["git", "merge-file", "-p", "-L", "local", "-L", "last generated", "-L", "new template", *files],
+        [
+            "git",
+            "merge-file",
+            "-p",
+            "-L",
+            "local",
+            "-L",
+            "last generated",
+            "-L",
+            "new template",
+            *files,
+        ],
         capture_output=True,
     )
     if result.returncode < 0 or result.returncode > 127:
-        raise LaunchgenError(f"git merge-file failed: {result.stderr.decode(errors='replace').strip()}")
+        raise LaunchgenError(
+            f"git merge-file failed: {result.stderr.decode(errors='replace').strip()}"
+        )
     return result.stdout, result.returncode > 0
 
 
@@ -130,9 +147,13 @@ def plan_update(repo: Path) -> UpdateResult:
     try:
         git_repo = git.Repo(repo)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise LaunchgenError("launchgen update needs the repo's git history", path=str(repo)) from None
+        raise LaunchgenError(
+            "launchgen update needs the repo's git history", path=str(repo)
+        ) from None
     if git_repo.is_dirty(untracked_files=True):
-        raise LaunchgenError("the working tree has uncommitted changes: commit or stash them first", path=str(repo))
+        raise LaunchgenError(
+            "the working tree has uncommitted changes: commit or stash them first", path=str(repo)
+        )
     base_commit = _base_commit(git_repo, recorded_version)
     answers = answers_from_record(config["answers"])
     result = UpdateResult(recorded_version, __version__)
@@ -158,7 +179,9 @@ def plan_update(repo: Path) -> UpdateResult:
     return result
 
 
-def _update_one(relative: str, ours: bytes | None, base: bytes | None, theirs: bytes, scratch: Path) -> FileUpdate:
+def _update_one(
+    relative: str, ours: bytes | None, base: bytes | None, theirs: bytes, scratch: Path
+) -> FileUpdate:
     if ours is None:
         if base is None:
             return FileUpdate(relative, "added", None, theirs)
@@ -205,5 +228,7 @@ def unified_diff(result: UpdateResult) -> str:
             continue
         old = (change.old or b"").decode("utf-8", "replace").splitlines(keepends=True)
         new = change.new.decode("utf-8", "replace").splitlines(keepends=True)
-        chunks.append("".join(difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}")))
+        chunks.append(
+            "".join(difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}"))
+        )
     return "".join(chunks)

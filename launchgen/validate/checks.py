@@ -28,7 +28,11 @@ _POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "ReplicationController": ("spec", "template", "spec"),
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-    "Rollout": ("spec", "template", "spec"),  # Argo Rollouts, the Launch chart's progressive-delivery workload
+    "Rollout": (
+        "spec",
+        "template",
+        "spec",
+    ),  # Argo Rollouts, the Launch chart's progressive-delivery workload
 }
 
 # How to fix what each check finds (every problem carries a hint).
@@ -38,7 +42,7 @@ HINTS: dict[str, str] = {
     "standard-image-tag": "pin the image to an exact tag (or digest) in the values",
     "standard-app-version": "let the chart take the tag from .Chart.AppVersion; set no image tag in values",
     "standard-secret-literal": "reference the secret instead: an ExternalSecret (externalSecrets in values) or the "
-                               "chart's existingSecret option; never ship secret data in a bundle",
+    "chart's existingSecret option; never ship secret data in a bundle",
 }
 _CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
@@ -89,42 +93,82 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def check_object(obj: dict[str, Any], context: Context, namespaced: bool | None) -> Iterator[Finding]:
+def check_object(
+    obj: dict[str, Any], context: Context, namespaced: bool | None
+) -> Iterator[Finding]:
     metadata = _mapping(obj.get("metadata"))
     name = str(metadata.get("name") or "")
     namespace = metadata.get("namespace")
     kind, shown = _p(obj.get("kind"), limit=120), _p(name, limit=120)
-    if namespace is not None and namespaced is not False and context.namespace and namespace != context.namespace:
-        yield ("standard-namespace",
-               f"{kind} {shown} is pinned to namespace {_p(namespace)!r}, not the deployment's "
-               f"{context.namespace!r}: leave metadata.namespace unset (or use .Release.Namespace)",
-               ["metadata", "namespace"])
-    if context.immutable and namespaced is False and context.postfix and context.postfix not in name:
-        yield ("standard-cluster-scoped",
-               f"cluster-scoped {kind} {shown} in an immutable deployment must carry the postfix "
-               f"{context.postfix!r} in its name, or deployments would share it",
-               ["metadata", "name"])
+    if (
+        namespace is not None
+        and namespaced is not False
+        and context.namespace
+        and namespace != context.namespace
+    ):
+        yield (
+            "standard-namespace",
+            f"{kind} {shown} is pinned to namespace {_p(namespace)!r}, not the deployment's "
+            f"{context.namespace!r}: leave metadata.namespace unset (or use .Release.Namespace)",
+            ["metadata", "namespace"],
+        )
+    if (
+        context.immutable
+        and namespaced is False
+        and context.postfix
+        and context.postfix not in name
+    ):
+        yield (
+            "standard-cluster-scoped",
+            f"cluster-scoped {kind} {shown} in an immutable deployment must carry the postfix "
+            f"{context.postfix!r} in its name, or deployments would share it",
+            ["metadata", "name"],
+        )
     if obj.get("kind") == "Secret" and str(obj.get("apiVersion")) == "v1":
         for field in ("data", "stringData"):
             if _mapping(obj.get(field)):
-                yield ("standard-secret-literal",
-                       f"Secret {shown} carries literal {field}: the rendered bundle would hold the secret in plain "
-                       "text", [field])
+                yield (
+                    "standard-secret-literal",
+                    f"Secret {shown} carries literal {field}: the rendered bundle would hold the secret in plain "
+                    "text",
+                    [field],
+                )
     is_hook = HOOK_ANNOTATION in _mapping(metadata.get("annotations"))
     app_name = _mapping(metadata.get("labels")).get(NAME_LABEL)
     for keys, container in _images(obj):
         image = container.get("image")
         where = [*keys, "image"]
         if not isinstance(image, str) or not image:
-            yield "standard-image-tag", f"container {_p(container.get('name'))!r} has no image", keys
+            yield (
+                "standard-image-tag",
+                f"container {_p(container.get('name'))!r} has no image",
+                keys,
+            )
             continue
         _, tag, digest = split_image(image)
         if tag is None and digest is None:
-            yield "standard-image-tag", f"image {_p(image)!r} has no tag: pin an exact version", where
+            yield (
+                "standard-image-tag",
+                f"image {_p(image)!r} has no tag: pin an exact version",
+                where,
+            )
         elif tag == "latest":
-            yield "standard-image-tag", f"image {_p(image)!r} uses the 'latest' tag: pin an exact version", where
-        elif (context.app_kind and context.app_version and not is_hook and app_name
-              and container.get("name") == app_name and tag is not None and tag != context.app_version):
-            yield ("standard-app-version",
-                   f"app image {_p(image)!r} has tag {_p(tag)!r}, but the appVersion is {_p(context.app_version)!r}",
-                   where)
+            yield (
+                "standard-image-tag",
+                f"image {_p(image)!r} uses the 'latest' tag: pin an exact version",
+                where,
+            )
+        elif (
+            context.app_kind
+            and context.app_version
+            and not is_hook
+            and app_name
+            and container.get("name") == app_name
+            and tag is not None
+            and tag != context.app_version
+        ):
+            yield (
+                "standard-app-version",
+                f"app image {_p(image)!r} has tag {_p(tag)!r}, but the appVersion is {_p(context.app_version)!r}",
+                where,
+            )

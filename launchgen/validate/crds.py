@@ -29,8 +29,11 @@ class CustomKind:
 
 
 def is_crd(data: Any) -> bool:
-    return (isinstance(data, dict) and data.get("kind") == "CustomResourceDefinition"
-            and data.get("apiVersion") in CRD_API_VERSIONS)
+    return (
+        isinstance(data, dict)
+        and data.get("kind") == "CustomResourceDefinition"
+        and data.get("apiVersion") in CRD_API_VERSIONS
+    )
 
 
 def convert(node: Any) -> Any:
@@ -41,8 +44,15 @@ def convert(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in ("description", "nullable", "format", "default", "example", "externalDocs", "title") \
-                or key.startswith("x-kubernetes-"):
+        if key in (
+            "description",
+            "nullable",
+            "format",
+            "default",
+            "example",
+            "externalDocs",
+            "title",
+        ) or key.startswith("x-kubernetes-"):
             continue
         if key in ("properties", "patternProperties", "definitions") and isinstance(value, dict):
             out[key] = {name: convert(sub) for name, sub in value.items()}
@@ -53,7 +63,9 @@ def convert(node: Any) -> Any:
         else:
             out[key] = value
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-        if isinstance(out.get(exclusive), bool):  # OpenAPI v3's flag, a number in JSON Schema draft 7
+        if isinstance(
+            out.get(exclusive), bool
+        ):  # OpenAPI v3's flag, a number in JSON Schema draft 7
             if out.pop(exclusive) and bound in out:
                 out[exclusive] = out.pop(bound)
     if node.get("x-kubernetes-int-or-string"):
@@ -61,12 +73,20 @@ def convert(node: Any) -> Any:
         out.pop("pattern", None)
         out["type"] = ["integer", "string"]
     if node.get("x-kubernetes-embedded-resource") and "properties" in out:
-        out["properties"] = {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
-                             "metadata": {"type": "object"}, **out["properties"]}
+        out["properties"] = {
+            "apiVersion": {"type": "string"},
+            "kind": {"type": "string"},
+            "metadata": {"type": "object"},
+            **out["properties"],
+        }
     if node.get("nullable") and "type" in out:
         kinds = out["type"] if isinstance(out["type"], list) else [out["type"]]
         out["type"] = [*kinds, "null"]
-    if "properties" in out and "additionalProperties" not in out and not node.get("x-kubernetes-preserve-unknown-fields"):
+    if (
+        "properties" in out
+        and "additionalProperties" not in out
+        and not node.get("x-kubernetes-preserve-unknown-fields")
+    ):
         out["additionalProperties"] = False
     return out
 
@@ -79,12 +99,16 @@ def _resource_schema(schema: dict[str, Any]) -> dict[str, Any]:
     properties["metadata"] = {"$ref": OBJECT_META}
     if "type" not in converted:
         converted["type"] = "object"
-    if "additionalProperties" not in converted and not schema.get("x-kubernetes-preserve-unknown-fields"):
+    if "additionalProperties" not in converted and not schema.get(
+        "x-kubernetes-preserve-unknown-fields"
+    ):
         converted["additionalProperties"] = False
     return converted
 
 
-def from_object(data: dict[str, Any]) -> tuple[dict[str, CustomKind], list[tuple[list[str | int], str]]]:
+def from_object(
+    data: dict[str, Any],
+) -> tuple[dict[str, CustomKind], list[tuple[list[str | int], str]]]:
     """apiVersion/kind -> schema of each version a CRD defines, and what is wrong with it
     (keys locating the problem, message): a version without a schema is an error, as the
     API server refuses it."""
@@ -100,7 +124,11 @@ def from_object(data: dict[str, Any]) -> tuple[dict[str, CustomKind], list[tuple
     metadata = data.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, dict) else f"{kind}.{group}"
     namespaced = spec.get("scope", "Namespaced") == "Namespaced"
-    shared = (spec.get("validation") or {}).get("openAPIV3Schema") if isinstance(spec.get("validation"), dict) else None
+    shared = (
+        (spec.get("validation") or {}).get("openAPIV3Schema")
+        if isinstance(spec.get("validation"), dict)
+        else None
+    )
     versions = spec.get("versions")
     if not isinstance(versions, list) or not versions:
         versions = [{"name": spec["version"]}] if isinstance(spec.get("version"), str) else []
@@ -112,9 +140,13 @@ def from_object(data: dict[str, Any]) -> tuple[dict[str, CustomKind], list[tuple
         schema = schema if isinstance(schema, dict) else shared
         key = f"{group}/{version['name']}/{kind}"
         if not isinstance(schema, dict):
-            problems.append((["spec", "versions", index] if spec.get("versions") else ["spec"],
-                             f"CRD {printable(name)} defines {printable(key)} without a schema "
-                             "(schema.openAPIV3Schema): its custom resources cannot be validated"))
+            problems.append(
+                (
+                    ["spec", "versions", index] if spec.get("versions") else ["spec"],
+                    f"CRD {printable(name)} defines {printable(key)} without a schema "
+                    "(schema.openAPIV3Schema): its custom resources cannot be validated",
+                )
+            )
             continue
         found[key] = CustomKind(_resource_schema(schema), namespaced, name)
     return found, problems
@@ -125,7 +157,9 @@ def load(folder: Path) -> dict[str, CustomKind]:
     if not folder.is_dir():
         raise ConfigError(f"--crds {printable(folder)}: not a folder")
     found: dict[str, CustomKind] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()):
+    for path in sorted(
+        p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+    ):
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -134,7 +168,9 @@ def load(folder: Path) -> dict[str, CustomKind]:
             try:
                 data = documents.parse(doc)
             except documents.DocumentError as exc:
-                raise ConfigError(f"{printable(path)}:{doc.start_line + exc.line - 1}: {exc.message}") from None
+                raise ConfigError(
+                    f"{printable(path)}:{doc.start_line + exc.line - 1}: {exc.message}"
+                ) from None
             if is_crd(data):
                 kinds, problems = from_object(data)
                 if problems:

@@ -56,7 +56,7 @@ class DocumentError(Exception):
 
 
 class Document:
-    __slots__ = ("start_line", "raw", "_text")
+    __slots__ = ("_text", "raw", "start_line")
 
     def __init__(self, start_line: int, raw: bytes, text: str | None = None) -> None:
         self.start_line = start_line  # 1-based line of the document's first line in its file
@@ -92,7 +92,10 @@ def next_boundary(raw: bytes, start: int, offset: int) -> int:
 def _separators(raw: bytes) -> Iterator[tuple[int, int]]:
     """(start, end) of each separator line (`---` or `...`, then only blanks or a
     comment), found with bytes.find: a regex anchored at line starts tries every byte."""
-    heads = {marker: (0 if raw.startswith(marker) else _find(raw, marker, 0)) for marker in (b"---", b"...")}
+    heads = {
+        marker: (0 if raw.startswith(marker) else _find(raw, marker, 0))
+        for marker in (b"---", b"...")
+    }
     while True:
         live = [(at, marker) for marker, at in heads.items() if at >= 0]
         if not live:
@@ -162,16 +165,24 @@ def _loader() -> Any:
         for key_node, value_node in node.value:
             line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise DocumentError("yaml-syntax", "a mapping key must be a plain value, not a list or mapping",
-                                    line, column)
+                raise DocumentError(
+                    "yaml-syntax",
+                    "a mapping key must be a plain value, not a list or mapping",
+                    line,
+                    column,
+                )
             key = _key_text(loader.construct_object(key_node, deep=True))
             if key in mapping:
-                raise DocumentError("yaml-duplicate-key", f"duplicate key {_short(key)}", line, column)
+                raise DocumentError(
+                    "yaml-duplicate-key", f"duplicate key {_short(key)}", line, column
+                )
             mapping[key] = loader.construct_object(value_node, deep=True)
         return mapping
 
     Loader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
-    Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)  # type: ignore[type-var]
+    Loader.add_constructor(
+        "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str
+    )  # type: ignore[type-var]
     return Loader
 
 
@@ -199,12 +210,16 @@ def _pyyaml_load(text: str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader subclass
+        return yaml.load(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise DocumentError("yaml-syntax", f"invalid YAML: {_line(problem)}",
-                            mark.line + 1 if mark else 1, mark.column + 1 if mark else 1) from None
+        raise DocumentError(
+            "yaml-syntax",
+            f"invalid YAML: {_line(problem)}",
+            mark.line + 1 if mark else 1,
+            mark.column + 1 if mark else 1,
+        ) from None
     except yaml.YAMLError as exc:
         raise DocumentError("yaml-syntax", f"invalid YAML: {_line(str(exc))}", 1, 1) from None
     except RecursionError:
@@ -212,7 +227,9 @@ def _pyyaml_load(text: str) -> Any:
     except (ValueError, TypeError, OverflowError) as exc:
         if "digits" in str(exc):
             raise DocumentError("yaml-syntax", "a number has more than 4300 digits", 1, 1) from None
-        raise DocumentError("yaml-syntax", f"a value cannot be read: {_line(str(exc))}", 1, 1) from None
+        raise DocumentError(
+            "yaml-syntax", f"a value cannot be read: {_line(str(exc))}", 1, 1
+        ) from None
 
 
 def _line(text: str) -> str:
@@ -255,10 +272,14 @@ def _bounded(value: Any, size: int) -> None:
         node, depth = todo.pop()
         if depth > MAX_DEPTH:
             raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1)
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
         budget -= 1 + len(children)
         if budget < 0:
-            raise DocumentError("yaml-syntax", "excessive aliasing: the document expands far beyond its size", 1, 1)
+            raise DocumentError(
+                "yaml-syntax", "excessive aliasing: the document expands far beyond its size", 1, 1
+            )
         todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
@@ -272,7 +293,9 @@ def parse(doc: Document | str) -> Any:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        raise DocumentError("yaml-syntax", "not valid UTF-8: save the file as UTF-8", line, column) from None
+        raise DocumentError(
+            "yaml-syntax", "not valid UTF-8: save the file as UTF-8", line, column
+        ) from None
     if _too_deep(raw):
         raise DocumentError("yaml-syntax", f"nested deeper than {MAX_DEPTH} levels", 1, 1)
     return _parse(doc)
@@ -299,7 +322,7 @@ def _parse(doc: Document) -> Any:
         data = ryml.emit_json(tree)
         size = tree.size()
         del tree  # its arena holds a copy of the document
-    except Exception:  # noqa: BLE001 - rapidyaml refused it: PyYAML says why
+    except Exception:
         return _pyyaml(doc.text)
     if not isinstance(data, str) or _RISKY_STRING.search(data):
         return _pyyaml(doc.text)
@@ -315,7 +338,9 @@ def _parse(doc: Document) -> Any:
         return json.loads(data, object_pairs_hook=_no_duplicates)
     except _Duplicate as dup:
         line, column = _duplicate_line(doc.text, str(dup.args[0]))
-        raise DocumentError("yaml-duplicate-key", f"duplicate key {_short(str(dup.args[0]))}", line, column) from None
+        raise DocumentError(
+            "yaml-duplicate-key", f"duplicate key {_short(str(dup.args[0]))}", line, column
+        ) from None
     except (ValueError, RecursionError):
         return _pyyaml(doc.text)
 

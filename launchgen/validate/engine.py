@@ -69,7 +69,9 @@ def _render_context(folder: Path, options: ValidateOptions) -> tuple[Context, li
         if not isinstance(record, dict):
             raise ValueError
     except (OSError, ValueError, RecursionError):
-        raise ConfigError(f"{_display(folder / RENDER_RECORD)}: cannot read launchgen's render record") from None
+        raise ConfigError(
+            f"{_display(folder / RENDER_RECORD)}: cannot read launchgen's render record"
+        ) from None
     context = Context(
         namespace=options.namespace or _text(record.get("namespace")),
         postfix=options.postfix or _text(record.get("postfix")) or "",
@@ -78,8 +80,11 @@ def _render_context(folder: Path, options: ValidateOptions) -> tuple[Context, li
         app_kind=record.get("kind", "app") == "app",
     )
     listed = [folder / name for name in record.get("manifests") or [] if isinstance(name, str)]
-    found = [p for p in _manifests_under(folder)
-             if p.relative_to(folder).parts[0] != RENDER_INPUTS and p != folder / RENDER_RECORD]
+    found = [
+        p
+        for p in _manifests_under(folder)
+        if p.relative_to(folder).parts[0] != RENDER_INPUTS and p != folder / RENDER_RECORD
+    ]
     return context, sorted(set(found) | set(listed))
 
 
@@ -92,11 +97,15 @@ def _manifests_under(folder: Path) -> list[Path]:
     found: list[Path] = []
     for root, dirs, files in os.walk(folder, onerror=None, followlinks=False):
         dirs.sort()
-        found.extend(Path(root) / name for name in sorted(files) if name.endswith(MANIFEST_SUFFIXES))
+        found.extend(
+            Path(root) / name for name in sorted(files) if name.endswith(MANIFEST_SUFFIXES)
+        )
     return found
 
 
-def collect(paths: Sequence[str | Path], options: ValidateOptions) -> Iterator[tuple[Path, Context]]:
+def collect(
+    paths: Sequence[str | Path], options: ValidateOptions
+) -> Iterator[tuple[Path, Context]]:
     """Every manifest file to validate, with the context it was rendered for."""
     default = Context(options.namespace, options.postfix, options.immutable, options.app_version)
     for given in paths:
@@ -148,19 +157,45 @@ class _Outcome:
 def _is_list(data: dict[str, Any], kind: KindSchema | None) -> bool:
     """`kind: List` and the `*List` kinds: their items are validated one by one."""
     name = data["kind"]
-    return (name == "List" or (name.endswith("List") and kind is None)) and isinstance(data.get("items"), list)
+    return (name == "List" or (name.endswith("List") and kind is None)) and isinstance(
+        data.get("items"), list
+    )
 
 
-def _resource(store: SchemaStore, data: Any, located: _Located, path: str, context: Context,
-              options: ValidateOptions, out: _Outcome) -> None:
+def _resource(
+    store: SchemaStore,
+    data: Any,
+    located: _Located,
+    path: str,
+    context: Context,
+    options: ValidateOptions,
+    out: _Outcome,
+) -> None:
     """One resource (or a List of them) of a document."""
-    if not isinstance(data, dict) or not isinstance(data.get("kind"), str) or not isinstance(data.get("apiVersion"), str):
-        missing = "a mapping" if not isinstance(data, dict) else " and ".join(
-            key for key in ("apiVersion", "kind") if not isinstance(data.get(key), str)) + " missing"
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("kind"), str)
+        or not isinstance(data.get("apiVersion"), str)
+    ):
+        missing = (
+            "a mapping"
+            if not isinstance(data, dict)
+            else " and ".join(
+                key for key in ("apiVersion", "kind") if not isinstance(data.get(key), str)
+            )
+            + " missing"
+        )
         line, column = located.at([])
-        out.problems.append(Problem(path, line, column, "k8s-object",
-                                    f"not a Kubernetes object ({missing}): apiVersion and kind are required",
-                                    hint="every document needs apiVersion and kind (or remove it)"))
+        out.problems.append(
+            Problem(
+                path,
+                line,
+                column,
+                "k8s-object",
+                f"not a Kubernetes object ({missing}): apiVersion and kind are required",
+                hint="every document needs apiVersion and kind (or remove it)",
+            )
+        )
         return
     api_version, kind_name = data["apiVersion"], data["kind"]
     kind = store.lookup(api_version, kind_name)
@@ -174,11 +209,18 @@ def _resource(store: SchemaStore, data: Any, located: _Located, path: str, conte
             out.skipped += 1
         else:
             line, column = located.at(["kind"])
-            out.problems.append(Problem(path, line, column, "k8s-unknown-kind",
-                                        f"no schema for {shown} in Kubernetes {store.kube_version}, the CRDs given "
-                                        "or the schema locations",
-                                        hint="a custom resource? put its CRD in the input, or pass its folder with "
-                                             "--crds or a schema folder with --schema-location"))
+            out.problems.append(
+                Problem(
+                    path,
+                    line,
+                    column,
+                    "k8s-unknown-kind",
+                    f"no schema for {shown} in Kubernetes {store.kube_version}, the CRDs given "
+                    "or the schema locations",
+                    hint="a custom resource? put its CRD in the input, or pass its folder with "
+                    "--crds or a schema folder with --schema-location",
+                )
+            )
     else:
         out.resources += 1
         if not store.check(kind)(data):
@@ -187,30 +229,61 @@ def _resource(store: SchemaStore, data: Any, located: _Located, path: str, conte
                 errors = [([], "does not match its schema")]
             for keys, message in errors:
                 line, column = located.at(keys)
-                out.problems.append(Problem(path, line, column, "k8s-schema",
-                                            f"{printable(kind_name, limit=120)} {_name(data)}: {message}",
-                                            hint=kind.hint))
+                out.problems.append(
+                    Problem(
+                        path,
+                        line,
+                        column,
+                        "k8s-schema",
+                        f"{printable(kind_name, limit=120)} {_name(data)}: {message}",
+                        hint=kind.hint,
+                    )
+                )
     if crds.is_crd(data):
         for keys, message in crds.from_object(data)[1]:
             line, column = located.at(keys)
-            out.problems.append(Problem(path, line, column, "k8s-crd-schema", message,
-                                        hint="give every version schema.openAPIV3Schema (the API server "
-                                             "requires it in apiextensions.k8s.io/v1)"))
+            out.problems.append(
+                Problem(
+                    path,
+                    line,
+                    column,
+                    "k8s-crd-schema",
+                    message,
+                    hint="give every version schema.openAPIV3Schema (the API server "
+                    "requires it in apiextensions.k8s.io/v1)",
+                )
+            )
     if not options.schema_only:
         for rule, message, keys in check_object(data, context, kind.namespaced if kind else None):
             line, column = located.at(keys)
-            out.problems.append(Problem(path, line, column, rule, message, hint=HINTS.get(rule, "")))
+            out.problems.append(
+                Problem(path, line, column, rule, message, hint=HINTS.get(rule, ""))
+            )
 
 
-def validate_document(store: SchemaStore, doc: documents.Document, path: str, context: Context,
-                      options: ValidateOptions, out: _Outcome | None = None) -> _Outcome:
+def validate_document(
+    store: SchemaStore,
+    doc: documents.Document,
+    path: str,
+    context: Context,
+    options: ValidateOptions,
+    out: _Outcome | None = None,
+) -> _Outcome:
     """The resources and problems of one document."""
     out = out if out is not None else _Outcome()
     try:
         data = documents.parse(doc)
     except documents.DocumentError as exc:
-        out.problems.append(Problem(path, doc.start_line + exc.line - 1, exc.column, exc.rule, exc.message,
-                                    hint="fix the YAML: valid syntax, UTF-8, each key once"))
+        out.problems.append(
+            Problem(
+                path,
+                doc.start_line + exc.line - 1,
+                exc.column,
+                exc.rule,
+                exc.message,
+                hint="fix the YAML: valid syntax, UTF-8, each key once",
+            )
+        )
         return out
     if data is None:
         return out  # an empty document, as kubeconform skips it
@@ -220,14 +293,29 @@ def validate_document(store: SchemaStore, doc: documents.Document, path: str, co
         if placeholder >= 0:
             line = doc.start_line + doc.raw.count(b"\n", 0, placeholder)
             column = placeholder - doc.raw.rfind(b"\n", 0, placeholder)
-            out.problems.append(Problem(path, line, column, "standard-placeholder",
-                                        f"the appVersion placeholder {APP_VERSION_PLACEHOLDER} reached a manifest",
-                                        hint="render with launchgen render --app-version VERSION"))
+            out.problems.append(
+                Problem(
+                    path,
+                    line,
+                    column,
+                    "standard-placeholder",
+                    f"the appVersion placeholder {APP_VERSION_PLACEHOLDER} reached a manifest",
+                    hint="render with launchgen render --app-version VERSION",
+                )
+            )
     try:
         _resource(store, data, located, path, context, options, out)
     except RecursionError:
-        out.problems.append(Problem(path, doc.start_line, 1, "yaml-syntax", "the document nests too deeply to check",
-                                    hint="flatten the document"))
+        out.problems.append(
+            Problem(
+                path,
+                doc.start_line,
+                1,
+                "yaml-syntax",
+                "the document nests too deeply to check",
+                hint="flatten the document",
+            )
+        )
     return out
 
 
@@ -248,8 +336,14 @@ class _Part:
     line: int
 
 
-def validate_file(store: SchemaStore, file: Path, context: Context, options: ValidateOptions,
-                  out: _Outcome, part: _Part | None = None) -> None:
+def validate_file(
+    store: SchemaStore,
+    file: Path,
+    context: Context,
+    options: ValidateOptions,
+    out: _Outcome,
+    part: _Part | None = None,
+) -> None:
     display = _display(file)
     try:
         if part is None:
@@ -259,12 +353,28 @@ def validate_file(store: SchemaStore, file: Path, context: Context, options: Val
                 handle.seek(part.start)
                 raw = handle.read(part.end - part.start)
     except OSError as exc:
-        out.problems.append(Problem(display, 1, 1, "file-unreadable", f"cannot read: {printable(exc.strerror)}",
-                                    hint="check the path and its permissions"))
+        out.problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "file-unreadable",
+                f"cannot read: {printable(exc.strerror)}",
+                hint="check the path and its permissions",
+            )
+        )
         return
     except MemoryError:
-        out.problems.append(Problem(display, 1, 1, "file-unreadable", "too large to read into memory",
-                                    hint="split the file"))
+        out.problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "file-unreadable",
+                "too large to read into memory",
+                hint="split the file",
+            )
+        )
         return
     for doc in documents.iter_documents(raw, first_line=part.line if part else 1):
         validate_document(store, doc, display, context, options, out)
@@ -376,8 +486,9 @@ def _batches(files: Sequence[tuple[Path, Context]], jobs: int) -> list[list[_Ite
     return batches
 
 
-def _parallel(store: SchemaStore, options: ValidateOptions, files: Sequence[tuple[Path, Context]],
-              jobs: int) -> list[_Outcome] | None:
+def _parallel(
+    store: SchemaStore, options: ValidateOptions, files: Sequence[tuple[Path, Context]], jobs: int
+) -> list[_Outcome] | None:
     global _WORKER
     import multiprocessing
 
@@ -398,7 +509,9 @@ def _parallel(store: SchemaStore, options: ValidateOptions, files: Sequence[tupl
         _WORKER = None
 
 
-def validate(paths: Sequence[str | Path], options: ValidateOptions | None = None) -> ValidationResult:
+def validate(
+    paths: Sequence[str | Path], options: ValidateOptions | None = None
+) -> ValidationResult:
     """Validate every manifest under `paths`."""
     options = options or ValidateOptions()
     store = SchemaStore(options.kube_version, options.crd_dirs, options.schema_locations)
@@ -427,9 +540,20 @@ def validate(paths: Sequence[str | Path], options: ValidateOptions | None = None
         result.problems.extend(outcome.problems)
     if not result.problems and result.resources == 0:
         where = ", ".join(_display(Path(p)) for p in paths) or "(no paths)"
-        message = (f"no resources validated in {where}: all {result.skipped} were skipped for lack of a schema"
-                   if result.skipped else f"no resources found in {where}")
-        result.problems.append(Problem(_display(Path(paths[0])) if paths else ".", 1, 1, "no-resources", message,
-                                       hint="check the path: an empty folder, or a chart rendering nothing, is "
-                                            "not a valid deployment"))
+        message = (
+            f"no resources validated in {where}: all {result.skipped} were skipped for lack of a schema"
+            if result.skipped
+            else f"no resources found in {where}"
+        )
+        result.problems.append(
+            Problem(
+                _display(Path(paths[0])) if paths else ".",
+                1,
+                1,
+                "no-resources",
+                message,
+                hint="check the path: an empty folder, or a chart rendering nothing, is "
+                "not a valid deployment",
+            )
+        )
     return result

@@ -19,18 +19,62 @@ from launchgen.display import printable
 Path = list[str | int]
 Error = tuple[Path, str]
 
-_ANNOTATIONS = frozenset({"description", "title", "default", "examples", "format", "$schema", "$id", "id",
-                          "$comment", "definitions", "readOnly", "writeOnly", "deprecated", "nullable"})
-_KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "items", "$ref", "enum", "const",
-                       "pattern", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
-                       "minProperties", "maxProperties", "anyOf", "oneOf", "allOf", "not"}) | _ANNOTATIONS
+_ANNOTATIONS = frozenset(
+    {
+        "description",
+        "title",
+        "default",
+        "examples",
+        "format",
+        "$schema",
+        "$id",
+        "id",
+        "$comment",
+        "definitions",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "nullable",
+    }
+)
+_KEYWORDS = (
+    frozenset(
+        {
+            "type",
+            "properties",
+            "additionalProperties",
+            "required",
+            "items",
+            "$ref",
+            "enum",
+            "const",
+            "pattern",
+            "minimum",
+            "maximum",
+            "minLength",
+            "maxLength",
+            "minItems",
+            "maxItems",
+            "minProperties",
+            "maxProperties",
+            "anyOf",
+            "oneOf",
+            "allOf",
+            "not",
+        }
+    )
+    | _ANNOTATIONS
+)
 _TYPES: dict[str, Any] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
     "string": lambda v: isinstance(v, str),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
 }
 
@@ -89,7 +133,7 @@ def _pattern(text: str) -> re.Pattern[str]:
 class _Node:
     """One schema node, its common keywords unpacked once (the rest read when present)."""
 
-    __slots__ = ("types", "names", "properties", "extra", "required", "items", "rare", "schema")
+    __slots__ = ("extra", "items", "names", "properties", "rare", "required", "schema", "types")
 
     def __init__(self) -> None:
         self.types: tuple[Any, ...] | None = None
@@ -127,13 +171,19 @@ class Walker:
         if "type" in schema:
             node.names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             node.types = tuple(_TYPES[name] for name in node.names)
-        node.properties = {name: self._node(sub) for name, sub in (schema.get("properties") or {}).items()}
+        node.properties = {
+            name: self._node(sub) for name, sub in (schema.get("properties") or {}).items()
+        }
         extra = schema.get("additionalProperties", True)
         node.extra = extra if isinstance(extra, bool) else self._node(extra)
         node.required = tuple(schema.get("required") or ())
         if isinstance(schema.get("items"), (dict, bool)):
             node.items = self._node(schema["items"])
-        node.rare = {key: value for key, value in schema.items() if key not in _COMMON and key not in _ANNOTATIONS}
+        node.rare = {
+            key: value
+            for key, value in schema.items()
+            if key not in _COMMON and key not in _ANNOTATIONS
+        }
         for key in ("anyOf", "oneOf", "allOf"):
             if key in node.rare:
                 node.rare[key] = [self._node(sub) for sub in node.rare[key]]
@@ -154,7 +204,9 @@ class Walker:
     def _walk(self, node: _Node, instance: Any, path: Path, out: list[Error]) -> None:
         types = node.types
         if types is not None and not any(check(instance) for check in types):
-            out.append((path, f"{show(instance)} is not of type {', '.join(repr(n) for n in node.names)}"))
+            out.append(
+                (path, f"{show(instance)} is not of type {', '.join(repr(n) for n in node.names)}")
+            )
             return
         if isinstance(instance, dict):
             for name in node.required:
@@ -167,8 +219,13 @@ class Walker:
                     self._walk(sub, value, [*path, key], out)
                 elif extra is False:
                     where = "/".join(str(p) for p in path)
-                    out.append(([*path, key], f"unknown key {printable(repr(key), limit=80)}"
-                                              + (f" in {where}" if where else "")))
+                    out.append(
+                        (
+                            [*path, key],
+                            f"unknown key {printable(repr(key), limit=80)}"
+                            + (f" in {where}" if where else ""),
+                        )
+                    )
                 elif extra is not True:
                     self._walk(extra, value, [*path, key], out)
         elif isinstance(instance, list) and node.items is not None:
@@ -177,13 +234,21 @@ class Walker:
         if node.rare:
             self._rare(node, node.rare, instance, path, out)
 
-    def _rare(self, node: _Node, rare: dict[str, Any], instance: Any, path: Path,  # noqa: C901 - one keyword a branch
-              out: list[Error]) -> None:
+    def _rare(
+        self,
+        node: _Node,
+        rare: dict[str, Any],
+        instance: Any,
+        path: Path,
+        out: list[Error],
+    ) -> None:
         if rare.get("never"):
             out.append((path, "no value is allowed here"))
             return
         if "enum" in rare and instance not in rare["enum"]:
-            out.append((path, f"{show(instance)} is not one of {printable(repr(rare['enum']), limit=120)}"))
+            out.append(
+                (path, f"{show(instance)} is not one of {printable(repr(rare['enum']), limit=120)}")
+            )
         if "const" in rare and instance != rare["const"]:
             out.append((path, f"{show(rare['const'])} was expected"))
         if isinstance(instance, dict):
@@ -198,16 +263,25 @@ class Walker:
                 out.append((path, f"should have at most {rare['maxItems']} items"))
         elif isinstance(instance, str):
             if "pattern" in rare and not _pattern(rare["pattern"]).search(instance):
-                out.append((path, f"{show(instance)} does not match {printable(repr(rare['pattern']), limit=80)}"))
+                out.append(
+                    (
+                        path,
+                        f"{show(instance)} does not match {printable(repr(rare['pattern']), limit=80)}",
+                    )
+                )
             if "minLength" in rare and len(instance) < rare["minLength"]:
                 out.append((path, f"{show(instance)} is shorter than {rare['minLength']}"))
             if "maxLength" in rare and len(instance) > rare["maxLength"]:
                 out.append((path, f"{show(instance)} is longer than {rare['maxLength']}"))
         elif isinstance(instance, (int, float)) and not isinstance(instance, bool):
             if "minimum" in rare and instance < rare["minimum"]:
-                out.append((path, f"{show(instance)} is less than the minimum of {rare['minimum']}"))
+                out.append(
+                    (path, f"{show(instance)} is less than the minimum of {rare['minimum']}")
+                )
             if "maximum" in rare and instance > rare["maximum"]:
-                out.append((path, f"{show(instance)} is greater than the maximum of {rare['maximum']}"))
+                out.append(
+                    (path, f"{show(instance)} is greater than the maximum of {rare['maximum']}")
+                )
         for sub in rare.get("allOf") or ():
             self._walk(sub, instance, path, out)
         if "anyOf" in rare and not any(self._valid(sub, instance) for sub in rare["anyOf"]):
@@ -218,7 +292,12 @@ class Walker:
                 which = "not valid under any" if not matches else "valid under more than one"
                 out.append((path, f"{show(instance)} is {which} of the given schemas"))
         if "not" in rare and self._valid(rare["not"], instance):
-            out.append((path, f"{show(instance)} should not be valid under {printable(repr(rare['not'].schema), limit=80)}"))
+            out.append(
+                (
+                    path,
+                    f"{show(instance)} should not be valid under {printable(repr(rare['not'].schema), limit=80)}",
+                )
+            )
 
 
 def describe(path: Path, message: str) -> str:

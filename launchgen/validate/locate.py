@@ -20,7 +20,9 @@ class _Unsure(Exception):
     """The text scan cannot tell: ask the composer."""
 
 
-def _entries(lines: list[str], lo: int, hi: int, first_indent: int | None) -> list[tuple[int, int, str]]:
+def _entries(
+    lines: list[str], lo: int, hi: int, first_indent: int | None
+) -> list[tuple[int, int, str]]:
     """(line index, indent, content) of the region's lines at its own (least) indent.
 
     The region's first line may start inside a sequence item (`- key: v`): its content
@@ -73,7 +75,9 @@ def _value_is_block(content: str) -> bool:
     return False
 
 
-def _end_of(lines: list[str], start: int, hi: int, indent: int, sequence_at_same_indent: bool) -> int:
+def _end_of(
+    lines: list[str], start: int, hi: int, indent: int, sequence_at_same_indent: bool
+) -> int:
     """The end of the block belonging to the entry on line `start` at `indent`."""
     for index in range(start + 1, hi):
         text = lines[index]
@@ -81,7 +85,9 @@ def _end_of(lines: list[str], start: int, hi: int, indent: int, sequence_at_same
         if not content or content[0] == "#" or content.isspace():
             continue
         own = len(text) - len(content)
-        if own < indent or (own == indent and not (sequence_at_same_indent and content.startswith("- "))):
+        if own < indent or (
+            own == indent and not (sequence_at_same_indent and content.startswith("- "))
+        ):
             return index
     return hi
 
@@ -95,7 +101,9 @@ def _scan(text: str, keys: Keys) -> tuple[int, int]:
         if not entries:
             break
         if isinstance(key, int):
-            items = [entry for entry in entries if entry[2].startswith("- ") or entry[2].rstrip() == "-"]
+            items = [
+                entry for entry in entries if entry[2].startswith("- ") or entry[2].rstrip() == "-"
+            ]
             if len(items) != len(entries):
                 raise _Unsure
             if key >= len(items):
@@ -132,7 +140,14 @@ def _scan(text: str, keys: Keys) -> tuple[int, int]:
             break
         lo, hi, first_indent = index + 1, _end_of(lines, index, hi, indent, True), None
     if found is None:
-        first = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), 0)
+        first = next(
+            (
+                i
+                for i, line in enumerate(lines)
+                if line.strip() and not line.lstrip().startswith("#")
+            ),
+            0,
+        )
         return first + 1, 1
     return found
 
@@ -149,12 +164,23 @@ def _compose(text: str, keys: Keys) -> tuple[int, int]:
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
     for key in keys:
         if isinstance(node, yaml.MappingNode) and isinstance(key, str):
-            pair = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+            pair = next(
+                (
+                    (k, v)
+                    for k, v in node.value
+                    if isinstance(k, yaml.ScalarNode) and k.value == key
+                ),
+                None,
+            )
             if pair is None:
                 break
             line, column = pair[0].start_mark.line + 1, pair[0].start_mark.column + 1
             node = pair[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(node.value)
+        ):
             node = node.value[key]
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
         else:

@@ -30,17 +30,24 @@ def schema_folder() -> Path:
 
 
 def available_versions() -> list[str]:
-    return sorted(p.name.removeprefix("v").removesuffix(".json.gz") for p in schema_folder().glob("v*.json.gz"))
+    return sorted(
+        p.name.removeprefix("v").removesuffix(".json.gz")
+        for p in schema_folder().glob("v*.json.gz")
+    )
 
 
 def normalize_version(version: str) -> str:
     """'1.35', 'v1.35' or '1.35.2' -> '1.35'; ConfigError when no schemas ship for it."""
     match = _VERSION.match(version.strip())
     if not match:
-        raise ConfigError(f"invalid Kubernetes version {version!r}: expected MAJOR.MINOR, e.g. 1.35")
+        raise ConfigError(
+            f"invalid Kubernetes version {version!r}: expected MAJOR.MINOR, e.g. 1.35"
+        )
     minor = f"{match[1]}.{match[2]}"
     if minor not in available_versions():
-        raise ConfigError(f"no schemas for Kubernetes {minor}: launchgen ships {', '.join(available_versions())}")
+        raise ConfigError(
+            f"no schemas for Kubernetes {minor}: launchgen ships {', '.join(available_versions())}"
+        )
     return minor
 
 
@@ -64,7 +71,14 @@ class KindSchema:
 
 
 _TEMPLATE_FIELD = re.compile(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
-_FIELDS = ("NormalizedKubernetesVersion", "StrictSuffix", "ResourceKind", "ResourceAPIVersion", "Group", "KindSuffix")
+_FIELDS = (
+    "NormalizedKubernetesVersion",
+    "StrictSuffix",
+    "ResourceKind",
+    "ResourceAPIVersion",
+    "Group",
+    "KindSuffix",
+)
 KUBECONFORM_LAYOUT = "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 FLAT_LAYOUT = "{{ .ResourceKind }}{{ .KindSuffix }}.json"
 
@@ -76,7 +90,9 @@ def template_fields(api_version: str, kind: str, kube_version: str) -> dict[str,
     if len(group_parts) > 1:
         suffix += "-" + group_parts[1].lower()
     return {
-        "NormalizedKubernetesVersion": kube_version if kube_version == "master" else f"v{kube_version}",
+        "NormalizedKubernetesVersion": kube_version
+        if kube_version == "master"
+        else f"v{kube_version}",
         "StrictSuffix": "-strict",
         "ResourceKind": kind.lower(),
         "ResourceAPIVersion": group_parts[-1],
@@ -93,16 +109,22 @@ class SchemaLocation:
     def __init__(self, text: str) -> None:
         self.text = text
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text):
-            raise ConfigError(f"--schema-location {printable(text)}: launchgen validates offline; download the "
-                              "schemas (e.g. git clone the catalog) and pass a local folder or path template")
+            raise ConfigError(
+                f"--schema-location {printable(text)}: launchgen validates offline; download the "
+                "schemas (e.g. git clone the catalog) and pass a local folder or path template"
+            )
         rest = _TEMPLATE_FIELD.sub("", text)
         if "{{" in rest or "}}" in rest:
-            raise ConfigError(f"--schema-location {printable(text)}: only the fields "
-                              f"{', '.join('{{ .' + f + ' }}' for f in _FIELDS)} are supported")
+            raise ConfigError(
+                f"--schema-location {printable(text)}: only the fields "
+                f"{', '.join('{{ .' + f + ' }}' for f in _FIELDS)} are supported"
+            )
         for name in _TEMPLATE_FIELD.findall(text):
             if name not in _FIELDS:
-                raise ConfigError(f"--schema-location {printable(text)}: unknown field .{printable(name)} "
-                                  f"(known: {', '.join(_FIELDS)})")
+                raise ConfigError(
+                    f"--schema-location {printable(text)}: unknown field .{printable(name)} "
+                    f"(known: {', '.join(_FIELDS)})"
+                )
         self.templates: list[str]
         if "{{" in text:
             self.templates = [text]
@@ -115,7 +137,10 @@ class SchemaLocation:
 
     def paths(self, api_version: str, kind: str, kube_version: str) -> list[Path]:
         fields = template_fields(api_version, kind, kube_version)
-        return [Path(_TEMPLATE_FIELD.sub(lambda m: fields[m.group(1)], template)) for template in self.templates]
+        return [
+            Path(_TEMPLATE_FIELD.sub(lambda m: fields[m.group(1)], template))
+            for template in self.templates
+        ]
 
 
 def _local_refs_only(schema: Any) -> bool:
@@ -143,8 +168,10 @@ def load_schema_file(path: Path) -> dict[str, Any]:
     if not isinstance(schema, dict):
         raise ConfigError(f"{printable(path)}: not a JSON schema (not an object)")
     if not _local_refs_only(schema):
-        raise ConfigError(f"{printable(path)}: the schema refers to other files ($ref); use standalone schemas "
-                          "(kubeconform's *-standalone-strict folders)")
+        raise ConfigError(
+            f"{printable(path)}: the schema refers to other files ($ref); use standalone schemas "
+            "(kubeconform's *-standalone-strict folders)"
+        )
     return schema
 
 
@@ -157,8 +184,12 @@ class SchemaStore:
     shipped Kubernetes schemas, then the shipped CRDs (Rollout, ExternalSecret).
     """
 
-    def __init__(self, kube_version: str = DEFAULT_KUBE_VERSION, crd_dirs: Sequence[Path] = (),
-                 schema_locations: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        kube_version: str = DEFAULT_KUBE_VERSION,
+        crd_dirs: Sequence[Path] = (),
+        schema_locations: Sequence[str] = (),
+    ) -> None:
         self.raw_kube_version = kube_version.strip().removeprefix("v")
         self.kube_version = normalize_version(kube_version)
         bundle = _bundle(self.kube_version)
@@ -168,7 +199,8 @@ class SchemaStore:
         for folder in crd_dirs:
             self.custom.update(crds.load(Path(folder)))
         self.locations: list[SchemaLocation | None] = [
-            None if text == "default" else SchemaLocation(text) for text in schema_locations]
+            None if text == "default" else SchemaLocation(text) for text in schema_locations
+        ]
         if None not in self.locations:
             self.locations.append(None)
         self._kinds: dict[str, KindSchema | None] = {}
@@ -202,24 +234,40 @@ class SchemaStore:
         key = f"{api_version}/{kind}"
         if key in self.custom:
             custom = self.custom[key]
-            return KindSchema(key, custom.namespaced, {**custom.schema, "definitions": self._needed(custom.schema)},
-                              f"CRD {printable(custom.source)}")
+            return KindSchema(
+                key,
+                custom.namespaced,
+                {**custom.schema, "definitions": self._needed(custom.schema)},
+                f"CRD {printable(custom.source)}",
+            )
         entry = self.kinds.get(key)
         for location in self.locations:
             if location is None:
                 if entry is not None:
                     root = self.definitions[entry["ref"]]
-                    return KindSchema(key, bool(entry["namespaced"]), {**root, "definitions": self._needed(root)},
-                                      f"Kubernetes {self.kube_version}")
+                    return KindSchema(
+                        key,
+                        bool(entry["namespaced"]),
+                        {**root, "definitions": self._needed(root)},
+                        f"Kubernetes {self.kube_version}",
+                    )
                 continue
             for path in location.paths(api_version, kind, self.raw_kube_version):
                 if path.is_file():
-                    return KindSchema(key, bool(entry["namespaced"]) if entry else None, load_schema_file(path),
-                                      printable(path))
+                    return KindSchema(
+                        key,
+                        bool(entry["namespaced"]) if entry else None,
+                        load_schema_file(path),
+                        printable(path),
+                    )
         shipped = self._shipped_crds().get(key)
         if shipped is not None:
-            return KindSchema(key, shipped.namespaced, {**shipped.schema, "definitions": self._needed(shipped.schema)},
-                              f"launchgen's CRD {printable(shipped.source)}")
+            return KindSchema(
+                key,
+                shipped.namespaced,
+                {**shipped.schema, "definitions": self._needed(shipped.schema)},
+                f"launchgen's CRD {printable(shipped.source)}",
+            )
         return None
 
     def namespaced(self, api_version: str, kind: str) -> bool | None:
@@ -250,7 +298,7 @@ class SchemaStore:
         if found is None:
             try:
                 found = compiled.compile_check(kind.schema)
-            except Exception:  # noqa: BLE001 - a schema fastjsonschema cannot compile: jsonschema checks it
+            except Exception:
                 found = self.full_validator(kind).is_valid
             self._checks[kind.key] = found
         return found
@@ -261,14 +309,22 @@ class SchemaStore:
         from launchgen.validate import explain
 
         if kind.key not in self._walkers:
-            self._walkers[kind.key] = explain.Walker(kind.schema) if explain.supported(kind.schema) else None
+            self._walkers[kind.key] = (
+                explain.Walker(kind.schema) if explain.supported(kind.schema) else None
+            )
         walker: explain.Walker | None = self._walkers[kind.key]
         found: list[tuple[list[str | int], str]] = (
-            [(path, explain.describe(path, message)) for path, message in walker.errors(data)] if walker else [])
+            [(path, explain.describe(path, message)) for path, message in walker.errors(data)]
+            if walker
+            else []
+        )
         if not found:
             from launchgen.schemas import describe, error_path
 
-            errors = sorted(self.full_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+            errors = sorted(
+                self.full_validator(kind).iter_errors(data),
+                key=lambda e: list(map(str, e.absolute_path)),
+            )
             found = [(error_path(error), describe(error)) for error in errors]
         return found
 
@@ -278,11 +334,15 @@ class SchemaStore:
         if found is None:
             import jsonschema
 
-            cls = jsonschema.validators.validator_for(kind.schema, default=jsonschema.Draft7Validator)
+            cls = jsonschema.validators.validator_for(
+                kind.schema, default=jsonschema.Draft7Validator
+            )
             try:
                 cls.check_schema(kind.schema)
             except jsonschema.SchemaError as exc:
-                raise ConfigError(f"the schema of {printable(kind.key)} ({kind.source}) is not a valid JSON Schema: "
-                                  f"{printable(exc.message)}") from None
+                raise ConfigError(
+                    f"the schema of {printable(kind.key)} ({kind.source}) is not a valid JSON Schema: "
+                    f"{printable(exc.message)}"
+                ) from None
             found = self._full[kind.key] = cls(kind.schema)
         return found

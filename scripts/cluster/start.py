@@ -70,9 +70,7 @@ def find_bin_dir() -> Path | None:
 def build(script: Path | None = None) -> Path:
     """Run build.sh (a cold build takes tens of minutes) and return its bin dir."""
     script = script or Path(__file__).with_name("build.sh")
-    out = subprocess.run(
-        ["bash", str(script)], check=True, stdout=subprocess.PIPE, text=True
-    )
+    out = subprocess.run(["bash", str(script)], check=True, stdout=subprocess.PIPE, text=True)
     return Path(out.stdout.strip().splitlines()[-1])
 
 
@@ -139,9 +137,7 @@ def _write_pki(d: Path) -> None:
     (d / "ca.crt").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     (d / "ca.key").write_bytes(key_pem(ca_key))
 
-    def issue(
-        stem: str, subject: x509.Name, usage: Any, sans: list[x509.GeneralName]
-    ) -> None:
+    def issue(stem: str, subject: x509.Name, usage: Any, sans: list[x509.GeneralName]) -> None:
         key = ec.generate_private_key(ec.SECP256R1())
         b = (
             x509.CertificateBuilder()
@@ -159,9 +155,7 @@ def _write_pki(d: Path) -> None:
         (d / f"{stem}.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         (d / f"{stem}.key").write_bytes(key_pem(key))
 
-    service_ip = ipaddress.IPv4Address(
-        next(ipaddress.IPv4Network(SERVICE_CIDR).hosts())
-    )
+    service_ip = ipaddress.IPv4Address(next(ipaddress.IPv4Network(SERVICE_CIDR).hosts()))
     issue(
         "apiserver",
         name("kube-apiserver"),
@@ -254,9 +248,7 @@ class ControlPlane:
     nodes: int = 2
     kubeconfig: Path = field(init=False)
     server: str = field(init=False, default="")
-    _procs: list[tuple[str, subprocess.Popen[bytes]]] = field(
-        init=False, default_factory=list
-    )
+    _procs: list[tuple[str, subprocess.Popen[bytes]]] = field(init=False, default_factory=list)
     start_seconds: float = field(init=False, default=0.0)
     _own_workdir: bool = field(init=False, default=False)
 
@@ -408,9 +400,7 @@ class ControlPlane:
         self._wait("kube-apiserver /readyz", lambda: self._get_ok("/readyz"), timeout)
 
         for comp in ("controller-manager", "scheduler", "kwok"):
-            write_kubeconfig(
-                self.workdir / f"{comp}.kubeconfig", self.server, pki, comp
-            )
+            write_kubeconfig(self.workdir / f"{comp}.kubeconfig", self.server, pki, comp)
         write_kubeconfig(self.kubeconfig, self.server, pki, "admin")
 
         self._spawn(
@@ -538,9 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--kubeconfig", type=Path, help="copy the admin kubeconfig here")
     p.add_argument("--bin-dir", type=Path, help="default: newest build in the cache")
-    p.add_argument(
-        "--build", action="store_true", help="run build.sh if nothing is cached"
-    )
+    p.add_argument("--build", action="store_true", help="run build.sh if nothing is cached")
     p.add_argument("--nodes", type=int, default=2)
     args = p.parse_args(argv)
 

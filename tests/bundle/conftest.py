@@ -26,8 +26,16 @@ def _own_validator_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("rendered")
     new(make_answers(), root / "repos")
-    render(RenderRequest(properties=str(root / "repos" / "checkout-properties"), app_version="1.4.2",
-                         environments=["prod"], output_dir=root / "out", helm=str(tool("helm4")), lint=False))
+    render(
+        RenderRequest(
+            properties=str(root / "repos" / "checkout-properties"),
+            app_version="1.4.2",
+            environments=["prod"],
+            output_dir=root / "out",
+            helm=str(tool("helm4")),
+            lint=False,
+        )
+    )
     return root / "out" / "prod"
 
 

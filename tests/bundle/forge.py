@@ -17,13 +17,23 @@ ENVELOPE = "attestation.dsse.json"
 
 MTIME = 315532800  # 1980-01-01, launchgen's default
 RECORD: dict[str, Any] = {
-    "kind": "app", "service": "checkout", "environment": "prod", "release": "checkout",
-    "namespace": "checkout-prod", "immutable": False, "app_version": "1.4.2",
-    "chart": {"name": "checkout", "version": "0.1.0"}, "repos": {},
-    "helm_version": "v4.1.4", "kube_version": "1.35", "values": ["inputs/values-prod.yaml"],
+    "kind": "app",
+    "service": "checkout",
+    "environment": "prod",
+    "release": "checkout",
+    "namespace": "checkout-prod",
+    "immutable": False,
+    "app_version": "1.4.2",
+    "chart": {"name": "checkout", "version": "0.1.0"},
+    "repos": {},
+    "helm_version": "v4.1.4",
+    "kube_version": "1.35",
+    "values": ["inputs/values-prod.yaml"],
 }
-MANIFESTS = {"manifests/01-service-checkout.yaml": b"kind: Service\n",
-             "manifests/02-deployment-checkout.yaml": b"kind: Deployment\n"}
+MANIFESTS = {
+    "manifests/01-service-checkout.yaml": b"kind: Service\n",
+    "manifests/02-deployment-checkout.yaml": b"kind: Deployment\n",
+}
 INPUTS = {"inputs/values-prod.yaml": b"replicas: 2\n"}
 
 
@@ -33,9 +43,13 @@ def statement(**params: Any) -> dict[str, Any]:
     return stmt
 
 
-def signed_files(key: keys.PrivateKey, stmt: dict[str, Any] | None = None, payload: bytes | None = None) -> dict[str, bytes]:
+def signed_files(
+    key: keys.PrivateKey, stmt: dict[str, Any] | None = None, payload: bytes | None = None
+) -> dict[str, bytes]:
     """Manifests, inputs and the envelope over `stmt` (or over the raw `payload`)."""
-    body = payload if payload is not None else intoto.encode(stmt if stmt is not None else statement())
+    body = (
+        payload if payload is not None else intoto.encode(stmt if stmt is not None else statement())
+    )
     envelope = dsse.sign(body, intoto.PAYLOAD_TYPE, key)
     return {**MANIFESTS, **INPUTS, ENVELOPE: dsse.dumps(envelope)}
 

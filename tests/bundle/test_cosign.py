@@ -19,14 +19,29 @@ from tests.helpers.tools import TOOLS_DIR
 
 COSIGN = TOOLS_DIR / "cosign"
 
-pytestmark = pytest.mark.skipif(not COSIGN.exists(), reason=f"cosign is not installed in {TOOLS_DIR}")
+pytestmark = pytest.mark.skipif(
+    not COSIGN.exists(), reason=f"cosign is not installed in {TOOLS_DIR}"
+)
 
 
 def _cosign(public: Path, envelope: Path, blob: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(COSIGN), "verify-blob-attestation", "--key", str(public), "--signature", str(envelope),
-         "--type", "slsaprovenance1", "--insecure-ignore-tlog=true", str(blob)],
-        capture_output=True, text=True, timeout=120, env={"HOME": str(envelope.parent), "PATH": "/usr/bin:/bin"},
+        [
+            str(COSIGN),
+            "verify-blob-attestation",
+            "--key",
+            str(public),
+            "--signature",
+            str(envelope),
+            "--type",
+            "slsaprovenance1",
+            "--insecure-ignore-tlog=true",
+            str(blob),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"HOME": str(envelope.parent), "PATH": "/usr/bin:/bin"},
     )
 
 

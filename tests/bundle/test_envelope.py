@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
 
 from launchgen.bundle import VerifyError, dsse, intoto, verify
 from launchgen.bundle.keys import generate, key_id, public_pem, sign
@@ -33,7 +36,9 @@ def _cli(bundle: Path, key: Path) -> tuple[int, str]:
 
 
 def _with_envelope(signer, tmp_path: Path, raw: bytes) -> Path:
-    return forge.write(tmp_path / "b.tar.gz", {**forge.signed_files(signer[0]), "attestation.dsse.json": raw})
+    return forge.write(
+        tmp_path / "b.tar.gz", {**forge.signed_files(signer[0]), "attestation.dsse.json": raw}
+    )
 
 
 def _envelope(signer) -> dict[str, Any]:
@@ -86,9 +91,15 @@ def _escaped_slash(env: dict[str, Any]) -> bytes:
 
 
 def _sig_unused_bits(env: dict[str, Any]) -> bytes:
-    sig = env["signatures"][0]["sig"]  # 64 bytes -> 88 chars ending "==": the char before carries 4 unused bits
+    sig = env["signatures"][0][
+        "sig"
+    ]  # 64 bytes -> 88 chars ending "==": the char before carries 4 unused bits
     last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".index(sig[-3])
-    env["signatures"][0]["sig"] = sig[:-3] + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[last ^ 1] + "=="
+    env["signatures"][0]["sig"] = (
+        sig[:-3]
+        + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[last ^ 1]
+        + "=="
+    )
     return dsse.dumps(env)
 
 
@@ -96,8 +107,21 @@ def _trailing_space(env: dict[str, Any]) -> bytes:
     return dsse.dumps(env) + b" "
 
 
-@pytest.mark.parametrize("change", [_changed_keyid, _extra_field, _junk_signature, _extra_signature_field, _reindented,
-                                    _compact, _utf16, _escaped_slash, _sig_unused_bits, _trailing_space])
+@pytest.mark.parametrize(
+    "change",
+    [
+        _changed_keyid,
+        _extra_field,
+        _junk_signature,
+        _extra_signature_field,
+        _reindented,
+        _compact,
+        _utf16,
+        _escaped_slash,
+        _sig_unused_bits,
+        _trailing_space,
+    ],
+)
 def test_an_envelope_changed_in_any_way_fails(change, signer, tmp_path):
     raw = change(_envelope(signer))
     assert raw != dsse.dumps(_envelope(signer))
@@ -119,7 +143,9 @@ def test_a_keyid_with_a_newline_cannot_forge_a_line(signer, tmp_path):
     env["signatures"][0]["keyid"] = "x\nverified checkout 6.6.6 for prod\x1b[2J"
     code, output = _cli(_with_envelope(signer, tmp_path, dsse.dumps(env)), signer[1])
     assert code == 1 and len(output.splitlines()) == 1 and "\x1b" not in output
-    raw = dsse.dumps(env).replace(b"\\n", b"\n").replace(b"\\u001b", b"\x1b")  # the same, unescaped in the JSON
+    raw = (
+        dsse.dumps(env).replace(b"\\n", b"\n").replace(b"\\u001b", b"\x1b")
+    )  # the same, unescaped in the JSON
     code, output = _cli(_with_envelope(signer, tmp_path, raw), signer[1])
     assert code == 1 and len(output.splitlines()) == 1 and "\x1b" not in output
 
@@ -127,8 +153,10 @@ def test_a_keyid_with_a_newline_cannot_forge_a_line(signer, tmp_path):
 def test_a_bundle_signed_by_another_key_names_both_keys(signer, tmp_path):
     other = generate()
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(other))
-    with pytest.raises(VerifyError, match=f"does not match the given key {key_id(signer[0])} .bundle signed by "
-                                          f"{key_id(other)}"):
+    with pytest.raises(
+        VerifyError,
+        match=f"does not match the given key {key_id(signer[0])} .bundle signed by {key_id(other)}",
+    ):
         verify(bundle, signer[1])
 
 
@@ -144,7 +172,12 @@ def test_ecdsa_signatures_are_deterministic_and_only_low_s_verifies(tmp_path):
     assert s <= P256_ORDER // 2
     env["signatures"][0]["sig"] = base64.b64encode(encode_dss_signature(r, P256_ORDER - s)).decode()
     with pytest.raises(VerifyError, match="does not verify"):
-        verify(forge.write(tmp_path / "high.tar.gz", {**files, "attestation.dsse.json": dsse.dumps(env)}), public)
+        verify(
+            forge.write(
+                tmp_path / "high.tar.gz", {**files, "attestation.dsse.json": dsse.dumps(env)}
+            ),
+            public,
+        )
 
 
 def _set(path: str, value: Any) -> dict[str, Any]:
@@ -161,22 +194,51 @@ BUILD = "predicate.buildDefinition"
 PARAMS = f"{BUILD}.externalParameters"
 
 
-@pytest.mark.parametrize(("path", "value", "message"), [
-    (BUILD + ".externalParameters", ["checkout"], "externalParameters must be a JSON object, found a JSON array"),
-    ("subject", {"a": 1}, "subject must be a JSON array, found a JSON object"),
-    ("subject.0.digest", "abc", "subject[0].digest must be a JSON object"),
-    ("subject.0.name", "../../etc/passwd", "is not a safe relative file name"),
-    ("predicate", None, "statement.predicate must be a JSON object, found a JSON null"),
-    (BUILD + ".resolvedDependencies", [1], "resolvedDependencies[0] must be a JSON object"),
-    (PARAMS + ".service", "checkout\nverified evil", "externalParameters.service: invalid service name"),
-    (PARAMS + ".namespace", "--kubeconfig=/tmp/x", "externalParameters.namespace: invalid namespace"),
-    (PARAMS + ".release", 7, "externalParameters.release must be a JSON string, found a JSON number"),
-    (PARAMS + ".appVersion", "1.0 \x1b[2J", "externalParameters.appVersion '1.0 \\x1b[2J' is not a version"),
-    (PARAMS + ".chart", {"name": "../../x", "version": "1"}, "chart.name '../../x' is not a chart name"),
-    (PARAMS + ".immutable", "no", "immutable must be a JSON boolean"),
-    (PARAMS + ".values", "inputs/values.yaml", "values must be a JSON array"),
-])
-def test_a_signed_statement_of_the_wrong_shape_is_one_line_exit_1(path, value, message, signer, tmp_path):
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (
+            BUILD + ".externalParameters",
+            ["checkout"],
+            "externalParameters must be a JSON object, found a JSON array",
+        ),
+        ("subject", {"a": 1}, "subject must be a JSON array, found a JSON object"),
+        ("subject.0.digest", "abc", "subject[0].digest must be a JSON object"),
+        ("subject.0.name", "../../etc/passwd", "is not a safe relative file name"),
+        ("predicate", None, "statement.predicate must be a JSON object, found a JSON null"),
+        (BUILD + ".resolvedDependencies", [1], "resolvedDependencies[0] must be a JSON object"),
+        (
+            PARAMS + ".service",
+            "checkout\nverified evil",
+            "externalParameters.service: invalid service name",
+        ),
+        (
+            PARAMS + ".namespace",
+            "--kubeconfig=/tmp/x",
+            "externalParameters.namespace: invalid namespace",
+        ),
+        (
+            PARAMS + ".release",
+            7,
+            "externalParameters.release must be a JSON string, found a JSON number",
+        ),
+        (
+            PARAMS + ".appVersion",
+            "1.0 \x1b[2J",
+            "externalParameters.appVersion '1.0 \\x1b[2J' is not a version",
+        ),
+        (
+            PARAMS + ".chart",
+            {"name": "../../x", "version": "1"},
+            "chart.name '../../x' is not a chart name",
+        ),
+        (PARAMS + ".immutable", "no", "immutable must be a JSON boolean"),
+        (PARAMS + ".values", "inputs/values.yaml", "values must be a JSON array"),
+    ],
+)
+def test_a_signed_statement_of_the_wrong_shape_is_one_line_exit_1(
+    path, value, message, signer, tmp_path
+):
     stmt = _set(path, value)
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(signer[0], stmt))
     code, output = _cli(bundle, signer[1])
@@ -185,13 +247,16 @@ def test_a_signed_statement_of_the_wrong_shape_is_one_line_exit_1(path, value, m
     assert "signed statement: " in output and message in output
 
 
-@pytest.mark.parametrize(("payload", "message"), [
-    (b"[]", "it must be a JSON object, found a JSON array"),
-    (b'{"_type": 1, "_type": 2}', "duplicate key '_type'"),
-    (b"\xff\xfe{\x00}\x00", "is not UTF-8 JSON"),
-    (b'{"a": NaN}', "NaN is not a JSON number"),
-    (b"1" * 5000, "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"[]", "it must be a JSON object, found a JSON array"),
+        (b'{"_type": 1, "_type": 2}', "duplicate key '_type'"),
+        (b"\xff\xfe{\x00}\x00", "is not UTF-8 JSON"),
+        (b'{"a": NaN}', "NaN is not a JSON number"),
+        (b"1" * 5000, "not valid JSON"),
+    ],
+)
 def test_a_signed_payload_that_is_not_a_statement_is_refused(payload, message, signer, tmp_path):
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(signer[0], payload=payload))
     code, output = _cli(bundle, signer[1])
@@ -206,7 +271,9 @@ def test_a_statement_naming_a_file_twice_is_refused(signer, tmp_path):
 
 
 def test_printed_paths_are_escaped(signer, tmp_path):
-    bundle = forge.write(tmp_path / "b\nverified fake\x1b[31m.tar.gz", forge.signed_files(signer[0]))
+    bundle = forge.write(
+        tmp_path / "b\nverified fake\x1b[31m.tar.gz", forge.signed_files(signer[0])
+    )
     code, output = _cli(bundle, signer[1])
     assert code == 0 and len(output.splitlines()) == 1
     assert "b\\nverified fake\\x1b[31m.tar.gz" in output and "\x1b" not in output

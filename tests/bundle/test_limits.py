@@ -32,7 +32,7 @@ def _peak(action: Callable[[], object]) -> tuple[int, BaseException | None]:
     raised: BaseException | None = None
     try:
         action()
-    except Exception as exc:  # noqa: BLE001 - the caller asserts on it
+    except Exception as exc:
         raised = exc
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
@@ -50,12 +50,20 @@ def _bomb_members() -> Iterator[bytes]:
     yield from forge.zeros(64 * MiB)
 
 
-@pytest.mark.parametrize(("name", "chunks", "limits", "message"), [
-    ("zeros", lambda: forge.zeros(64 * MiB), Limits(), "holds no files"),
-    ("huge-member", _bomb_members, Limits(), "over the 16 MiB limit for one file"),
-    # 1,000,000 members against the default 10,000: benchmarks/verify_limits.py
-    ("many-members", lambda: forge.many_members(5_000), Limits(files=1_000), "holds more than the limit of 1000 files"),
-])
+@pytest.mark.parametrize(
+    ("name", "chunks", "limits", "message"),
+    [
+        ("zeros", lambda: forge.zeros(64 * MiB), Limits(), "holds no files"),
+        ("huge-member", _bomb_members, Limits(), "over the 16 MiB limit for one file"),
+        # 1,000,000 members against the default 10,000: benchmarks/verify_limits.py
+        (
+            "many-members",
+            lambda: forge.many_members(5_000),
+            Limits(files=1_000),
+            "holds more than the limit of 1000 files",
+        ),
+    ],
+)
 def test_gzip_bombs_are_refused_before_unpacking(name, chunks, limits, message, keys, tmp_path):
     bomb = forge.write_stream(tmp_path / f"{name}.tar.gz", chunks())
     assert bomb.stat().st_size < 2 * MiB
@@ -80,8 +88,12 @@ def test_total_unpacked_size_is_bounded(keys, tmp_path):
 
 
 def test_a_huge_envelope_is_refused_by_its_header(keys, tmp_path):
-    bundle = forge.write_stream(tmp_path / "env.tar.gz", iter([forge.header("attestation.dsse.json", 9 * MiB)]))
-    with pytest.raises(VerifyError, match=r"attestation.dsse.json is 9437184 bytes, over the 8 MiB limit"):
+    bundle = forge.write_stream(
+        tmp_path / "env.tar.gz", iter([forge.header("attestation.dsse.json", 9 * MiB)])
+    )
+    with pytest.raises(
+        VerifyError, match=r"attestation.dsse.json is 9437184 bytes, over the 8 MiB limit"
+    ):
         verify(bundle, keys[1])
 
 
@@ -98,7 +110,9 @@ def test_a_deeply_nested_signed_statement_is_refused(tmp_path):
     from launchgen.bundle.keys import public_pem
 
     public.write_bytes(public_pem(key))
-    bundle = forge.write(tmp_path / "deep.tar.gz", forge.signed_files(key, payload=b"[" * 5000 + b"]" * 5000))
+    bundle = forge.write(
+        tmp_path / "deep.tar.gz", forge.signed_files(key, payload=b"[" * 5000 + b"]" * 5000)
+    )
     code, output = _cli(bundle, public)
     assert code == 1 and "signed statement nests deeper than the limit of 16 levels" in output
     assert len(output.splitlines()) == 1
@@ -120,12 +134,18 @@ def test_a_bundle_that_is_not_a_regular_file_is_not_read(target, keys, tmp_path)
 def test_a_key_file_is_read_within_a_bound(keys, tmp_path):
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(generate()))
     result = CliRunner().invoke(main, ["verify", str(bundle), "--key", "/dev/zero"])
-    assert result.exit_code == 2 and "public key /dev/zero is larger than 65536 bytes" in result.output
+    assert (
+        result.exit_code == 2 and "public key /dev/zero is larger than 65536 bytes" in result.output
+    )
 
 
 @pytest.mark.parametrize("mtime", [0, forge.MTIME, 1_700_000_000])
 def test_the_streaming_reader_accepts_exactly_what_the_writer_writes(mtime):
-    files = {**forge.MANIFESTS, "manifests/03-big.yaml": bytes(range(256)) * 40_000, "inputs/" + "a" * 90 + "/" + "b" * 90: b"long name"}
+    files = {
+        **forge.MANIFESTS,
+        "manifests/03-big.yaml": bytes(range(256)) * 40_000,
+        "inputs/" + "a" * 90 + "/" + "b" * 90: b"long name",
+    }
     data = archive.write(files, mtime)
     assert data == reproducible_targz(files, mtime)  # the format of every earlier launchgen
     unpacked = archive.read(io.BytesIO(data), "bundle")

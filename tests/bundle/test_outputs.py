@@ -21,10 +21,15 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def _one_line(output: str) -> bool:
-    return len(output.strip().splitlines()) == 1 and "internal error" not in output and "Traceback" not in output
+    return (
+        len(output.strip().splitlines()) == 1
+        and "internal error" not in output
+        and "Traceback" not in output
+    )
 
 
 # keygen: no helm needed
+
 
 def test_keygen_never_overwrites_without_force(tmp_path):
     assert _run("keygen", "-o", str(tmp_path / "k"))[0] == 0
@@ -85,7 +90,9 @@ def test_package_refuses_to_overwrite_the_private_key(rendered, key_pair, tmp_pa
     assert code == 0  # a new name is fine...
     (tmp_path / "alias.key").symlink_to(key)
     code, output = _package(rendered, tmp_path / "alias.key", key, "--force")
-    assert code == 2 and "is the signing key" in output and key.read_bytes() == before  # ...an alias of the key is not
+    assert (
+        code == 2 and "is the signing key" in output and key.read_bytes() == before
+    )  # ...an alias of the key is not
 
 
 @pytest.mark.helm
@@ -103,7 +110,9 @@ def test_package_overwrites_a_bundle_only_with_force(rendered, key_pair, tmp_pat
     out = tmp_path / "b.tar.gz"
     out.write_bytes(b"precious")
     code, output = _package(rendered, out, key_pair[0])
-    assert code == 2 and _one_line(output) and "b.tar.gz exists: pass --force to replace it" in output
+    assert (
+        code == 2 and _one_line(output) and "b.tar.gz exists: pass --force to replace it" in output
+    )
     assert out.read_bytes() == b"precious"
     assert _package(rendered, out, key_pair[0], "--force")[0] == 0
     assert verify(out, key_pair[1]).parameters["service"] == "checkout"
@@ -120,7 +129,9 @@ def test_package_to_a_dangling_symlink_or_below_a_file_is_one_line(rendered, key
 
 
 @pytest.mark.helm
-@pytest.mark.parametrize("how", ["listed", "symlinked-manifest", "symlinked-input", "symlinked-folder"])
+@pytest.mark.parametrize(
+    "how", ["listed", "symlinked-manifest", "symlinked-input", "symlinked-folder"]
+)
 def test_package_reads_nothing_from_outside_the_render(how, render_copy, key_pair, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("secret\n")
@@ -148,7 +159,11 @@ def test_package_reads_nothing_from_outside_the_render(how, render_copy, key_pai
 @pytest.mark.helm
 def test_package_render_record_of_the_wrong_shape_is_one_line(render_copy, key_pair, tmp_path):
     record = json.loads((render_copy / "render.json").read_text())
-    for field, value in [("chart", ["x"]), ("manifests", "manifests/a.yaml"), ("service", "Checkout\nx")]:
+    for field, value in [
+        ("chart", ["x"]),
+        ("manifests", "manifests/a.yaml"),
+        ("service", "Checkout\nx"),
+    ]:
         changed = {**record, field: value}
         (render_copy / "render.json").write_text(json.dumps(changed))
         code, output = _package(render_copy, tmp_path / "b.tar.gz", key_pair[0])

@@ -15,7 +15,9 @@ def _package(*args: str | Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_loops_in_the_render_and_at_the_output(rendered: Path, key_pair: tuple[Path, Path], tmp_path: Path) -> None:
+def test_loops_in_the_render_and_at_the_output(
+    rendered: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     signing_key = key_pair[0]
     render = tmp_path / "render"
     shutil.copytree(rendered, render)

@@ -20,7 +20,9 @@ def render(app: Path, helm: Helm, tmp_path: Path, values: str) -> list[dict[str,
     path = tmp_path / "values.yaml"
     path.write_text(values)
     run([binary, "lint", "--strict", ".", "-f", path], cwd=app, env=env)
-    return documents(run([binary, "template", "checkout", ".", "-f", path], cwd=app, env=env).stdout)
+    return documents(
+        run([binary, "template", "checkout", ".", "-f", path], cwd=app, env=env).stdout
+    )
 
 
 def by_kind(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
@@ -36,7 +38,9 @@ def test_defaults_are_secure(app_repos: tuple[Path, Path], helm: Helm, tmp_path:
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["automountServiceAccountToken"] is False
     assert container["securityContext"] == {
-        "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True,
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
         "capabilities": {"drop": ["ALL"]},
     }
     assert container["resources"]["limits"]["memory"] == "256Mi"
@@ -47,7 +51,9 @@ def test_defaults_are_secure(app_repos: tuple[Path, Path], helm: Helm, tmp_path:
     assert not by_kind(docs, "Rollout") and not by_kind(docs, "Job")
 
 
-def test_canary_rollout_with_manual_pause(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path) -> None:
+def test_canary_rollout_with_manual_pause(
+    app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path
+) -> None:
     app, _ = app_repos
     docs = render(app, helm, tmp_path, "rollout:\n  enabled: true\n")
     assert not by_kind(docs, "Deployment")
@@ -55,22 +61,39 @@ def test_canary_rollout_with_manual_pause(app_repos: tuple[Path, Path], helm: He
     assert rollout["apiVersion"] == "argoproj.io/v1alpha1"
     steps = rollout["spec"]["strategy"]["canary"]["steps"]
     assert {"pause": {}} in steps  # an indefinite pause: promotion needs an approval
-    assert rollout["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":0.0.0-launch.placeholder")
+    assert rollout["spec"]["template"]["spec"]["containers"][0]["image"].endswith(
+        ":0.0.0-launch.placeholder"
+    )
 
 
-def test_blue_green_rollout_with_preview_service(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path) -> None:
+def test_blue_green_rollout_with_preview_service(
+    app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path
+) -> None:
     app, _ = app_repos
-    docs = render(app, helm, tmp_path, "rollout:\n  enabled: true\n  strategy: blueGreen\nautoscaling:\n  enabled: true\n")
+    docs = render(
+        app,
+        helm,
+        tmp_path,
+        "rollout:\n  enabled: true\n  strategy: blueGreen\nautoscaling:\n  enabled: true\n",
+    )
     [rollout] = by_kind(docs, "Rollout")
     blue_green = rollout["spec"]["strategy"]["blueGreen"]
     assert blue_green["autoPromotionEnabled"] is False
-    assert (blue_green["activeService"], blue_green["previewService"]) == ("checkout", "checkout-preview")
-    assert sorted(s["metadata"]["name"] for s in by_kind(docs, "Service")) == ["checkout", "checkout-preview"]
+    assert (blue_green["activeService"], blue_green["previewService"]) == (
+        "checkout",
+        "checkout-preview",
+    )
+    assert sorted(s["metadata"]["name"] for s in by_kind(docs, "Service")) == [
+        "checkout",
+        "checkout-preview",
+    ]
     [hpa] = by_kind(docs, "HorizontalPodAutoscaler")
     assert hpa["spec"]["scaleTargetRef"]["kind"] == "Rollout"
 
 
-def test_external_secrets_shared_and_internal(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path) -> None:
+def test_external_secrets_shared_and_internal(
+    app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path
+) -> None:
     app, _ = app_repos
     values = """\
 externalSecrets:
@@ -89,14 +112,19 @@ externalSecrets:
     secrets = {d["metadata"]["name"]: d for d in by_kind(docs, "ExternalSecret")}
     assert secrets["checkout-db"]["metadata"]["labels"]["launchgen.dev/secret-scope"] == "shared"
     assert secrets["checkout-api"]["metadata"]["labels"]["launchgen.dev/secret-scope"] == "internal"
-    assert secrets["checkout-api"]["spec"]["secretStoreRef"] == {"name": "checkout-store", "kind": "SecretStore"}
+    assert secrets["checkout-api"]["spec"]["secretStoreRef"] == {
+        "name": "checkout-store",
+        "kind": "SecretStore",
+    }
     assert not by_kind(docs, "Secret")  # no literal secret data is rendered
     env = by_kind(docs, "Deployment")[0]["spec"]["template"]["spec"]["containers"][0]["env"]
     refs = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in env if "valueFrom" in e}
     assert refs == {"DB_PASSWORD": "checkout-db", "API_TOKEN": "checkout-api"}
 
 
-def test_migration_job_is_a_pre_upgrade_hook(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path) -> None:
+def test_migration_job_is_a_pre_upgrade_hook(
+    app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path
+) -> None:
     app, _ = app_repos
     docs = render(app, helm, tmp_path, "migration:\n  enabled: true\n  command: [/app/migrate]\n")
     [job] = by_kind(docs, "Job")
@@ -113,10 +141,15 @@ def test_migration_job_is_a_pre_upgrade_hook(app_repos: tuple[Path, Path], helm:
         ("image:\n  tag: latest\n", "tag"),
         ("rollout:\n  enabled: true\n  strategy: linear\n", "canary"),
         ("replicas: 3\n", "replicas"),
-        ("externalSecrets:\n  - name: db\n    store: vault\n    data: []\n", "/externalSecrets/0/data"),
+        (
+            "externalSecrets:\n  - name: db\n    store: vault\n    data: []\n",
+            "/externalSecrets/0/data",
+        ),
     ],
 )
-def test_schema_rejects_bad_values(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path, values: str, message: str) -> None:
+def test_schema_rejects_bad_values(
+    app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path, values: str, message: str
+) -> None:
     app, _ = app_repos
     binary, env = helm
     path = tmp_path / "bad.yaml"
@@ -139,12 +172,18 @@ def test_data_chart_renders_only_the_migration_hook(tmp_path: Path, helm: Helm) 
     docs = documents(run([binary, "template", "checkout-data", "data"], cwd=app, env=env).stdout)
     assert [d["kind"] for d in docs] == ["ServiceAccount", "Job"]
     account, job = docs
-    assert job["spec"]["template"]["spec"]["serviceAccountName"] == account["metadata"]["name"] == "checkout-data"
+    assert (
+        job["spec"]["template"]["spec"]["serviceAccountName"]
+        == account["metadata"]["name"]
+        == "checkout-data"
+    )
     for doc, weight in ((account, "-10"), (job, "-5")):
         assert doc["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
         assert doc["metadata"]["annotations"]["helm.sh/hook-weight"] == weight
     assert job["spec"]["template"]["spec"]["containers"][0]["command"] == ["/app/migrate"]
     # The app's own chart does not carry the data chart, and git keeps its vendored dependency.
-    assert not by_kind(documents(run([binary, "template", "checkout", "."], cwd=app, env=env).stdout), "Job")
+    assert not by_kind(
+        documents(run([binary, "template", "checkout", "."], cwd=app, env=env).stdout), "Job"
+    )
     tracked = git.Repo(app).git.ls_files().splitlines()
     assert "data/charts/launch-microservice-1.0.0.tgz" in tracked

@@ -61,9 +61,7 @@ class KubeCluster:
     external: bool  # True for LAUNCHGEN_TEST_KUBECONFIG: not ours to stop
     logs: Path | None = None  # the control plane's logs (built-in cluster only)
 
-    def kubectl(
-        self, *args: str, check: bool = True
-    ) -> subprocess.CompletedProcess[str]:
+    def kubectl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             [tool("kubectl"), *args],
             env=self.env,
@@ -79,9 +77,7 @@ class KubeCluster:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "cluster: needs the real Kubernetes control plane"
-    )
+    config.addinivalue_line("markers", "cluster: needs the real Kubernetes control plane")
 
 
 @pytest.fixture(scope="session")
@@ -118,9 +114,7 @@ def _namespace_name(node_name: str) -> str:
 
 
 @pytest.fixture
-def kube_namespace(
-    kube_cluster: KubeCluster, request: pytest.FixtureRequest
-) -> Iterator[str]:
+def kube_namespace(kube_cluster: KubeCluster, request: pytest.FixtureRequest) -> Iterator[str]:
     ns = _namespace_name(request.node.name)
     kube_cluster.kubectl("create", "namespace", ns)
     # Pods are refused until the controller-manager made the namespace's default

@@ -83,9 +83,7 @@ def chart(tmp_path: Path) -> Path:
 class Helm:
     """One helm major version, run against the test cluster with private helm dirs."""
 
-    def __init__(
-        self, name: str, cluster: KubeCluster, namespace: str, home: Path
-    ) -> None:
+    def __init__(self, name: str, cluster: KubeCluster, namespace: str, home: Path) -> None:
         self.bin = tool(name)
         self.major = 4 if name == "helm4" else 3
         self.namespace = namespace
@@ -111,15 +109,11 @@ class Helm:
             check=False,
         )
         if check and proc.returncode:
-            raise AssertionError(
-                f"helm {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"
-            )
+            raise AssertionError(f"helm {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}")
         return proc
 
     def revision(self, release: str) -> int:
-        return int(
-            json.loads(self.run("status", release, "-o", "json").stdout)["version"]
-        )
+        return int(json.loads(self.run("status", release, "-o", "json").stdout)["version"])
 
     def manifest_objects(self, release: str) -> set[tuple[str, str]]:
         manifest = self.run("get", "manifest", release).stdout
@@ -171,9 +165,7 @@ def test_helm_release_lifecycle(
     helm.run(*deploy, "--set", f"image={first}")
     assert helm.revision(rel) == 1
     assert deployment_state(kube_cluster, ns, rel) == (first, 2, 2)
-    pods = kube_json(
-        kube_cluster, "pods", "-n", ns, "-l", f"app.kubernetes.io/instance={rel}"
-    )
+    pods = kube_json(kube_cluster, "pods", "-n", ns, "-l", f"app.kubernetes.io/instance={rel}")
     assert len(pods["items"]) == 2
     for pod in pods["items"]:
         # Scheduled onto a kwok node and reported Ready by kwok.

@@ -37,8 +37,19 @@ class Service:
 
     def bundle(self, version: str, env: str = "dev", *, immutable: bool = False) -> Path:
         rendered = self.out / f"render-{version}-{env}-{uuid.uuid4().hex[:4]}"
-        args: list[str | Path] = ["render", self.props, "--app-version", version, "--env", env, "-o", rendered,
-                                  "--helm", self.helm, "--no-lint"]
+        args: list[str | Path] = [
+            "render",
+            self.props,
+            "--app-version",
+            version,
+            "--env",
+            env,
+            "-o",
+            rendered,
+            "--helm",
+            self.helm,
+            "--no-lint",
+        ]
         if immutable:
             args.append("--immutable")
         result = invoke(*args)
@@ -49,12 +60,33 @@ class Service:
         return bundle
 
     def cluster_args(self, dry_run: bool = False) -> list[str | Path]:
-        args: list[str | Path] = ["--properties", self.props, "--kubeconfig", self.kubeconfig, "--helm", self.helm,
-                                  "--kubectl", tool("kubectl"), "--by", "tester"]
+        args: list[str | Path] = [
+            "--properties",
+            self.props,
+            "--kubeconfig",
+            self.kubeconfig,
+            "--helm",
+            self.helm,
+            "--kubectl",
+            tool("kubectl"),
+            "--by",
+            "tester",
+        ]
         return args + (["--dry-run"] if dry_run else [])
 
-    def deploy(self, bundle: Path, *extra: str, dry_run: bool = False, timeout: str = "40s") -> Result:
-        return invoke("deploy", bundle, "--key", self.pub, "--timeout", timeout, *extra, *self.cluster_args(dry_run))
+    def deploy(
+        self, bundle: Path, *extra: str, dry_run: bool = False, timeout: str = "40s"
+    ) -> Result:
+        return invoke(
+            "deploy",
+            bundle,
+            "--key",
+            self.pub,
+            "--timeout",
+            timeout,
+            *extra,
+            *self.cluster_args(dry_run),
+        )
 
     def run(self, command: str, *extra: str | Path, dry_run: bool = False) -> Result:
         return invoke(command, *extra, *self.cluster_args(dry_run))
@@ -67,5 +99,13 @@ def make_service(tmp_path: Path, helm: str, kubeconfig: Path) -> Service:
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
     out.mkdir()
-    return Service(name, tmp_path / name, tmp_path / f"{name}-properties", tmp_path / "signing.key",
-                   tmp_path / "signing.pub", out, helm, kubeconfig)
+    return Service(
+        name,
+        tmp_path / name,
+        tmp_path / f"{name}-properties",
+        tmp_path / "signing.key",
+        tmp_path / "signing.pub",
+        out,
+        helm,
+        kubeconfig,
+    )

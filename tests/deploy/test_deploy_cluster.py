@@ -22,12 +22,25 @@ def svc(request: pytest.FixtureRequest, kube_cluster, tmp_path: Path) -> Service
 def kubectl(svc: Service, *args: str) -> str:
     import subprocess
 
-    return subprocess.run([str(tool("kubectl")), "--kubeconfig", str(svc.kubeconfig), *args],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [str(tool("kubectl")), "--kubeconfig", str(svc.kubeconfig), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def image(svc: Service, namespace: str, name: str) -> str:
-    out = kubectl(svc, "get", "deployment", name, "-n", namespace, "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+    out = kubectl(
+        svc,
+        "get",
+        "deployment",
+        name,
+        "-n",
+        namespace,
+        "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}",
+    )
     return out
 
 
@@ -42,7 +55,9 @@ def test_in_place_deploy_approve_and_reject(svc: Service) -> None:
     first = svc.deploy(svc.bundle("1.0.0"))
     assert first.exit_code == 0, first.output
     assert image(svc, ns, svc.name) == f"registry.example.com/{svc.name}:1.0.0"
-    available = kubectl(svc, "get", "deployment", svc.name, "-n", ns, "-o", "jsonpath={.status.availableReplicas}")
+    available = kubectl(
+        svc, "get", "deployment", svc.name, "-n", ns, "-o", "jsonpath={.status.availableReplicas}"
+    )
     assert available == "1"
     assert svc.run("approve", "--env", "dev").exit_code == 0
 
@@ -54,7 +69,12 @@ def test_in_place_deploy_approve_and_reject(svc: Service) -> None:
     assert "back to 1.0.0" in rejected.output
     assert image(svc, ns, svc.name).endswith(":1.0.0")
     events = [(e["event"], e.get("appVersion"), e.get("of")) for e in history(svc).entries]
-    assert events == [("deployed", "1.0.0", None), ("approved", None, 1), ("deployed", "1.1.0", None), ("rejected", None, 3)]
+    assert events == [
+        ("deployed", "1.0.0", None),
+        ("approved", None, 1),
+        ("deployed", "1.1.0", None),
+        ("rejected", None, 3),
+    ]
     assert [e.get("revision") for e in history(svc).deployments()] == [1, 2]
     helm_history = json.loads(kubectl_helm(svc, "history", svc.name, "-n", ns, "-o", "json"))
     assert [h["revision"] for h in helm_history] == [1, 2, 3]  # the rollback is revision 3
@@ -63,8 +83,12 @@ def test_in_place_deploy_approve_and_reject(svc: Service) -> None:
 def kubectl_helm(svc: Service, *args: str) -> str:
     import subprocess
 
-    return subprocess.run([svc.helm, *args, "--kubeconfig", str(svc.kubeconfig)], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        [svc.helm, *args, "--kubeconfig", str(svc.kubeconfig)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def test_unschedulable_rollout_rolls_back_automatically(svc: Service) -> None:
@@ -97,14 +121,18 @@ def test_immutable_deployments_reject_and_prune(svc: Service) -> None:
         assert svc.run("approve", "--env", "dev").exit_code == 0
     namespaces = [d["namespace"] for d in history(svc).deployments()]
     assert len(set(namespaces)) == 3 and all(ns.startswith(f"{svc.name}-dev-") for ns in namespaces)
-    labelled = kubectl(svc, "get", "namespaces", "-l", f"launchgen.dev/service={svc.name}", "-o", "name").split()
+    labelled = kubectl(
+        svc, "get", "namespaces", "-l", f"launchgen.dev/service={svc.name}", "-o", "name"
+    ).split()
     assert sorted(labelled) == sorted(f"namespace/{ns}" for ns in namespaces)
 
     fourth = svc.deploy(svc.bundle("1.3.0", immutable=True))
     assert fourth.exit_code == 0, fourth.output
     assert svc.run("reject", "--env", "dev").exit_code == 0
     rejected_ns = history(svc).deployments()[-1]["namespace"]
-    phase = kubectl(svc, "get", "namespace", rejected_ns, "--ignore-not-found", "-o", "jsonpath={.status.phase}")
+    phase = kubectl(
+        svc, "get", "namespace", rejected_ns, "--ignore-not-found", "-o", "jsonpath={.status.phase}"
+    )
     assert phase in ("", "Terminating")
     assert history(svc).current()["appVersion"] == "1.2.0"  # type: ignore[index]
 
@@ -114,7 +142,9 @@ def test_immutable_deployments_reject_and_prune(svc: Service) -> None:
     live = history(svc).live()
     assert [d["appVersion"] for d in live] == ["1.2.0"]
     for gone in namespaces[:2]:
-        phase = kubectl(svc, "get", "namespace", gone, "--ignore-not-found", "-o", "jsonpath={.status.phase}")
+        phase = kubectl(
+            svc, "get", "namespace", gone, "--ignore-not-found", "-o", "jsonpath={.status.phase}"
+        )
         assert phase in ("", "Terminating")
 
 
@@ -129,4 +159,8 @@ def test_rollback_in_place_to_an_earlier_deployment(svc: Service) -> None:
     assert history(svc).current()["seq"] == 1  # type: ignore[index]
     status = svc.run("status", "--format", "json")
     dev = json.loads(status.output)["environments"][0]
-    assert (dev["appVersion"], dev["cluster"]["status"], dev["cluster"]["appVersion"]) == ("1.0.0", "deployed", "1.0.0")
+    assert (dev["appVersion"], dev["cluster"]["status"], dev["cluster"]["appVersion"]) == (
+        "1.0.0",
+        "deployed",
+        "1.0.0",
+    )

@@ -24,16 +24,29 @@ def plan(output: str) -> list[str]:
     """The plan's steps: the indented lines after `plan:`."""
     lines = output.splitlines()
     steps = []
-    for line in lines[lines.index("plan:") + 1:]:
+    for line in lines[lines.index("plan:") + 1 :]:
         if not line.startswith("  "):
             break
         steps.append(line.strip())
     return steps
 
 
-def record(svc: Service, version: str, release: str, namespace: str, revision: int | None = None) -> None:
-    records.append(svc.props, svc.name, "dev", "deployed", "ci", appVersion=version, chartVersion="0.1.0",
-                   bundleDigest=DIGEST, release=release, namespace=namespace, revision=revision)
+def record(
+    svc: Service, version: str, release: str, namespace: str, revision: int | None = None
+) -> None:
+    records.append(
+        svc.props,
+        svc.name,
+        "dev",
+        "deployed",
+        "ci",
+        appVersion=version,
+        chartVersion="0.1.0",
+        bundleDigest=DIGEST,
+        release=release,
+        namespace=namespace,
+        revision=revision,
+    )
 
 
 def test_deploy_plan(svc: Service) -> None:
@@ -43,10 +56,15 @@ def test_deploy_plan(svc: Service) -> None:
     kc, kubectl, helm = svc.kubeconfig, tool("kubectl"), svc.helm
     ns = f"{svc.name}-dev"
     steps = plan(result.output)
-    assert steps[0] == f"# deploy {svc.name} 1.0.0 (chart 0.1.0) to dev: release {svc.name} in namespace {ns}"
+    assert (
+        steps[0]
+        == f"# deploy {svc.name} 1.0.0 (chart 0.1.0) to dev: release {svc.name} in namespace {ns}"
+    )
     assert steps[1] == f"{kubectl} --kubeconfig {kc} apply -f - <<manifest"
-    assert steps[2].startswith(f"{helm} upgrade --install --namespace {ns} --wait=watcher --rollback-on-failure "
-                               f"--timeout 40s --kubeconfig {kc} -- {svc.name} <chart from bundle sha256:")
+    assert steps[2].startswith(
+        f"{helm} upgrade --install --namespace {ns} --wait=watcher --rollback-on-failure "
+        f"--timeout 40s --kubeconfig {kc} -- {svc.name} <chart from bundle sha256:"
+    )
     assert steps[3] == f"{helm} test --namespace {ns} --timeout 40s --kubeconfig {kc} -- {svc.name}"
     assert steps[4] == "# append a 'deployed' entry to deployments/dev.yaml"
     assert len(steps) == 5
@@ -92,23 +110,52 @@ def test_prune_plan_immutable(svc: Service) -> None:
 
 
 def test_policy_refuses_chart_only_upgrade(svc: Service) -> None:
-    records.append(svc.props, svc.name, "dev", "deployed", "ci", appVersion="1.0.0", chartVersion="0.0.9",
-                   bundleDigest=DIGEST, release=svc.name, namespace=f"{svc.name}-dev", revision=1)
+    records.append(
+        svc.props,
+        svc.name,
+        "dev",
+        "deployed",
+        "ci",
+        appVersion="1.0.0",
+        chartVersion="0.0.9",
+        bundleDigest=DIGEST,
+        release=svc.name,
+        namespace=f"{svc.name}-dev",
+        revision=1,
+    )
     result = svc.deploy(svc.bundle("1.0.0"), dry_run=True)
     assert result.exit_code == 1
-    assert "[policy-chart-only-upgrade] chart 0.0.9 -> 0.1.0 with app version 1.0.0 unchanged" in result.output
+    assert (
+        "[policy-chart-only-upgrade] chart 0.0.9 -> 0.1.0 with app version 1.0.0 unchanged"
+        in result.output
+    )
     allowed = svc.deploy(svc.bundle("1.0.0"), "--allow-chart-only-upgrade", dry_run=True)
     assert allowed.exit_code == 0, allowed.output
 
 
 def test_policy_refuses_skipping_the_data_schema_window(svc: Service) -> None:
-    records.append(svc.props, svc.name, "dev", "deployed", "ci", appVersion="1.0.0", chartVersion="0.1.0",
-                   bundleDigest=DIGEST, release=svc.name, namespace=f"{svc.name}-dev", revision=1, dataSchema=3)
+    records.append(
+        svc.props,
+        svc.name,
+        "dev",
+        "deployed",
+        "ci",
+        appVersion="1.0.0",
+        chartVersion="0.1.0",
+        bundleDigest=DIGEST,
+        release=svc.name,
+        namespace=f"{svc.name}-dev",
+        revision=1,
+        dataSchema=3,
+    )
     values = svc.app / "values.yaml"
     values.write_text(values.read_text() + "dataSchema: 5\n")
     result = svc.deploy(svc.bundle("2.0.0"), dry_run=True)
     assert result.exit_code == 1
-    assert "[policy-data-schema-window] app version 2.0.0 needs data schema 5, but schema 3 is live" in result.output
+    assert (
+        "[policy-data-schema-window] app version 2.0.0 needs data schema 5, but schema 3 is live"
+        in result.output
+    )
     values.write_text(values.read_text().replace("dataSchema: 5", "dataSchema: 4"))
     assert svc.deploy(svc.bundle("2.0.0"), dry_run=True).exit_code == 0
 

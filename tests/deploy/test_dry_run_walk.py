@@ -20,15 +20,19 @@ def svc(tmp_path: Path) -> Service:
 
 
 def snapshot(repo: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(repo)): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(repo)): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file()
+    }
 
 
 def test_walk_the_loop_after_a_dry_run_deploy(svc: Service) -> None:
     before = snapshot(svc.props)
     kc, kubectl, helm, name = svc.kubeconfig, tool("kubectl"), svc.helm, svc.name
     ns = f"{name}-dev"
-    planned = (f"# nothing is recorded in deployments/dev.yaml (a dry-run deploy records nothing): planning against "
-               f"release {name} in namespace {ns}, as an in-place deploy of this repo would use")
+    planned = (
+        f"# nothing is recorded in deployments/dev.yaml (a dry-run deploy records nothing): planning against "
+        f"release {name} in namespace {ns}, as an in-place deploy of this repo would use"
+    )
 
     deployed = svc.deploy(svc.bundle("1.0.0"), dry_run=True)
     assert deployed.exit_code == 0, deployed.output
@@ -39,9 +43,9 @@ def test_walk_the_loop_after_a_dry_run_deploy(svc: Service) -> None:
         planned,
         f"{kubectl} --kubeconfig {kc} get rollouts.argoproj.io --namespace {ns} -l app.kubernetes.io/instance={name} -o name",
         "# then, for each Rollout listed (as `kubectl argo rollouts promote` does):",
-        f"{kubectl} --kubeconfig {kc} patch --namespace {ns} --type merge -p '{{\"spec\":{{\"paused\":false}}}}' -- <rollout>",
+        f'{kubectl} --kubeconfig {kc} patch --namespace {ns} --type merge -p \'{{"spec":{{"paused":false}}}}\' -- <rollout>',
         f"{kubectl} --kubeconfig {kc} patch --namespace {ns} --type merge --subresource status "
-        f"-p '{{\"status\":{{\"pauseConditions\":null}}}}' -- <rollout>",
+        f'-p \'{{"status":{{"pauseConditions":null}}}}\' -- <rollout>',
         "# append 'approved' of seq (the deployment) to deployments/dev.yaml",
     ]
 
@@ -96,11 +100,15 @@ def test_dry_runs_against_recorded_deployments(svc: Service) -> None:
     # approved already: the dry run says so, and plans against the current deployment's release
     approve = svc.run("approve", "--env", "dev", dry_run=True)
     assert approve.exit_code == 0, approve.output
-    assert plan(approve.output)[0].startswith("# no deployment is waiting for approval in dev: planning against")
+    assert plan(approve.output)[0].startswith(
+        "# no deployment is waiting for approval in dev: planning against"
+    )
     # one deployment only: nothing earlier to roll back to
     rollback = svc.run("rollback", "--env", "dev", dry_run=True)
     assert rollback.exit_code == 0, rollback.output
-    assert plan(rollback.output)[0].startswith("# no deployment is live before the current one in dev")
+    assert plan(rollback.output)[0].startswith(
+        "# no deployment is live before the current one in dev"
+    )
     # without --dry-run the same questions are errors, and nothing is written
     assert svc.run("approve", "--env", "dev").exit_code == 2
     assert svc.run("rollback", "--env", "dev").exit_code == 2
@@ -112,7 +120,10 @@ def test_prune_with_nothing_to_prune_says_so(svc: Service) -> None:
     for dry_run in (True, False):
         result = svc.run("prune", "--env", "dev", "--keep", "1", dry_run=dry_run)
         assert result.exit_code == 0, result.output
-        assert result.output.strip() == "nothing to prune in dev: 1 immutable deployment(s) live, keeping 1"
+        assert (
+            result.output.strip()
+            == "nothing to prune in dev: 1 immutable deployment(s) live, keeping 1"
+        )
     history = records.load(svc.props, "dev")
     assert history is not None and history.last_seq == 1
 

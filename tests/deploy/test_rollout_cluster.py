@@ -19,8 +19,13 @@ pytestmark = [pytest.mark.cluster, pytest.mark.helm]
 
 
 def kubectl(svc: Service, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run([str(tool("kubectl")), "--kubeconfig", str(svc.kubeconfig), *args], input=stdin,
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [str(tool("kubectl")), "--kubeconfig", str(svc.kubeconfig), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def test_approve_promotes_a_paused_canary(kube_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -35,9 +40,32 @@ def test_approve_promotes_a_paused_canary(kube_cluster, tmp_path: Path) -> None:
     assert rollout["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":1.0.0")
     assert {"pause": {}} in rollout["spec"]["strategy"]["canary"]["steps"]
     # What the Argo Rollouts controller does at the indefinite pause step:
-    kubectl(svc, "patch", "rollout", svc.name, "-n", ns, "--type", "merge", "-p", '{"spec":{"paused":true}}')
-    kubectl(svc, "patch", "rollout", svc.name, "-n", ns, "--type", "merge", "--subresource", "status", "-p",
-            '{"status":{"pauseConditions":[{"reason":"CanaryPauseStep","startTime":"2026-11-26T10:00:00Z"}]}}')
+    kubectl(
+        svc,
+        "patch",
+        "rollout",
+        svc.name,
+        "-n",
+        ns,
+        "--type",
+        "merge",
+        "-p",
+        '{"spec":{"paused":true}}',
+    )
+    kubectl(
+        svc,
+        "patch",
+        "rollout",
+        svc.name,
+        "-n",
+        ns,
+        "--type",
+        "merge",
+        "--subresource",
+        "status",
+        "-p",
+        '{"status":{"pauseConditions":[{"reason":"CanaryPauseStep","startTime":"2026-11-26T10:00:00Z"}]}}',
+    )
 
     approved = svc.run("approve", "--env", "dev")
     assert approved.exit_code == 0, approved.output

@@ -17,13 +17,33 @@ from tests.helpers.tools import helm_env, run, tool
 pytestmark = pytest.mark.helm
 
 
-def render(app: Path, values: Path, version: str, out: Path, release: str = "checkout",
-           namespace: str = "checkout-prod", extra: list[str] | None = None) -> Path:
+def render(
+    app: Path,
+    values: Path,
+    version: str,
+    out: Path,
+    release: str = "checkout",
+    namespace: str = "checkout-prod",
+    extra: list[str] | None = None,
+) -> Path:
     helm, env = tool("helm4"), helm_env(out.parent / "helm-home")
     dist = out.parent / f"dist-{out.name}"
     run([helm, "package", ".", "--app-version", version, "-d", dist], cwd=app, env=env)
     [package] = list(dist.iterdir())
-    rendered = run([helm, "template", release, package, "-f", values, "--namespace", namespace, *(extra or [])], env=env).stdout
+    rendered = run(
+        [
+            helm,
+            "template",
+            release,
+            package,
+            "-f",
+            values,
+            "--namespace",
+            namespace,
+            *(extra or []),
+        ],
+        env=env,
+    ).stdout
     out.mkdir(parents=True)
     (out / "manifests.yaml").write_text(rendered)
     return out
@@ -49,7 +69,10 @@ def test_only_app_version_changed_exits_0(renders: tuple[Path, Path, Path]) -> N
     assert result.exit_code == 0, result.output
     assert "app version: 1.0.0 -> 1.1.0" in result.output
     assert "only app-version-derived changes" in result.output
-    assert 'containers[name=checkout].image: "registry.example.com/checkout:1.0.0" -> "registry.example.com/checkout:1.1.0"  (app version)' in result.output
+    assert (
+        'containers[name=checkout].image: "registry.example.com/checkout:1.0.0" -> "registry.example.com/checkout:1.1.0"  (app version)'
+        in result.output
+    )
 
 
 def test_values_change_is_listed_and_exits_1(renders: tuple[Path, Path, Path]) -> None:
@@ -58,14 +81,23 @@ def test_values_change_is_listed_and_exits_1(renders: tuple[Path, Path, Path]) -
     assert result.exit_code == 1
     payload = json.loads(result.output)
     assert payload["onlyAppVersion"] is False
-    others = [(r["kind"], c["path"], c["old"], c["new"]) for r in payload["resources"] for c in r["changes"] if not c["appVersionDerived"]]
+    others = [
+        (r["kind"], c["path"], c["old"], c["new"])
+        for r in payload["resources"]
+        for c in r["changes"]
+        if not c["appVersionDerived"]
+    ]
     assert others == [("Deployment.apps", "spec.replicas", 2, 5)]
-    derived = {c["path"] for r in payload["resources"] for c in r["changes"] if c["appVersionDerived"]}
+    derived = {
+        c["path"] for r in payload["resources"] for c in r["changes"] if c["appVersionDerived"]
+    }
     assert "metadata.labels[app.kubernetes.io/version]" in derived
     assert "spec.template.spec.containers[name=checkout].env[name=APP_VERSION].value" in derived
 
 
-def test_chart_version_change_is_not_app_version_derived(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
+def test_chart_version_change_is_not_app_version_derived(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     app, props = app_repos
     values = props / "envs" / "dev" / "values.yaml"
     old = render(app, values, "1.0.0", tmp_path / "old")
@@ -74,14 +106,23 @@ def test_chart_version_change_is_not_app_version_derived(app_repos: tuple[Path, 
     new = render(app, values, "1.0.0", tmp_path / "new")
     result = diff_manifests(load(old), load(new))
     assert not result.only_app_version
-    assert {f.path for r in result.resources for f in r.fields} == {"metadata.labels[helm.sh/chart]", "spec.template.metadata.labels[helm.sh/chart]"}
+    assert {f.path for r in result.resources for f in r.fields} == {
+        "metadata.labels[helm.sh/chart]",
+        "spec.template.metadata.labels[helm.sh/chart]",
+    }
 
 
-def test_immutable_deployments_match_across_postfixes(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
+def test_immutable_deployments_match_across_postfixes(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     app, props = app_repos
     values = props / "envs" / "prod" / "values.yaml"
-    old = render(app, values, "1.0.0", tmp_path / "old", "checkout-0a1b2c3d", "checkout-prod-0a1b2c3d")
-    new = render(app, values, "1.1.0", tmp_path / "new", "checkout-9f8e7d6c", "checkout-prod-9f8e7d6c")
+    old = render(
+        app, values, "1.0.0", tmp_path / "old", "checkout-0a1b2c3d", "checkout-prod-0a1b2c3d"
+    )
+    new = render(
+        app, values, "1.1.0", tmp_path / "new", "checkout-9f8e7d6c", "checkout-prod-9f8e7d6c"
+    )
     result = diff_manifests(load(old), load(new))
     assert all(r.status == "changed" for r in result.resources)
     assert result.only_app_version, [f for r in result.resources for f in r.fields if not f.derived]
@@ -92,7 +133,10 @@ def test_added_and_removed_resources(renders: tuple[Path, Path, Path], tmp_path:
     old, new, _ = renders
     extra = tmp_path / "extra"
     extra.mkdir()
-    (extra / "a.yaml").write_text((new / "manifests.yaml").read_text() + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: added\n")
+    (extra / "a.yaml").write_text(
+        (new / "manifests.yaml").read_text()
+        + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: added\n"
+    )
     result = invoke(str(old), str(extra))
     assert result.exit_code == 1
     assert "+ ConfigMap/added  (added)" in result.output
@@ -100,7 +144,9 @@ def test_added_and_removed_resources(renders: tuple[Path, Path, Path], tmp_path:
     assert "- ConfigMap/added  (removed)" in result.output
 
 
-def test_bundles_are_read_as_well_as_folders(renders: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_bundles_are_read_as_well_as_folders(
+    renders: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     old, new, _ = renders
     bundle = tmp_path / "new.tar.gz"
     with tarfile.open(bundle, "w:gz") as tar:
@@ -109,7 +155,9 @@ def test_bundles_are_read_as_well_as_folders(renders: tuple[Path, Path, Path], t
 
 
 @pytest.mark.parametrize("content", [b"not a tarball", b"\x1f\x8b\x08\x00truncated"])
-def test_bad_bundle_is_a_one_line_error(tmp_path: Path, renders: tuple[Path, Path, Path], content: bytes) -> None:
+def test_bad_bundle_is_a_one_line_error(
+    tmp_path: Path, renders: tuple[Path, Path, Path], content: bytes
+) -> None:
     old, _, _ = renders
     bad = tmp_path / "bad.tar.gz"
     bad.write_bytes(content)
@@ -134,10 +182,37 @@ def test_renders_made_on_the_fly(app_repos: tuple[Path, Path]) -> None:
     from tests.gate.gitutil import commit, edit, git
 
     base = git(props, "rev-parse", "HEAD")
-    commit(props, "scale prod", {"envs/prod/values.yaml": edit(props, "envs/prod/values.yaml", "replicaCount: 2", "replicaCount: 3")})
-    changed = invoke("1.0.0", "1.1.0", "--render", str(props), "--env", "prod", "--helm", helm,
-                     "--old-ref", base, "--new-ref", "HEAD", "--format", "json")
+    commit(
+        props,
+        "scale prod",
+        {
+            "envs/prod/values.yaml": edit(
+                props, "envs/prod/values.yaml", "replicaCount: 2", "replicaCount: 3"
+            )
+        },
+    )
+    changed = invoke(
+        "1.0.0",
+        "1.1.0",
+        "--render",
+        str(props),
+        "--env",
+        "prod",
+        "--helm",
+        helm,
+        "--old-ref",
+        base,
+        "--new-ref",
+        "HEAD",
+        "--format",
+        "json",
+    )
     assert changed.exit_code == 1, changed.output
     payload = json.loads(changed.output)
-    others = [(c["path"], c["old"], c["new"]) for r in payload["resources"] for c in r["changes"] if not c["appVersionDerived"]]
+    others = [
+        (c["path"], c["old"], c["new"])
+        for r in payload["resources"]
+        for c in r["changes"]
+        if not c["appVersionDerived"]
+    ]
     assert others == [("spec.replicas", 2, 3)]

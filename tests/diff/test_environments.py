@@ -21,8 +21,16 @@ pytestmark = pytest.mark.helm
 
 
 def _render(props: Path, version: str, out: Path, *envs: str) -> Path:
-    render(RenderRequest(properties=str(props), app_version=version, environments=envs, output_dir=out,
-                         helm=str(tool("helm4")), lint=False))
+    render(
+        RenderRequest(
+            properties=str(props),
+            app_version=version,
+            environments=envs,
+            output_dir=out,
+            helm=str(tool("helm4")),
+            lint=False,
+        )
+    )
     return out
 
 
@@ -56,17 +64,27 @@ def test_render_roots_unchanged_values_are_green(roots: tuple[Path, Path, Path])
     assert "in 3 environments; only app-version-derived changes." in result.output
 
 
-def test_render_roots_prod_scaled_is_a_change_of_consequence(roots: tuple[Path, Path, Path]) -> None:
+def test_render_roots_prod_scaled_is_a_change_of_consequence(
+    roots: tuple[Path, Path, Path],
+) -> None:
     """The issue: merged environments hid prod's replicaCount and exited 0."""
     old, _, scaled = roots
     result = _diff(old, scaled, "--format", "json")
     assert result.exit_code == 1, result.output
     payload = json.loads(result.output)
     assert payload["onlyAppVersion"] is False
-    others = [(r["environment"], r["kind"], c["path"], c["old"], c["new"])
-              for r in payload["resources"] for c in r["changes"] if not c["appVersionDerived"]]
+    others = [
+        (r["environment"], r["kind"], c["path"], c["old"], c["new"])
+        for r in payload["resources"]
+        for c in r["changes"]
+        if not c["appVersionDerived"]
+    ]
     assert others == [("prod", "Deployment.apps", "spec.replicas", 2, 7)]
-    assert {e["new"]: e["onlyAppVersion"] for e in payload["environments"]} == {"dev": True, "prod": False, "test": True}
+    assert {e["new"]: e["onlyAppVersion"] for e in payload["environments"]} == {
+        "dev": True,
+        "prod": False,
+        "test": True,
+    }
     text = _diff(old, scaled)
     assert text.exit_code == 1
     assert "spec.replicas: 2 -> 7" in text.output
@@ -79,8 +97,9 @@ def test_render_folders_of_one_environment(roots: tuple[Path, Path, Path]) -> No
     assert _diff(old / "dev", scaled / "dev").exit_code == 0
 
 
-def test_an_environment_on_one_side_only_is_a_change_of_consequence(roots: tuple[Path, Path, Path],
-                                                                      tmp_path: Path) -> None:
+def test_an_environment_on_one_side_only_is_a_change_of_consequence(
+    roots: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     old, same, _ = roots
     fewer = tmp_path / "fewer"
     shutil.copytree(same, fewer)
@@ -101,7 +120,9 @@ def test_renders_of_two_environments_are_not_green(roots: tuple[Path, Path, Path
     assert "renders of different environments (dev -> test)" in result.output
 
 
-def test_a_plain_folder_mixing_renders_is_refused(roots: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_a_plain_folder_mixing_renders_is_refused(
+    roots: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     """Without render.json a folder holding several environments' manifests would merge them."""
     old, _, scaled = roots
     for name, root in (("old-plain", old), ("new-plain", scaled)):
@@ -113,7 +134,9 @@ def test_a_plain_folder_mixing_renders_is_refused(roots: tuple[Path, Path, Path]
     assert result.output.count("\n") == 1
 
 
-def test_a_bundle_mixing_environments_is_refused(roots: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_a_bundle_mixing_environments_is_refused(
+    roots: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     old, _, scaled = roots
     bundle = tmp_path / "mixed.tar.gz"
     with tarfile.open(bundle, "w:gz") as tar:
@@ -125,7 +148,9 @@ def test_a_bundle_mixing_environments_is_refused(roots: tuple[Path, Path, Path],
     assert "appears twice" in result.output
 
 
-def test_nothing_to_compare_is_an_error_not_green(roots: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_nothing_to_compare_is_an_error_not_green(
+    roots: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     old, _, _ = roots
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -152,13 +177,37 @@ def test_render_on_the_fly_compares_every_environment(app_repos: tuple[Path, Pat
     from tests.gate.gitutil import commit, edit, git
 
     base = git(props, "rev-parse", "HEAD")
-    commit(props, "scale prod", {"envs/prod/values.yaml": edit(props, "envs/prod/values.yaml", "replicaCount: 2", "replicaCount: 3")})
-    changed = _diff("1.0.0", "1.1.0", "--render", props, "--helm", helm, "--old-ref", base, "--new-ref", "HEAD",
-                    "--format", "json")
+    commit(
+        props,
+        "scale prod",
+        {
+            "envs/prod/values.yaml": edit(
+                props, "envs/prod/values.yaml", "replicaCount: 2", "replicaCount: 3"
+            )
+        },
+    )
+    changed = _diff(
+        "1.0.0",
+        "1.1.0",
+        "--render",
+        props,
+        "--helm",
+        helm,
+        "--old-ref",
+        base,
+        "--new-ref",
+        "HEAD",
+        "--format",
+        "json",
+    )
     assert changed.exit_code == 1, changed.output
     payload = json.loads(changed.output)
-    assert [(r["environment"], c["path"]) for r in payload["resources"] for c in r["changes"]
-            if not c["appVersionDerived"]] == [("prod", "spec.replicas")]
+    assert [
+        (r["environment"], c["path"])
+        for r in payload["resources"]
+        for c in r["changes"]
+        if not c["appVersionDerived"]
+    ] == [("prod", "spec.replicas")]
 
 
 def test_env_and_refs_need_render(roots: tuple[Path, Path, Path]) -> None:
@@ -168,15 +217,17 @@ def test_env_and_refs_need_render(roots: tuple[Path, Path, Path]) -> None:
     assert "--render" in result.output
 
 
-def test_signed_bundles_are_paired_by_the_environment_their_statement_names(roots: tuple[Path, Path, Path],
-                                                                           tmp_path: Path) -> None:
+def test_signed_bundles_are_paired_by_the_environment_their_statement_names(
+    roots: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     old, same, scaled = roots
     assert CliRunner().invoke(main, ["keygen", "-o", str(tmp_path / "signing")]).exit_code == 0
 
     def bundle(folder: Path, name: str) -> Path:
         out = tmp_path / f"{name}.tar.gz"
-        result = CliRunner().invoke(main, ["package", str(folder), "--key", str(tmp_path / "signing.key"),
-                                           "-o", str(out)])
+        result = CliRunner().invoke(
+            main, ["package", str(folder), "--key", str(tmp_path / "signing.key"), "-o", str(out)]
+        )
         assert result.exit_code == 0, result.output
         return out
 
@@ -190,14 +241,18 @@ def test_signed_bundles_are_paired_by_the_environment_their_statement_names(root
     # the others are on one side only.
     mixed = _diff(old, same_prod, "--format", "json")
     assert mixed.exit_code == 1
-    assert {(e["old"], e["new"], e["status"]) for e in json.loads(mixed.output)["environments"]} == {
-        ("dev", None, "removed"), ("test", None, "removed"), ("prod", "prod", "compared")}
+    assert {
+        (e["old"], e["new"], e["status"]) for e in json.loads(mixed.output)["environments"]
+    } == {("dev", None, "removed"), ("test", None, "removed"), ("prod", "prod", "compared")}
 
 
 def _config_map(version: str, value: str) -> dict:  # type: ignore[type-arg]
-    return {"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": "app", "labels": {"app.kubernetes.io/version": version}},
-            "data": {"PORT": value, "IMAGE": f"registry.example.com/app:{version}"}}
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "app", "labels": {"app.kubernetes.io/version": version}},
+        "data": {"PORT": value, "IMAGE": f"registry.example.com/app:{version}"},
+    }
 
 
 def test_a_value_merely_containing_the_version_is_a_change_of_consequence() -> None:
@@ -207,6 +262,9 @@ def test_a_value_merely_containing_the_version_is_a_change_of_consequence() -> N
     moved = diff_manifests([_config_map("42", "4200")], [_config_map("43", "4300")])
     assert not moved.only_app_version
     assert [(f.path, f.derived) for r in moved.resources for f in r.fields] == [
-        ("data.IMAGE", True), ("data.PORT", False), ("metadata.labels[app.kubernetes.io/version]", True)]
+        ("data.IMAGE", True),
+        ("data.PORT", False),
+        ("metadata.labels[app.kubernetes.io/version]", True),
+    ]
     same = diff_manifests([_config_map("42", "4200")], [_config_map("43", "4200")])
     assert same.only_app_version

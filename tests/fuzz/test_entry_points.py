@@ -29,14 +29,47 @@ pytestmark = [pytest.mark.helm]
 
 SERVICE = "fuzzed"
 HOSTILE_STRINGS = [
-    "--kubeconfig=evil.kubeconfig", "-n", "../x", "../../etc/passwd", "/etc/passwd", "a\nverified: forged",
-    "\x1b[2J\x1b[31mred", "1.0.0\n", "demo\n", " ", "", "é" * 40, "a" * 300, "$(touch pwned)", "`id`",
-    "x; rm -rf /", "*", "{{ .Values }}", "0.0.0-launch.placeholder", "latest",
+    "--kubeconfig=evil.kubeconfig",
+    "-n",
+    "../x",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "a\nverified: forged",
+    "\x1b[2J\x1b[31mred",
+    "1.0.0\n",
+    "demo\n",
+    " ",
+    "",
+    "é" * 40,
+    "a" * 300,
+    "$(touch pwned)",
+    "`id`",
+    "x; rm -rf /",
+    "*",
+    "{{ .Values }}",
+    "0.0.0-launch.placeholder",
+    "latest",
 ]
 HOSTILE_SCALARS = st.one_of(
     st.sampled_from(HOSTILE_STRINGS).map(json.dumps),
-    st.sampled_from(["~", "[]", "{}", "5", "-1", "true", "1" * 5000, "!!python/object:os.system", "&a [*a, *a]",
-                     "? [a, b]\n  : c", "[" * 200, "!!binary aGVsbG8=", "2026-01-01T00:00:00Z", ".nan"]),
+    st.sampled_from(
+        [
+            "~",
+            "[]",
+            "{}",
+            "5",
+            "-1",
+            "true",
+            "1" * 5000,
+            "!!python/object:os.system",
+            "&a [*a, *a]",
+            "? [a, b]\n  : c",
+            "[" * 200,
+            "!!binary aGVsbG8=",
+            "2026-01-01T00:00:00Z",
+            ".nan",
+        ]
+    ),
     st.text(max_size=40).map(json.dumps),
 )
 FILES = ["Chart.yaml", "Chart.lock", ".launchgen.yaml", "values.yaml"]
@@ -65,11 +98,34 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     runner = CliRunner()
     assert runner.invoke(main, ["keygen", "-o", str(root / "signing")]).exit_code == 0
     rendered = root / "rendered"
-    result = runner.invoke(main, ["render", str(root / f"{SERVICE}-properties"), "--app-version", "1.0.0",
-                                  "--env", "dev", "-o", str(rendered), "--no-lint", "--helm", str(tool("helm4"))])
+    result = runner.invoke(
+        main,
+        [
+            "render",
+            str(root / f"{SERVICE}-properties"),
+            "--app-version",
+            "1.0.0",
+            "--env",
+            "dev",
+            "-o",
+            str(rendered),
+            "--no-lint",
+            "--helm",
+            str(tool("helm4")),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(main, ["package", str(rendered / "dev"), "--key", str(root / "signing.key"),
-                                  "-o", str(root / "bundle.tar.gz")])
+    result = runner.invoke(
+        main,
+        [
+            "package",
+            str(rendered / "dev"),
+            "--key",
+            str(root / "signing.key"),
+            "-o",
+            str(root / "bundle.tar.gz"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     return root
 
@@ -107,7 +163,9 @@ def snapshot(root: Path) -> dict[str, str]:
             if path.is_symlink():
                 seen[rel] = "link:" + os.readlink(path)
             elif path.is_file():
-                seen[rel] = hashlib.sha256(path.read_bytes()).hexdigest() + oct(path.stat().st_mode & 0o777)
+                seen[rel] = hashlib.sha256(path.read_bytes()).hexdigest() + oct(
+                    path.stat().st_mode & 0o777
+                )
             else:
                 seen[rel] = "dir"
     return seen
@@ -141,7 +199,9 @@ def mutate(path: Path, how: str, scalar: str, blob: bytes) -> None:
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     lines = text.splitlines()
     if how == "value" and lines:
-        keyed = [i for i, line in enumerate(lines) if ":" in line and not line.lstrip().startswith("#")]
+        keyed = [
+            i for i, line in enumerate(lines) if ":" in line and not line.lstrip().startswith("#")
+        ]
         if keyed:
             index = keyed[len(blob) % len(keyed)]
             key = lines[index].split(":", 1)[0]
@@ -153,16 +213,24 @@ def mutate(path: Path, how: str, scalar: str, blob: bytes) -> None:
         path.write_bytes(text.encode()[: len(blob)])
     elif how == "symlink":
         path.unlink(missing_ok=True)
-        path.symlink_to(["/etc/passwd", path.name, "../../outside/sentinel", "missing"][len(blob) % 4])
+        path.symlink_to(
+            ["/etc/passwd", path.name, "../../outside/sentinel", "missing"][len(blob) % 4]
+        )
     elif how == "directory":
         path.unlink(missing_ok=True)
         path.mkdir()
 
 
-MUTATION = st.tuples(st.sampled_from(["bytes", "value", "value", "append", "truncate", "symlink", "directory"]),
-                     HOSTILE_SCALARS, st.binary(max_size=64))
-FUZZ = settings(max_examples=int(os.environ.get("LAUNCHGEN_FUZZ_EXAMPLES", "30")), deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+MUTATION = st.tuples(
+    st.sampled_from(["bytes", "value", "value", "append", "truncate", "symlink", "directory"]),
+    HOSTILE_SCALARS,
+    st.binary(max_size=64),
+)
+FUZZ = settings(
+    max_examples=int(os.environ.get("LAUNCHGEN_FUZZ_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @FUZZ
@@ -180,8 +248,15 @@ def test_properties_repo_commands(sandbox, relpath: str, mutation: tuple[str, st
         ["reject", "--env", "dev", "--dry-run", "--properties", str(props)],
         ["rollback", "--env", "dev", "--dry-run", "--properties", str(props)],
         ["prune", "--env", "dev", "--keep", "1", "--dry-run", "--properties", str(props)],
-        ["deploy", str(work / "bundle.tar.gz"), "--key", str(work / "signing.pub"), "--dry-run",
-         "--properties", str(props)],
+        [
+            "deploy",
+            str(work / "bundle.tar.gz"),
+            "--key",
+            str(work / "signing.pub"),
+            "--dry-run",
+            "--properties",
+            str(props),
+        ],
     ]
     for argv in commands:
         run(argv)
@@ -198,22 +273,40 @@ def test_app_repo_commands(sandbox, relpath: str, mutation: tuple[str, str, byte
     run(["lint", "--no-cache", str(app)])
     assert changed(before, snapshot(work.parent)) == set()
     out = work / "out"
-    run(["render", str(props), "--app-version", "1.0.0", "--env", "dev", "-o", str(out), "--no-lint",
-         "--helm", str(tool("helm4"))])
+    run(
+        [
+            "render",
+            str(props),
+            "--app-version",
+            "1.0.0",
+            "--env",
+            "dev",
+            "-o",
+            str(out),
+            "--no-lint",
+            "--helm",
+            str(tool("helm4")),
+        ]
+    )
     outside = {p for p in changed(before, snapshot(work.parent)) if not p.startswith("work/out")}
     assert outside == set(), outside
 
 
 @FUZZ
-@given(st.integers(min_value=0, max_value=10**9), st.binary(min_size=1, max_size=16),
-       st.sampled_from(["flip", "truncate", "append", "replace"]))
+@given(
+    st.integers(min_value=0, max_value=10**9),
+    st.binary(min_size=1, max_size=16),
+    st.sampled_from(["flip", "truncate", "append", "replace"]),
+)
 def test_bundle_commands(sandbox, pristine: Path, offset: int, blob: bytes, how: str) -> None:  # type: ignore[no-untyped-def]
     work = sandbox()
     bundle = work / "bundle.tar.gz"
     data = bundle.read_bytes()
     at = offset % len(data)
     if how == "flip":
-        data = data[:at] + bytes([data[at] ^ (blob[0] or 0xFF)]) + data[at + 1:]  # never the same byte
+        data = (
+            data[:at] + bytes([data[at] ^ (blob[0] or 0xFF)]) + data[at + 1 :]
+        )  # never the same byte
     elif how == "truncate":
         data = data[:at]
     elif how == "append":
@@ -223,8 +316,17 @@ def test_bundle_commands(sandbox, pristine: Path, offset: int, blob: bytes, how:
     bundle.write_bytes(data)
     before = snapshot(work.parent)
     code, _ = run(["verify", str(bundle), "--key", str(work / "signing.pub")])
-    run(["deploy", str(bundle), "--key", str(work / "signing.pub"), "--dry-run",
-         "--properties", str(work / f"{SERVICE}-properties")])
+    run(
+        [
+            "deploy",
+            str(bundle),
+            "--key",
+            str(work / "signing.pub"),
+            "--dry-run",
+            "--properties",
+            str(work / f"{SERVICE}-properties"),
+        ]
+    )
     assert changed(before, snapshot(work.parent)) == set()
     assert data != (pristine / "bundle.tar.gz").read_bytes()
     assert code != 0, "a changed bundle verified"
@@ -244,12 +346,20 @@ def test_render_folder_commands(sandbox, relpath: str, mutation: tuple[str, str,
     run(["diff", str(work / "rendered" / "dev"), str(folder)])
     assert changed(before, snapshot(work.parent)) == set()
     # package may write its -o file and nothing else; an existing file is never replaced.
-    run(["package", str(folder), "--key", str(work / "signing.key"), "-o", str(work / "new.tar.gz")])
+    run(
+        ["package", str(folder), "--key", str(work / "signing.key"), "-o", str(work / "new.tar.gz")]
+    )
     assert changed(before, snapshot(work.parent)) <= {"work/new.tar.gz"}
     before = snapshot(work.parent)
-    for existing in (work / "signing.key", folder / "render.json", work.parent / "outside" / "sentinel"):
+    for existing in (
+        work / "signing.key",
+        folder / "render.json",
+        work.parent / "outside" / "sentinel",
+    ):
         run(["package", str(folder), "--key", str(work / "signing.key"), "-o", str(existing)])
-    assert changed(before, snapshot(work.parent)) == set(), "package -o overwrote a file without --force"
+    assert changed(before, snapshot(work.parent)) == set(), (
+        "package -o overwrote a file without --force"
+    )
 
 
 @FUZZ
@@ -263,7 +373,20 @@ def test_names_given_on_the_command_line(sandbox, pristine: Path, name: str) -> 
     assert all(p.startswith("work/new") for p in after), after
     if code != 0:
         assert not any(p.startswith("work/new/") for p in after), "a refused name left files behind"
-    run(["render", str(work / f"{SERVICE}-properties"), "--app-version", name, "--env", "dev", "-o",
-         str(work / "r"), "--no-lint", "--helm", str(tool("helm4"))])
+    run(
+        [
+            "render",
+            str(work / f"{SERVICE}-properties"),
+            "--app-version",
+            name,
+            "--env",
+            "dev",
+            "-o",
+            str(work / "r"),
+            "--no-lint",
+            "--helm",
+            str(tool("helm4")),
+        ]
+    )
     run(["keygen", "-o", str(work / "signing")])  # exists: must refuse, not overwrite
     assert (work / "signing.key").read_bytes() == (pristine / "signing.key").read_bytes()

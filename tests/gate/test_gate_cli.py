@@ -12,12 +12,18 @@ from tests.gate.gitutil import commit, edit, git
 
 
 def lint(repo: Path, *args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(main, ["lint", str(repo), "--no-cache", "--format", "json", *args], env=env)
+    return CliRunner().invoke(
+        main, ["lint", str(repo), "--no-cache", "--format", "json", *args], env=env
+    )
 
 
 def bump_template(app: Path) -> str:
     base = git(app, "rev-parse", "HEAD")
-    commit(app, "add configmap", {"templates/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"})
+    commit(
+        app,
+        "add configmap",
+        {"templates/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"},
+    )
     return base
 
 
@@ -28,7 +34,11 @@ def test_base_adds_the_gate_rules(app_repos: tuple[Path, Path]) -> None:
     result = lint(app, "--base", base)
     assert result.exit_code == 1
     [problem] = json.loads(result.output)["problems"]
-    assert (problem["rule"], problem["path"], problem["line"]) == ("gate-chart-version-bump", "Chart.yaml", 8)
+    assert (problem["rule"], problem["path"], problem["line"]) == (
+        "gate-chart-version-bump",
+        "Chart.yaml",
+        8,
+    )
     assert problem["hint"].startswith("bump version")
 
 
@@ -44,16 +54,30 @@ def test_pre_commit_push_refs_are_used(app_repos: tuple[Path, Path]) -> None:
 def test_info_findings_do_not_fail(app_repos: tuple[Path, Path]) -> None:
     _, props = app_repos
     base = git(props, "rev-parse", "HEAD")
-    commit(props, "scale", {"envs/prod/values.yaml": edit(props, "envs/prod/values.yaml", "replicaCount: 2", "replicaCount: 4")})
+    commit(
+        props,
+        "scale",
+        {
+            "envs/prod/values.yaml": edit(
+                props, "envs/prod/values.yaml", "replicaCount: 2", "replicaCount: 4"
+            )
+        },
+    )
     result = lint(props, "--base", base)
     assert result.exit_code == 0, result.output
     [problem] = json.loads(result.output)["problems"]
-    assert (problem["rule"], problem["severity"], problem["message"]) == ("gate-values-change", "info", "prod: replicaCount: 2 -> 4")
+    assert (problem["rule"], problem["severity"], problem["message"]) == (
+        "gate-values-change",
+        "info",
+        "prod: replicaCount: 2 -> 4",
+    )
 
 
 def test_gate_rule_severity_is_configurable(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
-    config = (app / ".launchgen.yaml").read_text() + "lint:\n  rules:\n    gate-chart-version-bump: warning\n"
+    config = (
+        app / ".launchgen.yaml"
+    ).read_text() + "lint:\n  rules:\n    gate-chart-version-bump: warning\n"
     commit(app, "relax", {".launchgen.yaml": config})
     base = bump_template(app)
     result = lint(app, "--base", base)

@@ -15,7 +15,11 @@ DIGEST = "sha256:" + "ab" * 32
 
 def gated(repo: Path, base: str) -> list[Problem]:
     """The gate rules' problems for the change base..HEAD (the other rules are their own tests')."""
-    return [p for p in lint([repo], base=base, cache=False, yamllint=False) if p.rule.startswith("gate-")]
+    return [
+        p
+        for p in lint([repo], base=base, cache=False, yamllint=False)
+        if p.rule.startswith("gate-")
+    ]
 
 
 def problems(repo: Path, base: str) -> list[tuple[str, str, int]]:
@@ -32,10 +36,15 @@ def head(repo: Path) -> str:
 
 # --- app repos -----------------------------------------------------------------
 
+
 def test_template_change_without_version_bump(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
     base = head(app)
-    commit(app, "add configmap", {"templates/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"})
+    commit(
+        app,
+        "add configmap",
+        {"templates/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"},
+    )
     assert problems(app, base) == [("gate-chart-version-bump", "Chart.yaml", 8)]
     assert "version 0.1.0 is unchanged" in messages(app, base)[0]
 
@@ -43,19 +52,31 @@ def test_template_change_without_version_bump(app_repos: tuple[Path, Path]) -> N
 def test_template_change_with_version_bump_passes(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
     base = head(app)
-    commit(app, "add configmap", {
-        "templates/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
-        "Chart.yaml": edit(app, "Chart.yaml", "version: 0.1.0", "version: 0.2.0"),
-    })
+    commit(
+        app,
+        "add configmap",
+        {
+            "templates/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+            "Chart.yaml": edit(app, "Chart.yaml", "version: 0.1.0", "version: 0.2.0"),
+        },
+    )
     assert problems(app, base) == []
 
 
 def test_version_going_down_or_not_semver(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
     base = head(app)
-    commit(app, "down", {"Chart.yaml": edit(app, "Chart.yaml", "version: 0.1.0", "version: 0.1.0-rc.1")})
+    commit(
+        app,
+        "down",
+        {"Chart.yaml": edit(app, "Chart.yaml", "version: 0.1.0", "version: 0.1.0-rc.1")},
+    )
     assert "is lower than 0.1.0" in messages(app, base)[0]
-    commit(app, "garbage", {"Chart.yaml": edit(app, "Chart.yaml", "version: 0.1.0-rc.1", "version: latest")})
+    commit(
+        app,
+        "garbage",
+        {"Chart.yaml": edit(app, "Chart.yaml", "version: 0.1.0-rc.1", "version: latest")},
+    )
     assert "is not SemVer" in messages(app, base)[0]
 
 
@@ -69,14 +90,24 @@ def test_readme_change_needs_no_bump(app_repos: tuple[Path, Path]) -> None:
 def test_app_version_leaving_the_placeholder(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
     base = head(app)
-    commit(app, "pin", {"Chart.yaml": edit(app, "Chart.yaml", APP_VERSION_PLACEHOLDER, "1.4.2").replace("version: 0.1.0", "version: 0.1.1")})
+    commit(
+        app,
+        "pin",
+        {
+            "Chart.yaml": edit(app, "Chart.yaml", APP_VERSION_PLACEHOLDER, "1.4.2").replace(
+                "version: 0.1.0", "version: 0.1.1"
+            )
+        },
+    )
     assert problems(app, base) == [("gate-app-version-placeholder", "Chart.yaml", 11)]
 
 
 def test_dependency_upgrade_is_reported_old_to_new(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
     base = head(app)
-    chart = edit(app, "Chart.yaml", "version: 1.0.0", "version: 1.1.0").replace("version: 0.1.0", "version: 0.2.0")
+    chart = edit(app, "Chart.yaml", "version: 1.0.0", "version: 1.1.0").replace(
+        "version: 0.1.0", "version: 0.2.0"
+    )
     lock = edit(app, "Chart.lock", "version: 1.0.0", "version: 1.1.0")
     commit(app, "upgrade", {"Chart.yaml": chart, "Chart.lock": lock})
     assert problems(app, base) == [("gate-dependency-upgrade", "Chart.yaml", 14)]
@@ -93,9 +124,21 @@ def test_chart_lock_changed_alone(app_repos: tuple[Path, Path]) -> None:
 
 # --- properties repos ----------------------------------------------------------
 
+
 def deploy(props: Path, version: str, env: str = "dev") -> None:
-    records.append(props, "checkout", env, "deployed", "ci", appVersion=version, chartVersion="0.1.0",
-                   bundleDigest=DIGEST, release="checkout", namespace=f"checkout-{env}", at="2026-11-26T10:00:00Z")
+    records.append(
+        props,
+        "checkout",
+        env,
+        "deployed",
+        "ci",
+        appVersion=version,
+        chartVersion="0.1.0",
+        bundleDigest=DIGEST,
+        release="checkout",
+        namespace=f"checkout-{env}",
+        at="2026-11-26T10:00:00Z",
+    )
 
 
 def test_promotion_alone_passes(app_repos: tuple[Path, Path]) -> None:
@@ -112,11 +155,21 @@ def test_promotion_with_another_change_fails(app_repos: tuple[Path, Path]) -> No
     _, props = app_repos
     base = head(props)
     deploy(props, "1.1.0")
-    commit(props, "deploy and tweak", {"envs/dev/values.yaml": edit(props, "envs/dev/values.yaml", "replicaCount: 1", "replicaCount: 4")})
+    commit(
+        props,
+        "deploy and tweak",
+        {
+            "envs/dev/values.yaml": edit(
+                props, "envs/dev/values.yaml", "replicaCount: 1", "replicaCount: 4"
+            )
+        },
+    )
     found = problems(props, base)
     assert ("gate-promotion-alone", "deployments/dev.yaml", 1) in found
     assert ("gate-values-change", "envs/dev/values.yaml", 3) in found
-    assert "promotes appVersion 1.1.0 and also changes envs/dev/values.yaml" in messages(props, base)
+    assert "promotes appVersion 1.1.0 and also changes envs/dev/values.yaml" in messages(
+        props, base
+    )
 
 
 def test_values_changes_are_reported_per_environment_and_key(app_repos: tuple[Path, Path]) -> None:
@@ -138,7 +191,11 @@ def test_records_are_append_only(app_repos: tuple[Path, Path]) -> None:
     deploy(props, "1.1.0")
     commit(props, "two deployments", {})
     base = head(props)
-    commit(props, "rewrite history", {"deployments/dev.yaml": edit(props, "deployments/dev.yaml", '"1.0.0"', '"0.9.0"')})
+    commit(
+        props,
+        "rewrite history",
+        {"deployments/dev.yaml": edit(props, "deployments/dev.yaml", '"1.0.0"', '"0.9.0"')},
+    )
     assert problems(props, base) == [("gate-records-append-only", "deployments/dev.yaml", 8)]
 
 

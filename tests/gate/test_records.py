@@ -14,8 +14,19 @@ HEAD = "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvir
 
 
 def deploy(repo: Path, version: str, **extra: object) -> dict:
-    return records.append(repo, "checkout", "prod", "deployed", "ci", appVersion=version, chartVersion="0.1.0",
-                          bundleDigest=DIGEST, release="checkout", namespace="checkout-prod", **extra)
+    return records.append(
+        repo,
+        "checkout",
+        "prod",
+        "deployed",
+        "ci",
+        appVersion=version,
+        chartVersion="0.1.0",
+        bundleDigest=DIGEST,
+        release="checkout",
+        namespace="checkout-prod",
+        **extra,
+    )
 
 
 def test_append_keeps_earlier_bytes_and_numbers_entries(tmp_path: Path) -> None:
@@ -50,16 +61,28 @@ def test_values_needing_quotes_survive(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("entries: [\n", "deployments/prod.yaml:1: value '[': flow style"),
-        (HEAD + "  - seq: 1\n    event: approved\n    of: 1\n    at: now\n    by: x\n",
-         "deployments/prod.yaml:9: entries/0/at: 'now' does not match"),
-        (HEAD + "  - seq: 1\n    event: deployed\n    at: '2026-01-01T00:00:00Z'\n    by: x\n",
-         "deployments/prod.yaml:6: entries/0: 'appVersion' is a required property"),
-        (HEAD + "  - seq: 2\n    event: approved\n    of: 1\n    at: '2026-01-01T00:00:00Z'\n    by: x\n",
-         "deployments/prod.yaml:6: entries must be numbered 1, 2, 3, ...: expected seq 1, got 2"),
-        (HEAD + "  - seq: 1\n    event: approved\n    at: 2026-01-01T00:00:00Z\n    by: x\n    of: 1\n",
-         "deployments/prod.yaml:10: entry 1 refers to seq 1"),
-        ("apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvironment: prod\nentries: []\nextra: 1\n",
-         "deployments/prod.yaml:6: 'extra: 1' after the entries: `entries:` must be the last key"),
+        (
+            HEAD + "  - seq: 1\n    event: approved\n    of: 1\n    at: now\n    by: x\n",
+            "deployments/prod.yaml:9: entries/0/at: 'now' does not match",
+        ),
+        (
+            HEAD + "  - seq: 1\n    event: deployed\n    at: '2026-01-01T00:00:00Z'\n    by: x\n",
+            "deployments/prod.yaml:6: entries/0: 'appVersion' is a required property",
+        ),
+        (
+            HEAD
+            + "  - seq: 2\n    event: approved\n    of: 1\n    at: '2026-01-01T00:00:00Z'\n    by: x\n",
+            "deployments/prod.yaml:6: entries must be numbered 1, 2, 3, ...: expected seq 1, got 2",
+        ),
+        (
+            HEAD
+            + "  - seq: 1\n    event: approved\n    at: 2026-01-01T00:00:00Z\n    by: x\n    of: 1\n",
+            "deployments/prod.yaml:10: entry 1 refers to seq 1",
+        ),
+        (
+            "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvironment: prod\nentries: []\nextra: 1\n",
+            "deployments/prod.yaml:6: 'extra: 1' after the entries: `entries:` must be the last key",
+        ),
     ],
 )
 def test_corrupt_records_are_one_line_errors(tmp_path: Path, text: str, expected: str) -> None:
@@ -77,7 +100,9 @@ def test_corrupt_records_are_one_line_errors(tmp_path: Path, text: str, expected
 def test_append_to_empty_entries(tmp_path: Path) -> None:
     path = tmp_path / "deployments" / "prod.yaml"
     path.parent.mkdir()
-    path.write_text("apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: checkout\nenvironment: prod\nentries: []\n")
+    path.write_text(
+        "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: checkout\nenvironment: prod\nentries: []\n"
+    )
     deploy(tmp_path, "1.0.0")
     history = records.load(tmp_path, "prod")
     assert history is not None and len(history.entries) == 1
@@ -85,9 +110,11 @@ def test_append_to_empty_entries(tmp_path: Path) -> None:
 
 # --- layouts that read fine must also append (issue 12) -----------------------
 
-GOOD_ENTRY = ("  - seq: 1\n    event: deployed\n    appVersion: 1.0.0\n    chartVersion: 0.1.0\n"
-              f"    bundleDigest: {DIGEST}\n    release: checkout\n    namespace: checkout-prod\n"
-              "    at: 2026-01-01T00:00:00Z\n    by: ci\n")
+GOOD_ENTRY = (
+    "  - seq: 1\n    event: deployed\n    appVersion: 1.0.0\n    chartVersion: 0.1.0\n"
+    f"    bundleDigest: {DIGEST}\n    release: checkout\n    namespace: checkout-prod\n"
+    "    at: 2026-01-01T00:00:00Z\n    by: ci\n"
+)
 PROD_HEAD = HEAD.replace("service: s", "service: checkout")
 
 
@@ -102,37 +129,82 @@ def write(tmp_path: Path, text: str | bytes) -> Path:
     ("text", "expected"),
     [
         # flow style: YAML reads it, but text cannot be appended to it
-        ("apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: checkout\nenvironment: prod\n"
-         "entries: [{seq: 1, event: approved, of: 1}]\n", "deployments/prod.yaml:5: value '[{seq: 1, event: approved, of: 1}]': flow style"),
-        (PROD_HEAD + "  - {seq: 1, event: deployed}\n", "deployments/prod.yaml:6: expected 'key: value', got '{seq: 1"),
+        (
+            "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: checkout\nenvironment: prod\n"
+            "entries: [{seq: 1, event: approved, of: 1}]\n",
+            "deployments/prod.yaml:5: value '[{seq: 1, event: approved, of: 1}]': flow style",
+        ),
+        (
+            PROD_HEAD + "  - {seq: 1, event: deployed}\n",
+            "deployments/prod.yaml:6: expected 'key: value', got '{seq: 1",
+        ),
         # entries not last: an append would land in the wrong key
-        (PROD_HEAD + GOOD_ENTRY + "note: trailing\n", "deployments/prod.yaml:15: 'note: trailing' after the entries"),
+        (
+            PROD_HEAD + GOOD_ENTRY + "note: trailing\n",
+            "deployments/prod.yaml:15: 'note: trailing' after the entries",
+        ),
         # document end marker: an append would land after the document
         (PROD_HEAD + GOOD_ENTRY + "...\n", "deployments/prod.yaml:15: document marker '...'"),
         (PROD_HEAD + GOOD_ENTRY + "---\n", "deployments/prod.yaml:15: document marker '---'"),
         # other indentation
-        (PROD_HEAD + GOOD_ENTRY.replace("    by: ci", "      by: ci"), "deployments/prod.yaml:14: unexpected indentation"),
+        (
+            PROD_HEAD + GOOD_ENTRY.replace("    by: ci", "      by: ci"),
+            "deployments/prod.yaml:14: unexpected indentation",
+        ),
         (PROD_HEAD + "- seq: 1\n", "deployments/prod.yaml:6: '- seq: 1' after the entries"),
         # nesting, block scalars, anchors
-        (PROD_HEAD + GOOD_ENTRY + "    note: |\n      text\n", "deployments/prod.yaml:15: value '|'"),
-        (PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: &a ci"), "deployments/prod.yaml:14: value '&a ci'"),
-        (PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: 'ci"), "deployments/prod.yaml:14: unterminated"),
-        (PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: \"\\x41\""), "deployments/prod.yaml:14:"),
-        (PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: ci\u0007"), "deployments/prod.yaml:14: control character"),
-        (PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: ci\n    by: me"), "deployments/prod.yaml:15: duplicate key 'by'"),
-        (PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: yes"), "deployments/prod.yaml:14: value 'yes' means different"),
-        (PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: " + "x" * 9000), "deployments/prod.yaml:14: line longer"),
+        (
+            PROD_HEAD + GOOD_ENTRY + "    note: |\n      text\n",
+            "deployments/prod.yaml:15: value '|'",
+        ),
+        (
+            PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: &a ci"),
+            "deployments/prod.yaml:14: value '&a ci'",
+        ),
+        (
+            PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: 'ci"),
+            "deployments/prod.yaml:14: unterminated",
+        ),
+        (PROD_HEAD + GOOD_ENTRY.replace("by: ci", 'by: "\\x41"'), "deployments/prod.yaml:14:"),
+        (
+            PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: ci\u0007"),
+            "deployments/prod.yaml:14: control character",
+        ),
+        (
+            PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: ci\n    by: me"),
+            "deployments/prod.yaml:15: duplicate key 'by'",
+        ),
+        (
+            PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: yes"),
+            "deployments/prod.yaml:14: value 'yes' means different",
+        ),
+        (
+            PROD_HEAD + GOOD_ENTRY.replace("by: ci", "by: " + "x" * 9000),
+            "deployments/prod.yaml:14: line longer",
+        ),
         (b"apiVersion: launchgen.dev/v1\nkind: \xff\n", "deployments/prod.yaml:2: not valid UTF-8"),
         # nesting 10,000 deep: no recursion, one line
-        ("apiVersion: launchgen.dev/v1\n" + "[" * 10000 + "\n", "deployments/prod.yaml:2: line longer than 8192"),
-        ("apiVersion: launchgen.dev/v1\n" + "[" * 5000 + "\n", "deployments/prod.yaml:2: expected 'key: value'"),
-        (PROD_HEAD + "  - seq: 1\n    note: " + "[" * 5000 + "\n", "deployments/prod.yaml:7: value '[[[["),
-        (PROD_HEAD + "  - seq: 1\n" + "".join("    " + "  " * i + "a:\n" for i in range(10000)),
-         "no entry start ('  - ') within 64 KiB"),
+        (
+            "apiVersion: launchgen.dev/v1\n" + "[" * 10000 + "\n",
+            "deployments/prod.yaml:2: line longer than 8192",
+        ),
+        (
+            "apiVersion: launchgen.dev/v1\n" + "[" * 5000 + "\n",
+            "deployments/prod.yaml:2: expected 'key: value'",
+        ),
+        (
+            PROD_HEAD + "  - seq: 1\n    note: " + "[" * 5000 + "\n",
+            "deployments/prod.yaml:7: value '[[[[",
+        ),
+        (
+            PROD_HEAD + "  - seq: 1\n" + "".join("    " + "  " * i + "a:\n" for i in range(10000)),
+            "no entry start ('  - ') within 64 KiB",
+        ),
     ],
 )
-def test_layouts_launchgen_cannot_append_to_are_refused_when_read(tmp_path: Path, text: str | bytes,
-                                                                 expected: str) -> None:
+def test_layouts_launchgen_cannot_append_to_are_refused_when_read(
+    tmp_path: Path, text: str | bytes, expected: str
+) -> None:
     path = write(tmp_path, text)
     before = path.read_bytes()
     with pytest.raises(RecordError) as read:
@@ -142,14 +214,19 @@ def test_layouts_launchgen_cannot_append_to_are_refused_when_read(tmp_path: Path
     assert expected in str(read.value) and "\n" not in str(read.value)
     with pytest.raises(RecordError) as appended:
         records.append(tmp_path, "checkout", "prod", "approved", "bob", of=1)
-    assert str(appended.value) == str(read.value) or str(appended.value).startswith("deployments/prod.yaml")
+    assert str(appended.value) == str(read.value) or str(appended.value).startswith(
+        "deployments/prod.yaml"
+    )
     assert path.read_bytes() == before
 
 
 def test_hand_written_layouts_yaml_allows_are_read_and_appended(tmp_path: Path) -> None:
-    text = ("---\n# hand written\napiVersion: 'launchgen.dev/v1'\nkind: DeploymentHistory  # comment\n"
-            "service: checkout\nenvironment: \"prod\"\n\nentries:   # the list\n\n"
-            + GOOD_ENTRY.replace("by: ci", "by: 'o''brien'  # who") + "\n# trailing comment\n")
+    text = (
+        "---\n# hand written\napiVersion: 'launchgen.dev/v1'\nkind: DeploymentHistory  # comment\n"
+        'service: checkout\nenvironment: "prod"\n\nentries:   # the list\n\n'
+        + GOOD_ENTRY.replace("by: ci", "by: 'o''brien'  # who")
+        + "\n# trailing comment\n"
+    )
     path = write(tmp_path, text.rstrip("\n"))
     entry = records.append(tmp_path, "checkout", "prod", "approved", "bob", of=1)
     assert entry["seq"] == 2
@@ -179,8 +256,24 @@ def test_plain_scalars_match_yaml() -> None:
 
     from launchgen.deploy import recordformat
 
-    for value in ["1.4.2", "12", "-3", "0.5", "ci-bot", "v1.2.3-rc.1+build.5", "a.b", "true", "False", "null", "~",
-                  "2026-01-01T00:00:00Z", "x:y", "user@example.com", "1e3", ".5"]:
+    for value in [
+        "1.4.2",
+        "12",
+        "-3",
+        "0.5",
+        "ci-bot",
+        "v1.2.3-rc.1+build.5",
+        "a.b",
+        "true",
+        "False",
+        "null",
+        "~",
+        "2026-01-01T00:00:00Z",
+        "x:y",
+        "user@example.com",
+        "1e3",
+        ".5",
+    ]:
         ours = recordformat.plain(value)
         theirs = YAML(typ="safe").load(f"k: {value}\n")["k"]
         if value == "2026-01-01T00:00:00Z":
@@ -201,14 +294,43 @@ def test_schema_checker_agrees_with_jsonschema() -> None:
     schema = load_schema(recordschema.SCHEMA)
     entry_schema = {**schema["$defs"]["entry"], "$defs": schema["$defs"]}
     validator = jsonschema.Draft202012Validator(entry_schema)
-    good = {"seq": 1, "event": "deployed", "appVersion": "1.0.0", "chartVersion": "0.1.0", "bundleDigest": DIGEST,
-            "release": "checkout", "namespace": "checkout-prod", "at": "2026-01-01T00:00:00Z", "by": "ci"}
-    cases: list[dict] = [good, {"seq": 2, "event": "approved", "of": 1, "at": "2026-01-01T00:00:00Z", "by": "x"}]
-    for key, bad in [("release", "--kubeconfig=evil.kubeconfig"), ("release", "a" * 54), ("release", "Checkout"),
-                     ("namespace", "-n"), ("namespace", "a" * 64), ("appVersion", "latest"), ("appVersion", "1.0"),
-                     ("chartVersion", "--set=x"), ("seq", 0), ("seq", True), ("event", "hacked"), ("by", ""),
-                     ("by", "a\nb"), ("by", "x" * 257), ("note", "n" * 1001), ("revision", "1"), ("extra", 1),
-                     ("bundleDigest", "sha256:xyz"), ("at", "yesterday"), ("dataSchema", -1)]:
+    good = {
+        "seq": 1,
+        "event": "deployed",
+        "appVersion": "1.0.0",
+        "chartVersion": "0.1.0",
+        "bundleDigest": DIGEST,
+        "release": "checkout",
+        "namespace": "checkout-prod",
+        "at": "2026-01-01T00:00:00Z",
+        "by": "ci",
+    }
+    cases: list[dict] = [
+        good,
+        {"seq": 2, "event": "approved", "of": 1, "at": "2026-01-01T00:00:00Z", "by": "x"},
+    ]
+    for key, bad in [
+        ("release", "--kubeconfig=evil.kubeconfig"),
+        ("release", "a" * 54),
+        ("release", "Checkout"),
+        ("namespace", "-n"),
+        ("namespace", "a" * 64),
+        ("appVersion", "latest"),
+        ("appVersion", "1.0"),
+        ("chartVersion", "--set=x"),
+        ("seq", 0),
+        ("seq", True),
+        ("event", "hacked"),
+        ("by", ""),
+        ("by", "a\nb"),
+        ("by", "x" * 257),
+        ("note", "n" * 1001),
+        ("revision", "1"),
+        ("extra", 1),
+        ("bundleDigest", "sha256:xyz"),
+        ("at", "yesterday"),
+        ("dataSchema", -1),
+    ]:
         cases.append({**good, key: bad})
     cases.append({k: v for k, v in good.items() if k != "release"})
     cases.append({"seq": 2, "event": "approved", "at": "2026-01-01T00:00:00Z", "by": "x"})
@@ -221,10 +343,16 @@ def test_schema_checker_agrees_with_jsonschema() -> None:
 
 
 def test_release_name_that_is_an_option_is_refused_when_read(tmp_path: Path) -> None:
-    write(tmp_path, PROD_HEAD + GOOD_ENTRY.replace("release: checkout", "release: --kubeconfig=evil.kubeconfig"))
+    write(
+        tmp_path,
+        PROD_HEAD
+        + GOOD_ENTRY.replace("release: checkout", "release: --kubeconfig=evil.kubeconfig"),
+    )
     with pytest.raises(RecordError) as info:
         records.load(tmp_path, "prod")
-    assert str(info.value).startswith("deployments/prod.yaml:11: entries/0/release: '--kubeconfig=evil.kubeconfig'")
+    assert str(info.value).startswith(
+        "deployments/prod.yaml:11: entries/0/release: '--kubeconfig=evil.kubeconfig'"
+    )
 
 
 def test_header_must_match_the_file_and_repo(tmp_path: Path) -> None:
@@ -254,7 +382,10 @@ def test_symlinks_are_refused(tmp_path: Path, target: str) -> None:
     (folder / "prod.yaml").symlink_to(target)  # prod.yaml -> prod.yaml is a loop
     with pytest.raises(RecordError) as info:
         records.load(tmp_path, "prod")
-    assert str(info.value) == "deployments/prod.yaml: is a symbolic link: deployment records must be regular files, not links"
+    assert (
+        str(info.value)
+        == "deployments/prod.yaml: is a symbolic link: deployment records must be regular files, not links"
+    )
     with pytest.raises(RecordError):
         deploy(tmp_path, "1.0.0")
     assert (folder / "prod.yaml").is_symlink()
@@ -305,8 +436,18 @@ def test_invalid_entries_are_never_written(tmp_path: Path) -> None:
     deploy(tmp_path, "1.0.0")
     before = (tmp_path / "deployments" / "prod.yaml").read_bytes()
     with pytest.raises(RecordError, match="not recording an invalid entry: release"):
-        records.append(tmp_path, "checkout", "prod", "deployed", "ci", appVersion="1.0.0", chartVersion="0.1.0",
-                       bundleDigest=DIGEST, release="--kubeconfig=x", namespace="checkout-prod")
+        records.append(
+            tmp_path,
+            "checkout",
+            "prod",
+            "deployed",
+            "ci",
+            appVersion="1.0.0",
+            chartVersion="0.1.0",
+            bundleDigest=DIGEST,
+            release="--kubeconfig=x",
+            namespace="checkout-prod",
+        )
     assert (tmp_path / "deployments" / "prod.yaml").read_bytes() == before
 
 
@@ -316,8 +457,15 @@ def test_invalid_entries_are_never_written(tmp_path: Path) -> None:
 def _append_many(repo: str, worker: int, count: int) -> list[int]:
     done = []
     for n in range(count):
-        entry = records.append(Path(repo), "checkout", "prod", "approved", f"worker-{worker}", of=1,
-                               note=f"{worker}-{n}")
+        entry = records.append(
+            Path(repo),
+            "checkout",
+            "prod",
+            "approved",
+            f"worker-{worker}",
+            of=1,
+            note=f"{worker}-{n}",
+        )
         done.append(entry["seq"])
     return done
 
@@ -336,7 +484,9 @@ def test_concurrent_appends_lose_nothing(tmp_path: Path) -> None:
     assert history is not None
     entries = history.entries
     assert [e["seq"] for e in entries] == list(range(1, 202))
-    assert sorted(e["note"] for e in entries[1:]) == sorted(f"{w}-{n}" for w in range(8) for n in range(25))
+    assert sorted(e["note"] for e in entries[1:]) == sorted(
+        f"{w}-{n}" for w in range(8) for n in range(25)
+    )
 
 
 class CountingSource:
@@ -363,17 +513,34 @@ def test_questions_about_the_present_read_only_the_end(tmp_path: Path) -> None:
 
     parts = [recordformat.header_text("checkout", "prod")]
     for seq in range(1, 20001, 2):
-        parts.append(recordformat.entry_text({"seq": seq, "event": "deployed", "appVersion": f"1.0.{seq}",
-                                              "chartVersion": "0.1.0", "bundleDigest": DIGEST, "release": "checkout",
-                                              "namespace": "checkout-prod", "revision": seq, "at": records.now(),
-                                              "by": "ci"}))
-        parts.append(recordformat.entry_text({"seq": seq + 1, "event": "approved", "of": seq, "at": records.now(),
-                                              "by": "al"}))
+        parts.append(
+            recordformat.entry_text(
+                {
+                    "seq": seq,
+                    "event": "deployed",
+                    "appVersion": f"1.0.{seq}",
+                    "chartVersion": "0.1.0",
+                    "bundleDigest": DIGEST,
+                    "release": "checkout",
+                    "namespace": "checkout-prod",
+                    "revision": seq,
+                    "at": records.now(),
+                    "by": "ci",
+                }
+            )
+        )
+        parts.append(
+            recordformat.entry_text(
+                {"seq": seq + 1, "event": "approved", "of": seq, "at": records.now(), "by": "al"}
+            )
+        )
     data = "".join(parts).encode()
     source = CountingSource(data)
     history = records.History(source, "deployments/prod.yaml")  # type: ignore[arg-type]
     current, previous = history.current(), history.previous()
-    assert current is not None and current["appVersion"] == "1.0.19999" and history.pending() is None
+    assert (
+        current is not None and current["appVersion"] == "1.0.19999" and history.pending() is None
+    )
     assert previous is not None and previous["appVersion"] == "1.0.19997"
     assert history.last_seq == 20000
     assert len(data) > 3_500_000 and source.read_bytes < 200_000
@@ -384,13 +551,26 @@ def test_lock_files_stay_out_of_git(tmp_path: Path) -> None:
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     records.preflight(tmp_path, "prod")  # a deployment that then fails leaves nothing to commit
-    assert subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
-                          capture_output=True, text=True, check=True).stdout == ""
+    assert (
+        subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        == ""
+    )
     deploy(tmp_path, "1.0.0")
     assert (tmp_path / ".git" / "launchgen" / "deployments-prod.lock").exists()
     subprocess.run(["git", "add", "deployments"], cwd=tmp_path, check=True)
-    staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=tmp_path, capture_output=True, text=True,
-                            check=True).stdout.split()
+    staged = subprocess.run(
+        ["git", "diff", "--cached", "--name-only"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert staged == ["deployments/prod.yaml"]
 
 
@@ -411,5 +591,7 @@ def test_a_gap_in_seq_is_reported_where_it_is(tmp_path: Path) -> None:
         assert loaded is not None
         loaded.entries  # noqa: B018
     line = path.read_text().splitlines().index("  - seq: 4") + 1
-    assert str(info.value) == (f"deployments/prod.yaml:{line}: entries must be numbered 1, 2, 3, ...: "
-                               "expected seq 3 after seq 2, got 4")
+    assert str(info.value) == (
+        f"deployments/prod.yaml:{line}: entries must be numbered 1, 2, 3, ...: "
+        "expected seq 3 after seq 2, got 4"
+    )

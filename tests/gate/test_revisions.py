@@ -16,18 +16,36 @@ def test_base_as_branch_tag_and_sha(app_repos: tuple[Path, Path]) -> None:
     first = git(props, "rev-parse", "HEAD")
     git(props, "tag", "v1")
     git(props, "branch", "base-branch")
-    commit(props, "change dev", {"envs/dev/values.yaml": edit(props, "envs/dev/values.yaml", "replicaCount: 1", "replicaCount: 3")})
+    commit(
+        props,
+        "change dev",
+        {
+            "envs/dev/values.yaml": edit(
+                props, "envs/dev/values.yaml", "replicaCount: 1", "replicaCount: 3"
+            )
+        },
+    )
     for base in ("v1", "base-branch", first, first[:10]):
         pair = RevisionPair(props, base)
         assert [c.path for c in pair.changes()] == ["envs/dev/values.yaml"]
-        assert pair.read("base", "envs/dev/values.yaml") != pair.read("head", "envs/dev/values.yaml")
+        assert pair.read("base", "envs/dev/values.yaml") != pair.read(
+            "head", "envs/dev/values.yaml"
+        )
         pair.close()
 
 
 def test_working_tree_is_not_touched(app_repos: tuple[Path, Path]) -> None:
     _, props = app_repos
     base = git(props, "rev-parse", "HEAD")
-    commit(props, "c2", {"envs/dev/values.yaml": edit(props, "envs/dev/values.yaml", "replicaCount: 1", "replicaCount: 3")})
+    commit(
+        props,
+        "c2",
+        {
+            "envs/dev/values.yaml": edit(
+                props, "envs/dev/values.yaml", "replicaCount: 1", "replicaCount: 3"
+            )
+        },
+    )
     (props / "envs" / "dev" / "values.yaml").write_text("uncommitted: true\n")
     pair = RevisionPair(props, base)
     assert b"replicaCount: 3" in (pair.read("head", "envs/dev/values.yaml") or b"")
@@ -39,7 +57,15 @@ def test_detached_head_and_merge_commit(app_repos: tuple[Path, Path]) -> None:
     _, props = app_repos
     base = git(props, "rev-parse", "HEAD")
     git(props, "checkout", "-q", "-b", "feature")
-    commit(props, "feature", {"envs/test/values.yaml": edit(props, "envs/test/values.yaml", "replicaCount: 1", "replicaCount: 2")})
+    commit(
+        props,
+        "feature",
+        {
+            "envs/test/values.yaml": edit(
+                props, "envs/test/values.yaml", "replicaCount: 1", "replicaCount: 2"
+            )
+        },
+    )
     git(props, "checkout", "-q", "main")
     commit(props, "main moves", {"README.md": "# readme\n"})
     git(props, "merge", "-q", "--no-ff", "-m", "merge feature", "feature")
@@ -63,7 +89,9 @@ def test_base_that_is_not_an_ancestor(app_repos: tuple[Path, Path]) -> None:
     commit(props, "other", {"README.md": "other\n"})
     git(props, "checkout", "-q", "main")
     commit(props, "main", {"README.md": "main\n"})
-    with pytest.raises(RevisionError, match="is not an ancestor of 'HEAD'.*git merge-base other HEAD"):
+    with pytest.raises(
+        RevisionError, match="is not an ancestor of 'HEAD'.*git merge-base other HEAD"
+    ):
         RevisionPair(props, "other")
 
 
@@ -72,11 +100,24 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
         RevisionPair(tmp_path, "HEAD~1")
 
 
-def test_shallow_clone_is_deepened_from_origin(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
+def test_shallow_clone_is_deepened_from_origin(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, props = app_repos
     base = git(props, "rev-parse", "HEAD")
     for n in range(3):
-        commit(props, f"c{n}", {"envs/dev/values.yaml": edit(props, "envs/dev/values.yaml", f"replicaCount: {n + 1}", f"replicaCount: {n + 2}")})
+        commit(
+            props,
+            f"c{n}",
+            {
+                "envs/dev/values.yaml": edit(
+                    props,
+                    "envs/dev/values.yaml",
+                    f"replicaCount: {n + 1}",
+                    f"replicaCount: {n + 2}",
+                )
+            },
+        )
     clone = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{props}", str(clone))
     assert (clone / ".git" / "shallow").exists()
@@ -85,7 +126,9 @@ def test_shallow_clone_is_deepened_from_origin(app_repos: tuple[Path, Path], tmp
     assert [c.path for c in pair.changes()] == ["envs/dev/values.yaml"]
 
 
-def test_shallow_clone_without_origin_says_to_fetch_history(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
+def test_shallow_clone_without_origin_says_to_fetch_history(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, props = app_repos
     base = git(props, "rev-parse", "HEAD")
     commit(props, "c1", {"README.md": "x\n"})

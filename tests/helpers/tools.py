@@ -8,7 +8,9 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS_DIR = Path(os.environ.get("LAUNCHGEN_TOOLS", Path.home() / ".cache" / "launchgen-dev" / "bin"))
+TOOLS_DIR = Path(
+    os.environ.get("LAUNCHGEN_TOOLS", Path.home() / ".cache" / "launchgen-dev" / "bin")
+)
 
 HELM_VERSIONS = {"helm4": "v4.1.4", "helm3": "v3.19.0"}
 
@@ -26,7 +28,11 @@ def tool(name: str) -> Path:
 def helm_env(home: Path) -> dict[str, str]:
     """An environment giving helm its own config, cache and data folders under `home`."""
     env = dict(os.environ)
-    for var, sub in (("HELM_CONFIG_HOME", "config"), ("HELM_CACHE_HOME", "cache"), ("HELM_DATA_HOME", "data")):
+    for var, sub in (
+        ("HELM_CONFIG_HOME", "config"),
+        ("HELM_CACHE_HOME", "cache"),
+        ("HELM_DATA_HOME", "data"),
+    ):
         env[var] = str(home / sub)
     env["HELM_REGISTRY_CONFIG"] = str(home / "config" / "registry.json")
     env["HELM_REPOSITORY_CONFIG"] = str(home / "config" / "repositories.yaml")
@@ -34,11 +40,19 @@ def helm_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run(args: list[str | Path], cwd: Path | None = None, env: dict[str, str] | None = None,
-        check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True)
+def run(
+    args: list[str | Path],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 

@@ -21,14 +21,21 @@ from tests.helpers.tools import HELM_VERSIONS, tool
 
 pytestmark = [pytest.mark.cluster, pytest.mark.helm]
 
-GIT_IDENTITY = {"GIT_AUTHOR_NAME": "team", "GIT_AUTHOR_EMAIL": "team@example.test",
-                "GIT_COMMITTER_NAME": "team", "GIT_COMMITTER_EMAIL": "team@example.test"}
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "team",
+    "GIT_AUTHOR_EMAIL": "team@example.test",
+    "GIT_COMMITTER_NAME": "team",
+    "GIT_COMMITTER_EMAIL": "team@example.test",
+}
 
 
 def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_IDENTITY},
-                            capture_output=True, text=True)
-    assert result.returncode == 0, f"git {' '.join(args)} in {repo}:\n{result.stdout}{result.stderr}"
+    result = subprocess.run(
+        ["git", *args], cwd=repo, env={**os.environ, **GIT_IDENTITY}, capture_output=True, text=True
+    )
+    assert result.returncode == 0, (
+        f"git {' '.join(args)} in {repo}:\n{result.stdout}{result.stderr}"
+    )
     return result.stdout.strip()
 
 
@@ -53,23 +60,46 @@ class Team:
     def launchgen(self, *args: str | Path, cwd: Path | None = None, expect: int = 0) -> str:
         argv = [sys.executable, "-m", "launchgen", *(str(a) for a in args)]
         env = {**os.environ, "LAUNCHGEN_HELM": self.helm, "LAUNCHGEN_KUBECTL": str(tool("kubectl"))}
-        result = subprocess.run(argv, cwd=cwd or self.props, env=env, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            argv, cwd=cwd or self.props, env=env, capture_output=True, text=True, timeout=600
+        )
         self.log.append(f"$ launchgen {' '.join(str(a) for a in args)} -> {result.returncode}")
         output = result.stdout + result.stderr
         assert "Traceback" not in output and "internal error" not in output, output
-        assert result.returncode == expect, f"launchgen {' '.join(map(str, args))}: exit {result.returncode}\n{output}"
+        assert result.returncode == expect, (
+            f"launchgen {' '.join(map(str, args))}: exit {result.returncode}\n{output}"
+        )
         return result.stdout
 
     def cluster(self, *args: str) -> list[str]:
-        return [*args, "--properties", str(self.props), "--kubeconfig", str(self.kubeconfig), "--by", "team"]
+        return [
+            *args,
+            "--properties",
+            str(self.props),
+            "--kubeconfig",
+            str(self.kubeconfig),
+            "--by",
+            "team",
+        ]
 
     def kubectl(self, *args: str) -> str:
-        return subprocess.run([str(tool("kubectl")), "--kubeconfig", str(self.kubeconfig), *args],
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [str(tool("kubectl")), "--kubeconfig", str(self.kubeconfig), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
     def image(self, namespace: str, name: str | None = None) -> str:
-        return self.kubectl("get", "deployment", name or self.service, "-n", namespace, "-o",
-                            "jsonpath={.spec.template.spec.containers[0].image}")
+        return self.kubectl(
+            "get",
+            "deployment",
+            name or self.service,
+            "-n",
+            namespace,
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}",
+        )
 
     # -- the steps a pipeline runs -------------------------------------------------------
 
@@ -83,8 +113,15 @@ class Team:
         return bundle
 
     def deploy(self, bundle: Path) -> None:
-        self.launchgen("deploy", bundle, "--key", self.root / "signing.pub", "--timeout", "60s",
-                       *self.cluster())
+        self.launchgen(
+            "deploy",
+            bundle,
+            "--key",
+            self.root / "signing.pub",
+            "--timeout",
+            "60s",
+            *self.cluster(),
+        )
 
     def commit_record(self, message: str) -> None:
         """The pipeline commits the record it wrote and pushes it to the properties remote."""
@@ -106,7 +143,9 @@ class Team:
         if git(self.props, "rev-list", "--count", "HEAD") != "1":
             self.launchgen("lint", ".", "--base", "HEAD~1", cwd=self.props)
 
-    def check_agrees(self, expected: dict[str, str | None], *, pending: dict[str, bool] | None = None) -> None:
+    def check_agrees(
+        self, expected: dict[str, str | None], *, pending: dict[str, bool] | None = None
+    ) -> None:
         """status --format json says what the cluster runs, environment by environment."""
         rows = self.status()
         for env, version in expected.items():
@@ -120,10 +159,27 @@ class Team:
             live = row["cluster"]
             assert isinstance(live, dict) and live.get("appVersion") == version, (env, row)
             assert live.get("status") == "deployed", (env, row)
-            helm_list = json.loads(subprocess.run(
-                [self.helm, "list", "-n", namespace, "-o", "json", "--kubeconfig", str(self.kubeconfig)],
-                capture_output=True, text=True, check=True).stdout)
-            assert [(r["name"], r["app_version"]) for r in helm_list] == [(release, version)], (env, helm_list)
+            helm_list = json.loads(
+                subprocess.run(
+                    [
+                        self.helm,
+                        "list",
+                        "-n",
+                        namespace,
+                        "-o",
+                        "json",
+                        "--kubeconfig",
+                        str(self.kubeconfig),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            assert [(r["name"], r["app_version"]) for r in helm_list] == [(release, version)], (
+                env,
+                helm_list,
+            )
             if pending and env in pending:
                 assert row["approved"] is (not pending[env]), (env, row)
 
@@ -175,8 +231,18 @@ def test_second_and_third_week(kube_cluster, helm_binary: str, tmp_path: Path) -
     team.commit_record("deploy 1.0.0 to dev")
     team.check_clean()
     team.check_agrees({"dev": "1.0.0", "test": None, "prod": None}, pending={"dev": True})
-    assert team.kubectl("get", "deployment", team.service, "-n", f"{team.service}-dev", "-o",
-                        "jsonpath={.spec.replicas}") == "2"
+    assert (
+        team.kubectl(
+            "get",
+            "deployment",
+            team.service,
+            "-n",
+            f"{team.service}-dev",
+            "-o",
+            "jsonpath={.spec.replicas}",
+        )
+        == "2"
+    )
     # render with its defaults, inside the properties repo: the output is git-ignored scratch.
     team.launchgen("render", ".", "--app-version", "1.0.0", "--env", "dev")
     assert (team.props / "rendered" / "dev").is_dir()
@@ -221,9 +287,13 @@ def test_second_and_third_week(kube_cluster, helm_binary: str, tmp_path: Path) -
 
     # The records on the remote are the ones the cluster agrees with.
     clone = tmp_path / "reviewer"
-    subprocess.run(["git", "clone", "-q", str(tmp_path / "remotes" / f"{team.props.name}.git"), str(clone)],
-                   check=True)
-    assert (clone / "deployments" / "dev.yaml").read_text() == (team.props / "deployments" / "dev.yaml").read_text()
+    subprocess.run(
+        ["git", "clone", "-q", str(tmp_path / "remotes" / f"{team.props.name}.git"), str(clone)],
+        check=True,
+    )
+    assert (clone / "deployments" / "dev.yaml").read_text() == (
+        team.props / "deployments" / "dev.yaml"
+    ).read_text()
 
 
 def test_immutable_releases_then_prune(kube_cluster, helm_binary: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -248,6 +318,8 @@ def test_immutable_releases_then_prune(kube_cluster, helm_binary: str, tmp_path:
     row = team.status()["dev"]
     assert row["appVersion"] == "2.2.0" and row["namespace"] == namespaces[-1]
     for gone in namespaces[:2]:
-        phase = team.kubectl("get", "namespace", gone, "--ignore-not-found", "-o", "jsonpath={.status.phase}")
+        phase = team.kubectl(
+            "get", "namespace", gone, "--ignore-not-found", "-o", "jsonpath={.status.phase}"
+        )
         assert phase in ("", "Terminating"), gone
     assert team.image(namespaces[-1], str(row["release"])).endswith(":2.2.0")

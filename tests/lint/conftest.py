@@ -47,6 +47,10 @@ def props(repos: tuple[Path, Path]) -> Path:
 @pytest.fixture
 def middleware(tmp_path: Path) -> Path:
     vendor = VendorChart("postgresql", "oci://registry-1.docker.io/bitnamicharts", "16.4.1")
-    new(make_answers("orders-db", kind="middleware", vendor_chart=vendor), tmp_path / "mw", git=False)
+    new(
+        make_answers("orders-db", kind="middleware", vendor_chart=vendor),
+        tmp_path / "mw",
+        git=False,
+    )
     drop_ci_files(tmp_path / "mw" / "orders-db-properties")
     return tmp_path / "mw" / "orders-db-properties"

@@ -1,6 +1,6 @@
 """One-line rule tests, as yamllint's: build a repo from a dict, lint it, compare.
 
-    check(app_repo, {"Chart.yaml": "..."}, "chart-app-version", (11, 1))
+check(app_repo, {"Chart.yaml": "..."}, "chart-app-version", (11, 1))
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ MIDDLEWARE_CONFIG = (
 )
 
 
-def run(root: Path, files: dict[str, str | bytes], paths: list[str] | None = None, **options: object) -> list[Problem]:
+def run(
+    root: Path, files: dict[str, str | bytes], paths: list[str] | None = None, **options: object
+) -> list[Problem]:
     build_file_tree(root, files)
     targets = [str(root / p) for p in paths] if paths else [str(root)]
     return lint(targets, cache=False, **options)  # type: ignore[arg-type]
@@ -29,8 +31,13 @@ def found(problems: list[Problem], rule: str) -> list[tuple[str, int, int]]:
     return [(p.path, p.line, p.column) for p in problems if p.rule == rule]
 
 
-def check(root: Path, files: dict[str, str | bytes], rule: str, *expected: tuple[int, int] | tuple[str, int, int],
-          paths: list[str] | None = None) -> list[Problem]:
+def check(
+    root: Path,
+    files: dict[str, str | bytes],
+    rule: str,
+    *expected: tuple[int, int] | tuple[str, int, int],
+    paths: list[str] | None = None,
+) -> list[Problem]:
     """Assert `rule` reports exactly `expected` ((line, col) in the only file, or (path, line, col))."""
     problems = run(root, files, paths, yamllint=False)
     got = found(problems, rule)

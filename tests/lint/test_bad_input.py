@@ -47,15 +47,31 @@ def test_chart_yaml_that_is_a_list(app: Path) -> None:
 
 def test_alias_bomb_through_the_cli_finishes_quickly(props: Path) -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+    )
     (props / DEV).write_text(bomb)
-    result = subprocess.run([sys.executable, "-m", "launchgen", "lint", "--no-cache", str(props)],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1 and "yaml-anchors" in result.stdout and "Traceback" not in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "launchgen", "lint", "--no-cache", str(props)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        result.returncode == 1
+        and "yaml-anchors" in result.stdout
+        and "Traceback" not in result.stderr
+    )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    )
+)
 def test_lint_never_raises_on_arbitrary_bytes(props: Path, content: bytes) -> None:
     for relpath in (DEV, "envs/prod/values.yaml"):
         (props / relpath).write_bytes(content)
@@ -64,14 +80,23 @@ def test_lint_never_raises_on_arbitrary_bytes(props: Path, content: bytes) -> No
 
 
 YAMLISH = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.sampled_from(["*a", "&a x", "<<"])),
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.text(max_size=8), children, max_size=4)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.text(max_size=20),
+        st.sampled_from(["*a", "&a x", "<<"]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(YAMLISH)
 def test_lint_never_raises_on_arbitrary_yaml(app: Path, data: object) -> None:
     import yaml

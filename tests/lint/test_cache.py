@@ -11,14 +11,19 @@ from launchgen.lint import engine, lint
 DEV = "envs/dev/values.yaml"
 
 
-def test_second_run_reuses_results_and_edits_invalidate(props: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_run_reuses_results_and_edits_invalidate(
+    props: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (props / DEV).write_text("appVersion: 1.2.3\n")
     first = lint([str(props)])
     calls: list[str] = []
     real = engine._run_rule
 
     def counting(rule, ctx):  # type: ignore[no-untyped-def]
-        if rule.id not in ("files-symlink-outside", "files-encoding"):  # the rules of non-YAML files: not cached
+        if rule.id not in (
+            "files-symlink-outside",
+            "files-encoding",
+        ):  # the rules of non-YAML files: not cached
             calls.append(rule.id)
         return real(rule, ctx)
 
@@ -34,14 +39,20 @@ def test_config_change_invalidates(props: Path) -> None:
     (props / DEV).write_text("appVersion: 1.2.3\n")
     assert {p.rule: p.severity for p in lint([str(props)])}["properties-forbidden-keys"] == "error"
     config = props / ".launchgen.yaml"
-    config.write_text(config.read_text() + "lint:\n  rules:\n    properties-forbidden-keys: warning\n")
-    assert {p.rule: p.severity for p in lint([str(props)])}["properties-forbidden-keys"] == "warning"
+    config.write_text(
+        config.read_text() + "lint:\n  rules:\n    properties-forbidden-keys: warning\n"
+    )
+    assert {p.rule: p.severity for p in lint([str(props)])}[
+        "properties-forbidden-keys"
+    ] == "warning"
 
 
 def test_yamllint_config_change_invalidates(props: Path) -> None:
     (props / DEV).write_text("replicaCount:   1\n")
     assert [p.rule for p in lint([str(props)])] == ["yaml-lint"]
-    (props / ".yamllint").write_text("extends: relaxed\nrules:\n  colons: disable\n  truthy: disable\n")
+    (props / ".yamllint").write_text(
+        "extends: relaxed\nrules:\n  colons: disable\n  truthy: disable\n"
+    )
     assert lint([str(props)]) == []
 
 

@@ -25,8 +25,11 @@ def test_every_rule_follows_the_contract() -> None:
 
 
 def test_docs_and_schema_are_generated_from_the_catalog() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rule_docs.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_rule_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout
     schema = json.loads((ROOT / "schemas" / "repo-config.schema.json").read_text())
     assert schema["$defs"]["ruleId"]["enum"] == sorted(RULES)
@@ -34,8 +37,12 @@ def test_docs_and_schema_are_generated_from_the_catalog() -> None:
 
 def test_hooks_file_matches_the_generated_repos() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
-    assert hooks["launchgen-lint"]["types"] == ["yaml"] and hooks["launchgen-lint"].get("pass_filenames", True)
+    assert hooks["launchgen-lint"]["types"] == ["yaml"] and hooks["launchgen-lint"].get(
+        "pass_filenames", True
+    )
     assert hooks["launchgen-lint-repo"]["pass_filenames"] is False
-    template = (ROOT / "templates" / "properties" / "{{cookiecutter.repo_name}}" / ".pre-commit-config.yaml").read_text()
+    template = (
+        ROOT / "templates" / "properties" / "{{cookiecutter.repo_name}}" / ".pre-commit-config.yaml"
+    ).read_text()
     for hook_id in hooks:
         assert f"id: {hook_id}" in template

@@ -15,7 +15,9 @@ DEV = "envs/dev/values.yaml"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env=env or {"GITHUB_ACTIONS": ""}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, list(args), env=env or {"GITHUB_ACTIONS": ""}, catch_exceptions=False
+    )
     return result.exit_code, result.output
 
 
@@ -42,8 +44,15 @@ def test_json_format(props: Path) -> None:
     code, out = invoke("lint", "--format", "json", str(props))
     problem = json.loads(out)["problems"][0]
     assert code == 1
-    assert problem == {"rule": "properties-forbidden-keys", "severity": "error", "path": DEV, "line": 2,
-                       "column": 1, "message": problem["message"], "hint": problem["hint"]}
+    assert problem == {
+        "rule": "properties-forbidden-keys",
+        "severity": "error",
+        "path": DEV,
+        "line": 2,
+        "column": 1,
+        "message": problem["message"],
+        "hint": problem["hint"],
+    }
 
 
 def test_sarif_format(props: Path) -> None:
@@ -55,12 +64,15 @@ def test_sarif_format(props: Path) -> None:
     region = result["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["startColumn"]) == (2, 1)
     rule = log["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"]]
-    assert rule["id"] == "properties-forbidden-keys" and "appVersion" in rule["shortDescription"]["text"]
+    assert (
+        rule["id"] == "properties-forbidden-keys"
+        and "appVersion" in rule["shortDescription"]["text"]
+    )
 
 
 def test_github_format_is_the_default_under_actions(props: Path) -> None:
     (props / DEV).write_text("podAnnotations: {}\nappVersion: 1.2.3\n")
-    code, out = invoke("lint", str(props), env={"GITHUB_ACTIONS": "true"})
+    _code, out = invoke("lint", str(props), env={"GITHUB_ACTIONS": "true"})
     assert out.startswith(f"::error file={DEV},line=2,col=1,title=properties-forbidden-keys::")
 
 
@@ -71,12 +83,13 @@ def test_junit_format(props: Path) -> None:
     assert suite is not None and suite.get("failures") == "2"
 
 
-def test_paths_relative_to_the_current_folder_for_several_repos(repos: tuple[Path, Path],
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_relative_to_the_current_folder_for_several_repos(
+    repos: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     app, props = repos
     (props / DEV).write_text("podAnnotations: {}\nappVersion: 1.2.3\n")
     monkeypatch.chdir(app.parent)
-    code, out = invoke("lint", "--no-color", ".")
+    _code, out = invoke("lint", "--no-color", ".")
     assert out.startswith(f"checkout-properties/{DEV}:2:1: error")
 
 
@@ -92,7 +105,15 @@ def test_rules_and_explain() -> None:
     code, out = invoke("rules")
     assert code == 0 and "chart-app-version-quoted" in out and "(fixable)" in out
     rules = json.loads(invoke("rules", "--format", "json")[1])["rules"]
-    assert {r["family"] for r in rules} >= {"naming", "chart", "umbrella", "properties", "middleware", "secrets", "yaml"}
+    assert {r["family"] for r in rules} >= {
+        "naming",
+        "chart",
+        "umbrella",
+        "properties",
+        "middleware",
+        "secrets",
+        "yaml",
+    }
     code, out = invoke("explain", "properties-drift")
     assert code == 0 and out.startswith("# properties-drift\n") and "check-all" in out
     code, out = invoke("explain", "properties-drfit")
@@ -104,7 +125,9 @@ def test_success_line_in_text_only(props: Path) -> None:
     code, out = invoke("lint", "--format", "json", str(props))
     assert (code, json.loads(out)) == (0, {"problems": []})
     assert invoke("lint", "--format", "github", str(props)) == (0, "")
-    assert json.loads(invoke("lint", "--format", "sarif", str(props))[1])["runs"][0]["results"] == []
+    assert (
+        json.loads(invoke("lint", "--format", "sarif", str(props))[1])["runs"][0]["results"] == []
+    )
     ET.fromstring(invoke("lint", "--format", "junit", str(props))[1])
     # Warnings only: the problems and the count, not the success line.
     (props / DEV).write_text("replicaCount: 1\n#comment\n")

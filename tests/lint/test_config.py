@@ -19,7 +19,9 @@ def configure(repo: Path, section: str) -> None:
 
 def test_disable_and_severity(props: Path) -> None:
     (props / DEV).write_text("podAnnotations:\n  password: x\nreplicaCount: 1\nreplicaCount: 2\n")
-    configure(props, "lint:\n  rules:\n    secrets-plaintext: disable\n    yaml-duplicate-key: warning\n")
+    configure(
+        props, "lint:\n  rules:\n    secrets-plaintext: disable\n    yaml-duplicate-key: warning\n"
+    )
     problems = lint([str(props)], cache=False, yamllint=False)
     assert [(p.rule, p.severity) for p in problems] == [("yaml-duplicate-key", "warning")]
 
@@ -35,15 +37,20 @@ def test_ignore_paths(props: Path) -> None:
     [  # line: which line of the appended section the error points at
         ("lint:\n  rulez: {}\n", "unknown key 'rulez' in lint", 2),
         ("lint:\n  rules:\n    no-such: disable\n", "no such rule: 'no-such'", 3),
-        ("lint:\n  rules:\n    properties-drift:\n      check_all: true\n", 'unknown option "check_all" for rule '
-         '"properties-drift"', 4),
+        (
+            "lint:\n  rules:\n    properties-drift:\n      check_all: true\n",
+            'unknown option "check_all" for rule "properties-drift"',
+            4,
+        ),
         ("lint:\n  rules:\n    properties-drift: loud\n", "must be one of", 3),
         ("lint:\n  rules:\n    properties-drift:\n      check-all: 3\n", "must be bool", 4),
         ("lint:\n  yamllint: maybe\n", "lint.yamllint must be true or false", 2),
         ("colour: blue\n", "unknown key 'colour'", 1),
     ],
 )
-def test_invalid_config_is_a_one_line_error_with_a_line(props: Path, section: str, message: str, line: int) -> None:
+def test_invalid_config_is_a_one_line_error_with_a_line(
+    props: Path, section: str, message: str, line: int
+) -> None:
     line += len((props / ".launchgen.yaml").read_text().splitlines())
     configure(props, section)
     with pytest.raises(ConfigError) as raised:

@@ -19,12 +19,25 @@ DIGEST = "sha256:" + "ab" * 32
 
 
 def deploy(props: Path, version: str, env: str = "dev") -> None:
-    records.append(props, "checkout", env, "deployed", "ci", appVersion=version, chartVersion="0.1.0",
-                   bundleDigest=DIGEST, release="checkout", namespace=f"checkout-{env}", at="2026-11-26T10:00:00Z")
+    records.append(
+        props,
+        "checkout",
+        env,
+        "deployed",
+        "ci",
+        appVersion=version,
+        chartVersion="0.1.0",
+        bundleDigest=DIGEST,
+        release="checkout",
+        namespace=f"checkout-{env}",
+        at="2026-11-26T10:00:00Z",
+    )
 
 
 def cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env={"GITHUB_ACTIONS": ""}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, list(args), env={"GITHUB_ACTIONS": ""}, catch_exceptions=False
+    )
     return result.exit_code, result.output
 
 
@@ -46,11 +59,15 @@ def test_properties_repo_after_deploys_lints_clean(app_repos: tuple[Path, Path])
 def test_broken_record_is_a_record_problem_not_a_misplaced_values_file(props: Path) -> None:
     deploy(props, "1.0.0")
     path = props / "deployments" / "dev.yaml"
-    path.write_text(path.read_text().replace("seq: 1", "seq: 2").replace('event: "deployed"', 'event: "hacked"'))
+    path.write_text(
+        path.read_text().replace("seq: 1", "seq: 2").replace('event: "deployed"', 'event: "hacked"')
+    )
     problems = lint([props], cache=False, yamllint=False)
     assert {p.rule for p in problems} == {"properties-deployment-records"}, problems
     assert ("deployments/dev.yaml", 9, 5) in {(p.path, p.line, p.column) for p in problems}
-    assert any(p.message.startswith("entries/0/event: is not one of the allowed values") for p in problems)
+    assert any(
+        p.message.startswith("entries/0/event: is not one of the allowed values") for p in problems
+    )
     assert all("hacked" not in p.message for p in problems)
 
 
@@ -73,7 +90,11 @@ def test_other_yaml_files_outside_envs_are_still_reported(props: Path) -> None:
     (props / "deployments" / "nested").mkdir()
     (props / "deployments" / "nested" / "dev.yaml").write_text("replicaCount: 1\n")
     (props / "values.yaml").write_text("replicaCount: 1\n")
-    found = sorted(p.path for p in lint([props], cache=False, yamllint=False) if p.rule == "properties-env-files")
+    found = sorted(
+        p.path
+        for p in lint([props], cache=False, yamllint=False)
+        if p.rule == "properties-env-files"
+    )
     assert found == ["deployments/nested/dev.yaml", "values.yaml"]
 
 
@@ -83,7 +104,9 @@ def test_other_yaml_files_outside_envs_are_still_reported(props: Path) -> None:
 def _rendered(props: Path) -> None:
     out = props / "rendered" / "dev"
     out.mkdir(parents=True)
-    (out / "deployment.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n")
+    (out / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n"
+    )
     (props / "ci-work" / "tmp").mkdir(parents=True)
     (props / "ci-work" / "tmp" / "scratch.yaml").write_text("a: 1\na: 2\n")
 
@@ -109,7 +132,8 @@ def test_nested_gitignore_and_tracked_files(app_repos: tuple[Path, Path]) -> Non
     # A deleted tracked file is not linted (it is not there).
     os.remove(props / "envs" / "test" / "values.yaml")
     assert [p.message for p in lint([props], cache=False, yamllint=False)] == [
-        "environment 'test' has no envs/test/values.yaml"]
+        "environment 'test' has no envs/test/values.yaml"
+    ]
 
 
 def test_non_git_folder_honours_its_gitignore(props: Path) -> None:
@@ -127,7 +151,9 @@ def test_explicit_files_are_linted_even_when_ignored(app_repos: tuple[Path, Path
     _rendered(props)
     (props / ".gitignore").write_text((props / ".gitignore").read_text() + "/ci-work/\n")
     problems = lint([props / "ci-work" / "tmp" / "scratch.yaml"], cache=False, yamllint=False)
-    assert [(p.path, p.rule) for p in problems] == [("ci-work/tmp/scratch.yaml", "yaml-duplicate-key")]
+    assert [(p.path, p.rule) for p in problems] == [
+        ("ci-work/tmp/scratch.yaml", "yaml-duplicate-key")
+    ]
     # A folder given is listed through git: its ignored files are skipped.
     assert lint([props / "ci-work"], cache=False, yamllint=False) == []
 
@@ -147,7 +173,9 @@ def test_one_git_process_per_repo(app_repos: tuple[Path, Path], monkeypatch) -> 
     assert len(calls) == 2
 
 
-def test_git_is_run_without_the_repo_s_fsmonitor(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
+def test_git_is_run_without_the_repo_s_fsmonitor(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, props = app_repos
     marker = tmp_path / "ran"
     git(props, "config", "core.fsmonitor", f"touch {marker}; false")
@@ -164,8 +192,9 @@ def test_json_output_of_a_clean_day2_repo(app_repos: tuple[Path, Path]) -> None:
     assert (code, json.loads(out)) == (0, {"problems": []})
 
 
-def test_render_into_the_properties_repo_then_lint_and_render_again(app_repos: tuple[Path, Path],
-                                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_render_into_the_properties_repo_then_lint_and_render_again(
+    app_repos: tuple[Path, Path], monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """The documented loop, for real: render -o rendered inside the properties repo, a
     deploy record committed, then lint and render's own lint gate pass."""
     from tests.helpers.tools import tool
@@ -173,12 +202,23 @@ def test_render_into_the_properties_repo_then_lint_and_render_again(app_repos: t
     _, props = app_repos
     monkeypatch.chdir(props)
     helm = str(tool("helm4"))
-    args = ["render", ".", "--app-version", "1.4.2", "--env", "dev", "--helm", helm, "-o", "rendered"]
+    args = [
+        "render",
+        ".",
+        "--app-version",
+        "1.4.2",
+        "--env",
+        "dev",
+        "--helm",
+        helm,
+        "-o",
+        "rendered",
+    ]
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, first.output
     assert list((props / "rendered").rglob("*.yaml"))
     deploy(props, "1.4.2")
     commit(props, "record the deploy", {})
     assert cli("lint", "--no-cache", "--no-color", ".") == (0, "All checks passed!\n")
-    again = CliRunner().invoke(main, args[:3] + ["1.4.3"] + args[4:])
+    again = CliRunner().invoke(main, [*args[:3], "1.4.3", *args[4:]])
     assert again.exit_code == 0, again.output

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from launchgen.lint import early, lint, yamllint_proc
+from launchgen.lint import early, lint, yamldoc, yamllint_proc
 from launchgen.lint.cache import Cache
-from launchgen.lint import yamldoc
 from launchgen.lint.yamldoc import MAX_EXPANDED_NODES, parse
 
 DEV = "envs/dev/values.yaml"
@@ -34,10 +33,17 @@ def test_named_files_are_linted_by_the_early_start(props: Path) -> None:
     assert yamllint_hits(lint([str(props / DEV)])) == [(DEV, 1, 16)]  # from the cache
 
 
-@pytest.mark.parametrize("setting", ["lint:\n  yamllint: false\n", "lint:\n  rules:\n    yaml-lint: disable\n",
-                                     "lint:\n  ignore: [envs/dev/]\n"])
-def test_early_processes_the_config_does_not_want_are_dropped(props: Path, setting: str,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "lint:\n  yamllint: false\n",
+        "lint:\n  rules:\n    yaml-lint: disable\n",
+        "lint:\n  ignore: [envs/dev/]\n",
+    ],
+)
+def test_early_processes_the_config_does_not_want_are_dropped(
+    props: Path, setting: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (props / DEV).write_text(BAD)
     configure(props, setting)
     dropped: list[set[str]] = []
@@ -66,7 +72,10 @@ def test_files_the_early_start_skips_are_left_to_the_engine(props: Path) -> None
     # Bigger than the default limit, allowed by the repo's setting: started by the engine.
     big = BAD + "".join(f"k{i}: {'x' * 90}\n" for i in range(12_000))
     (props / DEV).write_text(big)
-    configure(props, "lint:\n  rules:\n    files-too-large:\n      max-bytes: 4000000\n      max-lines: 20000\n")
+    configure(
+        props,
+        "lint:\n  rules:\n    files-too-large:\n      max-bytes: 4000000\n      max-lines: 20000\n",
+    )
     started = early.start([str(props / DEV)], Cache(None, False), yamllint=True)
     try:
         assert started.files == {}
@@ -75,7 +84,9 @@ def test_files_the_early_start_skips_are_left_to_the_engine(props: Path) -> None
     assert yamllint_hits(lint([str(props / DEV)], cache=False)) == [(DEV, 1, 16)]
 
 
-def test_prestart_is_taken_over_only_by_the_same_request(props: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_prestart_is_taken_over_only_by_the_same_request(
+    props: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (props / DEV).write_text(BAD)
     monkeypatch.chdir(props)
     early.prestart(["--strict", "-f", "json", DEV])
@@ -94,21 +105,30 @@ def test_prestart_is_taken_over_only_by_the_same_request(props: Path, monkeypatc
 def test_prestart_through_an_entry_point(props: Path) -> None:
     """What launchgen.cli would do: prestart, then the command, same output as without."""
     (props / DEV).write_text(BAD)
-    entry = ("import sys; from launchgen.lint.early import prestart; prestart(sys.argv[2:]); "
-             "from launchgen.cli import main; main()")
+    entry = (
+        "import sys; from launchgen.lint.early import prestart; prestart(sys.argv[2:]); "
+        "from launchgen.cli import main; main()"
+    )
     args = ["lint", "--no-cache", DEV]
-    with_prestart = subprocess.run([sys.executable, "-c", entry, *args], cwd=props, capture_output=True, text=True)
-    without = subprocess.run([sys.executable, "-m", "launchgen", *args], cwd=props, capture_output=True, text=True)
+    with_prestart = subprocess.run(
+        [sys.executable, "-c", entry, *args], cwd=props, capture_output=True, text=True
+    )
+    without = subprocess.run(
+        [sys.executable, "-m", "launchgen", *args], cwd=props, capture_output=True, text=True
+    )
     assert with_prestart.returncode == without.returncode == 1
     assert with_prestart.stdout == without.stdout and "(colons)" in without.stdout
 
 
-def test_identical_files_are_linted_once_and_both_reported(props: Path, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_identical_files_are_linted_once_and_both_reported(
+    props: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Dedup across repos needs one yamllint run for both: a .yamllint without `ignore`
     # patterns (those are relative to a repo, so such repos get a run each).
-    (props / ".yamllint").write_text("extends: default\nrules:\n  document-start: disable\n"
-                                     "  line-length: {max: 160}\n  truthy: {check-keys: false}\n")
+    (props / ".yamllint").write_text(
+        "extends: default\nrules:\n  document-start: disable\n"
+        "  line-length: {max: 160}\n  truthy: {check-keys: false}\n"
+    )
     twin = tmp_path / "twin"
     shutil.copytree(props, twin)
     for repo in (props, twin):
@@ -116,7 +136,9 @@ def test_identical_files_are_linted_once_and_both_reported(props: Path, tmp_path
     given: list[str] = []
     real = yamllint_proc.Batch.start
 
-    def recording(self: yamllint_proc.Batch, config: str, files: list[str], cwd: Path, what: str) -> None:
+    def recording(
+        self: yamllint_proc.Batch, config: str, files: list[str], cwd: Path, what: str
+    ) -> None:
         given.extend(files)
         real(self, config, files, cwd, what)
 
@@ -126,9 +148,14 @@ def test_identical_files_are_linted_once_and_both_reported(props: Path, tmp_path
     assert len([f for f in given if f.endswith(DEV)]) == 1
     # With `ignore` patterns (matched against paths), every file is linted in its repo.
     for repo in (props, twin):
-        (repo / ".yamllint").write_text((repo / ".yamllint").read_text() + "ignore: |\n  nothing/\n")
+        (repo / ".yamllint").write_text(
+            (repo / ".yamllint").read_text() + "ignore: |\n  nothing/\n"
+        )
     given.clear()
-    assert sorted(yamllint_hits(lint([str(props), str(twin)], cache=False))) == [(DEV, 1, 16), (DEV, 1, 16)]
+    assert sorted(yamllint_hits(lint([str(props), str(twin)], cache=False))) == [
+        (DEV, 1, 16),
+        (DEV, 1, 16),
+    ]
     assert len([f for f in given if f.endswith(DEV)]) == 2
 
 
@@ -151,8 +178,9 @@ def test_config_without_a_colon_goes_through_a_file(props: Path) -> None:
         ("run: echo *.yaml\n", True),  # looks like an alias: checked, harmlessly
     ],
 )
-def test_alias_abuse_is_checked_when_it_could_be_found(text: str, checked: bool,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_alias_abuse_is_checked_when_it_could_be_found(
+    text: str, checked: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[object] = []
     real = yamldoc._alias_abuse
 
@@ -167,14 +195,17 @@ def test_alias_abuse_is_checked_when_it_could_be_found(text: str, checked: bool,
 
 def test_alias_abuse_still_found() -> None:
     bomb = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6)
+    )
     assert parse(bomb).alias_abuse is not None
     assert parse("a: &a\n  b: *a\n").alias_abuse is not None  # a cycle
     # Many nodes and no alias are measured as before.
     many = "[" + ",".join(["1"] * (MAX_EXPANDED_NODES + 10)) + "]\n"
     assert parse(many).alias_abuse is not None
     # A chain of merge keys: quadratic to build, refused before building.
-    chain = "l0: &l0 {k0: 0}\n" + "".join(f"l{i}: &l{i} {{<<: *l{i - 1}, k{i}: {i}}}\n" for i in range(1, 600))
+    chain = "l0: &l0 {k0: 0}\n" + "".join(
+        f"l{i}: &l{i} {{<<: *l{i - 1}, k{i}: {i}}}\n" for i in range(1, 600)
+    )
     assert parse(chain).alias_abuse is not None
 
 
@@ -189,12 +220,20 @@ def test_console_script_exit_codes_and_output(tmp_path: Path) -> None:
 
     new(make_answers(), tmp_path, git=False)
     values = tmp_path / "checkout-properties" / "envs" / "dev" / "values.yaml"
-    entry = [sys.executable, "-c", "import sys; from launchgen.entry import main; sys.argv[0] = 'launchgen'; main()"]
+    entry = [
+        sys.executable,
+        "-c",
+        "import sys; from launchgen.entry import main; sys.argv[0] = 'launchgen'; main()",
+    ]
     clean = subprocess.run([*entry, "lint", str(values)], capture_output=True, text=True)
     assert (clean.returncode, clean.stdout) == (0, "All checks passed!\n")
     values.write_text(values.read_text() + "appVersion: 1.2.3\n")
-    dirty = subprocess.run([*entry, "lint", "--format", "json", str(values)], capture_output=True, text=True)
+    dirty = subprocess.run(
+        [*entry, "lint", "--format", "json", str(values)], capture_output=True, text=True
+    )
     assert dirty.returncode == 1
     assert '"rule": "properties-forbidden-keys"' in dirty.stdout and dirty.stdout.endswith("}\n")
-    usage = subprocess.run([*entry, "lint", "--no-such-option", str(values)], capture_output=True, text=True)
+    usage = subprocess.run(
+        [*entry, "lint", "--no-such-option", str(values)], capture_output=True, text=True
+    )
     assert usage.returncode == 2 and "No such option" in usage.stderr

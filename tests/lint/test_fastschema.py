@@ -40,10 +40,25 @@ def test_shipped_schemas_take_the_fast_path(schema_file: Path) -> None:
 @pytest.mark.parametrize(
     "document",
     [
-        {}, {"replicaCount": 2}, {"replicaCount": "two"}, {"replicaCount": True}, {"replicaCount": 2.0},
-        {"replicaCunt": 2}, {"resources": {"requests": {"cpu": "100m"}}}, {"resources": {"requests": {"cpuu": 1}}},
-        {"image": {"repository": "r/x"}}, {"image": {"repository": ""}}, {"image": {"repository": "r/x\n"}},
-        {"probes": None}, {1: 2}, {None: 1}, {"env": [{"name": "X", "value": "1"}]}, {"env": "x"}, [], "x", None,
+        {},
+        {"replicaCount": 2},
+        {"replicaCount": "two"},
+        {"replicaCount": True},
+        {"replicaCount": 2.0},
+        {"replicaCunt": 2},
+        {"resources": {"requests": {"cpu": "100m"}}},
+        {"resources": {"requests": {"cpuu": 1}}},
+        {"image": {"repository": "r/x"}},
+        {"image": {"repository": ""}},
+        {"image": {"repository": "r/x\n"}},
+        {"probes": None},
+        {1: 2},
+        {None: 1},
+        {"env": [{"name": "X", "value": "1"}]},
+        {"env": "x"},
+        [],
+        "x",
+        None,
     ],
 )
 def test_valid_only_when_jsonschema_agrees(document: Any) -> None:
@@ -58,21 +73,35 @@ def test_valid_only_when_jsonschema_agrees(document: Any) -> None:
         pytest.fail("a plainly valid document took the slow path")
 
 
-_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False), st.text(max_size=4),
-                     st.sampled_from(["100m", "1Gi", "r/x", "/healthz", "IfNotPresent", "Always", "ClusterIP"]))
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False),
+    st.text(max_size=4),
+    st.sampled_from(["100m", "1Gi", "r/x", "/healthz", "IfNotPresent", "Always", "ClusterIP"]),
+)
 
 
 def _values() -> st.SearchStrategy[Any]:
     schema = json.loads(VALUES_SCHEMA.read_text())
     names = sorted({k for k in json.dumps(schema).split('"') if k.isidentifier()} | {"x-unknown"})
     keys = st.sampled_from(names)
-    return st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=4),
-                        max_leaves=12)
+    return st.recursive(
+        _SCALARS,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=4),
+        max_leaves=12,
+    )
 
 
 @settings(max_examples=300, deadline=None)
-@given(document=st.dictionaries(st.sampled_from(sorted(json.loads(VALUES_SCHEMA.read_text())["properties"])),
-                                _values(), max_size=4))
+@given(
+    document=st.dictionaries(
+        st.sampled_from(sorted(json.loads(VALUES_SCHEMA.read_text())["properties"])),
+        _values(),
+        max_size=4,
+    )
+)
 def test_fast_valid_implies_jsonschema_valid(document: dict[str, Any]) -> None:
     check = fastschema.checker(VALUES_SCHEMA.read_bytes())
     assert check is not None
@@ -83,9 +112,15 @@ def test_fast_valid_implies_jsonschema_valid(document: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     "schema",
     [
-        {"type": "object", "dependentRequired": {"a": ["b"]}},  # a keyword without a twin in fastjsonschema
+        {
+            "type": "object",
+            "dependentRequired": {"a": ["b"]},
+        },  # a keyword without a twin in fastjsonschema
         {"properties": {"a": {"$ref": "https://example.com/other.json"}}},  # a remote $ref
-        {"$defs": {"s": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/s", "minLength": 2}}},
+        {
+            "$defs": {"s": {"type": "string"}},
+            "properties": {"a": {"$ref": "#/$defs/s", "minLength": 2}},
+        },
         {"properties": {"a": {"enum": [1, 2]}}},  # True == 1 for fastjsonschema, not for jsonschema
         {"items": [{"type": "string"}]},  # tuple form: differs by draft
         {"properties": {"a": {"unknownKeyword": 1}}},
@@ -104,7 +139,9 @@ def compiled_files(tmp_path: Path) -> list[Path]:
     return sorted((tmp_path / "xdg-cache" / "launchgen" / "validators").glob("lint-*.pyc"))
 
 
-def test_compiled_code_is_kept_and_reused_without_fastjsonschema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compiled_code_is_kept_and_reused_without_fastjsonschema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     schema = b'{"type": "object", "properties": {"n": {"type": "integer"}}, "additionalProperties": false}'
     first = fastschema.checker(schema)
     assert first is not None and first({"n": 1}) and not first({"n": "1"})
@@ -119,7 +156,9 @@ def test_compiled_code_is_kept_and_reused_without_fastjsonschema(tmp_path: Path,
     assert again is not None and again({"n": 1}) and not again({"n": "1"}) and not again({"m": 1})
 
 
-def test_a_stale_or_foreign_compiled_file_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stale_or_foreign_compiled_file_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     strict = b'{"type": "object", "properties": {"n": {"type": "integer"}}}'
     loose = b'{"type": "object", "properties": {"n": {"type": "string"}}}'
     check_strict = fastschema.checker(strict)
@@ -147,7 +186,9 @@ def test_a_changed_values_schema_is_used_at_once(app: Path, props: Path) -> None
     schema["properties"]["replicaCount"] = {"type": "string"}
     (app / "values.schema.json").write_text(json.dumps(schema))
     problems = lint([str(props / DEV)], cache=False, yamllint=False)
-    assert [(p.rule, p.path, p.line, p.column) for p in problems] == [("properties-values-schema", DEV, 1, 1)]
+    assert [(p.rule, p.path, p.line, p.column) for p in problems] == [
+        ("properties-values-schema", DEV, 1, 1)
+    ]
     assert problems[0].message == "replicaCount: is an integer, expected string"
 
 
@@ -155,7 +196,8 @@ def test_schema_problems_keep_their_position_and_wording(props: Path) -> None:
     (props / DEV).write_text("replicaCount: 2\nresources:\n  requests:\n    cpuu: 1\n")
     problems = lint([str(props / DEV)], cache=False, yamllint=False)
     assert [(p.rule, p.line, p.column, p.message) for p in problems] == [
-        ("properties-values-schema", 4, 5, "unknown key 'cpuu' in resources/requests")]
+        ("properties-values-schema", 4, 5, "unknown key 'cpuu' in resources/requests")
+    ]
 
 
 def test_invalid_config_is_still_reported_at_its_line(props: Path) -> None:
@@ -168,8 +210,10 @@ def test_invalid_config_is_still_reported_at_its_line(props: Path) -> None:
 
 
 def test_a_clean_file_imports_no_schema_library(props: Path, tmp_path: Path) -> None:
-    script = ("import sys; from launchgen.lint import lint; lint([sys.argv[1]], cache=False, yamllint=False); "
-              "print(sorted(m for m in ('jsonschema', 'fastjsonschema') if m in sys.modules))")
+    script = (
+        "import sys; from launchgen.lint import lint; lint([sys.argv[1]], cache=False, yamllint=False); "
+        "print(sorted(m for m in ('jsonschema', 'fastjsonschema') if m in sys.modules))"
+    )
     command = [sys.executable, "-c", script, str(props / DEV)]
     subprocess.run(command, check=True, capture_output=True)  # compiles and keeps the validators
     second = subprocess.run(command, check=True, capture_output=True, text=True)

@@ -26,8 +26,13 @@ HOOK_IDS = [h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").re
 
 
 def git(cwd: Path, *args: str) -> None:
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@e")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@e",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@e",
+    )
     subprocess.run([which_git(), *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
@@ -47,16 +52,31 @@ def precommit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("hook_id", HOOK_IDS)
-def test_hook_passes_a_generated_repo_and_fails_a_broken_one(hooks_repo: Path, precommit_env: dict[str, str],
-                                                             tmp_path: Path, hook_id: str) -> None:
+def test_hook_passes_a_generated_repo_and_fails_a_broken_one(
+    hooks_repo: Path, precommit_env: dict[str, str], tmp_path: Path, hook_id: str
+) -> None:
     new(make_answers(), tmp_path)
     props = tmp_path / "checkout-properties"
     shutil.rmtree(props / ".github")  # the pipeline template is not what these hooks are tested on
     git(props, "add", "-A")
 
     def try_repo() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hooks_repo), hook_id, "--all-files"],
-                              cwd=props, env=precommit_env, capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pre_commit",
+                "try-repo",
+                str(hooks_repo),
+                hook_id,
+                "--all-files",
+            ],
+            cwd=props,
+            env=precommit_env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     clean = try_repo()
     assert clean.returncode == 0, clean.stdout + clean.stderr
@@ -85,7 +105,9 @@ def local_hooks_config() -> str:
         def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
             super().increase_indent(flow, False)
 
-    return yaml.dump({"repos": [{"repo": "local", "hooks": hooks}]}, Dumper=Indented, sort_keys=False)
+    return yaml.dump(
+        {"repos": [{"repo": "local", "hooks": hooks}]}, Dumper=Indented, sort_keys=False
+    )
 
 
 def test_both_hooks_report_each_problem_once(precommit_env: dict[str, str], tmp_path: Path) -> None:
@@ -93,28 +115,50 @@ def test_both_hooks_report_each_problem_once(precommit_env: dict[str, str], tmp_
     props = tmp_path / "checkout-properties"
     shutil.rmtree(props / ".github")
     (props / ".pre-commit-config.yaml").write_text(local_hooks_config())
-    (props / "envs" / "dev" / "values.yaml").write_text("replicaCount: 1\nreplicaCount: 2\n")  # a per-file problem
+    (props / "envs" / "dev" / "values.yaml").write_text(
+        "replicaCount: 1\nreplicaCount: 2\n"
+    )  # a per-file problem
     (props / "envs" / "test" / "values.yaml").unlink()  # a repo-wide problem
-    (props / "envs" / "prod" / "values.yaml").write_text(  # an unused suppression of a repo rule, an invalid one
+    (
+        props / "envs" / "prod" / "values.yaml"
+    ).write_text(  # an unused suppression of a repo rule, an invalid one
         (props / "envs" / "prod" / "values.yaml").read_text()
-        + "# launchgen: disable=properties-drift\nextra: 1  # launchgen: disable=properties-drift prod only\n")
+        + "# launchgen: disable=properties-drift\nextra: 1  # launchgen: disable=properties-drift prod only\n"
+    )
     git(props, "add", "-A")
-    run = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"],
-                         cwd=props, env=precommit_env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=props,
+        env=precommit_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "launchgen lint (files)" in run.stdout and "launchgen lint (repo)" in run.stdout
-    reported = [line for line in run.stdout.splitlines() if ": error " in line or ": warning " in line]
+    reported = [
+        line for line in run.stdout.splitlines() if ": error " in line or ": warning " in line
+    ]
     assert len(reported) == len(set(reported)), run.stdout
     texts = "\n".join(reported)
-    for expected in ("envs/dev/values.yaml:2:1: error yaml-duplicate-key",
-                     "environment 'test' has no envs/test/values.yaml",
-                     "suppression gives no reason", "suppression of properties-drift suppresses nothing"):
+    for expected in (
+        "envs/dev/values.yaml:2:1: error yaml-duplicate-key",
+        "environment 'test' has no envs/test/values.yaml",
+        "suppression gives no reason",
+        "suppression of properties-drift suppresses nothing",
+    ):
         assert texts.count(expected) == 1, (expected, run.stdout)
     # Fixed, both hooks pass, each saying so once.
     (props / "envs" / "dev" / "values.yaml").write_text("replicaCount: 1\n")
     (props / "envs" / "test" / "values.yaml").write_text("replicaCount: 1\n")
     (props / "envs" / "prod" / "values.yaml").write_text("replicaCount: 1\n")
     git(props, "add", "-A")
-    clean = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"],
-                           cwd=props, env=precommit_env, capture_output=True, text=True, timeout=600)
+    clean = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=props,
+        env=precommit_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert clean.returncode == 0, clean.stdout + clean.stderr

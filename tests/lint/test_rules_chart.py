@@ -12,7 +12,12 @@ CHART = (
     "apiVersion: {api}\nname: checkout\nversion: 0.1.0\nappVersion: {app}\ndependencies:\n"
     "  - name: launch-microservice\n    version: {dep}\n    repository: {repo}\n"
 )
-OK = {"api": "v2", "app": '"0.0.0-launch.placeholder"', "dep": "1.0.0", "repo": "https://charts.launchgen.invalid"}
+OK = {
+    "api": "v2",
+    "app": '"0.0.0-launch.placeholder"',
+    "dep": "1.0.0",
+    "repo": "https://charts.launchgen.invalid",
+}
 
 
 def chart(**changes: str) -> str:
@@ -35,12 +40,14 @@ def chart(**changes: str) -> str:
         ("chart-dependency-repository", {"repo": "https://charts.launchgen.invalid/"}, []),
     ],
 )
-def test_chart_rules(app: Path, rule: str, changes: dict[str, str], expected: list[tuple[int, int]]) -> None:
+def test_chart_rules(
+    app: Path, rule: str, changes: dict[str, str], expected: list[tuple[int, int]]
+) -> None:
     check(app, {"Chart.yaml": chart(**changes)}, rule, *[("Chart.yaml", *e) for e in expected])
 
 
 def test_launch_dependency_missing(app: Path) -> None:
-    text = "apiVersion: v2\nname: checkout\nversion: 0.1.0\nappVersion: \"0.0.0-launch.placeholder\"\ndependencies: []\n"
+    text = 'apiVersion: v2\nname: checkout\nversion: 0.1.0\nappVersion: "0.0.0-launch.placeholder"\ndependencies: []\n'
     check(app, {"Chart.yaml": text}, "chart-launch-dependency", ("Chart.yaml", 5, 1))
 
 
@@ -68,4 +75,6 @@ def test_chart_lock_missing(app: Path) -> None:
 
 def test_chart_that_is_a_list_is_no_traceback(app: Path) -> None:
     problems = check(app, {"Chart.yaml": "- a\n- b\n"}, "chart-app-version")
-    assert {p.rule for p in problems} == {"chart-lock"} or all("internal" not in p.message for p in problems)
+    assert {p.rule for p in problems} == {"chart-lock"} or all(
+        "internal" not in p.message for p in problems
+    )

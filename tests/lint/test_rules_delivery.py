@@ -16,9 +16,18 @@ PROD = "envs/prod/values.yaml"
     [
         ("rollout:\n  enabled: true\n", []),
         ("rollout:\n  enabled: true\n  strategy: blueGreen\n", []),
-        ("rollout:\n  enabled: true\n  strategy: blueGreen\n  blueGreen:\n    autoPromotionEnabled: true\n", [(5, 5)]),
-        ("rollout:\n  enabled: true\n  canary:\n    steps:\n      - setWeight: 50\n      - pause: {duration: 5m}\n", [(4, 5)]),
-        ("rollout:\n  enabled: true\n  canary:\n    steps:\n      - setWeight: 50\n      - pause: {}\n", []),
+        (
+            "rollout:\n  enabled: true\n  strategy: blueGreen\n  blueGreen:\n    autoPromotionEnabled: true\n",
+            [(5, 5)],
+        ),
+        (
+            "rollout:\n  enabled: true\n  canary:\n    steps:\n      - setWeight: 50\n      - pause: {duration: 5m}\n",
+            [(4, 5)],
+        ),
+        (
+            "rollout:\n  enabled: true\n  canary:\n    steps:\n      - setWeight: 50\n      - pause: {}\n",
+            [],
+        ),
         ("rollout:\n  enabled: false\n  canary:\n    steps:\n      - setWeight: 50\n", []),
     ],
 )

@@ -20,10 +20,20 @@ def test_too_large_file_is_not_read(props: Path) -> None:
 
 
 def test_max_bytes_option(props: Path) -> None:
-    config = (props / ".launchgen.yaml").read_text() + "lint:\n  rules:\n    files-too-large:\n      max-bytes: 10\n"
-    problems = check(props, {".launchgen.yaml": config}, "files-too-large", (DEV, 1, 1), ("envs/test/values.yaml", 1, 1),
-                     ("envs/prod/values.yaml", 1, 1), (".yamllint", 1, 1), (".pre-commit-config.yaml", 1, 1),
-                     (".launchgen.yaml", 1, 1))
+    config = (
+        props / ".launchgen.yaml"
+    ).read_text() + "lint:\n  rules:\n    files-too-large:\n      max-bytes: 10\n"
+    problems = check(
+        props,
+        {".launchgen.yaml": config},
+        "files-too-large",
+        (DEV, 1, 1),
+        ("envs/test/values.yaml", 1, 1),
+        ("envs/prod/values.yaml", 1, 1),
+        (".yamllint", 1, 1),
+        (".pre-commit-config.yaml", 1, 1),
+        (".launchgen.yaml", 1, 1),
+    )
     assert problems
 
 

@@ -16,7 +16,13 @@ def test_chart_name_must_be_service(app: Path) -> None:
 
 def test_dns1123_service_and_environments(app: Path) -> None:
     config = "kind: app\nservice: Check_Out\nenvironments: [dev, Prod]\n"
-    check(app, {".launchgen.yaml": config}, "naming-dns1123", (".launchgen.yaml", 2, 1), (".launchgen.yaml", 3, 21))
+    check(
+        app,
+        {".launchgen.yaml": config},
+        "naming-dns1123",
+        (".launchgen.yaml", 2, 1),
+        (".launchgen.yaml", 3, 21),
+    )
 
 
 def test_release_length_counts_the_postfix(app: Path) -> None:
@@ -40,5 +46,9 @@ def test_repo_name(tmp_path: Path, app: Path) -> None:
 
 
 def test_properties_repo_link(app: Path) -> None:
-    config = (app / ".launchgen.yaml").read_text().replace("../checkout-properties", "../other-properties")
+    config = (
+        (app / ".launchgen.yaml")
+        .read_text()
+        .replace("../checkout-properties", "../other-properties")
+    )
     check(app, {".launchgen.yaml": config}, "naming-repo-name", (".launchgen.yaml", 10, 1))

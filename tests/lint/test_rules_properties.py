@@ -19,10 +19,20 @@ def test_missing_environment_values(props: Path) -> None:
 
 
 def test_unconfigured_environment_and_stray_files(props: Path) -> None:
-    files = {"envs/qa/values.yaml": "{}\n", "envs/dev/extra.yaml": "{}\n", "values.yaml": "{}\n",
-             "envs/dev/secrets.yaml": "sops: {}\n"}
-    check(props, files, "properties-env-files", ("envs/qa/values.yaml", 1, 1), ("envs/dev/extra.yaml", 1, 1),
-          ("values.yaml", 1, 1))
+    files = {
+        "envs/qa/values.yaml": "{}\n",
+        "envs/dev/extra.yaml": "{}\n",
+        "values.yaml": "{}\n",
+        "envs/dev/secrets.yaml": "sops: {}\n",
+    }
+    check(
+        props,
+        files,
+        "properties-env-files",
+        ("envs/qa/values.yaml", 1, 1),
+        ("envs/dev/extra.yaml", 1, 1),
+        ("values.yaml", 1, 1),
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,7 +68,9 @@ def test_forbidden_keys_in_app_values(app: Path) -> None:
     ],
 )
 def test_values_schema(props: Path, values: str, expected: list[tuple[int, int]]) -> None:
-    problems = check(props, {DEV: values}, "properties-values-schema", *[(DEV, *e) for e in expected])
+    problems = check(
+        props, {DEV: values}, "properties-values-schema", *[(DEV, *e) for e in expected]
+    )
     if expected and "Cunt" in values:
         message = next(p.message for p in problems if p.rule == "properties-values-schema")
         assert "unknown key 'replicaCunt'" in message
@@ -72,11 +84,21 @@ def test_drift_prod_only_key(props: Path) -> None:
 
 def test_drift_key_in_a_lower_environment_is_fine(props: Path) -> None:
     extra = "podLabels:\n  team: a\n"
-    check(props, {PROD: (props / PROD).read_text() + extra, "envs/test/values.yaml": extra}, "properties-drift")
+    check(
+        props,
+        {PROD: (props / PROD).read_text() + extra, "envs/test/values.yaml": extra},
+        "properties-drift",
+    )
 
 
 def test_drift_check_all_option(props: Path) -> None:
-    config = (props / ".launchgen.yaml").read_text() + "lint:\n  rules:\n    properties-drift:\n      check-all: true\n"
+    config = (
+        props / ".launchgen.yaml"
+    ).read_text() + "lint:\n  rules:\n    properties-drift:\n      check-all: true\n"
     test_values = (props / "envs/test/values.yaml").read_text() + "podLabels:\n  team: a\n"
-    check(props, {".launchgen.yaml": config, "envs/test/values.yaml": test_values}, "properties-drift",
-          ("envs/test/values.yaml", 12, 1))
+    check(
+        props,
+        {".launchgen.yaml": config, "envs/test/values.yaml": test_values},
+        "properties-drift",
+        ("envs/test/values.yaml", 12, 1),
+    )

@@ -17,7 +17,10 @@ DEV = "envs/dev/values.yaml"
         ("db:\n  password: hunter2\n", [(2, 3)]),
         ("apiKey: abc\n", [(1, 1)]),
         ("env:\n  - name: DB_PASSWORD\n    value: hunter2\n", [(3, 5)]),
-        ("env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: db, key: pw}\n", []),
+        (
+            "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: db, key: pw}\n",
+            [],
+        ),
         ("auth:\n  existingSecret: db-credentials\n", []),
         ("auth:\n  passwordSecretName: db\n", []),
         ("db:\n  password: ENC[AES256_GCM,data:abc]\n", []),
@@ -32,7 +35,10 @@ def test_plaintext(props: Path, values: str, expected: list[tuple[int, int]]) ->
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ("podAnnotations:\n  note: Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A\n", [(2, 3)]),
+        (
+            "podAnnotations:\n  note: Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A\n",
+            [(2, 3)],
+        ),
         ("podAnnotations:\n  note: this-is-a-long-but-boring-annotation-value\n", []),
         ("podAnnotations:\n  url: https://example.com/a/b/c/d/e/f/g/h/i/j/k/l\n", []),
     ],

@@ -33,7 +33,9 @@ def test_unused_suppression(props: Path) -> None:
 
 def test_suppression_of_repo_rule_is_not_unused_in_per_file_mode(props: Path) -> None:
     values = "replicaCount: 1  # launchgen: disable=properties-drift on purpose\n"
-    check(props, {"envs/prod/values.yaml": values}, "suppress-unused", paths=["envs/prod/values.yaml"])
+    check(
+        props, {"envs/prod/values.yaml": values}, "suppress-unused", paths=["envs/prod/values.yaml"]
+    )
 
 
 def test_invalid_suppressions(props: Path) -> None:

@@ -33,8 +33,10 @@ def test_duplicate_key(props: Path) -> None:
     check(props, {DEV: "replicaCount: 1\nreplicaCount: 2\n"}, "yaml-duplicate-key", (DEV, 2, 1))
 
 
-@pytest.mark.parametrize(("values", "expected"), [(BOMB, [(6, 4)]), ("a: &a [*a]\n", [(1, 4)]),
-                                                  ("a: &x {b: 1}\nc: *x\n", [])])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(BOMB, [(6, 4)]), ("a: &a [*a]\n", [(1, 4)]), ("a: &x {b: 1}\nc: *x\n", [])],
+)
 def test_anchors(props: Path, values: str, expected: list[tuple[int, int]]) -> None:
     check(props, {DEV: values}, "yaml-anchors", *[(DEV, *e) for e in expected])
 
@@ -44,7 +46,9 @@ def test_yamllint_honours_the_repos_yamllint(props: Path) -> None:
     problems = lint([str(props)], cache=False)
     assert [(p.rule, p.path, p.line, p.column) for p in problems] == [("yaml-lint", DEV, 1, 16)]
     assert "(colons)" in problems[0].message and problems[0].severity == "error"
-    (props / ".yamllint").write_text("extends: default\nrules:\n  colons: disable\n  document-start: disable\n  truthy: {check-keys: false}\n")
+    (props / ".yamllint").write_text(
+        "extends: default\nrules:\n  colons: disable\n  document-start: disable\n  truthy: {check-keys: false}\n"
+    )
     assert lint([str(props)], cache=False) == []
 
 
@@ -60,4 +64,6 @@ def test_yamllint_warnings_stay_warnings_and_can_be_disabled(props: Path) -> Non
 def test_yamllint_default_config_without_a_yamllint_file(app: Path) -> None:
     (app / "values.yaml").write_text((app / "values.yaml").read_text() + "replicaCount: 1   \n")
     problems = lint([str(app)], cache=False)
-    assert [(p.rule, p.line, p.message) for p in problems] == [("yaml-lint", 7, "trailing spaces (trailing-spaces)")]
+    assert [(p.rule, p.line, p.message) for p in problems] == [
+        ("yaml-lint", 7, "trailing spaces (trailing-spaces)")
+    ]

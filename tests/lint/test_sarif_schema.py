@@ -19,11 +19,23 @@ def sarif_schema() -> dict:
 
 def test_sarif_report_is_valid_sarif_2_1_0() -> None:
     problems = [
-        Problem("envs/dev/values.yaml", 2, 1, "properties-forbidden-keys", "appVersion set", "error", "remove it"),
+        Problem(
+            "envs/dev/values.yaml",
+            2,
+            1,
+            "properties-forbidden-keys",
+            "appVersion set",
+            "error",
+            "remove it",
+        ),
         Problem("Chart.yaml", 8, 10, "gate-chart-version-bump", "not bumped", "warning", "bump it"),
         Problem("envs/prod/values.yaml", 3, 5, "gate-values-change", "prod: a -> b", "info", ""),
     ]
-    log = json.loads(render(problems, "sarif", rule_help={"properties-forbidden-keys": "no appVersion in values"}))
+    log = json.loads(
+        render(
+            problems, "sarif", rule_help={"properties-forbidden-keys": "no appVersion in values"}
+        )
+    )
     jsonschema.Draft4Validator(sarif_schema()).validate(log)
     assert [r["level"] for r in log["runs"][0]["results"]] == ["warning", "error", "note"]
 
@@ -44,9 +56,20 @@ def test_sarif_fingerprints_and_automation_details() -> None:
     hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in run["results"]]
     assert len(set(hashes)) == 2 and hashes[0].endswith(":1") and hashes[1].endswith(":2")
     # Stable when lines move: the same problem one line lower keeps its fingerprint.
-    lower = json.loads(render([Problem("envs/dev/values.yaml", 3, 1, "yaml-lint", "too many spaces", "error", "fix it")],
-                              "sarif"))
-    assert lower["runs"][0]["results"][0]["partialFingerprints"]["primaryLocationLineHash"] == hashes[0]
+    lower = json.loads(
+        render(
+            [
+                Problem(
+                    "envs/dev/values.yaml", 3, 1, "yaml-lint", "too many spaces", "error", "fix it"
+                )
+            ],
+            "sarif",
+        )
+    )
+    assert (
+        lower["runs"][0]["results"][0]["partialFingerprints"]["primaryLocationLineHash"]
+        == hashes[0]
+    )
 
 
 GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
@@ -54,7 +77,15 @@ GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 
 def test_gitlab_code_quality_shape() -> None:
     problems = [
-        Problem("envs/dev/values.yaml", 2, 1, "properties-forbidden-keys", "appVersion set", "error", "remove it"),
+        Problem(
+            "envs/dev/values.yaml",
+            2,
+            1,
+            "properties-forbidden-keys",
+            "appVersion set",
+            "error",
+            "remove it",
+        ),
         Problem("Chart.yaml", 8, 10, "gate-chart-version-bump", "not bumped", "warning", "bump it"),
         Problem("envs/prod/values.yaml", 3, 5, "gate-values-change", "prod: a -> b", "info", ""),
         Problem("envs/prod/values.yaml", 4, 5, "gate-values-change", "prod: a -> b", "info", ""),
@@ -64,10 +95,14 @@ def test_gitlab_code_quality_shape() -> None:
     for issue in issues:
         assert set(issue) >= {"description", "check_name", "fingerprint", "severity", "location"}
         assert issue["severity"] in GITLAB_SEVERITIES
-        assert isinstance(issue["location"]["path"], str) and isinstance(issue["location"]["lines"]["begin"], int)
+        assert isinstance(issue["location"]["path"], str) and isinstance(
+            issue["location"]["lines"]["begin"], int
+        )
     by_path = {(i["location"]["path"], i["location"]["lines"]["begin"]): i for i in issues}
-    assert by_path[("Chart.yaml", 8)]["severity"] == "minor" and by_path[("Chart.yaml", 8)]["check_name"] == \
-        "gate-chart-version-bump"
+    assert (
+        by_path[("Chart.yaml", 8)]["severity"] == "minor"
+        and by_path[("Chart.yaml", 8)]["check_name"] == "gate-chart-version-bump"
+    )
     assert by_path[("envs/dev/values.yaml", 2)]["severity"] == "major"
     assert by_path[("envs/dev/values.yaml", 2)]["description"] == "appVersion set (hint: remove it)"
     assert len({i["fingerprint"] for i in issues}) == 4

@@ -23,7 +23,9 @@ SECRET = "hunter2-s3cr3t"
 
 
 def cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env={"GITHUB_ACTIONS": ""}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, list(args), env={"GITHUB_ACTIONS": ""}, catch_exceptions=False
+    )
     return result.exit_code, result.output
 
 
@@ -37,10 +39,16 @@ def no_crash(problems: list) -> None:  # type: ignore[type-arg]
 
 def test_100k_keys_in_one_megabyte_is_refused_quickly(props: Path) -> None:
     (props / DEV).write_text("".join(f"k{i}: 1\n" for i in range(100_000)))
-    assert (props / DEV).stat().st_size < 1024 * 1024  # under the byte limit: the line limit decides
+    assert (
+        props / DEV
+    ).stat().st_size < 1024 * 1024  # under the byte limit: the line limit decides
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "launchgen", "lint", "--no-cache", "--format", "json", str(props)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "launchgen", "lint", "--no-cache", "--format", "json", str(props)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert time.monotonic() - started < 30
     assert run.returncode == 1, run.stderr
     [problem] = json.loads(run.stdout)["problems"]
@@ -58,7 +66,10 @@ def test_line_limit_is_configurable(props: Path) -> None:
     config.write_text(config.read_text() + "lint:\n  rules:\n    files-too-large: {max-lines: 3}\n")
     (props / DEV).write_text("replicaCount: 1\npodLabels:\n  a: b\n  c: d\n")
     found = [(p.rule, p.path) for p in lint([props], cache=False, yamllint=False)]
-    assert ("files-too-large", DEV) in found and ("files-too-large", "envs/prod/values.yaml") in found
+    assert ("files-too-large", DEV) in found and (
+        "files-too-large",
+        "envs/prod/values.yaml",
+    ) in found
 
 
 # --- 6: no value in any message -------------------------------------------------------------
@@ -69,12 +80,17 @@ FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab"]
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_schema_errors_never_echo_values(props: Path, fmt: str) -> None:
-    (props / DEV).write_text(f"env: {{DB_PASSWORD: {SECRET}}}\nreplicaCount: {SECRET}x\nimage: {{pullPolicy: {SECRET}y}}\n")
+    (props / DEV).write_text(
+        f"env: {{DB_PASSWORD: {SECRET}}}\nreplicaCount: {SECRET}x\nimage: {{pullPolicy: {SECRET}y}}\n"
+    )
     code, out = cli("lint", "--no-cache", "--format", fmt, str(props))
     assert code == 1
     assert "hunter2" not in out
     if fmt == "text":
-        assert "envs/dev/values.yaml:1:1: error properties-values-schema env: is an object, expected array" in out
+        assert (
+            "envs/dev/values.yaml:1:1: error properties-values-schema env: is an object, expected array"
+            in out
+        )
         assert "replicaCount: is a string, expected integer" in out
 
 
@@ -83,7 +99,9 @@ def test_chart_messages_do_not_echo_repository_credentials(app: Path) -> None:
     text = chart.read_text()
     start = text.index("repository:", text.index("dependencies:"))
     end = text.index("\n", start)
-    chart.write_text(text[:start] + f"repository: https://bot:{SECRET}@charts.example.com" + text[end:])
+    chart.write_text(
+        text[:start] + f"repository: https://bot:{SECRET}@charts.example.com" + text[end:]
+    )
     problems = lint([app], cache=False, yamllint=False)
     assert any(p.rule == "chart-dependency-repository" for p in problems)
     assert all("hunter2" not in p.message for p in problems), problems
@@ -93,12 +111,21 @@ def test_gate_values_change_redacts_secrets(app_repos: tuple[Path, Path]) -> Non
     _, props = app_repos
     base = git(props, "rev-parse", "HEAD")
     prod = edit(props, "envs/prod/values.yaml", "replicaCount: 2", "replicaCount: 3")
-    prod += (f"podLabels:\n  team: shop\n  dbPassword: {SECRET}\n  token: abcdEFGH1234ijklMNOP5678\n"
-             f"  url: https://u:{SECRET}@db.example.com\n"
-             f"args: [--password, {SECRET}]\n")
+    prod += (
+        f"podLabels:\n  team: shop\n  dbPassword: {SECRET}\n  token: abcdEFGH1234ijklMNOP5678\n"
+        f"  url: https://u:{SECRET}@db.example.com\n"
+        f"args: [--password, {SECRET}]\n"
+    )
     commit(props, "scale prod", {"envs/prod/values.yaml": prod})
-    messages = [p.message for p in lint([props], base=base, cache=False, yamllint=False) if p.rule == "gate-values-change"]
-    assert "prod: replicaCount: 2 -> 3" in messages and 'prod: podLabels.team added: "shop"' in messages
+    messages = [
+        p.message
+        for p in lint([props], base=base, cache=False, yamllint=False)
+        if p.rule == "gate-values-change"
+    ]
+    assert (
+        "prod: replicaCount: 2 -> 3" in messages
+        and 'prod: podLabels.team added: "shop"' in messages
+    )
     assert "prod: podLabels.dbPassword added: <redacted>" in messages
     assert "prod: podLabels.token added: <redacted>" in messages
     assert "prod: podLabels.url added: <redacted>" in messages
@@ -120,14 +147,30 @@ def test_integer_of_more_than_4300_digits(props: Path) -> None:
 def test_huge_integers_in_the_gate(app_repos: tuple[Path, Path]) -> None:
     app, props = app_repos
     base = git(props, "rev-parse", "HEAD")
-    records.append(props, "checkout", "dev", "deployed", "ci", appVersion="1.0.0", chartVersion="0.1.0",
-                   bundleDigest="sha256:" + "ab" * 32, release="checkout", namespace="checkout-dev")
+    records.append(
+        props,
+        "checkout",
+        "dev",
+        "deployed",
+        "ci",
+        appVersion="1.0.0",
+        chartVersion="0.1.0",
+        bundleDigest="sha256:" + "ab" * 32,
+        release="checkout",
+        namespace="checkout-dev",
+    )
     commit(props, "deploy", {"envs/dev/values.yaml": "replicaCount: " + "9" * 5000 + "\n"})
     problems = lint([props], base=base, cache=False, yamllint=False)
     no_crash(problems)
     app_base = git(app, "rev-parse", "HEAD")
-    commit(app, "huge version", {"Chart.yaml": edit(app, "Chart.yaml", "version: 0.1.0", "version: " + "9" * 5000),
-                                 "templates/x.yaml": "a: 1\n"})
+    commit(
+        app,
+        "huge version",
+        {
+            "Chart.yaml": edit(app, "Chart.yaml", "version: 0.1.0", "version: " + "9" * 5000),
+            "templates/x.yaml": "a: 1\n",
+        },
+    )
     problems = lint([app], base=app_base, cache=False, yamllint=False)
     no_crash(problems)
     assert any(p.rule == "yaml-syntax" for p in problems)
@@ -149,7 +192,9 @@ def test_file_name_that_is_not_utf8(props: Path) -> None:
         handle.write(b"a: 1\n")
     problems = lint([props], cache=False)
     no_crash(problems)
-    assert ("files-encoding", "file name is not valid UTF-8") in {(p.rule, p.message) for p in problems}
+    assert ("files-encoding", "file name is not valid UTF-8") in {
+        (p.rule, p.message) for p in problems
+    }
     for fmt in FORMATS:
         code, out = cli("lint", "--no-cache", "--format", fmt, str(props))
         assert code == 1, (fmt, out)
@@ -158,8 +203,15 @@ def test_file_name_that_is_not_utf8(props: Path) -> None:
             json.loads(out)
 
 
-@pytest.mark.parametrize("lock", ["dependencies: 5\n", "dependencies: [5]\n", "dependencies: {a: 1}\ndigest: 7\n",
-                                  "dependencies:\n- name: launch-microservice\n  version: " + "9" * 5000 + "\n"])
+@pytest.mark.parametrize(
+    "lock",
+    [
+        "dependencies: 5\n",
+        "dependencies: [5]\n",
+        "dependencies: {a: 1}\ndigest: 7\n",
+        "dependencies:\n- name: launch-microservice\n  version: " + "9" * 5000 + "\n",
+    ],
+)
 def test_chart_lock_of_the_wrong_shape(app: Path, lock: str) -> None:
     (app / "Chart.lock").write_text(lock)
     problems = lint([app], cache=False, yamllint=False)
@@ -180,10 +232,15 @@ def test_text_and_github_output_cannot_be_forged(props: Path) -> None:
 
 def test_config_and_values_messages_do_not_echo_secrets(middleware: Path, props: Path) -> None:
     config = middleware / ".launchgen.yaml"
-    config.write_text(config.read_text().replace("oci://registry-1.docker.io/bitnamicharts",
-                                                 f"ftp://bot:{SECRET}@charts.example.com"))
+    config.write_text(
+        config.read_text().replace(
+            "oci://registry-1.docker.io/bitnamicharts", f"ftp://bot:{SECRET}@charts.example.com"
+        )
+    )
     problems = lint([middleware], cache=False, yamllint=False)
-    assert any(p.rule == "middleware-chart-pinned" and "<redacted>" in p.message for p in problems), problems
+    assert any(
+        p.rule == "middleware-chart-pinned" and "<redacted>" in p.message for p in problems
+    ), problems
     assert all("hunter2" not in p.message for p in problems)
     (props / DEV).write_text(f"rollout:\n  enabled: true\n  strategy: {SECRET}\n")
     problems = lint([props], cache=False, yamllint=False)
@@ -191,7 +248,9 @@ def test_config_and_values_messages_do_not_echo_secrets(middleware: Path, props:
     assert all("hunter2" not in p.message for p in problems), problems
 
 
-def test_a_yamllint_that_runs_too_long_is_a_problem_not_a_pass(props: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_yamllint_that_runs_too_long_is_a_problem_not_a_pass(
+    props: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from launchgen.lint import yamllint_proc
 
     monkeypatch.setattr(yamllint_proc, "TIMEOUT_SECONDS", 0.01)  # each process gets at least 1 s

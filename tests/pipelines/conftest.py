@@ -12,8 +12,18 @@ from click.testing import CliRunner
 
 from launchgen import records
 from launchgen.cli import main
-from tests.pipelines.harness import (GITHUB_HOST, GITLAB_HOST, GROUP, Repos, Runner, generate, git,
-                                     install_gitlab_ci_local, make_runner, url_rewrites)
+from tests.pipelines.harness import (
+    GITHUB_HOST,
+    GITLAB_HOST,
+    GROUP,
+    Repos,
+    Runner,
+    generate,
+    git,
+    install_gitlab_ci_local,
+    make_runner,
+    url_rewrites,
+)
 
 TOKEN = "t0ken"  # every token the pipelines are given; the URL rewrites expect it
 AT = "2026-01-01T00:00:00Z"
@@ -42,17 +52,23 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     folder = tmp_path_factory.mktemp("keys")
     result = CliRunner().invoke(main, ["keygen", "-o", str(folder / "signing")])
     assert result.exit_code == 0, result.output
-    return Keys((folder / "signing.key").read_text(), (folder / "signing.pub").read_text(), folder / "signing.pub")
+    return Keys(
+        (folder / "signing.key").read_text(),
+        (folder / "signing.pub").read_text(),
+        folder / "signing.pub",
+    )
 
 
 def remote_rewrites(repos: Repos) -> dict[str, str]:
     """The pipelines' real https URLs (with their tokens), read from the bare remotes."""
     remotes = repos.app_remote.parent
-    return url_rewrites({
-        f"https://oauth2:{TOKEN}@{GITLAB_HOST}/{GROUP}/": remotes,
-        f"https://gitlab-ci-token:{TOKEN}@{GITLAB_HOST}/{GROUP}/": remotes,
-        f"https://x-access-token:{TOKEN}@{GITHUB_HOST}/{GROUP}/": remotes,
-    })
+    return url_rewrites(
+        {
+            f"https://oauth2:{TOKEN}@{GITLAB_HOST}/{GROUP}/": remotes,
+            f"https://gitlab-ci-token:{TOKEN}@{GITLAB_HOST}/{GROUP}/": remotes,
+            f"https://x-access-token:{TOKEN}@{GITHUB_HOST}/{GROUP}/": remotes,
+        }
+    )
 
 
 def seed_live_version(repos: Repos, env: str, version: str) -> None:
@@ -62,8 +78,19 @@ def seed_live_version(repos: Repos, env: str, version: str) -> None:
         git(repos.app, "tag", tag)
         git(repos.app, "push", "-q", "origin", tag)
     git(repos.props, "pull", "-q", "--ff-only")
-    records.append(repos.props, repos.name, env, "deployed", "seed", at=AT, appVersion=version, chartVersion="0.1.0",
-                   bundleDigest="sha256:" + "ab" * 32, release=repos.name, namespace=f"{repos.name}-{env}")
+    records.append(
+        repos.props,
+        repos.name,
+        env,
+        "deployed",
+        "seed",
+        at=AT,
+        appVersion=version,
+        chartVersion="0.1.0",
+        bundleDigest="sha256:" + "ab" * 32,
+        release=repos.name,
+        namespace=f"{repos.name}-{env}",
+    )
     repos.commit(repos.props, f"seed: {version} live in {env}")
     git(repos.props, "push", "-q", "origin", "HEAD:main")
 

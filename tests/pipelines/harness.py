@@ -38,12 +38,18 @@ contexts: [{name: c, context: {cluster: c, user: u}}]
 current-context: c
 """
 CACHE = Path.home() / ".cache" / "launchgen-dev"
-GIT_ENV = {"GIT_AUTHOR_NAME": "dev", "GIT_AUTHOR_EMAIL": "dev@example.test", "GIT_COMMITTER_NAME": "dev",
-           "GIT_COMMITTER_EMAIL": "dev@example.test"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "dev",
+    "GIT_AUTHOR_EMAIL": "dev@example.test",
+    "GIT_COMMITTER_NAME": "dev",
+    "GIT_COMMITTER_EMAIL": "dev@example.test",
+}
 
 
 def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV})
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV}
+    )
     assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
     return result.stdout
 
@@ -67,14 +73,31 @@ def _wheelhouse(tmp: Path) -> tuple[Path, Path]:
     house = CACHE / "wheelhouse" / hashlib.sha256(deps.group(0).encode()).hexdigest()[:16]
     if not (house / ".complete").exists():
         shutil.rmtree(house, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "-w", str(house), str(ROOT)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "-q", "-w", str(house), str(ROOT)],
+            check=True,
+            capture_output=True,
+        )
         for wheel in house.glob("launchgen-*.whl"):
             wheel.unlink()
         (house / ".complete").touch()
     own = tmp / "launchgen-wheel"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(own),
-                    str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(own),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = own.glob("launchgen-*.whl")
     return house, wheel
 
@@ -106,16 +129,28 @@ def make_runner(tmp: Path) -> Runner:
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "LAUNCHGEN_HELM": str(tool("helm4")),
         "LAUNCHGEN_KUBECTL": str(tool("kubectl")),
-        "HELM_CONFIG_HOME": str(helm_home / "config"), "HELM_CACHE_HOME": str(helm_home / "cache"),
+        "HELM_CONFIG_HOME": str(helm_home / "config"),
+        "HELM_CACHE_HOME": str(helm_home / "cache"),
         "HELM_DATA_HOME": str(helm_home / "data"),
         **GIT_ENV,
     }
-    for var in ("VIRTUAL_ENV", "PYTHONPATH", "LAUNCHGEN_CONFIG", "GITHUB_ACTIONS", "GITLAB_CI", "CI"):
+    for var in (
+        "VIRTUAL_ENV",
+        "PYTHONPATH",
+        "LAUNCHGEN_CONFIG",
+        "GITHUB_ACTIONS",
+        "GITLAB_CI",
+        "CI",
+    ):
         env.pop(var, None)
     requirement = f"launchgen @ {wheel.as_uri()}"
     # The install the jobs run finds it done (concurrent jobs would race on one venv).
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", requirement], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", requirement],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return Runner(requirement, env)
 
 
@@ -124,8 +159,12 @@ def install_gitlab_ci_local() -> Path:
         return Path(os.environ["GITLAB_CI_LOCAL"])
     if shutil.which("npm") is None or shutil.which("rsync") is None:
         pytest.fail("gitlab-ci-local needs npm (Node 20+) and rsync: scripts/install-node-tools.sh")
-    out = subprocess.run(["bash", str(ROOT / "scripts" / "install-node-tools.sh"), "--env"], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "install-node-tools.sh"), "--env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     match = re.search(r"GITLAB_CI_LOCAL=(\S+)", out)
     assert match, out
     return Path(match.group(1))
@@ -168,11 +207,16 @@ class GitlabRun:
     builds: Path
 
     def job_dir(self, job: str) -> Path:
-        return self.builds / re.sub(r"[^\w-]+", "-", job).strip("-") if not (self.builds / job).exists() else \
-            self.builds / job
+        return (
+            self.builds / re.sub(r"[^\w-]+", "-", job).strip("-")
+            if not (self.builds / job).exists()
+            else self.builds / job
+        )
 
 
-def gitlab_variables_home(home: Path, variables: Mapping[str, str], files: Mapping[str, str]) -> Path:
+def gitlab_variables_home(
+    home: Path, variables: Mapping[str, str], files: Mapping[str, str]
+) -> Path:
     """A gitlab-ci-local home: CI/CD variables, `files` as File-type variables."""
     data: dict[str, Any] = {"global": dict(variables)}
     for key, content in files.items():
@@ -182,16 +226,40 @@ def gitlab_variables_home(home: Path, variables: Mapping[str, str], files: Mappi
     return home
 
 
-def run_gitlab(runner: Runner, repo: Path, *args: str, home: Path, variables: Mapping[str, str] = {},
-               env: Mapping[str, str] = {}, timeout: int = 600) -> GitlabRun:
+def run_gitlab(
+    runner: Runner,
+    repo: Path,
+    *args: str,
+    home: Path,
+    variables: Mapping[str, str] = {},
+    env: Mapping[str, str] = {},
+    timeout: int = 600,
+) -> GitlabRun:
     assert runner.gitlab_ci_local
-    command = [str(runner.gitlab_ci_local), "--force-shell-executor", "--shell-isolation", "--no-artifacts-to-source",
-               "--color=false", "--home", str(home), "--concurrency", "2"]
+    command = [
+        str(runner.gitlab_ci_local),
+        "--force-shell-executor",
+        "--shell-isolation",
+        "--no-artifacts-to-source",
+        "--color=false",
+        "--home",
+        str(home),
+        "--concurrency",
+        "2",
+    ]
     for key, value in variables.items():
         command += ["--variable", f"{key}={value}"]
-    result = subprocess.run([*command, *args], cwd=repo, env={**runner.env, **env}, capture_output=True, text=True,
-                            timeout=timeout)
-    return GitlabRun(result.returncode, result.stdout + result.stderr, repo / ".gitlab-ci-local" / "builds")
+    result = subprocess.run(
+        [*command, *args],
+        cwd=repo,
+        env={**runner.env, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return GitlabRun(
+        result.returncode, result.stdout + result.stderr, repo / ".gitlab-ci-local" / "builds"
+    )
 
 
 # --- GitHub workflows: each `run:` step, with its expressions substituted ---------------
@@ -280,13 +348,21 @@ def run_steps(workflow: Path, job: str, context: Context) -> list[Step]:
         if condition and not context.condition(condition):
             continue
         step_env = {k: context.substitute(str(v)) for k, v in (step.get("env") or {}).items()}
-        steps.append(Step(step.get("name", step["run"].splitlines()[0]), context.substitute(step["run"]),
-                          {**env, **step_env}, step.get("working-directory", default_dir), condition))
+        steps.append(
+            Step(
+                step.get("name", step["run"].splitlines()[0]),
+                context.substitute(step["run"]),
+                {**env, **step_env},
+                step.get("working-directory", default_dir),
+                condition,
+            )
+        )
     return steps
 
 
-def execute(steps: list[Step], workspace: Path, runner: Runner, extra_env: Mapping[str, str]) -> list[
-        subprocess.CompletedProcess[str]]:
+def execute(
+    steps: list[Step], workspace: Path, runner: Runner, extra_env: Mapping[str, str]
+) -> list[subprocess.CompletedProcess[str]]:
     """Run the steps in order as GitHub's runner does (bash -e {0} in the workspace);
     stop at the first failure, except for steps marked `if: always()`."""
     results = []
@@ -296,11 +372,23 @@ def execute(steps: list[Step], workspace: Path, runner: Runner, extra_env: Mappi
     for step in steps:
         if failed and "always()" not in (step.condition or ""):
             continue
-        env = {**runner.env, "GITHUB_WORKSPACE": str(workspace), "RUNNER_TEMP": str(temp), "GITHUB_ACTIONS": "true",
-               **extra_env, **step.env}
+        env = {
+            **runner.env,
+            "GITHUB_WORKSPACE": str(workspace),
+            "RUNNER_TEMP": str(temp),
+            "GITHUB_ACTIONS": "true",
+            **extra_env,
+            **step.env,
+        }
         cwd = workspace / step.working_directory if step.working_directory else workspace
-        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step.script], cwd=cwd,
-                                env=env, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step.script],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         results.append(result)
         failed = failed or result.returncode != 0
     return results

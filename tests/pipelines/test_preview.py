@@ -37,7 +37,8 @@ def manifests(folder: Path, kind: str, value: str) -> Path:
     key = "stringData" if kind == "Secret" else "data"
     (folder / "obj.yaml").write_text(
         f"apiVersion: v1\nkind: {kind}\nmetadata:\n  name: db\n  namespace: checkout-dev\n"
-        f"{key}:\n  password: {value}\n")
+        f"{key}:\n  password: {value}\n"
+    )
     return folder
 
 
@@ -49,8 +50,12 @@ def diff_json(old: Path, new_: Path) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("kind", ["Secret", "ConfigMap"])
-def test_secret_data_is_redacted_and_other_data_is_shown(preview: ModuleType, tmp_path: Path, kind: str) -> None:
-    diff = diff_json(manifests(tmp_path / "old", kind, "old-value"), manifests(tmp_path / "new", kind, PLAINTEXT))
+def test_secret_data_is_redacted_and_other_data_is_shown(
+    preview: ModuleType, tmp_path: Path, kind: str
+) -> None:
+    diff = diff_json(
+        manifests(tmp_path / "old", kind, "old-value"), manifests(tmp_path / "new", kind, PLAINTEXT)
+    )
     assert PLAINTEXT in json.dumps(diff)  # launchgen diff itself does not redact (yet)
     shown = preview.Preview("dev", "1.0.0")
     shown.add(diff, "envs/dev/values.yaml")

@@ -13,26 +13,36 @@ from tests.helpers.chartrepo import serve_folder
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def commit_all(repo: Path, message: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, check=True, env=env)
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, env=env,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, check=True, env=env, capture_output=True, text=True
+    ).stdout.strip()
 
 
 APP_CHART = {
-    "Chart.yaml": "apiVersion: v2\nname: tinydb\nversion: 2.1.0\nappVersion: \"16.4.1\"\ntype: application\n",
+    "Chart.yaml": 'apiVersion: v2\nname: tinydb\nversion: 2.1.0\nappVersion: "16.4.1"\ntype: application\n',
     "values.yaml": "replicas: 1\n",
     "templates/statefulset.yaml": (
         "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
         "spec:\n  replicas: {{ .Values.replicas }}\n  serviceName: {{ .Release.Name }}\n"
         "  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n"
-        "    spec:\n      containers:\n        - name: db\n          image: \"postgres:{{ .Chart.AppVersion }}\"\n"
+        '    spec:\n      containers:\n        - name: db\n          image: "postgres:{{ .Chart.AppVersion }}"\n'
     ),
 }
 

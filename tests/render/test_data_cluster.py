@@ -28,17 +28,31 @@ def svc(request: pytest.FixtureRequest, kube_cluster, tmp_path: Path) -> Service
     assert invoke("keygen", "-o", tmp_path / "signing").exit_code == 0
     out = tmp_path / "out"
     out.mkdir()
-    return Service(name, tmp_path / name, tmp_path / f"{name}-properties", tmp_path / "signing.key",
-                   tmp_path / "signing.pub", out, str(tool(request.param)), kube_cluster.kubeconfig)
+    return Service(
+        name,
+        tmp_path / name,
+        tmp_path / f"{name}-properties",
+        tmp_path / "signing.key",
+        tmp_path / "signing.pub",
+        out,
+        str(tool(request.param)),
+        kube_cluster.kubeconfig,
+    )
 
 
 def _get(svc: Service, *args: str) -> dict:  # type: ignore[type-arg]
-    proc = subprocess.run([str(tool("kubectl")), "--kubeconfig", str(svc.kubeconfig), "get", *args, "-o", "json"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [str(tool("kubectl")), "--kubeconfig", str(svc.kubeconfig), "get", *args, "-o", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
-def test_migration_job_completes_before_the_app_exists_and_before_each_upgrade(svc: Service) -> None:
+def test_migration_job_completes_before_the_app_exists_and_before_each_upgrade(
+    svc: Service,
+) -> None:
     ns = f"{svc.name}-dev"
     first = svc.deploy(svc.bundle("1.0.0"), timeout="90s")
     assert first.exit_code == 0, first.output
@@ -56,6 +70,10 @@ def test_migration_job_completes_before_the_app_exists_and_before_each_upgrade(s
     assert job["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":1.1.0")
     assert job["status"].get("succeeded") == 1, job["status"]
     replicasets = _get(svc, "replicaset", "-n", ns)["items"]
-    new_rs = [rs for rs in replicasets if rs["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":1.1.0")]
+    new_rs = [
+        rs
+        for rs in replicasets
+        if rs["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":1.1.0")
+    ]
     assert len(new_rs) == 1
     assert job["status"]["completionTime"] <= new_rs[0]["metadata"]["creationTimestamp"]

@@ -27,11 +27,17 @@ def test_detects_both_real_majors():
     assert Helm(tool("helm3")).version == HelmVersion(3, 19, 0)
 
 
-@pytest.mark.parametrize(("flags", "helm3"), [
-    (["upgrade", "--install", "x", ".", "--wait=watcher", "--rollback-on-failure"], ["upgrade", "--install", "x", ".", "--wait", "--atomic"]),
-    (["install", "x", ".", "--wait=hookOnly"], ["install", "x", "."]),
-    (["upgrade", "x", ".", "--force-replace"], ["upgrade", "x", ".", "--force"]),
-])
+@pytest.mark.parametrize(
+    ("flags", "helm3"),
+    [
+        (
+            ["upgrade", "--install", "x", ".", "--wait=watcher", "--rollback-on-failure"],
+            ["upgrade", "--install", "x", ".", "--wait", "--atomic"],
+        ),
+        (["install", "x", ".", "--wait=hookOnly"], ["install", "x", "."]),
+        (["upgrade", "x", ".", "--force-replace"], ["upgrade", "x", ".", "--force"]),
+    ],
+)
 def test_maps_helm4_flags_for_helm3_only(flags, helm3):
     assert Helm(tool("helm3")).command(flags)[1:] == helm3
     assert Helm(tool("helm4")).command(flags)[1:] == flags
@@ -41,7 +47,9 @@ def test_dry_run_records_exact_commands_without_running():
     helm = Helm("/nowhere/helm", dry_run=True, assumed_version=HelmVersion(3, 14, 0))
     result = helm.run(["upgrade", "--install", "checkout", "chart.tgz", "--rollback-on-failure"])
     assert result.stdout == ""
-    assert helm.commands == [["/nowhere/helm", "upgrade", "--install", "checkout", "chart.tgz", "--atomic"]]
+    assert helm.commands == [
+        ["/nowhere/helm", "upgrade", "--install", "checkout", "chart.tgz", "--atomic"]
+    ]
 
 
 def test_missing_binary_is_one_line_error(monkeypatch, tmp_path):
@@ -60,12 +68,17 @@ def test_binary_from_environment_variable(monkeypatch):
 
 def test_too_old_helm_is_refused(tmp_path):
     old = _fake_helm(tmp_path, 'echo "v3.13.3"')
-    with pytest.raises(ToolError, match=r"helm v3.13.3 at .* is too old: launchgen needs helm 3.14 or later"):
+    with pytest.raises(
+        ToolError, match=r"helm v3.13.3 at .* is too old: launchgen needs helm 3.14 or later"
+    ):
         Helm(old).version
 
 
 def test_failing_helm_passes_its_own_message(tmp_path):
-    with pytest.raises(ToolError, match=r"^helm show failed: .*no such file or directory|^helm show failed: .*not found"):
+    with pytest.raises(
+        ToolError,
+        match=r"^helm show failed: .*no such file or directory|^helm show failed: .*not found",
+    ):
         Helm(tool("helm4")).run(["show", "chart", str(tmp_path / "missing")])
 
 
@@ -75,8 +88,13 @@ def test_homes_are_isolated_and_removed(tmp_path, monkeypatch):
         env = helm.env()
         home = Path(env["HELM_CONFIG_HOME"]).parent
         assert str(tmp_path) not in env["HELM_CONFIG_HOME"]
-        for var in ("HELM_CACHE_HOME", "HELM_DATA_HOME", "HELM_REGISTRY_CONFIG", "HELM_REPOSITORY_CONFIG",
-                    "HELM_REPOSITORY_CACHE"):
+        for var in (
+            "HELM_CACHE_HOME",
+            "HELM_DATA_HOME",
+            "HELM_REGISTRY_CONFIG",
+            "HELM_REPOSITORY_CONFIG",
+            "HELM_REPOSITORY_CACHE",
+        ):
             assert env[var].startswith(str(home))
         helm.run(["env"])
     assert not home.exists()
@@ -86,12 +104,17 @@ def test_homes_are_isolated_and_removed(tmp_path, monkeypatch):
 def test_user_credentials_are_copied_never_written_back(tmp_path, monkeypatch):
     users = tmp_path / "user-helm"
     (users / "registry").mkdir(parents=True)
-    (users / "registry" / "config.json").write_text('{"auths": {"registry.example.com": {"auth": "dTpw"}}}')
-    (users / "repositories.yaml").write_text("apiVersion: \"\"\nrepositories: []\n")
+    (users / "registry" / "config.json").write_text(
+        '{"auths": {"registry.example.com": {"auth": "dTpw"}}}'
+    )
+    (users / "repositories.yaml").write_text('apiVersion: ""\nrepositories: []\n')
     monkeypatch.setenv("HELM_CONFIG_HOME", str(users))
     before = {p: p.read_bytes() for p in users.rglob("*") if p.is_file()}
     with Helm(tool("helm3"), home=tmp_path / "home", user_credentials=True) as helm:
         env = helm.env()
-        assert Path(env["HELM_REGISTRY_CONFIG"]).read_bytes() == before[users / "registry" / "config.json"]
+        assert (
+            Path(env["HELM_REGISTRY_CONFIG"]).read_bytes()
+            == before[users / "registry" / "config.json"]
+        )
     assert {p: p.read_bytes() for p in users.rglob("*") if p.is_file()} == before
     assert os.stat(tmp_path / "home" / "config" / "registry" / "config.json").st_mode & 0o077 == 0

@@ -23,8 +23,22 @@ pytestmark = pytest.mark.helm
 
 
 def render(props: Path, out: Path, helm: Path, *extra: str):
-    return CliRunner().invoke(main, ["render", str(props), "--env", "dev", "-o", str(out), "--no-lint",
-                                     "--plain-http", "--helm", str(helm), *extra])
+    return CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(props),
+            "--env",
+            "dev",
+            "-o",
+            str(out),
+            "--no-lint",
+            "--plain-http",
+            "--helm",
+            str(helm),
+            *extra,
+        ],
+    )
 
 
 def test_app_chart_dependency_from_oci(tmp_path: Path, helm: tuple[Path, dict[str, str]]) -> None:
@@ -34,13 +48,23 @@ def test_app_chart_dependency_from_oci(tmp_path: Path, helm: tuple[Path, dict[st
         (tmp_path / name).write_bytes(data)
         push(tmp_path / name, f"oci://{host}/charts", helm_env(tmp_path / "push-home"))
         new(make_answers(chart_repository=f"oci://{host}/charts"), tmp_path / "gen", git=False)
-        result = render(tmp_path / "gen" / "checkout-properties", tmp_path / "out", binary, "--app-version", "2.0.0")
+        result = render(
+            tmp_path / "gen" / "checkout-properties",
+            tmp_path / "out",
+            binary,
+            "--app-version",
+            "2.0.0",
+        )
     assert result.exit_code == 0, result.output
-    deployment = (tmp_path / "out" / "dev" / "manifests" / "04-deployment-checkout.yaml").read_text()
+    deployment = (
+        tmp_path / "out" / "dev" / "manifests" / "04-deployment-checkout.yaml"
+    ).read_text()
     assert 'image: "registry.example.com/checkout:2.0.0"' in deployment
 
 
-def test_middleware_vendor_chart_from_oci_with_digest(tmp_path: Path, helm: tuple[Path, dict[str, str]]) -> None:
+def test_middleware_vendor_chart_from_oci_with_digest(
+    tmp_path: Path, helm: tuple[Path, dict[str, str]]
+) -> None:
     binary, _ = helm
     source = tmp_path / "tinydb"
     for relative, text in APP_CHART.items():
@@ -54,11 +78,19 @@ def test_middleware_vendor_chart_from_oci_with_digest(tmp_path: Path, helm: tupl
 
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         pinned = VendorChart("tinydb", f"oci://{host}/vendor", "2.1.0", digest)
-        new(make_answers("orders-db", kind="middleware", vendor_chart=pinned), tmp_path / "gen", git=False)
+        new(
+            make_answers("orders-db", kind="middleware", vendor_chart=pinned),
+            tmp_path / "gen",
+            git=False,
+        )
         props = tmp_path / "gen" / "orders-db-properties"
         assert render(props, tmp_path / "out", binary).exit_code == 0
         wrong = VendorChart("tinydb", f"oci://{host}/vendor", "2.1.0", "sha256:" + "0" * 64)
-        new(make_answers("other-db", kind="middleware", vendor_chart=wrong), tmp_path / "gen", git=False)
+        new(
+            make_answers("other-db", kind="middleware", vendor_chart=wrong),
+            tmp_path / "gen",
+            git=False,
+        )
         refused = render(tmp_path / "gen" / "other-db-properties", tmp_path / "out2", binary)
     assert list((tmp_path / "out" / "dev" / "manifests").iterdir())
     assert refused.exit_code == 2

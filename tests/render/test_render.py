@@ -23,7 +23,9 @@ pytestmark = pytest.mark.helm
 
 
 def _render(props: Path, out: Path, helm_bin: Path, **kw: object) -> list:  # type: ignore[type-arg]
-    return render(RenderRequest(properties=str(props), output_dir=out, helm=str(helm_bin), lint=False, **kw))  # type: ignore[arg-type]
+    return render(
+        RenderRequest(properties=str(props), output_dir=out, helm=str(helm_bin), lint=False, **kw)
+    )  # type: ignore[arg-type]
 
 
 def test_renders_every_environment_one_file_per_resource(app_repos, helm, tmp_path):
@@ -33,16 +35,29 @@ def test_renders_every_environment_one_file_per_resource(app_repos, helm, tmp_pa
     assert [d.environment for d in done] == ["dev", "test", "prod"]
     dev = tmp_path / "out" / "dev"
     names = sorted(p.name for p in (dev / "manifests").iterdir())
-    assert names == ["01-poddisruptionbudget-checkout.yaml", "02-serviceaccount-checkout.yaml",
-                     "03-service-checkout.yaml", "04-deployment-checkout.yaml", "05-pod-checkout-smoke-test.yaml"]
+    assert names == [
+        "01-poddisruptionbudget-checkout.yaml",
+        "02-serviceaccount-checkout.yaml",
+        "03-service-checkout.yaml",
+        "04-deployment-checkout.yaml",
+        "05-pod-checkout-smoke-test.yaml",
+    ]
     deployment = (dev / "manifests" / "04-deployment-checkout.yaml").read_text()
     assert 'image: "registry.example.com/checkout:1.4.2"' in deployment
-    assert APP_VERSION_PLACEHOLDER not in "".join(p.read_text() for p in (dev / "manifests").iterdir())
+    assert APP_VERSION_PLACEHOLDER not in "".join(
+        p.read_text() for p in (dev / "manifests").iterdir()
+    )
     record = json.loads((dev / "render.json").read_text())
-    assert (record["release"], record["namespace"], record["app_version"]) == ("checkout", "checkout-dev", "1.4.2")
+    assert (record["release"], record["namespace"], record["app_version"]) == (
+        "checkout",
+        "checkout-dev",
+        "1.4.2",
+    )
     assert record["helm_version"].startswith("v4." if helm[0].name == "helm4" else "v3.")
     assert len(record["repos"]["app"]["commit"]) == 40
-    assert (dev / "inputs" / "values-dev.yaml").read_bytes() == (props / "envs/dev/values.yaml").read_bytes()
+    assert (dev / "inputs" / "values-dev.yaml").read_bytes() == (
+        props / "envs/dev/values.yaml"
+    ).read_bytes()
     assert b'appVersion: "1.4.2"' in (dev / "inputs" / "Chart.yaml").read_bytes()
     assert (dev / "inputs" / "Chart.lock").read_bytes() == (app / "Chart.lock").read_bytes()
     assert tree_bytes(app) == before  # the user's repo is never modified
@@ -58,13 +73,22 @@ def test_same_inputs_give_byte_identical_output(app_repos, helm, tmp_path):
 
 def test_immutable_postfixes_release_and_namespace(app_repos, tmp_path):
     _, props = app_repos
-    (done,) = _render(props, tmp_path / "out", tool("helm4"), app_version="1.0.0", environments=["prod"], immutable=True)
+    (done,) = _render(
+        props,
+        tmp_path / "out",
+        tool("helm4"),
+        app_version="1.0.0",
+        environments=["prod"],
+        immutable=True,
+    )
     assert done.release.startswith("checkout-") and len(done.release) == len("checkout") + 9
     assert done.namespace == f"checkout-prod{done.release.removeprefix('checkout')}"
     assert all(done.release in name for name in done.manifests)
 
 
-@pytest.mark.parametrize("version", [APP_VERSION_PLACEHOLDER, "latest", "1.0 beta", "-1.0", "x" * 64, ""])
+@pytest.mark.parametrize(
+    "version", [APP_VERSION_PLACEHOLDER, "latest", "1.0 beta", "-1.0", "x" * 64, ""]
+)
 def test_refuses_placeholder_and_invalid_versions(version):
     with pytest.raises(AppVersionError):
         check_app_version(version)
@@ -72,7 +96,9 @@ def test_refuses_placeholder_and_invalid_versions(version):
 
 def test_cli_refuses_placeholder_with_one_line(app_repos):
     _, props = app_repos
-    result = CliRunner().invoke(main, ["render", str(props), "--app-version", APP_VERSION_PLACEHOLDER])
+    result = CliRunner().invoke(
+        main, ["render", str(props), "--app-version", APP_VERSION_PLACEHOLDER]
+    )
     assert result.exit_code == 2
     assert "placeholder" in result.output and "Traceback" not in result.output
 
@@ -82,20 +108,40 @@ def test_properties_from_git_url_at_a_ref(app_repos, helm, tmp_path):
     values = props / "envs" / "dev" / "values.yaml"
     values.write_text(values.read_text().replace("replicaCount: 1", "replicaCount: 3"))
     commit = commit_all(props, "three replicas")
-    values.write_text(values.read_text().replace("replicaCount: 3", "replicaCount: 5"))  # uncommitted: not read
-    (done,) = _render(f"file://{props}", tmp_path / "out", helm[0], app_version="1.0.0",
-                      properties_ref=commit, app_repo=str(app), environments=["dev"])
+    values.write_text(
+        values.read_text().replace("replicaCount: 3", "replicaCount: 5")
+    )  # uncommitted: not read
+    (done,) = _render(
+        f"file://{props}",
+        tmp_path / "out",
+        helm[0],
+        app_version="1.0.0",
+        properties_ref=commit,
+        app_repo=str(app),
+        environments=["dev"],
+    )
     deployment = (done.folder / "manifests" / "04-deployment-checkout.yaml").read_text()
     assert "replicas: 3" in deployment
     record = json.loads((done.folder / "render.json").read_text())
-    assert record["repos"]["properties"] == {"uri": f"file://{props}", "ref": commit, "commit": commit, "dirty": False}
+    assert record["repos"]["properties"] == {
+        "uri": f"file://{props}",
+        "ref": commit,
+        "commit": commit,
+        "dirty": False,
+    }
 
 
 def test_unknown_git_ref_is_one_line_error(app_repos, tmp_path):
     app, props = app_repos
     with pytest.raises(ToolError, match="cannot read properties repo .* at no-such-branch"):
-        _render(f"file://{props}", tmp_path / "out", tool("helm4"), app_version="1.0.0",
-                properties_ref="no-such-branch", app_repo=str(app))
+        _render(
+            f"file://{props}",
+            tmp_path / "out",
+            tool("helm4"),
+            app_version="1.0.0",
+            properties_ref="no-such-branch",
+            app_repo=str(app),
+        )
 
 
 def test_resolves_dependencies_from_a_real_chart_repository(helm, tmp_path):
@@ -103,33 +149,63 @@ def test_resolves_dependencies_from_a_real_chart_repository(helm, tmp_path):
         new(make_answers(chart_repository=url), tmp_path / "repos")
         app = tmp_path / "repos" / "checkout"
         assert not (app / "charts").exists() or not any((app / "charts").glob("*.tgz"))
-        (done,) = _render(tmp_path / "repos" / "checkout-properties", tmp_path / "out", helm[0],
-                          app_version="3.1.0", environments=["test"])
+        (done,) = _render(
+            tmp_path / "repos" / "checkout-properties",
+            tmp_path / "out",
+            helm[0],
+            app_version="3.1.0",
+            environments=["test"],
+        )
     assert len(done.manifests) == 5
-    assert not (app / "charts").exists() or not any((app / "charts").glob("*.tgz"))  # downloaded in a copy only
+    assert not (app / "charts").exists() or not any(
+        (app / "charts").glob("*.tgz")
+    )  # downloaded in a copy only
 
 
 def test_values_breaking_the_chart_schema_fail_with_helms_message(app_repos, tmp_path):
     _, props = app_repos
     (props / "envs/dev/values.yaml").write_text("replicaCount: many\n")
-    result = CliRunner().invoke(main, ["render", str(props), "--app-version", "1.0.0", "--env", "dev", "--no-lint",
-                                       "--helm", str(tool("helm4")), "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(props),
+            "--app-version",
+            "1.0.0",
+            "--env",
+            "dev",
+            "--no-lint",
+            "--helm",
+            str(tool("helm4")),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and "helm template of checkout for dev failed" in lines[0] and "replicaCount" in lines[0]
+    assert (
+        len(lines) == 1
+        and "helm template of checkout for dev failed" in lines[0]
+        and "replicaCount" in lines[0]
+    )
     assert not (tmp_path / "out" / "dev").exists()
 
 
 def test_template_error_names_the_template(app_repos, helm, tmp_path):
     app, props = app_repos
     (app / "templates" / "broken.yaml").write_text("{{ .Values.nope.deeper }}\n")
-    with pytest.raises(ToolError, match=r"helm template of checkout for dev failed: .*broken\.yaml"):
+    with pytest.raises(
+        ToolError, match=r"helm template of checkout for dev failed: .*broken\.yaml"
+    ):
         _render(props, tmp_path / "out", helm[0], app_version="1.0.0", environments=["dev"])
 
 
 def test_middleware_renders_the_pinned_vendor_chart(tmp_path):
     with serve_app_chart(tmp_path / "vendor") as url:
-        new(make_answers(name="orders-db", kind="middleware", vendor_chart=_vendor(url)), tmp_path / "repos")
+        new(
+            make_answers(name="orders-db", kind="middleware", vendor_chart=_vendor(url)),
+            tmp_path / "repos",
+        )
         props = tmp_path / "repos" / "orders-db-properties"
         (props / "envs/prod/values.yaml").write_text("replicas: 3\n")
         (done,) = _render(props, tmp_path / "out", tool("helm3"), environments=["prod"])
@@ -149,7 +225,9 @@ def _vendor(url: str):  # type: ignore[no-untyped-def]
 def test_unknown_environment_is_refused(app_repos, tmp_path):
     _, props = app_repos
     with pytest.raises(LaunchgenError, match="unknown environment 'staging'"):
-        _render(props, tmp_path / "out", tool("helm4"), app_version="1.0.0", environments=["staging"])
+        _render(
+            props, tmp_path / "out", tool("helm4"), app_version="1.0.0", environments=["staging"]
+        )
 
 
 def test_refuses_repos_with_lint_errors(app_repos, tmp_path):
@@ -158,8 +236,19 @@ def test_refuses_repos_with_lint_errors(app_repos, tmp_path):
     if find_spec("launchgen.lint") is None:
         pytest.skip("launchgen.lint.lint(paths) -> list[Problem] is not there yet")
     app, props = app_repos
-    (app / "Chart.yaml").write_text((app / "Chart.yaml").read_text().replace(APP_VERSION_PLACEHOLDER, "1.0.0"))
-    args = ["render", str(props), "--app-version", "1.0.0", "--helm", str(tool("helm4")), "-o", str(tmp_path / "o")]
+    (app / "Chart.yaml").write_text(
+        (app / "Chart.yaml").read_text().replace(APP_VERSION_PLACEHOLDER, "1.0.0")
+    )
+    args = [
+        "render",
+        str(props),
+        "--app-version",
+        "1.0.0",
+        "--helm",
+        str(tool("helm4")),
+        "-o",
+        str(tmp_path / "o"),
+    ]
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 1 and "lint error" in refused.output
     assert CliRunner().invoke(main, [*args, "--no-lint"]).exit_code == 0

@@ -18,22 +18,43 @@ pytestmark = pytest.mark.helm
 
 
 def _record(props: Path, out: Path) -> dict:  # type: ignore[type-arg]
-    render(RenderRequest(properties=str(props), app_version="1.0.0", environments=("dev",), output_dir=out,
-                         helm=str(tool("helm4")), lint=False))
+    render(
+        RenderRequest(
+            properties=str(props),
+            app_version="1.0.0",
+            environments=("dev",),
+            output_dir=out,
+            helm=str(tool("helm4")),
+            lint=False,
+        )
+    )
     return json.loads((out / "dev" / "render.json").read_text())  # type: ignore[no-any-return]
 
 
-def test_commit_and_dirty_state_of_local_repos(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
-    app, props = app_repos
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=props, capture_output=True, text=True, check=True).stdout.strip()
+def test_commit_and_dirty_state_of_local_repos(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _app, props = app_repos
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=props, capture_output=True, text=True, check=True
+    ).stdout.strip()
     repos = _record(props, tmp_path / "a")["repos"]
-    assert repos["properties"] == {"uri": str(props.resolve()), "ref": None, "commit": head, "dirty": False}
+    assert repos["properties"] == {
+        "uri": str(props.resolve()),
+        "ref": None,
+        "commit": head,
+        "dirty": False,
+    }
     assert repos["app"]["dirty"] is False and len(repos["app"]["commit"]) == 40
     (props / "notes.txt").write_text("untracked\n")
     assert _record(props, tmp_path / "b")["repos"]["properties"]["dirty"] is True
     committed = commit_all(props, "notes")
     assert _record(props, tmp_path / "c")["repos"]["properties"] == {
-        "uri": str(props.resolve()), "ref": None, "commit": committed, "dirty": False}
+        "uri": str(props.resolve()),
+        "ref": None,
+        "commit": committed,
+        "dirty": False,
+    }
     values = props / "envs" / "dev" / "values.yaml"
     values.write_text(values.read_text() + "# edited\n")
     assert _record(props, tmp_path / "d")["repos"]["properties"]["dirty"] is True
@@ -47,7 +68,9 @@ def test_a_folder_outside_git_has_no_commit(app_repos: tuple[Path, Path], tmp_pa
     assert _record(props, tmp_path / "a")["repos"]["properties"]["commit"] is None
 
 
-def test_the_render_command_imports_neither_gitpython_nor_ruamel(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
+def test_the_render_command_imports_neither_gitpython_nor_ruamel(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, props = app_repos
     code = (
         "import sys\n"
@@ -65,7 +88,8 @@ def test_the_render_command_imports_neither_gitpython_nor_ruamel(app_repos: tupl
 
 
 def test_helm_is_started_once_per_environment_and_its_version_remembered(
-        app_repos: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app_repos: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
     import time
 
@@ -78,9 +102,18 @@ def test_helm_is_started_once_per_environment_and_its_version_remembered(
 
     def run(out: str) -> list[str]:
         log.unlink(missing_ok=True)
-        render(RenderRequest(properties=str(props), app_version="1.0.0", output_dir=tmp_path / out,
-                             helm=str(wrapper), lint=False))
-        assert json.loads((tmp_path / out / "prod" / "render.json").read_text())["helm_version"].startswith("v4.")
+        render(
+            RenderRequest(
+                properties=str(props),
+                app_version="1.0.0",
+                output_dir=tmp_path / out,
+                helm=str(wrapper),
+                lint=False,
+            )
+        )
+        assert json.loads((tmp_path / out / "prod" / "render.json").read_text())[
+            "helm_version"
+        ].startswith("v4.")
         return sorted(log.read_text().split())
 
     assert run("a") == ["template", "template", "template", "version"]
@@ -90,14 +123,24 @@ def test_helm_is_started_once_per_environment_and_its_version_remembered(
     assert run("c") == ["template", "template", "template", "version"]
 
 
-def test_lint_gate_overlapping_helm_still_refuses_and_writes_nothing(app_repos: tuple[Path, Path],
-                                                                    tmp_path: Path) -> None:
+def test_lint_gate_overlapping_helm_still_refuses_and_writes_nothing(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     from launchgen.render import LintRefusal
     from launchgen.standard import APP_VERSION_PLACEHOLDER
 
     app, props = app_repos
-    (app / "Chart.yaml").write_text((app / "Chart.yaml").read_text().replace(APP_VERSION_PLACEHOLDER, "1.0.0"))
+    (app / "Chart.yaml").write_text(
+        (app / "Chart.yaml").read_text().replace(APP_VERSION_PLACEHOLDER, "1.0.0")
+    )
     with pytest.raises(LintRefusal, match="lint error"):
-        render(RenderRequest(properties=str(props), app_version="1.0.0", output_dir=tmp_path / "out",
-                             helm=str(tool("helm4")), lint=True))
+        render(
+            RenderRequest(
+                properties=str(props),
+                app_version="1.0.0",
+                output_dir=tmp_path / "out",
+                helm=str(tool("helm4")),
+                lint=True,
+            )
+        )
     assert not (tmp_path / "out").exists()

@@ -48,7 +48,11 @@ def test_environment_over_config_file(tmp_path: Path) -> None:
 
 
 def test_flag_over_environment(tmp_path: Path) -> None:
-    settings = config.resolve({"registry": "flag.acme.test"}, str(write_config(tmp_path)), environ={"LAUNCHGEN_REGISTRY": "env"})
+    settings = config.resolve(
+        {"registry": "flag.acme.test"},
+        str(write_config(tmp_path)),
+        environ={"LAUNCHGEN_REGISTRY": "env"},
+    )
     assert settings["registry"] == "flag.acme.test"
 
 
@@ -72,7 +76,9 @@ def test_config_found_through_launchgen_config_and_xdg(tmp_path: Path) -> None:
         ("- a list\n", "org.yaml:1: "),
     ],
 )
-def test_invalid_config_is_one_line_with_file_and_line(tmp_path: Path, text: str, expected: str) -> None:
+def test_invalid_config_is_one_line_with_file_and_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
     path = write_config(tmp_path, text)
     with pytest.raises(ConfigError) as info:
         config.resolve({}, str(path), environ={})
@@ -87,17 +93,30 @@ def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
 
 def test_new_uses_org_config(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = invoke("new", "checkout", "-o", str(out), "--config", str(write_config(tmp_path)), "--no-git")
+    result = invoke(
+        "new", "checkout", "-o", str(out), "--config", str(write_config(tmp_path)), "--no-git"
+    )
     assert result.exit_code == 0, result.output
     chart = (out / "checkout" / "Chart.yaml").read_text()
     assert "repository: https://charts.acme.test/launch" in chart
     assert BUILTIN_CHART_REPOSITORY not in chart
-    assert sorted(p.name for p in (out / "checkout-properties" / "envs").iterdir()) == ["dev", "prod", "stage"]
+    assert sorted(p.name for p in (out / "checkout-properties" / "envs").iterdir()) == [
+        "dev",
+        "prod",
+        "stage",
+    ]
     assert (out / "checkout" / ".gitlab-ci.yml").is_file()
 
 
 def test_new_with_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
-    result = invoke("new", "checkout", "-o", str(tmp_path / "out"), "--config", str(write_config(tmp_path, "colour: red\n")))
+    result = invoke(
+        "new",
+        "checkout",
+        "-o",
+        str(tmp_path / "out"),
+        "--config",
+        str(write_config(tmp_path, "colour: red\n")),
+    )
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert "unknown key 'colour'" in result.output

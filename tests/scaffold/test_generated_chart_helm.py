@@ -66,19 +66,27 @@ def test_chart_lock_out_of_sync_is_caught_by_helm(tmp_path: Path, helm: Helm) ->
     assert "out of sync" in result.stderr
 
 
-def test_vendored_chart_renders_offline_with_each_environment(app_repos: tuple[Path, Path], helm: Helm) -> None:
+def test_vendored_chart_renders_offline_with_each_environment(
+    app_repos: tuple[Path, Path], helm: Helm
+) -> None:
     binary, env = helm
     app, props = app_repos
     for env_name in ("dev", "test", "prod"):
         values = props / "envs" / env_name / "values.yaml"
         run([binary, "lint", "--strict", ".", "-f", values], cwd=app, env=env)
         rendered = run([binary, "template", "checkout", ".", "-f", values], cwd=app, env=env).stdout
-        assert deployment_image(rendered) == f"registry.example.com/checkout:{APP_VERSION_PLACEHOLDER}"
-        replicas = [d for d in documents(rendered) if d["kind"] == "Deployment"][0]["spec"]["replicas"]
+        assert (
+            deployment_image(rendered) == f"registry.example.com/checkout:{APP_VERSION_PLACEHOLDER}"
+        )
+        replicas = next(d for d in documents(rendered) if d["kind"] == "Deployment")["spec"][
+            "replicas"
+        ]
         assert replicas == (2 if env_name == "prod" else 1)
 
 
-def test_app_version_becomes_the_image_tag(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path) -> None:
+def test_app_version_becomes_the_image_tag(
+    app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path
+) -> None:
     binary, env = helm
     app, props = app_repos
     dist = tmp_path / "dist"
@@ -87,13 +95,20 @@ def test_app_version_becomes_the_image_tag(app_repos: tuple[Path, Path], helm: H
     with tarfile.open(package) as tar:
         chart = yamlio.loads(tar.extractfile("checkout/Chart.yaml").read().decode(), "Chart.yaml")  # type: ignore[union-attr]
     assert chart["appVersion"] == "2.3.4"
-    rendered = run([binary, "template", "checkout", package, "-f", props / "envs" / "prod" / "values.yaml"], env=env).stdout
+    rendered = run(
+        [binary, "template", "checkout", package, "-f", props / "envs" / "prod" / "values.yaml"],
+        env=env,
+    ).stdout
     assert deployment_image(rendered) == "registry.example.com/checkout:2.3.4"
-    labels = {d["kind"]: d["metadata"]["labels"]["app.kubernetes.io/version"] for d in documents(rendered)}
+    labels = {
+        d["kind"]: d["metadata"]["labels"]["app.kubernetes.io/version"] for d in documents(rendered)
+    }
     assert set(labels.values()) == {"2.3.4"}
 
 
-def test_values_schema_rejects_an_image_tag(app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path) -> None:
+def test_values_schema_rejects_an_image_tag(
+    app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path
+) -> None:
     binary, env = helm
     app, _ = app_repos
     values = tmp_path / "tag.yaml"

@@ -22,11 +22,18 @@ from tests.conftest import make_answers
 from tests.helpers.precommit import copy_launchgen_into, offline_precommit_env
 
 ROOT = Path(__file__).resolve().parents[2]
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@e",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@e",
+}
 
 
 def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=dict(os.environ, **GIT_ENV))
+    subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, env=dict(os.environ, **GIT_ENV)
+    )
 
 
 @pytest.fixture
@@ -35,8 +42,14 @@ def offline_env(tmp_path: Path) -> dict[str, str]:
 
 
 def run_precommit(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
-                          cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def break_values(props: Path) -> None:
@@ -50,11 +63,15 @@ def test_local_hooks_mirror_the_hooks_manifest(tmp_path: Path) -> None:
         config = yaml.safe_load((tmp_path / repo / ".pre-commit-config.yaml").read_text())
         [local] = config["repos"]
         assert local["repo"] == "local"
-        expected = [{**{k: h[k] for k in LOCAL_KEYS if k in h}, "language": "system"} for h in manifest()]
+        expected = [
+            {**{k: h[k] for k in LOCAL_KEYS if k in h}, "language": "system"} for h in manifest()
+        ]
         assert local["hooks"] == expected
 
 
-def test_local_hooks_run_offline_and_catch_a_broken_file(tmp_path: Path, offline_env: dict[str, str]) -> None:
+def test_local_hooks_run_offline_and_catch_a_broken_file(
+    tmp_path: Path, offline_env: dict[str, str]
+) -> None:
     new(make_answers(), tmp_path)
     app, props = tmp_path / "checkout", tmp_path / "checkout-properties"
     for repo in (app, props):
@@ -79,17 +96,27 @@ def org_hooks_repo(tmp_path: Path) -> Path:
     return repo
 
 
-def test_hooks_repo_form_installs_from_the_org_tag_offline(tmp_path: Path, org_hooks_repo: Path,
-                                                           offline_env: dict[str, str]) -> None:
+def test_hooks_repo_form_installs_from_the_org_tag_offline(
+    tmp_path: Path, org_hooks_repo: Path, offline_env: dict[str, str]
+) -> None:
     out = tmp_path / "out"
     new(make_answers(hooks_repo=str(org_hooks_repo)), out)
     props = out / "checkout-properties"
     config = yaml.safe_load((props / ".pre-commit-config.yaml").read_text())
-    assert config["repos"] == [{"repo": str(org_hooks_repo), "rev": f"v{__version__}",
-                                "hooks": [{"id": h["id"]} for h in manifest()]}]
+    assert config["repos"] == [
+        {
+            "repo": str(org_hooks_repo),
+            "rev": f"v{__version__}",
+            "hooks": [{"id": h["id"]} for h in manifest()],
+        }
+    ]
     # The hooks must come from the org repo, not from the launchgen on PATH.
-    env = dict(offline_env, PATH=os.pathsep.join(p for p in offline_env["PATH"].split(os.pathsep)
-                                                 if not (Path(p) / "launchgen").exists()))
+    env = dict(
+        offline_env,
+        PATH=os.pathsep.join(
+            p for p in offline_env["PATH"].split(os.pathsep) if not (Path(p) / "launchgen").exists()
+        ),
+    )
     clean = run_precommit(props, env)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     break_values(props)
@@ -110,9 +137,23 @@ def test_update_replays_the_old_default_hooks_repo_as_local_hooks() -> None:
 def test_the_wheel_ships_the_hooks_manifest_local_hooks_are_made_from(tmp_path: Path) -> None:
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
-                    str(tmp_path), str(ROOT)], check=True, capture_output=True,
-                   env=dict(os.environ, PIP_NO_INDEX="1"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, PIP_NO_INDEX="1"),
+    )
     [wheel] = tmp_path.glob("launchgen-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         shipped = archive.read("launchgen/_data/pre-commit-hooks.yaml")

@@ -16,13 +16,25 @@ import pytest
 from launchgen.scaffold import STAGING_PREFIX
 
 RUNS = 40
-ENV = dict(os.environ, LAUNCHGEN_CONFIG="", XDG_CONFIG_HOME="/nonexistent", GIT_AUTHOR_NAME="t",
-           GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
+ENV = dict(
+    os.environ,
+    LAUNCHGEN_CONFIG="",
+    XDG_CONFIG_HOME="/nonexistent",
+    GIT_AUTHOR_NAME="t",
+    GIT_AUTHOR_EMAIL="t@e",
+    GIT_COMMITTER_NAME="t",
+    GIT_COMMITTER_EMAIL="t@e",
+)
 
 
 def start(output: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "launchgen", "new", "checkout", "-o", str(output)],
-                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "launchgen", "new", "checkout", "-o", str(output)],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def outcome(output: Path) -> str:
@@ -32,8 +44,13 @@ def outcome(output: Path) -> str:
         return f"staging folder left: {left}"
     if left == ["checkout", "checkout-properties"]:
         for repo in left:
-            status = subprocess.run(["git", "status", "--porcelain"], cwd=output / repo, capture_output=True,
-                                    text=True, check=True)
+            status = subprocess.run(
+                ["git", "status", "--porcelain"],
+                cwd=output / repo,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             if status.stdout:
                 return f"{repo} is not a clean commit: {status.stdout}"
         return "both"
@@ -56,7 +73,9 @@ def test_sigterm_at_any_moment_leaves_both_repos_or_neither(tmp_path: Path) -> N
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=120)
         result = outcome(output)
-        assert result in ("both", "none"), f"run {run}: {result} (exit {process.returncode}, {stderr!r})"
+        assert result in ("both", "none"), (
+            f"run {run}: {result} (exit {process.returncode}, {stderr!r})"
+        )
         assert "Traceback" not in stderr, stderr
         if process.returncode == 143:
             assert stderr.strip().splitlines()[-1] == "launchgen: interrupted"
@@ -78,7 +97,10 @@ def test_interrupt_exit_codes(tmp_path: Path, signum: int, code: int) -> None:
     process = start(tmp_path)
     # Once the staging folder exists the command is running, with its handlers installed.
     deadline = time.monotonic() + 60
-    while not any(p.name.startswith(STAGING_PREFIX) for p in tmp_path.iterdir()) and process.poll() is None:
+    while (
+        not any(p.name.startswith(STAGING_PREFIX) for p in tmp_path.iterdir())
+        and process.poll() is None
+    ):
         assert time.monotonic() < deadline
         time.sleep(0.005)
     process.send_signal(signum)
@@ -95,13 +117,11 @@ def test_signals_are_held_in_a_deferred_block_and_raised_once_after_it() -> None
 
     before = signal.getsignal(signal.SIGTERM)
     reached_end_of_block = False
-    with pytest.raises(Interrupted) as info:
-        with signals_as_interrupts():
-            with signals_deferred():
-                os.kill(os.getpid(), signal.SIGTERM)
-                os.kill(os.getpid(), signal.SIGINT)  # a second signal while winding down: ignored
-                time.sleep(0.05)
-                reached_end_of_block = True
+    with pytest.raises(Interrupted) as info, signals_as_interrupts(), signals_deferred():
+        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGINT)  # a second signal while winding down: ignored
+        time.sleep(0.05)
+        reached_end_of_block = True
     assert reached_end_of_block
     assert info.value.exit_code == 143
     assert signal.getsignal(signal.SIGTERM) is before  # the previous handler is back
@@ -126,5 +146,7 @@ def test_an_object_the_interrupt_cut_short_prints_no_traceback_later() -> None:
         "    print('interrupted', file=sys.stderr)\n"
         "import gc; gc.collect()\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert result.stderr.strip() == "interrupted", result.stderr

@@ -15,8 +15,13 @@ from launchgen.errors import EXIT_ERROR
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 
 
-def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):  # noqa: A002
-    return CliRunner().invoke(main, list(args), env={"LAUNCHGEN_CONFIG": "", "XDG_CONFIG_HOME": "/nonexistent", **(env or {})}, input=input)
+def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+    return CliRunner().invoke(
+        main,
+        list(args),
+        env={"LAUNCHGEN_CONFIG": "", "XDG_CONFIG_HOME": "/nonexistent", **(env or {})},
+        input=input,
+    )
 
 
 def test_new_creates_app_and_properties_repos_with_one_commit_each(tmp_path: Path) -> None:
@@ -64,7 +69,9 @@ def test_envs_option_chooses_environments(tmp_path: Path) -> None:
         ("a" * 45, "naming-release-length"),
     ],
 )
-def test_invalid_names_are_refused_before_anything_is_written(tmp_path: Path, name: str, rule: str) -> None:
+def test_invalid_names_are_refused_before_anything_is_written(
+    tmp_path: Path, name: str, rule: str
+) -> None:
     result = invoke("new", name, "-o", str(tmp_path))
     assert result.exit_code == EXIT_ERROR
     assert rule in result.output
@@ -121,7 +128,9 @@ def test_no_git(tmp_path: Path) -> None:
     assert "(no commit)" in result.output
 
 
-def test_failure_half_way_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_half_way_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from launchgen.scaffold import repos
 
     def broken(*args: object, **kwargs: object) -> Path:
@@ -152,7 +161,9 @@ def test_github_is_the_default_ci(tmp_path: Path) -> None:
 
 def test_interactive_prompts_for_answers(tmp_path: Path) -> None:
     answers = "dev,prod\nregistry.acme.test/team\ngitlab\n\n1.0.0\n"
-    result = invoke("new", "checkout", "-o", str(tmp_path), "--interactive", "--no-git", input=answers)
+    result = invoke(
+        "new", "checkout", "-o", str(tmp_path), "--interactive", "--no-git", input=answers
+    )
     assert result.exit_code == 0, result.output
     props = tmp_path / "checkout-properties"
     assert sorted(p.name for p in (props / "envs").iterdir()) == ["dev", "prod"]
@@ -163,8 +174,15 @@ def test_interactive_prompts_for_answers(tmp_path: Path) -> None:
 
 def test_middleware_repo(tmp_path: Path) -> None:
     result = invoke(
-        "new", "orders-db", "-o", str(tmp_path), "--middleware",
-        "--chart", "oci://registry-1.docker.io/bitnamicharts/postgresql", "--chart-version", "16.4.1",
+        "new",
+        "orders-db",
+        "-o",
+        str(tmp_path),
+        "--middleware",
+        "--chart",
+        "oci://registry-1.docker.io/bitnamicharts/postgresql",
+        "--chart-version",
+        "16.4.1",
     )
     assert result.exit_code == 0, result.output
     repo = tmp_path / "orders-db-properties"
@@ -187,7 +205,18 @@ def test_middleware_repo(tmp_path: Path) -> None:
         (["--middleware", "--chart", "oci://r/c/redis", "--chart-version", "^1.0"], "exact SemVer"),
         (["--middleware", "--chart", "redis", "--chart-version", "1.0.0"], "chart reference"),
         (["--chart", "oci://r/c/redis"], "add --middleware"),
-        (["--middleware", "--chart", "oci://r/c/redis", "--chart-version", "1.0.0", "--chart-digest", "abc"], "sha256"),
+        (
+            [
+                "--middleware",
+                "--chart",
+                "oci://r/c/redis",
+                "--chart-version",
+                "1.0.0",
+                "--chart-digest",
+                "abc",
+            ],
+            "sha256",
+        ),
     ],
 )
 def test_middleware_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
@@ -198,7 +227,15 @@ def test_middleware_usage_errors(tmp_path: Path, args: list[str], message: str) 
 
 
 def test_chart_repository_flag_is_used_and_not_vendored(tmp_path: Path) -> None:
-    result = invoke("new", "checkout", "-o", str(tmp_path), "--chart-repository", "oci://charts.acme.test/launch", "--no-git")
+    result = invoke(
+        "new",
+        "checkout",
+        "-o",
+        str(tmp_path),
+        "--chart-repository",
+        "oci://charts.acme.test/launch",
+        "--no-git",
+    )
     assert result.exit_code == 0, result.output
     app = tmp_path / "checkout"
     assert "repository: oci://charts.acme.test/launch" in (app / "Chart.yaml").read_text()
@@ -215,7 +252,16 @@ def test_version_and_help() -> None:
 
 
 def test_shell_completion_lists_commands() -> None:
-    result = CliRunner().invoke(main, [], env={"_LAUNCHGEN_COMPLETE": "bash_complete", "COMP_WORDS": "launchgen ne", "COMP_CWORD": "1"}, prog_name="launchgen")
+    result = CliRunner().invoke(
+        main,
+        [],
+        env={
+            "_LAUNCHGEN_COMPLETE": "bash_complete",
+            "COMP_WORDS": "launchgen ne",
+            "COMP_CWORD": "1",
+        },
+        prog_name="launchgen",
+    )
     assert "plain,new" in result.output.splitlines()
 
 
@@ -224,7 +270,9 @@ def test_cli_imports_no_heavy_modules() -> None:
     import sys
 
     code = "import sys, launchgen.cli; print(' '.join(sorted(m for m in ('cookiecutter', 'git', 'jinja2', 'jsonschema', 'ruamel.yaml') if m in sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+    )
     assert out.stdout.strip() == ""
 
 
@@ -239,7 +287,17 @@ def test_external_secrets_option(tmp_path: Path) -> None:
 
 def test_sops_secrets_option(tmp_path: Path) -> None:
     recipient = "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"
-    result = invoke("new", "checkout", "-o", str(tmp_path), "--secrets", "sops", "--sops-age-recipient", recipient, "--no-git")
+    result = invoke(
+        "new",
+        "checkout",
+        "-o",
+        str(tmp_path),
+        "--secrets",
+        "sops",
+        "--sops-age-recipient",
+        recipient,
+        "--no-git",
+    )
     assert result.exit_code == 0, result.output
     sops = (tmp_path / "checkout-properties" / ".sops.yaml").read_text()
     assert f"age: {recipient}" in sops and "envs/[^/]+/secrets\\.yaml$" in sops
@@ -258,7 +316,10 @@ def test_output_dir_that_cannot_be_made_is_a_one_line_error(tmp_path: Path, outp
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
     result = invoke("new", "checkout", "-o", str(tmp_path / output))
     assert result.exit_code == EXIT_ERROR, result.output
-    assert result.output.startswith("launchgen: error: ") and "cannot create the output folder" in result.output
+    assert (
+        result.output.startswith("launchgen: error: ")
+        and "cannot create the output folder" in result.output
+    )
     assert len(result.output.strip().splitlines()) == 1 and "internal error" not in result.output
     assert (tmp_path / "afile").read_text() == "mine\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "dangling"]
@@ -273,7 +334,9 @@ def test_symlinked_destination_is_refused_and_left_alone(tmp_path: Path, target:
     assert result.exit_code == EXIT_ERROR, result.output
     assert "symbolic link" in result.output and len(result.output.strip().splitlines()) == 1
     assert os.readlink(tmp_path / "checkout") == str(tmp_path / target)
-    assert sorted(p.name for p in tmp_path.iterdir()) == (["checkout", target] if target == "empty-dir" else ["checkout"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == (
+        ["checkout", target] if target == "empty-dir" else ["checkout"]
+    )
 
 
 def test_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
@@ -283,7 +346,9 @@ def test_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_second_repo_failing_to_move_in_takes_the_first_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_repo_failing_to_move_in_takes_the_first_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_rename = os.rename
 
     def rename(source: str, dest: str) -> None:

@@ -32,7 +32,9 @@ def commands(node: Any) -> Iterator[str]:
             if key == "run" and isinstance(value, str):
                 yield from value.splitlines()
             elif key in ("script", "before_script") and isinstance(value, list):
-                yield from (line for item in value if isinstance(item, str) for line in item.splitlines())
+                yield from (
+                    line for item in value if isinstance(item, str) for line in item.splitlines()
+                )
             else:
                 yield from commands(value)
     elif isinstance(node, list):
@@ -61,8 +63,9 @@ def installs(root: Path) -> list[list[str]]:
         ("launchgen >= 1.2, < 2", INDEX, ["--index-url", INDEX, "launchgen>=1.2,<2"]),
     ],
 )
-def test_every_pipeline_installs_what_the_org_config_says(tmp_path: Path, ci: str, requirement: str | None,
-                                                         index: str | None, expected: list[str]) -> None:
+def test_every_pipeline_installs_what_the_org_config_says(
+    tmp_path: Path, ci: str, requirement: str | None, index: str | None, expected: list[str]
+) -> None:
     lines = [f"ci: {ci}"]
     if requirement:
         lines.append(f"launchgen_requirement: '{requirement}'")
@@ -71,7 +74,17 @@ def test_every_pipeline_installs_what_the_org_config_says(tmp_path: Path, ci: st
     org = tmp_path / "org.yaml"
     org.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out"
-    for args in (["checkout"], ["orders-db", "--middleware", "--chart", "oci://r.test/c/postgresql", "--chart-version", "1.0.0"]):
+    for args in (
+        ["checkout"],
+        [
+            "orders-db",
+            "--middleware",
+            "--chart",
+            "oci://r.test/c/postgresql",
+            "--chart-version",
+            "1.0.0",
+        ],
+    ):
         result = invoke("new", *args, "-o", str(out), "--config", str(org), "--no-git")
         assert result.exit_code == 0, result.output
     found = installs(out)
@@ -84,8 +97,9 @@ def test_environment_variables_set_requirement_and_index(tmp_path: Path) -> None
     env = {"LAUNCHGEN_LAUNCHGEN_REQUIREMENT": WHEEL, "LAUNCHGEN_PIP_INDEX_URL": INDEX}
     result = invoke("new", "checkout", "-o", str(tmp_path), "--no-git", env=env)
     assert result.exit_code == 0, result.output
-    assert set(map(tuple, installs(tmp_path))) == {("python", "-m", "pip", "install", "--index-url", INDEX,
-                                                    f"launchgen @ {WHEEL}")}
+    assert set(map(tuple, installs(tmp_path))) == {
+        ("python", "-m", "pip", "install", "--index-url", INDEX, f"launchgen @ {WHEEL}")
+    }
     recorded = yaml.safe_load((tmp_path / "checkout" / ".launchgen.yaml").read_text())["answers"]
     assert (recorded["launchgen_requirement"], recorded["pip_index_url"]) == (WHEEL, INDEX)
 
@@ -106,7 +120,13 @@ def test_environment_variables_set_requirement_and_index(tmp_path: Path) -> None
 def test_unsafe_or_invalid_requirements_are_refused(tmp_path: Path, requirement: str) -> None:
     with pytest.raises(LaunchgenError):
         normalize_requirement(requirement)
-    result = invoke("new", "checkout", "-o", str(tmp_path), env={"LAUNCHGEN_LAUNCHGEN_REQUIREMENT": requirement or " "})
+    result = invoke(
+        "new",
+        "checkout",
+        "-o",
+        str(tmp_path),
+        env={"LAUNCHGEN_LAUNCHGEN_REQUIREMENT": requirement or " "},
+    )
     assert result.exit_code == 2, result.output
     assert "launchgen_requirement" in result.output and len(result.output.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
@@ -121,7 +141,9 @@ def test_unsafe_or_invalid_requirements_are_refused(tmp_path: Path, requirement:
         ("hooks_repo: 'https://git.acme.test/x y'\n", "hooks_repo"),
     ],
 )
-def test_org_config_schema_refuses_unsafe_values_with_the_line(tmp_path: Path, text: str, key: str) -> None:
+def test_org_config_schema_refuses_unsafe_values_with_the_line(
+    tmp_path: Path, text: str, key: str
+) -> None:
     org = tmp_path / "org.yaml"
     org.write_text("ci: github\n" + text)
     result = invoke("new", "checkout", "-o", str(tmp_path / "out"), "--config", str(org))

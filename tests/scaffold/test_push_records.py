@@ -15,22 +15,46 @@ from launchgen import records
 from launchgen.scaffold import new
 from tests.conftest import make_answers
 
-ENV = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
+ENV = dict(
+    os.environ,
+    GIT_AUTHOR_NAME="t",
+    GIT_AUTHOR_EMAIL="t@e",
+    GIT_COMMITTER_NAME="t",
+    GIT_COMMITTER_EMAIL="t@e",
+)
 AT = "2026-01-01T00:00:00Z"
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=ENV).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=ENV
+    ).stdout
 
 
 def deployed(repo: Path, env: str, by: str, version: str) -> dict[str, object]:
-    return records.append(repo, "checkout", env, "deployed", by, at=AT, appVersion=version, chartVersion="0.1.0",
-                          bundleDigest="sha256:" + "ab" * 32, release="checkout", namespace=f"checkout-{env}")
+    return records.append(
+        repo,
+        "checkout",
+        env,
+        "deployed",
+        by,
+        at=AT,
+        appVersion=version,
+        chartVersion="0.1.0",
+        bundleDigest="sha256:" + "ab" * 32,
+        release="checkout",
+        namespace=f"checkout-{env}",
+    )
 
 
 def push(clone: Path, message: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(clone / "ci" / "push-records.py"), "-C", str(clone), "-m", message],
-                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(clone / "ci" / "push-records.py"), "-C", str(clone), "-m", message],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen[str]) -> str:
@@ -45,7 +69,9 @@ def remote(tmp_path: Path) -> Path:
     new(make_answers(), tmp_path / "gen")
     props = tmp_path / "gen" / "checkout-properties"
     script = props / "ci" / "push-records.py"
-    assert stat.S_IMODE(script.stat().st_mode) & 0o111 and git(props, "ls-files", "-s", "ci").startswith("100755")
+    assert stat.S_IMODE(script.stat().st_mode) & 0o111 and git(
+        props, "ls-files", "-s", "ci"
+    ).startswith("100755")
     deployed(props, "dev", "seed", "1.0.0")
     git(props, "add", ".")
     git(props, "commit", "-qm", "seed")
@@ -94,7 +120,10 @@ def test_concurrent_pushers_all_land_in_a_valid_file(remote: Path) -> None:
     for n, repo in enumerate(pushers):
         deployed(repo, "dev", f"job{n}", f"2.{n}.0")
         deployed(repo, "test" if n % 2 else "prod", f"job{n}", f"2.{n}.0")
-    outputs = [finish(process) for process in [push(repo, f"deploy by job{n}") for n, repo in enumerate(pushers)]]
+    outputs = [
+        finish(process)
+        for process in [push(repo, f"deploy by job{n}") for n, repo in enumerate(pushers)]
+    ]
     # All started from the same tip: only one push can land first time, the others retried.
     assert sum("(attempt 1)" in out for out in outputs) == 1, outputs
     dev = remote_history(remote, "dev")

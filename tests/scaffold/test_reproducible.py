@@ -36,5 +36,7 @@ def test_different_answers_give_different_repos(tmp_path: Path) -> None:
 def test_examples_match_the_generator(tmp_path: Path) -> None:
     generate_examples(tmp_path)
     expected, actual = snapshot(tmp_path), snapshot(ROOT / "examples")
-    stale = sorted(set(expected) ^ set(actual)) + sorted(k for k in expected.keys() & actual.keys() if expected[k] != actual[k])
+    stale = sorted(set(expected) ^ set(actual)) + sorted(
+        k for k in expected.keys() & actual.keys() if expected[k] != actual[k]
+    )
     assert not stale, f"examples/ is out of date ({stale[:5]}): run python scripts/gen_examples.py"

@@ -30,10 +30,16 @@ def update(repo: Path, *args: str):
     return CliRunner().invoke(main, ["update", str(repo), *args])
 
 
-def test_template_change_merges_with_local_edit(app_repos: tuple[Path, Path], newer_template: Path) -> None:
+def test_template_change_merges_with_local_edit(
+    app_repos: tuple[Path, Path], newer_template: Path
+) -> None:
     app, _ = app_repos
     readme = (app / "README.md").read_text()
-    commit(app, "local edit", {"README.md": readme.replace("# checkout\n", "# checkout\n\nOwned by team shop.\n")})
+    commit(
+        app,
+        "local edit",
+        {"README.md": readme.replace("# checkout\n", "# checkout\n\nOwned by team shop.\n")},
+    )
     template_readme = newer_template / "README.md"
     template_readme.write_text(template_readme.read_text() + "\nSee the platform handbook.\n")
     result = update(app)
@@ -46,22 +52,37 @@ def test_template_change_merges_with_local_edit(app_repos: tuple[Path, Path], ne
     assert "0 conflict(s)" in result.output
 
 
-def test_conflicting_edits_are_marked_and_exit_1(app_repos: tuple[Path, Path], newer_template: Path) -> None:
+def test_conflicting_edits_are_marked_and_exit_1(
+    app_repos: tuple[Path, Path], newer_template: Path
+) -> None:
     app, _ = app_repos
     values = (app / "values.yaml").read_text()
-    commit(app, "local port", {"values.yaml": values.replace("containerPort: 8080", "containerPort: 9090")})
+    commit(
+        app,
+        "local port",
+        {"values.yaml": values.replace("containerPort: 8080", "containerPort: 9090")},
+    )
     template_values = newer_template / "values.yaml"
-    template_values.write_text(template_values.read_text().replace("containerPort: 8080", "containerPort: 8081"))
+    template_values.write_text(
+        template_values.read_text().replace("containerPort: 8080", "containerPort: 8081")
+    )
     result = update(app)
     assert result.exit_code == 1
     text = (app / "values.yaml").read_text()
-    assert "<<<<<<< local\ncontainerPort: 9090\n=======\ncontainerPort: 8081\n>>>>>>> new template" in text
+    assert (
+        "<<<<<<< local\ncontainerPort: 9090\n=======\ncontainerPort: 8081\n>>>>>>> new template"
+        in text
+    )
     assert "conflict  values.yaml" in result.output
 
 
-def test_dry_run_shows_diff_and_writes_nothing(app_repos: tuple[Path, Path], newer_template: Path) -> None:
+def test_dry_run_shows_diff_and_writes_nothing(
+    app_repos: tuple[Path, Path], newer_template: Path
+) -> None:
     app, _ = app_repos
-    (newer_template / ".gitignore").write_text((newer_template / ".gitignore").read_text() + "/tmp/\n")
+    (newer_template / ".gitignore").write_text(
+        (newer_template / ".gitignore").read_text() + "/tmp/\n"
+    )
     before = (app / ".gitignore").read_text()
     result = update(app, "--dry-run")
     assert result.exit_code == 0, result.output
@@ -71,7 +92,9 @@ def test_dry_run_shows_diff_and_writes_nothing(app_repos: tuple[Path, Path], new
     assert git(app, "status", "--porcelain") == ""
 
 
-def test_new_template_file_is_added_and_deleted_file_stays_deleted(app_repos: tuple[Path, Path], newer_template: Path) -> None:
+def test_new_template_file_is_added_and_deleted_file_stays_deleted(
+    app_repos: tuple[Path, Path], newer_template: Path
+) -> None:
     app, _ = app_repos
     commit(app, "drop helmignore", {".helmignore": None})
     (newer_template / "CODEOWNERS").write_text("* @{{ cookiecutter.name }}-team\n")
@@ -82,16 +105,24 @@ def test_new_template_file_is_added_and_deleted_file_stays_deleted(app_repos: tu
     assert "skipped   .helmignore (deleted locally)" in result.output
 
 
-def test_update_of_properties_repo_keeps_values(app_repos: tuple[Path, Path], newer_template: Path) -> None:
+def test_update_of_properties_repo_keeps_values(
+    app_repos: tuple[Path, Path], newer_template: Path
+) -> None:
     _, props = app_repos
     values = (props / "envs" / "prod" / "values.yaml").read_text()
-    commit(props, "scale", {"envs/prod/values.yaml": values.replace("replicaCount: 2", "replicaCount: 6")})
+    commit(
+        props,
+        "scale",
+        {"envs/prod/values.yaml": values.replace("replicaCount: 2", "replicaCount: 6")},
+    )
     result = update(props)
     assert result.exit_code == 0, result.output
     assert "replicaCount: 6" in (props / "envs" / "prod" / "values.yaml").read_text()
 
 
-def test_refuses_dirty_tree_and_non_generated_repo(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
+def test_refuses_dirty_tree_and_non_generated_repo(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     app, _ = app_repos
     (app / "values.yaml").write_text("dirty: true\n")
     result = update(app)
@@ -104,7 +135,9 @@ def test_refuses_dirty_tree_and_non_generated_repo(app_repos: tuple[Path, Path],
 
 def test_second_update_is_a_no_op(app_repos: tuple[Path, Path], newer_template: Path) -> None:
     app, _ = app_repos
-    (newer_template / "README.md").write_text((newer_template / "README.md").read_text() + "extra\n")
+    (newer_template / "README.md").write_text(
+        (newer_template / "README.md").read_text() + "extra\n"
+    )
     assert update(app).exit_code == 0
     commit(app, "take update", {})
     result = update(app)
@@ -120,7 +153,9 @@ def test_update_keeps_file_modes(app_repos: tuple[Path, Path], newer_template: P
     old_umask = os.umask(0o022)
     try:
         (app / "README.md").chmod(0o644)
-        (newer_template / "README.md").write_text((newer_template / "README.md").read_text() + "more\n")
+        (newer_template / "README.md").write_text(
+            (newer_template / "README.md").read_text() + "more\n"
+        )
         script = newer_template / "check.sh"
         script.write_text("#!/bin/sh\necho {{ cookiecutter.name }}\n")
         script.chmod(0o755)

@@ -16,7 +16,6 @@ from tests.conftest import make_answers
 from tests.deploy.helpers import Service, invoke
 from tests.helpers.tools import TOOLS_DIR, run
 
-
 PLAIN = 'DB_PASSWORD: "hunter2-plaintext"\nAPI_TOKEN: "tok-0123456789-plaintext"\n'
 PLAINTEXTS = (b"hunter2-plaintext", b"tok-0123456789-plaintext")
 
@@ -36,15 +35,23 @@ class AgeKey:
 def age_key(folder: Path) -> AgeKey:
     identity = folder / f"age-{uuid.uuid4().hex[:6]}.txt"
     run([go_tool("age-keygen"), "-o", identity])
-    recipient = next(line.split(": ", 1)[1] for line in identity.read_text().splitlines()
-                     if line.startswith("# public key: "))
+    recipient = next(
+        line.split(": ", 1)[1]
+        for line in identity.read_text().splitlines()
+        if line.startswith("# public key: ")
+    )
     return AgeKey(identity, recipient)
 
 
 def sops_env(monkeypatch: pytest.MonkeyPatch, key: AgeKey | None, home: Path) -> None:
     """launchgen's environment: the real sops, and `key` as the only age identity."""
-    for var in ("SOPS_AGE_KEY", "SOPS_AGE_KEY_FILE", "SOPS_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
-                "SOPS_AGE_SSH_PRIVATE_KEY_CMD"):
+    for var in (
+        "SOPS_AGE_KEY",
+        "SOPS_AGE_KEY_FILE",
+        "SOPS_AGE_KEY_CMD",
+        "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
+        "SOPS_AGE_SSH_PRIVATE_KEY_CMD",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg"))
     monkeypatch.setenv("LAUNCHGEN_SOPS", str(go_tool("sops")))
@@ -57,7 +64,11 @@ def encrypt(props: Path, env: str, plain: str, *, extra_args: tuple[str, ...] = 
     target = props / "envs" / env / "secrets.yaml"
     target.write_text(plain)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SOPS_")}
-    run([go_tool("sops"), "encrypt", *extra_args, "--in-place", f"envs/{env}/secrets.yaml"], cwd=props, env=clean)
+    run(
+        [go_tool("sops"), "encrypt", *extra_args, "--in-place", f"envs/{env}/secrets.yaml"],
+        cwd=props,
+        env=clean,
+    )
     assert "ENC[" in target.read_text()
     return target
 
@@ -73,8 +84,16 @@ def make_sops_service(tmp_path: Path, helm: str, kubeconfig: Path, key: AgeKey) 
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
     out.mkdir()
-    return Service(name, tmp_path / name, tmp_path / f"{name}-properties", tmp_path / "signing.key",
-                   tmp_path / "signing.pub", out, helm, kubeconfig)
+    return Service(
+        name,
+        tmp_path / name,
+        tmp_path / f"{name}-properties",
+        tmp_path / "signing.key",
+        tmp_path / "signing.pub",
+        out,
+        helm,
+        kubeconfig,
+    )
 
 
 def files_under(*roots: Path) -> list[Path]:

@@ -16,8 +16,18 @@ from launchgen import sopssecrets
 from launchgen.errors import LaunchgenError
 from tests.deploy.helpers import Service, invoke
 from tests.helpers.tools import HELM_VERSIONS, tool
-from tests.secrets.helpers import (PLAIN, PLAINTEXTS, AgeKey, age_key, encrypt, files_under, make_sops_service,
-                                   no_plaintext_in, sha256, sops_env)
+from tests.secrets.helpers import (
+    PLAIN,
+    PLAINTEXTS,
+    AgeKey,
+    age_key,
+    encrypt,
+    files_under,
+    make_sops_service,
+    no_plaintext_in,
+    sha256,
+    sops_env,
+)
 
 pytestmark = [pytest.mark.helm]
 
@@ -28,10 +38,24 @@ def svc(tmp_path: Path, key: AgeKey, monkeypatch: pytest.MonkeyPatch, private_tm
     return make_sops_service(tmp_path, str(tool("helm4")), tmp_path / "no-such-kubeconfig", key)
 
 
-def render(svc: Service, env: str = "dev", *extra: str, lint: bool = False) -> tuple[int, str, Path]:
+def render(
+    svc: Service, env: str = "dev", *extra: str, lint: bool = False
+) -> tuple[int, str, Path]:
     out = svc.out / f"render-{env}"
-    result = invoke("render", svc.props, "--app-version", "1.0.0", "--env", env, "-o", out, "--helm", svc.helm,
-                    *([] if lint else ["--no-lint"]), *extra)
+    result = invoke(
+        "render",
+        svc.props,
+        "--app-version",
+        "1.0.0",
+        "--env",
+        env,
+        "-o",
+        out,
+        "--helm",
+        svc.helm,
+        *([] if lint else ["--no-lint"]),
+        *extra,
+    )
     return result.exit_code, result.output, out / env
 
 
@@ -49,7 +73,9 @@ def deployment(folder: Path) -> dict:  # type: ignore[type-arg]
 # --- the file's checks, on real sops output ----------------------------------------------
 
 
-def test_encrypted_file_is_read_without_a_key(svc: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_encrypted_file_is_read_without_a_key(
+    svc: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = encrypt(svc.props, "dev", PLAIN)
     monkeypatch.delenv("SOPS_AGE_KEY_FILE")
     found = sopssecrets.inspect(svc.props, "dev")
@@ -59,14 +85,19 @@ def test_encrypted_file_is_read_without_a_key(svc: Service, monkeypatch: pytest.
     assert sopssecrets.inspect(svc.props, "test") is None
 
 
-@pytest.mark.parametrize(("plain", "sops_args", "message"), [
-    ("PORT: 5432\n", (), "PORT is a int, not a string"),
-    ("my-key: x\n", (), "not an environment variable name"),
-    ("DB: {user: a, password: b}\n", (), "DB is not encrypted (or not a plain string)"),
-    ("TOKEN_unencrypted: visible\n", (), "TOKEN_unencrypted is not encrypted"),
-    ("A: x\nB: y\n", ("--encrypted-regex", "^A$"), "B is not encrypted"),
-])
-def test_malformed_files_are_refused(svc: Service, plain: str, sops_args: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("plain", "sops_args", "message"),
+    [
+        ("PORT: 5432\n", (), "PORT is a int, not a string"),
+        ("my-key: x\n", (), "not an environment variable name"),
+        ("DB: {user: a, password: b}\n", (), "DB is not encrypted (or not a plain string)"),
+        ("TOKEN_unencrypted: visible\n", (), "TOKEN_unencrypted is not encrypted"),
+        ("A: x\nB: y\n", ("--encrypted-regex", "^A$"), "B is not encrypted"),
+    ],
+)
+def test_malformed_files_are_refused(
+    svc: Service, plain: str, sops_args: tuple[str, ...], message: str
+) -> None:
     encrypt(svc.props, "dev", plain, extra_args=sops_args)
     with pytest.raises(LaunchgenError) as raised:
         sopssecrets.inspect(svc.props, "dev")
@@ -74,13 +105,16 @@ def test_malformed_files_are_refused(svc: Service, plain: str, sops_args: tuple[
     assert "envs/dev/secrets.yaml" in str(raised.value)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    (b"A: x\nA: y\nsops: {mac: x}\n", "f:2: key A appears twice"),
-    (b"? [a]\n: x\n", "keys must be environment variable names"),
-    (b"a: [\n", "f:2: invalid YAML"),
-    (b"- a\n", "must be a mapping"),
-    (b"\xff", "not valid UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"A: x\nA: y\nsops: {mac: x}\n", "f:2: key A appears twice"),
+        (b"? [a]\n: x\n", "keys must be environment variable names"),
+        (b"a: [\n", "f:2: invalid YAML"),
+        (b"- a\n", "must be a mapping"),
+        (b"\xff", "not valid UTF-8"),
+    ],
+)
 def test_unparsable_files_are_refused(text: bytes, message: str) -> None:
     with pytest.raises(LaunchgenError) as raised:
         sopssecrets.parse_encrypted(text, "f")
@@ -95,12 +129,19 @@ def test_plaintext_file_is_refused(svc: Service) -> None:
 
 def test_key_services_other_than_age_are_refused(svc: Service) -> None:
     path = encrypt(svc.props, "dev", PLAIN)
-    text = path.read_text().replace("sops:\n", "sops:\n    hc_vault:\n"
-                                    "        - vault_address: https://attacker.example\n"
-                                    "          engine_path: x\n          key_name: y\n          created_at: z\n"
-                                    "          enc: w\n", 1)
+    text = path.read_text().replace(
+        "sops:\n",
+        "sops:\n    hc_vault:\n"
+        "        - vault_address: https://attacker.example\n"
+        "          engine_path: x\n          key_name: y\n          created_at: z\n"
+        "          enc: w\n",
+        1,
+    )
     path.write_text(text)
-    with pytest.raises(LaunchgenError, match="encrypted with hc_vault: launchgen decrypts only files encrypted to age"):
+    with pytest.raises(
+        LaunchgenError,
+        match="encrypted with hc_vault: launchgen decrypts only files encrypted to age",
+    ):
         sopssecrets.inspect(svc.props, "dev")
 
 
@@ -125,14 +166,18 @@ def test_symlinks_and_huge_files_are_refused(svc: Service, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("helm_name", sorted(HELM_VERSIONS))
-def test_render_binds_the_ciphertext_digest_and_reads_the_secret(svc: Service, helm_name: str) -> None:
+def test_render_binds_the_ciphertext_digest_and_reads_the_secret(
+    svc: Service, helm_name: str
+) -> None:
     svc.helm = str(tool(helm_name))
     path = encrypt(svc.props, "dev", PLAIN)
     code, output, folder = render(svc, "dev")
     assert code == 0, output
     pod = deployment(folder)["spec"]["template"]
     assert pod["metadata"]["annotations"][sopssecrets.ANNOTATION] == sha256(path)
-    assert pod["spec"]["containers"][0]["envFrom"] == [{"secretRef": {"name": f"{svc.name}-secrets"}}]
+    assert pod["spec"]["containers"][0]["envFrom"] == [
+        {"secretRef": {"name": f"{svc.name}-secrets"}}
+    ]
     # neither plaintext nor ciphertext is copied anywhere in the render
     ciphertext = re.findall(rb"data:([A-Za-z0-9+/=]{8,}),", path.read_bytes())
     for rendered in files_under(folder):
@@ -156,13 +201,17 @@ def test_generated_repos_with_encrypted_secrets_pass_lint(svc: Service) -> None:
 
 def test_render_keeps_user_env_from_and_pod_annotations(svc: Service) -> None:
     path = encrypt(svc.props, "dev", PLAIN)
-    svc.set_values("dev", "envFrom:\n  - configMapRef: {name: shared}\npodAnnotations:\n  team: a\n")
+    svc.set_values(
+        "dev", "envFrom:\n  - configMapRef: {name: shared}\npodAnnotations:\n  team: a\n"
+    )
     code, output, folder = render(svc)
     assert code == 0, output
     pod = deployment(folder)["spec"]["template"]
     assert pod["metadata"]["annotations"] == {"team": "a", sopssecrets.ANNOTATION: sha256(path)}
-    assert pod["spec"]["containers"][0]["envFrom"] == [{"configMapRef": {"name": "shared"}},
-                                                       {"secretRef": {"name": f"{svc.name}-secrets"}}]
+    assert pod["spec"]["containers"][0]["envFrom"] == [
+        {"configMapRef": {"name": "shared"}},
+        {"secretRef": {"name": f"{svc.name}-secrets"}},
+    ]
 
 
 def test_render_refuses_an_unencrypted_secrets_file(svc: Service) -> None:
@@ -187,7 +236,9 @@ def test_render_refuses_a_chart_that_would_drop_the_secrets(svc: Service) -> Non
     """An umbrella chart that ignores sopsSecrets (an older Launch chart, a hand-made one)."""
     encrypt(svc.props, "dev", PLAIN)
     for template in (svc.app / "templates").glob("*.yaml"):
-        template.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n")
+        template.write_text(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
+        )
     code, output, folder = render(svc)
     assert code == 2, output
     assert "envs/dev/secrets.yaml: would not be delivered" in output
@@ -214,8 +265,9 @@ def refused(svc: Service, bundle: Path, message: str) -> None:
     assert not (svc.props / "deployments" / "dev.yaml").exists()  # nothing recorded
 
 
-def test_dry_run_shows_the_keys_never_the_values(svc: Service, monkeypatch: pytest.MonkeyPatch,
-                                                 private_tmp: Path) -> None:
+def test_dry_run_shows_the_keys_never_the_values(
+    svc: Service, monkeypatch: pytest.MonkeyPatch, private_tmp: Path
+) -> None:
     bundle, path = bundle_with_secrets(svc)
     monkeypatch.delenv("SOPS_AGE_KEY_FILE")  # a dry run does not decrypt
     result = svc.deploy(bundle, dry_run=True)
@@ -228,21 +280,28 @@ def test_dry_run_shows_the_keys_never_the_values(svc: Service, monkeypatch: pyte
     no_plaintext_in(svc.out)
 
 
-def test_deploy_without_an_age_key_is_refused(svc: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deploy_without_an_age_key_is_refused(
+    svc: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bundle, _ = bundle_with_secrets(svc)
     monkeypatch.delenv("SOPS_AGE_KEY_FILE")
     refused(svc, bundle, "envs/dev/secrets.yaml: no age key to decrypt it: set SOPS_AGE_KEY_FILE")
 
 
-def test_deploy_with_the_wrong_age_key_is_refused(svc: Service, monkeypatch: pytest.MonkeyPatch,
-                                                  tmp_path: Path) -> None:
+def test_deploy_with_the_wrong_age_key_is_refused(
+    svc: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     bundle, _ = bundle_with_secrets(svc)
     other = age_key(tmp_path)
     monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(other.identity))
-    refused(svc, bundle, "envs/dev/secrets.yaml: sops could not decrypt it: Failed to get the data key")
+    refused(
+        svc, bundle, "envs/dev/secrets.yaml: sops could not decrypt it: Failed to get the data key"
+    )
 
 
-def test_deploy_without_sops_is_refused(svc: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_deploy_without_sops_is_refused(
+    svc: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     bundle, _ = bundle_with_secrets(svc)
     monkeypatch.setenv("LAUNCHGEN_SOPS", str(tmp_path / "no-such-sops"))
     refused(svc, bundle, "sops not found")
@@ -265,8 +324,12 @@ def test_secrets_changed_since_render_are_refused(svc: Service) -> None:
     encrypt(svc.props, "dev", 'DB_PASSWORD: "rotated"\n')
     refused(svc, bundle, f"is not the revision the bundle was rendered with (bundle {rendered}")
     path.unlink()
-    refused(svc, bundle, f"envs/dev/secrets.yaml: is missing: the bundle needs the secrets it was rendered with "
-                         f"({rendered})")
+    refused(
+        svc,
+        bundle,
+        f"envs/dev/secrets.yaml: is missing: the bundle needs the secrets it was rendered with "
+        f"({rendered})",
+    )
 
 
 def test_secrets_added_after_render_are_refused(svc: Service) -> None:
@@ -309,21 +372,41 @@ def test_real_helm_reads_the_secret_from_the_pipe(tmp_path: Path, helm_name: str
     from launchgen.deploy.wrapper import write_chart
     from launchgen.diff.manifests import documents
 
-    source = DeploymentSource("svc", "dev", "1.0.0", "svc", "0.1.0", "svc", "svc-dev",
-                              {"manifests/01-configmap-svc.yaml":
-                                   b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: svc\n"},
-                              "sha256:" + "b" * 64)
+    source = DeploymentSource(
+        "svc",
+        "dev",
+        "1.0.0",
+        "svc",
+        "0.1.0",
+        "svc",
+        "svc-dev",
+        {
+            "manifests/01-configmap-svc.yaml": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: svc\n"
+        },
+        "sha256:" + "b" * 64,
+    )
     scratch = tmp_path / "scratch"
     scratch.mkdir(mode=0o700)
     chart = write_chart(source, scratch)
-    encrypted = sopssecrets.Encrypted("envs/dev/secrets.yaml", b"x", "sha256:" + "a" * 64, ("DB_PASSWORD", "EMPTY"))
+    encrypted = sopssecrets.Encrypted(
+        "envs/dev/secrets.yaml", b"x", "sha256:" + "a" * 64, ("DB_PASSWORD", "EMPTY")
+    )
     values = {"DB_PASSWORD": "p@ss: {{ .Release.Name }}\n'\"", "EMPTY": ""}
-    args = sopssecrets.attach(sopssecrets.DeploySecrets("svc-secrets", encrypted, values), chart, dry_run=False)
-    out = subprocess.run([str(tool(helm_name)), "template", "svc", str(chart), *args], capture_output=True, text=True,
-                         timeout=120, check=True).stdout
+    args = sopssecrets.attach(
+        sopssecrets.DeploySecrets("svc-secrets", encrypted, values), chart, dry_run=False
+    )
+    out = subprocess.run(
+        [str(tool(helm_name)), "template", "svc", str(chart), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     objects = {doc["kind"]: doc for doc in documents(out, "helm template")}
     secret = objects["Secret"]
     assert secret["metadata"]["name"] == "svc-secrets"
     assert secret["metadata"]["annotations"] == {sopssecrets.ANNOTATION: "sha256:" + "a" * 64}
-    assert {k: base64.b64decode(v).decode() for k, v in secret["data"].items()} == values  # never templated
+    assert {
+        k: base64.b64decode(v).decode() for k, v in secret["data"].items()
+    } == values  # never templated
     assert objects["ConfigMap"]["metadata"]["name"] == "svc"

@@ -40,7 +40,7 @@ SPOILED = [
     POD.replace("  name: p\n", "  name: p\n  bogus: 1\n"),
     POD.replace("spec:\n", "spec:\n  restartPolicy: [Always]\n  hostNetwork: maybe\n"),
     POD.replace("  - name: web\n", "  - nom: web\n"),
-    POD.replace("      value: \"1\"\n", "      value: 1\n      extra: {a: 1}\n"),
+    POD.replace('      value: "1"\n', "      value: 1\n      extra: {a: 1}\n"),
     POD.replace("      emptyDir: {}", "      emptyDir: {medium: Memory, sizeLimit: 1Gi, what: 1}"),
     POD.replace("kind: Pod\n", "kind: Pod\nstatus: {phase: 1}\n"),
 ]
@@ -54,7 +54,9 @@ def test_walker_finds_what_jsonschema_finds(text):
     data = documents.parse(text)
     assert not store.check(kind)(data)
     ours = sorted(tuple(map(str, path)) for path, _ in store.errors(kind, data))
-    theirs = sorted(tuple(map(str, error_path(e))) for e in store.full_validator(kind).iter_errors(data))
+    theirs = sorted(
+        tuple(map(str, error_path(e))) for e in store.full_validator(kind).iter_errors(data)
+    )
     assert ours == theirs
 
 
@@ -68,7 +70,10 @@ def all_paths(value, prefix=()):  # type: ignore[no-untyped-def]
             yield from all_paths(sub, (*prefix, index))
 
 
-BLOCK_DOCS = [POD, *SPOILED, textwrap.dedent("""\
+BLOCK_DOCS = [
+    POD,
+    *SPOILED,
+    textwrap.dedent("""\
     # Source: chart/templates/deployment.yaml
     apiVersion: apps/v1
     kind: Deployment
@@ -90,7 +95,8 @@ BLOCK_DOCS = [POD, *SPOILED, textwrap.dedent("""\
             - name: b
 
               image: "b:1"
-    """)]
+    """),
+]
 
 
 @pytest.mark.parametrize("text", BLOCK_DOCS)
@@ -106,7 +112,9 @@ def test_indentation_scan_agrees_with_pyyaml(text):
         checked += 1
     assert checked > 10
     # a path that does not exist points at its deepest existing part
-    assert locate.position(text, ["metadata", "nope", "deeper"]) == locate._compose(text, ["metadata"])
+    assert locate.position(text, ["metadata", "nope", "deeper"]) == locate._compose(
+        text, ["metadata"]
+    )
 
 
 def test_a_refusal_is_never_silent(tmp_path, monkeypatch):
@@ -131,5 +139,10 @@ def test_every_problem_is_complete(tmp_path):
     assert len({p.rule for p in problems}) >= 5
     for problem in problems:
         assert Path(problem.path).parent == tmp_path
-        assert problem.line >= 1 and problem.column >= 1 and problem.rule and problem.severity == "error"
+        assert (
+            problem.line >= 1
+            and problem.column >= 1
+            and problem.rule
+            and problem.severity == "error"
+        )
         assert problem.hint and problem.message and "\n" not in problem.message

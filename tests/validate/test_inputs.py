@@ -17,15 +17,23 @@ CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: 
 SECRET = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n"
 
 
-def render_folder(tmp_path: Path, listed: dict[str, str], unlisted: dict[str, str] | None = None) -> Path:
+def render_folder(
+    tmp_path: Path, listed: dict[str, str], unlisted: dict[str, str] | None = None
+) -> Path:
     folder = tmp_path / "dev"
     (folder / "manifests").mkdir(parents=True)
     (folder / "inputs").mkdir()
-    (folder / "inputs" / "values-dev.yaml").write_text("replicas: 2\nimage: {tag: 1.0.0}\n")  # not a manifest
+    (folder / "inputs" / "values-dev.yaml").write_text(
+        "replicas: 2\nimage: {tag: 1.0.0}\n"
+    )  # not a manifest
     for name, text in {**listed, **(unlisted or {})}.items():
         (folder / "manifests" / name).write_text(text)
-    record = {"namespace": "web-dev", "app_version": "1.0.0", "kind": "app",
-              "manifests": [f"manifests/{name}" for name in listed]}
+    record = {
+        "namespace": "web-dev",
+        "app_version": "1.0.0",
+        "kind": "app",
+        "manifests": [f"manifests/{name}" for name in listed],
+    }
     (folder / "render.json").write_text(json.dumps(record))
     return folder
 
@@ -80,15 +88,18 @@ def test_an_empty_render_is_not_green(tmp_path):
     assert [p.rule for p in validate([folder]).problems] == ["no-resources"]
 
 
-@pytest.mark.parametrize("text", [
-    "# a comment\n---\n" + CONFIGMAP,
-    CONFIGMAP + "...\n",
-    CONFIGMAP + "...\n---\n# trailing comment only\n...\n",
-    "---\n" + CONFIGMAP + "---\n---\n",
-    "%YAML 1.1\n---\n" + CONFIGMAP,
-    "\ufeff" + CONFIGMAP,
-    CONFIGMAP.replace("\n", "\r\n"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# a comment\n---\n" + CONFIGMAP,
+        CONFIGMAP + "...\n",
+        CONFIGMAP + "...\n---\n# trailing comment only\n...\n",
+        "---\n" + CONFIGMAP + "---\n---\n",
+        "%YAML 1.1\n---\n" + CONFIGMAP,
+        "\ufeff" + CONFIGMAP,
+        CONFIGMAP.replace("\n", "\r\n"),
+    ],
+)
 def test_comment_only_and_terminated_documents(tmp_path, text):
     path = tmp_path / "m.yaml"
     path.write_bytes(text.encode())
@@ -99,16 +110,26 @@ def test_comment_only_and_terminated_documents(tmp_path, text):
 # Input that once crashed validate, or could: each is one problem line, never a traceback.
 NASTY = {
     "huge-int": CONFIGMAP + "binaryData: {}\nimmutable: " + "9" * 5000 + "\n",
-    "huge-int-in-flow": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, uid: " + "1" * 4400 + "}\n",
+    "huge-int-in-flow": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, uid: "
+    + "1" * 4400
+    + "}\n",
     "complex-key": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  ? [a, b]\n  : c\n",
     "mapping-key": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n? {a: 1}\n: c\n",
-    "deep-flow": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: " + "[" * 3000 + "]" * 3000 + "\n",
+    "deep-flow": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: "
+    + "[" * 3000
+    + "]" * 3000
+    + "\n",
     "deep-block": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n"
-                  + "".join("  " * (i + 1) + "k:\n" for i in range(1500)),
-    "deep-anchored": "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: a}\ndata: &d " + "[" * 500 + "]" * 500 + "\n",
+    + "".join("  " * (i + 1) + "k:\n" for i in range(1500)),
+    "deep-anchored": "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: a}\ndata: &d "
+    + "[" * 500
+    + "]" * 500
+    + "\n",
     "alias-bomb": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n"
-                  + "".join(f"  b{i}: &b{i} [" + ", ".join([f"*{'a' if i == 1 else f'b{i - 1}'}"] * 9) + "]\n"
-                            for i in range(1, 10)),
+    + "".join(
+        f"  b{i}: &b{i} [" + ", ".join([f"*{'a' if i == 1 else f'b{i - 1}'}"] * 9) + "]\n"
+        for i in range(1, 10)
+    ),
     "python-tag": "apiVersion: v1\nkind: ConfigMap\nmetadata: !!python/object:os.system {name: a}\n",
     "tabs": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: a\n",
     "bad-utf8": None,
@@ -116,7 +137,7 @@ NASTY = {
     "scalar-document": "just a string\n",
     "kind-not-a-string": "apiVersion: v1\nkind: [ConfigMap]\nmetadata: {name: a}\n",
     "list-with-junk": "apiVersion: v1\nkind: List\nitems: [1, null, [a]]\n",
-    "control-chars": "apiVersion: v1\nkind: \"Config\\e[31mMap\\n\"\nmetadata: {name: \"a\\u0007\"}\n",
+    "control-chars": 'apiVersion: v1\nkind: "Config\\e[31mMap\\n"\nmetadata: {name: "a\\u0007"}\n',
 }
 
 
@@ -124,7 +145,11 @@ NASTY = {
 def test_never_a_traceback(tmp_path, name):
     path = tmp_path / f"{name}.yaml"
     text = NASTY[name]
-    path.write_bytes(text.encode() if text is not None else b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xff}\n")
+    path.write_bytes(
+        text.encode()
+        if text is not None
+        else b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xff}\n"
+    )
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
@@ -138,7 +163,9 @@ def test_plain_keys_that_are_not_strings_are_read_as_strings(tmp_path):
     path = tmp_path / "m.yaml"
     path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {1: a, true: b}\n")
     assert validate([path]).problems == []
-    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {1: a, true: b, 2: [x]}\n")
+    path.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {1: a, true: b, 2: [x]}\n"
+    )
     assert [p.rule for p in validate([path]).problems] == ["k8s-schema"]
 
 
@@ -150,7 +177,9 @@ def test_non_utf8_file_name(tmp_path):
         (folder / name.decode("utf-8", "surrogateescape")).write_text(SECRET)
     except (UnicodeEncodeError, OSError):
         pytest.skip("the file system refuses non-UTF-8 names")
-    proc = subprocess.run([sys.executable, "-m", "launchgen", "validate", str(folder)], capture_output=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "launchgen", "validate", str(folder)], capture_output=True
+    )
     assert proc.returncode == 1, proc.stderr
     assert b"standard-secret-literal" in proc.stdout and b"Traceback" not in proc.stderr
     assert b"bad-\\udcff-name.yaml" in proc.stdout
@@ -196,7 +225,8 @@ def test_a_large_file_split_over_processes_keeps_its_lines(tmp_path, monkeypatch
     assert serial.resources == parallel.resources == 3001
     assert serial.problems == parallel.problems
     assert [(p.rule, p.line) for p in parallel.problems if p.path.endswith("big.yaml")] == [
-        ("k8s-schema", line) for line in (6, 4 + 1234 * 5 + 3, 4 + 2999 * 5 + 3 + 1)]  # +1: the bogus line above
+        ("k8s-schema", line) for line in (6, 4 + 1234 * 5 + 3, 4 + 2999 * 5 + 3 + 1)
+    ]  # +1: the bogus line above
 
 
 def test_duplicate_keys_in_a_large_document(tmp_path):
@@ -207,5 +237,9 @@ def test_duplicate_keys_in_a_large_document(tmp_path):
     path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" + body)
     assert path.stat().st_size > documents.LARGE
     assert validate([path]).problems == []
-    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" + body + "  key-0000007: again\n")
+    path.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n"
+        + body
+        + "  key-0000007: again\n"
+    )
     assert [(p.rule, p.line) for p in validate([path]).problems] == [("yaml-duplicate-key", 40_005)]

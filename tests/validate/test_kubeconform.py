@@ -18,15 +18,19 @@ from tests.helpers.tools import ROOT, TOOLS_DIR
 
 # Each case: file name -> (YAML, our verdict: "valid", "invalid" or the rule expected).
 CASES: dict[str, tuple[str, str]] = {
-    "service-ok": ("""\
+    "service-ok": (
+        """\
         apiVersion: v1
         kind: Service
         metadata: {name: web}
         spec:
           ports: [{port: 80, targetPort: http}]
           selector: {app: web}
-        """, "valid"),
-    "replicas-as-string": ("""\
+        """,
+        "valid",
+    ),
+    "replicas-as-string": (
+        """\
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web}
@@ -36,22 +40,31 @@ CASES: dict[str, tuple[str, str]] = {
           template:
             metadata: {labels: {app: web}}
             spec: {containers: [{name: web, image: "web:1.0"}]}
-        """, "k8s-schema"),
-    "unknown-field-strict": ("""\
+        """,
+        "k8s-schema",
+    ),
+    "unknown-field-strict": (
+        """\
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: c}
         colour: blue
-        """, "k8s-schema"),
-    "leading-separator-and-empty-documents": ("""\
+        """,
+        "k8s-schema",
+    ),
+    "leading-separator-and-empty-documents": (
+        """\
         ---
         ---
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: c}
         ---
-        """, "valid"),
-    "comment-only-documents": ("""\
+        """,
+        "valid",
+    ),
+    "comment-only-documents": (
+        """\
         # Source: chart/templates/nothing.yaml
         ---
         # Source: chart/templates/configmap.yaml
@@ -60,8 +73,11 @@ CASES: dict[str, tuple[str, str]] = {
         metadata: {name: c}
         ---
         # Source: chart/templates/disabled.yaml
-        """, "valid"),
-    "list-all-valid": ("""\
+        """,
+        "valid",
+    ),
+    "list-all-valid": (
+        """\
         apiVersion: v1
         kind: List
         items:
@@ -72,8 +88,11 @@ CASES: dict[str, tuple[str, str]] = {
             kind: Service
             metadata: {name: b}
             spec: {ports: [{port: 80}]}
-        """, "valid"),
-    "list-with-an-invalid-item": ("""\
+        """,
+        "valid",
+    ),
+    "list-with-an-invalid-item": (
+        """\
         apiVersion: v1
         kind: List
         items:
@@ -84,33 +103,51 @@ CASES: dict[str, tuple[str, str]] = {
             kind: ConfigMap
             metadata: {name: b}
             colour: blue
-        """, "k8s-schema"),
-    "missing-kind": ("""\
+        """,
+        "k8s-schema",
+    ),
+    "missing-kind": (
+        """\
         apiVersion: v1
         metadata: {name: c}
-        """, "k8s-object"),
-    "missing-api-version": ("""\
+        """,
+        "k8s-object",
+    ),
+    "missing-api-version": (
+        """\
         kind: ConfigMap
         metadata: {name: c}
-        """, "k8s-object"),
-    "no-schema-for-kind": ("""\
+        """,
+        "k8s-object",
+    ),
+    "no-schema-for-kind": (
+        """\
         apiVersion: example.com/v1
         kind: Gadget
         metadata: {name: g}
-        """, "k8s-unknown-kind"),
-    "duplicate-key": ("""\
+        """,
+        "k8s-unknown-kind",
+    ),
+    "duplicate-key": (
+        """\
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: c}
         data: {a: "1"}
         data: {b: "2"}
-        """, "yaml-duplicate-key"),
-    "null-where-optional": ("""\
+        """,
+        "yaml-duplicate-key",
+    ),
+    "null-where-optional": (
+        """\
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: c, creationTimestamp: null, labels: null}
-        """, "valid"),
-    "quantities-as-numbers-and-strings": ("""\
+        """,
+        "valid",
+    ),
+    "quantities-as-numbers-and-strings": (
+        """\
         apiVersion: v1
         kind: Pod
         metadata: {name: p}
@@ -119,8 +156,11 @@ CASES: dict[str, tuple[str, str]] = {
             - name: c
               image: "busybox:1.36"
               resources: {requests: {cpu: 1, memory: 64Mi}, limits: {cpu: "1.5"}}
-        """, "valid"),
-    "wrong-type-deep-in-a-pod": ("""\
+        """,
+        "valid",
+    ),
+    "wrong-type-deep-in-a-pod": (
+        """\
         apiVersion: v1
         kind: Pod
         metadata: {name: p}
@@ -130,18 +170,26 @@ CASES: dict[str, tuple[str, str]] = {
               image: "busybox:1.36"
               ports:
                 - containerPort: eighty
-        """, "k8s-schema"),
-    "yes-is-a-boolean-in-yaml-1-1": ("""\
+        """,
+        "k8s-schema",
+    ),
+    "yes-is-a-boolean-in-yaml-1-1": (
+        """\
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: c}
         data: {enabled: yes}
-        """, "k8s-schema"),
-    "invalid-yaml": ("""\
+        """,
+        "k8s-schema",
+    ),
+    "invalid-yaml": (
+        """\
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: c
-        """, "yaml-syntax"),
+        """,
+        "yaml-syntax",
+    ),
 }
 
 
@@ -179,44 +227,80 @@ def test_list_items_are_checked_with_ignore_missing_schemas(tmp_path):
 
 
 def test_typed_lists_are_validated_item_by_item(tmp_path):
-    (tmp_path / "l.yaml").write_text("apiVersion: v1\nkind: ConfigMapList\nitems:\n"
-                                     "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n"
-                                     "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}, colour: 1}\n")
+    (tmp_path / "l.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMapList\nitems:\n"
+        "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n"
+        "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}, colour: 1}\n"
+    )
     result = validate([tmp_path], ValidateOptions(schema_only=True))
-    assert [(p.rule, p.line) for p in result.problems] == [("k8s-schema", 5)] and result.resources == 2
+    assert [(p.rule, p.line) for p in result.problems] == [
+        ("k8s-schema", 5)
+    ] and result.resources == 2
 
 
 def test_folders_are_read_recursively(tmp_path):
     write_cases(tmp_path / "a" / "b" / "c", ["unknown-field-strict"])
     write_cases(tmp_path / "a", ["service-ok"])
     result = validate([tmp_path], ValidateOptions(schema_only=True))
-    assert result.resources == 2 and [Path(p.path).name for p in result.problems] == ["unknown-field-strict.yaml"]
+    assert result.resources == 2 and [Path(p.path).name for p in result.problems] == [
+        "unknown-field-strict.yaml"
+    ]
 
 
 def test_schema_only_leaves_out_the_standard(tmp_path):
-    (tmp_path / "s.yaml").write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: b}\n"
-                                     "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
-                                     "spec: {containers: [{name: c, image: busybox}]}\n")
-    assert sorted(p.rule for p in validate([tmp_path]).problems) == ["standard-image-tag", "standard-secret-literal"]
+    (tmp_path / "s.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: b}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+        "spec: {containers: [{name: c, image: busybox}]}\n"
+    )
+    assert sorted(p.rule for p in validate([tmp_path]).problems) == [
+        "standard-image-tag",
+        "standard-secret-literal",
+    ]
     assert validate([tmp_path], ValidateOptions(schema_only=True)).problems == []
-    (tmp_path / "s.yaml").write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: 1}\n")
-    assert [p.rule for p in validate([tmp_path], ValidateOptions(schema_only=True)).problems] == ["k8s-schema"]
+    (tmp_path / "s.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: 1}\n"
+    )
+    assert [p.rule for p in validate([tmp_path], ValidateOptions(schema_only=True)).problems] == [
+        "k8s-schema"
+    ]
 
 
 # --- the real kubeconform, on the same files and the same schemas --------------------------
 
+
 def kubeconform() -> Path:
     binary = TOOLS_DIR / "kubeconform"
     if not binary.exists():
-        subprocess.run(["bash", str(ROOT / "scripts" / "install-go-tool.sh"), "kubeconform",
-                        "github.com/yannh/kubeconform/cmd/kubeconform", "v0.7.0"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "bash",
+                str(ROOT / "scripts" / "install-go-tool.sh"),
+                "kubeconform",
+                "github.com/yannh/kubeconform/cmd/kubeconform",
+                "v0.7.0",
+            ],
+            check=True,
+            capture_output=True,
+        )
     return binary
 
 
 def kubeconform_verdicts(folder: Path, schemas: Path, *flags: str) -> dict[str, str]:
-    proc = subprocess.run([str(kubeconform()), "-strict", "-output", "json", *flags, "-schema-location",
-                           f"{schemas}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json", str(folder)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(kubeconform()),
+            "-strict",
+            "-output",
+            "json",
+            *flags,
+            "-schema-location",
+            f"{schemas}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+    )
     verdicts = {path.stem: "valid" for path in folder.glob("*.yaml")}
     for resource in json.loads(proc.stdout)["resources"]:
         if resource["status"] in ("statusInvalid", "statusError"):
@@ -245,8 +329,10 @@ def test_same_verdicts_as_kubeconform(tmp_path, exported):
 def test_same_verdicts_as_kubeconform_ignoring_missing_schemas(tmp_path, exported):
     write_cases(tmp_path)
     theirs = kubeconform_verdicts(tmp_path, exported, "-ignore-missing-schemas")
-    ours = {name: "invalid" if rules else "valid"
-            for name, rules in our_verdicts(tmp_path, ignore_missing_schemas=True).items()}
+    ours = {
+        name: "invalid" if rules else "valid"
+        for name, rules in our_verdicts(tmp_path, ignore_missing_schemas=True).items()
+    }
     assert ours == theirs and theirs["no-schema-for-kind"] == "valid"
 
 
@@ -372,12 +458,21 @@ def test_crd_given_with_the_resource_on_the_command_line(tmp_path):
     assert [p.rule for p in result.problems] == ["k8s-schema"]
 
 
-@pytest.mark.parametrize(("change", "where"), [
-    (("kind: Rule\n      match", "kind: Rules\n      match"), "spec/routes/0/kind"),  # enum
-    (("port: http", "port: [http]"), "spec/routes/0/services/0/port"),  # int-or-string, not a list
-    (("    - kind: Rule\n", "    - kind: Rule\n      priority: high\n"), "spec/routes/0/priority"),
-    (("  routes:\n", "  rutes:\n"), "unknown key 'rutes'"),
-])
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (("kind: Rule\n      match", "kind: Rules\n      match"), "spec/routes/0/kind"),  # enum
+        (
+            ("port: http", "port: [http]"),
+            "spec/routes/0/services/0/port",
+        ),  # int-or-string, not a list
+        (
+            ("    - kind: Rule\n", "    - kind: Rule\n      priority: high\n"),
+            "spec/routes/0/priority",
+        ),
+        (("  routes:\n", "  rutes:\n"), "unknown key 'rutes'"),
+    ],
+)
 def test_crd_schema_keywords(tmp_path, change, where):
     chart = traefik_chart(tmp_path)
     (chart / "templates" / "routes.yaml").write_text(VALID_ROUTE.replace(*change))
@@ -390,7 +485,10 @@ def test_crd_without_a_schema_is_an_error(tmp_path):
     crd = INGRESSROUTE_CRD.split("      schema:")[0]
     (tmp_path / "crd.yaml").write_text(crd + "---\n" + VALID_ROUTE)
     rules = sorted((p.rule, p.line) for p in validate([tmp_path]).problems)
-    assert rules == [("k8s-crd-schema", 9), ("k8s-unknown-kind", 3 + len(crd.splitlines()))]  # after the separator
+    assert rules == [
+        ("k8s-crd-schema", 9),
+        ("k8s-unknown-kind", 3 + len(crd.splitlines())),
+    ]  # after the separator
 
 
 def test_without_its_crd_a_custom_resource_has_no_schema(tmp_path):
@@ -401,43 +499,77 @@ def test_without_its_crd_a_custom_resource_has_no_schema(tmp_path):
 
 # --- schema locations ----------------------------------------------------------------------------
 
+
 def catalog(tmp_path: Path) -> Path:
     """A CRDs-catalog layout: GROUP/KIND_VERSION.json."""
     folder = tmp_path / "catalog" / "traefik.io"
     folder.mkdir(parents=True)
-    schema = {"type": "object", "additionalProperties": False, "required": ["spec"],
-              "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
-                             "metadata": {"type": "object"},
-                             "spec": {"type": "object", "properties": {"routes": {"type": "array"}},
-                                      "additionalProperties": False}}}
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["spec"],
+        "properties": {
+            "apiVersion": {"type": "string"},
+            "kind": {"type": "string"},
+            "metadata": {"type": "object"},
+            "spec": {
+                "type": "object",
+                "properties": {"routes": {"type": "array"}},
+                "additionalProperties": False,
+            },
+        },
+    }
     (folder / "ingressroute_v1alpha1.json").write_text(json.dumps(schema))
     return tmp_path / "catalog"
 
 
 def test_schema_location_template_like_the_crds_catalog(tmp_path):
-    location = str(catalog(tmp_path)) + "/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
-    (tmp_path / "r.yaml").write_text("apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: a}\n"
-                                     "spec: {routes: []}\n")
-    assert validate([tmp_path / "r.yaml"], ValidateOptions(schema_locations=[location])).problems == []
-    (tmp_path / "r.yaml").write_text("apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: a}\n"
-                                     "spec: {rutes: []}\n")
-    (problem,) = validate([tmp_path / "r.yaml"], ValidateOptions(schema_locations=[location])).problems
-    assert (problem.rule, problem.line) == ("k8s-schema", 4) and "ingressroute_v1alpha1.json" in problem.hint
+    location = (
+        str(catalog(tmp_path)) + "/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
+    )
+    (tmp_path / "r.yaml").write_text(
+        "apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: a}\n"
+        "spec: {routes: []}\n"
+    )
+    assert (
+        validate([tmp_path / "r.yaml"], ValidateOptions(schema_locations=[location])).problems == []
+    )
+    (tmp_path / "r.yaml").write_text(
+        "apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: a}\n"
+        "spec: {rutes: []}\n"
+    )
+    (problem,) = validate(
+        [tmp_path / "r.yaml"], ValidateOptions(schema_locations=[location])
+    ).problems
+    assert (problem.rule, problem.line) == (
+        "k8s-schema",
+        4,
+    ) and "ingressroute_v1alpha1.json" in problem.hint
 
 
 def test_schema_location_folder_in_kubeconform_layout(tmp_path, exported):
     # kubeconform's own (exported) schemas, without the shipped ones: same verdicts
-    (tmp_path / "m.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ncolour: 1\n")
-    (problem,) = validate([tmp_path / "m.yaml"], ValidateOptions(schema_locations=[str(exported)])).problems
+    (tmp_path / "m.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ncolour: 1\n"
+    )
+    (problem,) = validate(
+        [tmp_path / "m.yaml"], ValidateOptions(schema_locations=[str(exported)])
+    ).problems
     assert problem.rule == "k8s-schema" and str(exported) in problem.hint
 
 
-@pytest.mark.parametrize(("location", "message"), [
-    ("https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}.json", "offline"),
-    ("/nonexistent/folder", "no such folder or file"),
-    ("/tmp/{{ .Nope }}.json", "unknown field .Nope"),
-    ("/tmp/{{ .ResourceKind | upper }}.json", "only the fields"),
-])
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        (
+            "https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}.json",
+            "offline",
+        ),
+        ("/nonexistent/folder", "no such folder or file"),
+        ("/tmp/{{ .Nope }}.json", "unknown field .Nope"),
+        ("/tmp/{{ .ResourceKind | upper }}.json", "only the fields"),
+    ],
+)
 def test_schema_location_refused(tmp_path, location, message):
     (tmp_path / "m.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
     result = CliRunner().invoke(main, ["validate", str(tmp_path), "--schema-location", location])
@@ -447,17 +579,27 @@ def test_schema_location_refused(tmp_path, location, message):
 def test_schema_with_a_remote_ref_is_refused(tmp_path):
     schemas = tmp_path / "schemas"
     schemas.mkdir()
-    (schemas / "widget-example-v1.json").write_text(json.dumps({"$ref": "https://example.com/x.json"}))
-    (tmp_path / "m.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: c}\n")
-    result = CliRunner().invoke(main, ["validate", str(tmp_path / "m.yaml"), "--schema-location", str(schemas)])
+    (schemas / "widget-example-v1.json").write_text(
+        json.dumps({"$ref": "https://example.com/x.json"})
+    )
+    (tmp_path / "m.yaml").write_text(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: c}\n"
+    )
+    result = CliRunner().invoke(
+        main, ["validate", str(tmp_path / "m.yaml"), "--schema-location", str(schemas)]
+    )
     assert result.exit_code == 2 and "standalone" in result.output, result.output
 
 
 def test_crd_exclusive_bounds_are_openapi_flags(tmp_path):
-    crd = INGRESSROUTE_CRD.replace("priority: {type: integer}",
-                                   "priority: {type: integer, minimum: 0, exclusiveMinimum: true, maximum: 9}")
+    crd = INGRESSROUTE_CRD.replace(
+        "priority: {type: integer}",
+        "priority: {type: integer, minimum: 0, exclusiveMinimum: true, maximum: 9}",
+    )
     (tmp_path / "crd.yaml").write_text(crd)
-    route = VALID_ROUTE.replace("    - kind: Rule\n", "    - kind: Rule\n      priority: PRIORITY\n")
+    route = VALID_ROUTE.replace(
+        "    - kind: Rule\n", "    - kind: Rule\n      priority: PRIORITY\n"
+    )
     for priority, rules in (("1", []), ("9", []), ("0", ["k8s-schema"]), ("10", ["k8s-schema"])):
         (tmp_path / "r.yaml").write_text(route.replace("PRIORITY", priority))
         assert [p.rule for p in validate([tmp_path]).problems] == rules, priority
@@ -468,11 +610,21 @@ def kubeconform_fixtures() -> Path | None:
     import os
     import shutil
 
-    go = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None)
+    go = shutil.which("go") or (
+        "/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None
+    )
     cache = os.environ.get("GOMODCACHE")
     if not cache and go:
-        cache = subprocess.run([go, "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
-    folder = Path(cache or Path.home() / "go" / "pkg" / "mod") / "github.com" / "yannh" / "kubeconform@v0.7.0" / "fixtures"
+        cache = subprocess.run(
+            [go, "env", "GOMODCACHE"], capture_output=True, text=True
+        ).stdout.strip()
+    folder = (
+        Path(cache or Path.home() / "go" / "pkg" / "mod")
+        / "github.com"
+        / "yannh"
+        / "kubeconform@v0.7.0"
+        / "fixtures"
+    )
     return folder if folder.is_dir() else None
 
 
@@ -485,10 +637,25 @@ def test_kubeconform_own_fixtures_same_verdicts_never_a_crash(tmp_path, exported
     files = sorted(p for p in fixtures.iterdir() if p.suffix in (".yaml", ".json") and p.is_file())
     assert len(files) > 20
     location = f"{exported}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json"
-    proc = subprocess.run([str(kubeconform()), "-strict", *flags, "-output", "json", "-schema-location", location,
-                           *map(str, files)], capture_output=True, text=True)
-    failed = {Path(r["filename"]).name for r in json.loads(proc.stdout)["resources"]
-              if r["status"] in ("statusInvalid", "statusError")}
+    proc = subprocess.run(
+        [
+            str(kubeconform()),
+            "-strict",
+            *flags,
+            "-output",
+            "json",
+            "-schema-location",
+            location,
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    failed = {
+        Path(r["filename"]).name
+        for r in json.loads(proc.stdout)["resources"]
+        if r["status"] in ("statusInvalid", "statusError")
+    }
     options = ValidateOptions(schema_only=True, ignore_missing_schemas=bool(flags))
     disagree = []
     for path in files:
@@ -498,8 +665,17 @@ def test_kubeconform_own_fixtures_same_verdicts_never_a_crash(tmp_path, exported
     # kubeconform passes input holding no resource; launchgen refuses it (no-resources)
     nothing = {"blank.yaml", "comment.yaml", "list_empty_valid.yaml"}
     # ... and, ignoring missing schemas, passes files whose every resource was skipped
-    skipped_only = {"crd_schema.yaml", "duplicates-skipped-kinds.yaml", "grafana-alert-rule-group-sample.yaml",
-                    "httpproxy.yaml", "test_crd.yaml"} if flags else set()
+    skipped_only = (
+        {
+            "crd_schema.yaml",
+            "duplicates-skipped-kinds.yaml",
+            "grafana-alert-rule-group-sample.yaml",
+            "httpproxy.yaml",
+            "test_crd.yaml",
+        }
+        if flags
+        else set()
+    )
     assert set(disagree) <= nothing | skipped_only, disagree
 
 
@@ -511,7 +687,9 @@ def test_crds_in_json_or_in_a_list_are_read_too(tmp_path):
     (tmp_path / "routes.yaml").write_text(INVALID_ROUTE)
     assert [p.rule for p in validate([tmp_path]).problems] == ["k8s-schema"]
     (tmp_path / "crd.json").unlink()
-    (tmp_path / "crds.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [crd]}))
+    (tmp_path / "crds.yaml").write_text(
+        yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [crd]})
+    )
     assert [p.rule for p in validate([tmp_path]).problems] == ["k8s-schema"]
     (tmp_path / "crds.yaml").unlink()
     assert [p.rule for p in validate([tmp_path]).problems] == ["k8s-unknown-kind"]

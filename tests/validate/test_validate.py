@@ -12,8 +12,7 @@ from click.testing import CliRunner
 
 from launchgen.cli import main
 from launchgen.errors import ConfigError
-from launchgen.validate import ValidateOptions, validate
-from launchgen.validate import documents
+from launchgen.validate import ValidateOptions, documents, validate
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -55,16 +54,27 @@ def test_wrong_type(tmp_path):
 
 
 def test_missing_required_field(tmp_path):
-    check(tmp_path, DEPLOYMENT.replace("  selector: {matchLabels: {app: web}}\n", ""), ("k8s-schema", 6))
+    check(
+        tmp_path,
+        DEPLOYMENT.replace("  selector: {matchLabels: {app: web}}\n", ""),
+        ("k8s-schema", 6),
+    )
 
 
 def test_duplicate_key(tmp_path):
-    check(tmp_path, DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  replicas: 3\n"), ("yaml-duplicate-key", 8))
+    check(
+        tmp_path,
+        DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  replicas: 3\n"),
+        ("yaml-duplicate-key", 8),
+    )
 
 
 def test_duplicate_key_through_pyyaml(tmp_path):
-    check(tmp_path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: &d\n  a: x\n  a: y\n",
-          ("yaml-duplicate-key", 6))
+    check(
+        tmp_path,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: &d\n  a: x\n  a: y\n",
+        ("yaml-duplicate-key", 6),
+    )
 
 
 def test_not_yaml(tmp_path):
@@ -76,12 +86,20 @@ def test_not_an_object(tmp_path):
 
 
 def test_second_document_lines_are_file_lines(tmp_path):
-    check(tmp_path, DEPLOYMENT + "---\n# comment\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {bogus: 1}\n",
-          ("k8s-schema", 21))
+    check(
+        tmp_path,
+        DEPLOYMENT
+        + "---\n# comment\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {bogus: 1}\n",
+        ("k8s-schema", 21),
+    )
 
 
 def test_unknown_kind_without_crds(tmp_path):
-    check(tmp_path, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n", ("k8s-unknown-kind", 2))
+    check(
+        tmp_path,
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n",
+        ("k8s-unknown-kind", 2),
+    )
     widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
     configmap = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
     check(tmp_path, widget + configmap, ignore_missing_schemas=True)
@@ -121,11 +139,22 @@ def test_crd_schemas_from_a_folder(tmp_path):
     check(tmp_path, widget, crd_dirs=[crds])
     check(tmp_path, widget.replace("size: 2", "size: big"), ("k8s-schema", 4), crd_dirs=[crds])
     check(tmp_path, widget.replace("size: 2", "colour: red"), ("k8s-schema", 4), crd_dirs=[crds])
-    check(tmp_path, widget, ("standard-cluster-scoped", 3), crd_dirs=[crds], immutable=True, postfix="-1234abcd")
+    check(
+        tmp_path,
+        widget,
+        ("standard-cluster-scoped", 3),
+        crd_dirs=[crds],
+        immutable=True,
+        postfix="-1234abcd",
+    )
 
 
 def test_placeholder_never_present(tmp_path):
-    check(tmp_path, DEPLOYMENT.replace("web:1.2.3", "web:0.0.0-launch.placeholder"), ("standard-placeholder", 14))
+    check(
+        tmp_path,
+        DEPLOYMENT.replace("web:1.2.3", "web:0.0.0-launch.placeholder"),
+        ("standard-placeholder", 14),
+    )
 
 
 def test_pinned_to_another_namespace(tmp_path):
@@ -141,13 +170,16 @@ def test_cluster_scoped_in_immutable_deployment_needs_postfix(tmp_path):
     check(tmp_path, role)  # not immutable: fine
 
 
-@pytest.mark.parametrize(("image", "rule"), [
-    ("nginx", "standard-image-tag"),
-    ("nginx:latest", "standard-image-tag"),
-    ("localhost:5000/nginx", "standard-image-tag"),
-    ("nginx@sha256:" + "a" * 64, None),
-    ("localhost:5000/nginx:1.27", None),
-])
+@pytest.mark.parametrize(
+    ("image", "rule"),
+    [
+        ("nginx", "standard-image-tag"),
+        ("nginx:latest", "standard-image-tag"),
+        ("localhost:5000/nginx", "standard-image-tag"),
+        ("nginx@sha256:" + "a" * 64, None),
+        ("localhost:5000/nginx:1.27", None),
+    ],
+)
 def test_image_tags(tmp_path, image, rule):
     text = DEPLOYMENT.replace("registry.example.com/web:1.2.3", image)
     check(tmp_path, text, *([(rule, 14)] if rule else []))
@@ -164,11 +196,20 @@ def test_unsupported_kubernetes_version():
 
 
 def test_fast_parser_agrees_with_pyyaml():
-    samples = [DEPLOYMENT, CRD, 'a: "123"\nb: 1.5\nc: null\nd: "yes"\ne: |\n  x\n  y\nf: [1, "2", three]\ng: {}\n',
-               "a: yes\nb: ~\nc: 0x1F\nd: 2024-01-01\ne: On\n", 'a: "it\'s \\u00e9 \\t"\nb: \'q \'\'x\'\'\'\n']
+    samples = [
+        DEPLOYMENT,
+        CRD,
+        'a: "123"\nb: 1.5\nc: null\nd: "yes"\ne: |\n  x\n  y\nf: [1, "2", three]\ng: {}\n',
+        "a: yes\nb: ~\nc: 0x1F\nd: 2024-01-01\ne: On\n",
+        "a: \"it's \\u00e9 \\t\"\nb: 'q ''x'''\n",
+    ]
     for text in samples:
         expected = yaml.safe_load(text)
-        if isinstance(expected, dict) and "d" in expected and not isinstance(expected["d"], (str, int, float)):
+        if (
+            isinstance(expected, dict)
+            and "d" in expected
+            and not isinstance(expected["d"], (str, int, float))
+        ):
             expected["d"] = str(expected["d"])  # timestamps stay strings, as in JSON
         assert documents.parse(text) == expected, text
 
@@ -200,14 +241,25 @@ def test_rendered_output_is_valid_and_checked_against_its_render(tmp_path):
     from tests.helpers.tools import tool
 
     new(make_answers(), tmp_path / "repos")
-    render(RenderRequest(properties=str(tmp_path / "repos" / "checkout-properties"), app_version="2.0.1",
-                         output_dir=tmp_path / "out", helm=str(tool("helm3")), lint=False))
+    render(
+        RenderRequest(
+            properties=str(tmp_path / "repos" / "checkout-properties"),
+            app_version="2.0.1",
+            output_dir=tmp_path / "out",
+            helm=str(tool("helm3")),
+            lint=False,
+        )
+    )
     result = validate([tmp_path / "out"])
     assert result.problems == [] and result.resources == 15
     record = json.loads((tmp_path / "out" / "dev" / "render.json").read_text())
-    record["app_version"] = "2.0.2"  # the tag in the manifests no longer matches the render's version
+    record["app_version"] = (
+        "2.0.2"  # the tag in the manifests no longer matches the render's version
+    )
     (tmp_path / "out" / "dev" / "render.json").write_text(json.dumps(record))
-    assert [p.rule for p in validate([tmp_path / "out" / "dev"]).problems] == ["standard-app-version"]
+    assert [p.rule for p in validate([tmp_path / "out" / "dev"]).problems] == [
+        "standard-app-version"
+    ]
 
 
 def test_compiled_validators_are_cached_on_disk(tmp_path, monkeypatch):
@@ -222,14 +274,19 @@ def test_compiled_validators_are_cached_on_disk(tmp_path, monkeypatch):
     cached.write_bytes(b"garbage")  # a damaged cache entry is recompiled, not trusted
     check = SchemaStore().check(kind)
     assert check({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}})
-    assert not check({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "extra": 1})
+    assert not check(
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "extra": 1}
+    )
 
 
-@pytest.mark.parametrize(("key", "name"), [
-    ("apps/v1/Deployment", "deployment-apps-v1.json"),
-    ("v1/Service", "service-v1.json"),
-    ("rbac.authorization.k8s.io/v1/ClusterRole", "clusterrole-rbac-v1.json"),
-])
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("apps/v1/Deployment", "deployment-apps-v1.json"),
+        ("v1/Service", "service-v1.json"),
+        ("rbac.authorization.k8s.io/v1/ClusterRole", "clusterrole-rbac-v1.json"),
+    ],
+)
 def test_kubeconform_layout_names(key, name):
     from launchgen.validate.export import kubeconform_name
 
@@ -251,7 +308,9 @@ def test_secret_with_literal_data_is_refused_with_a_hint(tmp_path: Path) -> None
     from launchgen.validate import validate
 
     manifest = tmp_path / "secret.yaml"
-    manifest.write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n")
+    manifest.write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n"
+    )
     problems = validate([manifest]).problems
     assert [(p.rule, p.line) for p in problems] == [("standard-secret-literal", 5)]
     assert "ExternalSecret" in problems[0].hint
@@ -261,8 +320,10 @@ def test_every_standard_problem_carries_a_hint(tmp_path: Path) -> None:
     from launchgen.validate import validate
 
     manifest = tmp_path / "pod.yaml"
-    manifest.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: elsewhere\n"
-                        "spec:\n  containers:\n    - name: c\n      image: busybox:latest\n")
+    manifest.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: elsewhere\n"
+        "spec:\n  containers:\n    - name: c\n      image: busybox:latest\n"
+    )
     problems = validate([manifest]).problems
     assert {p.rule for p in problems} >= {"standard-image-tag"}
     assert all(p.hint for p in problems)

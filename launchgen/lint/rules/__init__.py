@@ -10,6 +10,7 @@ import difflib
 from types import ModuleType
 
 from launchgen.errors import LaunchgenError
+from launchgen.lint.contract import Rule
 from launchgen.lint.rules import (
     chart,
     delivery,
@@ -23,10 +24,19 @@ from launchgen.lint.rules import (
     umbrella,
     yamlfile,
 )
-from launchgen.lint.contract import Rule
 
 FAMILIES: tuple[ModuleType, ...] = (
-    files, yamlfile, naming, chart, umbrella, properties, middleware, secrets, delivery, gate, suppression,
+    files,
+    yamlfile,
+    naming,
+    chart,
+    umbrella,
+    properties,
+    middleware,
+    secrets,
+    delivery,
+    gate,
+    suppression,
 )
 
 RULES: dict[str, Rule] = {r.id: r for family in FAMILIES for r in family.RULES}
@@ -42,4 +52,6 @@ def get(rule_id: str) -> Rule:
     try:
         return RULES[rule_id]
     except KeyError:
-        raise LaunchgenError(f"no such rule: {rule_id!r}{suggest(rule_id)}; `launchgen rules` lists them") from None
+        raise LaunchgenError(
+            f"no such rule: {rule_id!r}{suggest(rule_id)}; `launchgen rules` lists them"
+        ) from None

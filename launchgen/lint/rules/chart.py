@@ -59,10 +59,17 @@ def api_version(ctx: Context) -> Iterator[Hit]:
     if chart is None or chart.get("apiVersion") == "v2":
         return
     line, column = _at(ctx, "apiVersion")
-    scalar = ctx.file.document.scalars.get(("apiVersion",)) if ctx.file and ctx.file.document else None
+    scalar = (
+        ctx.file.document.scalars.get(("apiVersion",)) if ctx.file and ctx.file.document else None
+    )
     fix = Edit(scalar.start, scalar.end, "v2") if scalar else None
-    yield Hit(f"apiVersion is {_key(chart.get('apiVersion'))!r}, not 'v2'", "set `apiVersion: v2`",
-              line=line, column=column, fix=fix)
+    yield Hit(
+        f"apiVersion is {_key(chart.get('apiVersion'))!r}, not 'v2'",
+        "set `apiVersion: v2`",
+        line=line,
+        column=column,
+        fix=fix,
+    )
 
 
 @rule("chart-app-version", scope="file", kinds=("app",), files=(CHART,), fixable=True)
@@ -77,15 +84,24 @@ def app_version(ctx: Context) -> Iterator[Hit]:
     chart = _chart(ctx)
     if chart is None or chart.get("appVersion") == APP_VERSION_PLACEHOLDER:
         return
-    scalar = ctx.file.document.scalars.get(("appVersion",)) if ctx.file and ctx.file.document else None
+    scalar = (
+        ctx.file.document.scalars.get(("appVersion",)) if ctx.file and ctx.file.document else None
+    )
     line, column = _at(ctx, "appVersion")
-    hint = f'set `appVersion: "{APP_VERSION_PLACEHOLDER}"`; the real version is given at deploy time'
+    hint = (
+        f'set `appVersion: "{APP_VERSION_PLACEHOLDER}"`; the real version is given at deploy time'
+    )
     if "appVersion" not in chart:
         yield Hit("appVersion is missing", hint, line=line, column=column)
         return
     fix = Edit(scalar.start, scalar.end, f'"{APP_VERSION_PLACEHOLDER}"') if scalar else None
-    yield Hit(f"appVersion is {_key(chart['appVersion'])!r}, not the placeholder {APP_VERSION_PLACEHOLDER!r}", hint,
-              line=line, column=column, fix=fix)
+    yield Hit(
+        f"appVersion is {_key(chart['appVersion'])!r}, not the placeholder {APP_VERSION_PLACEHOLDER!r}",
+        hint,
+        line=line,
+        column=column,
+        fix=fix,
+    )
 
 
 @rule("chart-app-version-quoted", scope="file", kinds=("app",), files=(CHART,), fixable=True)
@@ -101,9 +117,16 @@ def app_version_quoted(ctx: Context) -> Iterator[Hit]:
         return
     raw = ctx.file.text[scalar.start : scalar.end] if ctx.file and ctx.file.text else scalar.value
     quoted = '"' + scalar.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    fix = Edit(scalar.start, scalar.end, quoted) if scalar.style is None and "\n" not in raw else None
-    yield Hit(f"appVersion {printable(raw, limit=80)!r} is not quoted", f"write `appVersion: {printable(quoted, limit=80)}`",
-              line=scalar.line, column=scalar.column, fix=fix)
+    fix = (
+        Edit(scalar.start, scalar.end, quoted) if scalar.style is None and "\n" not in raw else None
+    )
+    yield Hit(
+        f"appVersion {printable(raw, limit=80)!r} is not quoted",
+        f"write `appVersion: {printable(quoted, limit=80)}`",
+        line=scalar.line,
+        column=scalar.column,
+        fix=fix,
+    )
 
 
 @rule("chart-launch-dependency", scope="file", kinds=("app",), files=(CHART,))
@@ -118,9 +141,12 @@ def launch_dependency(ctx: Context) -> Iterator[Hit]:
         return
     if not any(d.get("name") == LAUNCH_CHART_NAME for d in _dependencies(chart)):
         line, column = _at(ctx, "dependencies")
-        yield Hit(f"dependency {LAUNCH_CHART_NAME!r} is missing",
-                  f"add `- name: {LAUNCH_CHART_NAME}` with an exact version and repository under dependencies",
-                  line=line, column=column)
+        yield Hit(
+            f"dependency {LAUNCH_CHART_NAME!r} is missing",
+            f"add `- name: {LAUNCH_CHART_NAME}` with an exact version and repository under dependencies",
+            line=line,
+            column=column,
+        )
 
 
 @rule("chart-dependency-pinned", scope="file", kinds=("app",), files=(CHART,))
@@ -140,8 +166,12 @@ def dependency_pinned(ctx: Context) -> Iterator[Hit]:
         version = dep.get("version")
         if not isinstance(version, str) or not EXACT_SEMVER.match(version):
             line, column = _at(ctx, "dependencies", i, "version")
-            yield Hit(f"dependency {_key(dep.get('name'))!r} is not pinned to an exact version (got {_key(version)!r})",
-                      "pin an exact version, e.g. `version: 1.2.3`", line=line, column=column)
+            yield Hit(
+                f"dependency {_key(dep.get('name'))!r} is not pinned to an exact version (got {_key(version)!r})",
+                "pin an exact version, e.g. `version: 1.2.3`",
+                line=line,
+                column=column,
+            )
 
 
 def allowed_repositories(ctx: Context) -> list[str]:
@@ -155,8 +185,13 @@ def allowed_repositories(ctx: Context) -> list[str]:
     return [BUILTIN_CHART_REPOSITORY, *([recorded] if isinstance(recorded, str) else [])]
 
 
-@rule("chart-dependency-repository", scope="file", kinds=("app",), files=(CHART,),
-      options={"allowed-repositories": []})
+@rule(
+    "chart-dependency-repository",
+    scope="file",
+    kinds=("app",),
+    files=(CHART,),
+    options={"allowed-repositories": []},
+)
 def dependency_repository(ctx: Context) -> Iterator[Hit]:
     """A chart dependency comes from a repository that is not allowed.
 
@@ -176,12 +211,18 @@ def dependency_repository(ctx: Context) -> Iterator[Hit]:
         if not isinstance(dep, dict):
             continue
         repository = dep.get("repository")
-        if not isinstance(repository, str) or not any(repository.rstrip("/").startswith(a.rstrip("/")) for a in allowed):
+        if not isinstance(repository, str) or not any(
+            repository.rstrip("/").startswith(a.rstrip("/")) for a in allowed
+        ):
             line, column = _at(ctx, "dependencies", i, "repository")
-            yield Hit(f"dependency {_key(dep.get('name'))!r} comes from {_url(repository)!r}, which is not an allowed "
-                      "repository",
-                      f"use one of {', '.join(allowed)}, or add the repository to chart-dependency-repository's "
-                      f"allowed-repositories in {REPO_CONFIG_FILE}", line=line, column=column)
+            yield Hit(
+                f"dependency {_key(dep.get('name'))!r} comes from {_url(repository)!r}, which is not an allowed "
+                "repository",
+                f"use one of {', '.join(allowed)}, or add the repository to chart-dependency-repository's "
+                f"allowed-repositories in {REPO_CONFIG_FILE}",
+                line=line,
+                column=column,
+            )
 
 
 @rule("chart-lock", scope="repo", kinds=("app",))
@@ -202,42 +243,74 @@ def lock(ctx: Context) -> Iterator[Hit]:
     line, column = document.position(("dependencies",)) if document else (1, 1)
     lock_source = ctx.source(LOCK)
     if lock_source is None:
-        yield Hit("Chart.lock is missing", "run `helm dependency update` and commit Chart.lock",
-                  path=CHART, line=line, column=column)
+        yield Hit(
+            "Chart.lock is missing",
+            "run `helm dependency update` and commit Chart.lock",
+            path=CHART,
+            line=line,
+            column=column,
+        )
         return
     lock_data = lock_source.data
     if not isinstance(lock_data, dict):
         parsed = lock_source.parsed
         if lock_source.unreadable is not None:
             _, line, message, _ = lock_source.unreadable
-            yield Hit(f"Chart.lock cannot be read: {message}", "regenerate it with `helm dependency update`",
-                      path=LOCK, line=line)
+            yield Hit(
+                f"Chart.lock cannot be read: {message}",
+                "regenerate it with `helm dependency update`",
+                path=LOCK,
+                line=line,
+            )
         elif parsed is not None and lock_source.document is None:
             # Not a *.yaml file: the yaml rules do not check it, so its parse errors are told here.
             mark = parsed.error or parsed.alias_abuse
-            yield Hit(f"Chart.lock is not valid YAML: {mark.message if mark else 'unreadable'}",
-                      "regenerate it with `helm dependency update`", path=LOCK,
-                      line=mark.line if mark else 1, column=mark.column if mark else 1)
+            yield Hit(
+                f"Chart.lock is not valid YAML: {mark.message if mark else 'unreadable'}",
+                "regenerate it with `helm dependency update`",
+                path=LOCK,
+                line=mark.line if mark else 1,
+                column=mark.column if mark else 1,
+            )
         else:
-            yield Hit("Chart.lock is not a mapping", "regenerate it with `helm dependency update`", path=LOCK)
+            yield Hit(
+                "Chart.lock is not a mapping",
+                "regenerate it with `helm dependency update`",
+                path=LOCK,
+            )
         return
     lock_doc = lock_source.document
     listed = lock_data.get("dependencies")
     if listed is not None and not isinstance(listed, list):
         line, column = lock_doc.position(("dependencies",)) if lock_doc else (1, 1)
-        yield Hit(f"Chart.lock dependencies is {json_type(listed)}, not a list",
-                  "regenerate it with `helm dependency update`", path=LOCK, line=line, column=column)
+        yield Hit(
+            f"Chart.lock dependencies is {json_type(listed)}, not a list",
+            "regenerate it with `helm dependency update`",
+            path=LOCK,
+            line=line,
+            column=column,
+        )
         return
     locked = [d for d in listed or [] if isinstance(d, dict)]
     requested = _dependencies(chart)
     digest_at = lock_doc.position(("digest",)) if lock_doc else (1, 1)
-    pairs = {(_key(d.get("name")), _key(d.get("version")), _key(d.get("repository"))) for d in locked}
-    missing = [d for d in requested
-               if (_key(d.get("name")), _key(d.get("version")), _key(d.get("repository"))) not in pairs]
+    pairs = {
+        (_key(d.get("name")), _key(d.get("version")), _key(d.get("repository"))) for d in locked
+    }
+    missing = [
+        d
+        for d in requested
+        if (_key(d.get("name")), _key(d.get("version")), _key(d.get("repository"))) not in pairs
+    ]
     if missing or len(locked) != len(listed or []) or len(locked) != len(requested):
         names = ", ".join(_key(d.get("name")) for d in missing[:5]) or "dependency list"
-        yield Hit(f"Chart.lock does not lock Chart.yaml's dependencies ({names} differ)",
-                  "run `helm dependency update` and commit Chart.lock", path=LOCK, line=1, column=1)
+        yield Hit(
+            f"Chart.lock does not lock Chart.yaml's dependencies ({names} differ)",
+            "run `helm dependency update` and commit Chart.lock",
+            path=LOCK,
+            line=1,
+            column=1,
+        )
         return
     try:
         expected = charts.lock_digest(requested, locked)
@@ -246,9 +319,22 @@ def lock(ctx: Context) -> Iterator[Hit]:
     if lock_data.get("digest") != expected:
         digest = lock_data.get("digest")
         shown = printable(digest, limit=80) if isinstance(digest, str) else json_type(digest)
-        yield Hit(f"Chart.lock digest {shown!r} does not match Chart.yaml"
-                  + (f" (expected {expected})" if expected else ""),
-                  "run `helm dependency update` and commit Chart.lock", path=LOCK, line=digest_at[0], column=digest_at[1])
+        yield Hit(
+            f"Chart.lock digest {shown!r} does not match Chart.yaml"
+            + (f" (expected {expected})" if expected else ""),
+            "run `helm dependency update` and commit Chart.lock",
+            path=LOCK,
+            line=digest_at[0],
+            column=digest_at[1],
+        )
 
 
-RULES = (api_version, app_version, app_version_quoted, launch_dependency, dependency_pinned, dependency_repository, lock)
+RULES = (
+    api_version,
+    app_version,
+    app_version_quoted,
+    launch_dependency,
+    dependency_pinned,
+    dependency_repository,
+    lock,
+)

@@ -45,18 +45,28 @@ def rollout_approval(ctx: Context) -> Iterator[Hit]:
         blue_green = rollout.get("blueGreen")
         if isinstance(blue_green, dict) and blue_green.get("autoPromotionEnabled") is True:
             line, column = _at(ctx, "blueGreen", "autoPromotionEnabled")
-            yield Hit("blue/green rollout promotes itself (autoPromotionEnabled: true)",
-                      "set rollout.blueGreen.autoPromotionEnabled: false; `launchgen approve` promotes", line, column)
+            yield Hit(
+                "blue/green rollout promotes itself (autoPromotionEnabled: true)",
+                "set rollout.blueGreen.autoPromotionEnabled: false; `launchgen approve` promotes",
+                line,
+                column,
+            )
         return
     canary = rollout.get("canary")
     steps = canary.get("steps") if isinstance(canary, dict) else None
     if steps is None:
         return  # the chart's default steps include the indefinite pause
-    indefinite = any(isinstance(s, dict) and s.get("pause") in ({}, None) and "pause" in s for s in steps or [])
+    indefinite = any(
+        isinstance(s, dict) and s.get("pause") in ({}, None) and "pause" in s for s in steps or []
+    )
     if not indefinite:
         line, column = _at(ctx, "canary", "steps")
-        yield Hit("canary steps have no indefinite pause: the rollout finishes without an approval",
-                  "add a step `- pause: {}` before the last weight; `launchgen approve` promotes", line, column)
+        yield Hit(
+            "canary steps have no indefinite pause: the rollout finishes without an approval",
+            "add a step `- pause: {}` before the last weight; `launchgen approve` promotes",
+            line,
+            column,
+        )
 
 
 @rule("delivery-rollout-strategy", scope="file", kinds=("app", "properties"), files=VALUES_FILES)
@@ -71,7 +81,12 @@ def rollout_strategy(ctx: Context) -> Iterator[Hit]:
     strategy = rollout.get("strategy", "canary")
     if strategy not in ("canary", "blueGreen"):
         line, column = _at(ctx, "strategy")
-        yield Hit("rollout strategy is neither canary nor blueGreen", "use canary or blueGreen", line, column)
+        yield Hit(
+            "rollout strategy is neither canary nor blueGreen",
+            "use canary or blueGreen",
+            line,
+            column,
+        )
 
 
 RULES = (rollout_approval, rollout_strategy)

@@ -22,8 +22,12 @@ def _unreadable(ctx: Context, rule_id: str) -> Iterator[Hit]:
         yield Hit(message, hint, line=line)
 
 
-@rule("files-too-large", scope="file", files=(YAML,),
-      options={"max-bytes": DEFAULT_MAX_BYTES, "max-lines": DEFAULT_MAX_LINES})
+@rule(
+    "files-too-large",
+    scope="file",
+    files=(YAML,),
+    options={"max-bytes": DEFAULT_MAX_BYTES, "max-lines": DEFAULT_MAX_LINES},
+)
 def too_large(ctx: Context) -> Iterator[Hit]:
     """A YAML file is larger than `max-bytes` (default 1 MiB) or longer than `max-lines`
     (default 10,000 lines, each comma counted as a line too: a flow collection's items)
@@ -73,8 +77,11 @@ def bom(ctx: Context) -> Iterator[Hit]:
     assert source is not None
     if source.text is not None and source.bom:
         # An empty edit at 0 tells the fixer to drop the BOM (it is not in the text).
-        yield Hit("file starts with a UTF-8 byte order mark", "save without BOM (or run launchgen lint --fix)",
-                  fix=Edit(0, 0, ""))
+        yield Hit(
+            "file starts with a UTF-8 byte order mark",
+            "save without BOM (or run launchgen lint --fix)",
+            fix=Edit(0, 0, ""),
+        )
 
 
 @rule("files-unreadable", scope="file", files=(YAML,))
@@ -98,8 +105,10 @@ def symlink_outside(ctx: Context) -> Iterator[Hit]:
     if os.path.islink(source.path):
         target = os.path.realpath(source.path)
         if not target.startswith(os.path.realpath(source.root) + os.sep):
-            yield Hit(f"symlink pointing outside the repo, to {target}",
-                      "commit the file itself; a link outside the repo differs on every machine")
+            yield Hit(
+                f"symlink pointing outside the repo, to {target}",
+                "commit the file itself; a link outside the repo differs on every machine",
+            )
     elif is_yaml_path(source.relpath):
         yield from _unreadable(ctx, "files-symlink-outside")  # a folder on the way is the link
 

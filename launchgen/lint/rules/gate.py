@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from launchgen import semver, yamlio
-from launchgen.gate.revisions import Change, RevisionPair
 from launchgen.display import printable
+from launchgen.gate.revisions import Change, RevisionPair
 from launchgen.lint.contract import Context, Hit, rule
 from launchgen.lint.schemamsg import number
 from launchgen.lint.source import DEFAULT_MAX_BYTES
@@ -40,7 +40,7 @@ def _yaml(pair: RevisionPair, which: str, path: str | None) -> Any:
         return None  # too large: files-too-large's business
     try:
         return yamlio.loads(yamlio.decode(data, path or ""), path or "")
-    except Exception:  # noqa: BLE001 - malformed files (a complex key, a 5,000-digit int) are the single-revision rules' business
+    except Exception:
         return None
 
 
@@ -66,9 +66,13 @@ def app_version_placeholder(ctx: Context) -> Iterator[Hit]:
     head = _yaml(pair, "head", "Chart.yaml")
     if isinstance(head, dict) and str(head.get("appVersion")) != APP_VERSION_PLACEHOLDER:
         line, column = yamlio.position(head, ["appVersion"])
-        yield Hit(f"appVersion changed to {_text(head.get('appVersion'))!r}; it must stay the placeholder",
-                  f'restore appVersion: "{APP_VERSION_PLACEHOLDER}"; the version is set at render time',
-                  line, column, "Chart.yaml")
+        yield Hit(
+            f"appVersion changed to {_text(head.get('appVersion'))!r}; it must stay the placeholder",
+            f'restore appVersion: "{APP_VERSION_PLACEHOLDER}"; the version is set at render time',
+            line,
+            column,
+            "Chart.yaml",
+        )
 
 
 @rule("gate-chart-version-bump", scope="revision", kinds=("app",))
@@ -81,7 +85,9 @@ def chart_version_bump(ctx: Context) -> Iterator[Hit]:
     deployment names the exact chart it came from.
     """
     pair = _pair(ctx)
-    changed = sorted(p for p in _changed(pair.changes()) if p in CHART_FILES or p.startswith(CHART_DIRS))
+    changed = sorted(
+        p for p in _changed(pair.changes()) if p in CHART_FILES or p.startswith(CHART_DIRS)
+    )
     if "Chart.yaml" in changed and _app_version_only(pair):
         changed.remove("Chart.yaml")  # gate-app-version-placeholder's business: no bump asked for
     if not changed:
@@ -94,10 +100,19 @@ def chart_version_bump(ctx: Context) -> Iterator[Hit]:
     if greater:
         return
     line, column = yamlio.position(head, ["version"])
-    detail = "is not SemVer" if greater is None else ("is unchanged" if old == new else f"is lower than {old}")
+    detail = (
+        "is not SemVer"
+        if greater is None
+        else ("is unchanged" if old == new else f"is lower than {old}")
+    )
     listed = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
-    yield Hit(f"the chart changed ({listed}) but its version {new} {detail}", _bump_hint(old),
-              line, column, "Chart.yaml")
+    yield Hit(
+        f"the chart changed ({listed}) but its version {new} {detail}",
+        _bump_hint(old),
+        line,
+        column,
+        "Chart.yaml",
+    )
 
 
 def _text(value: Any) -> str:
@@ -131,13 +146,24 @@ def _app_version_only(pair: RevisionPair) -> bool:
     """Chart.yaml changed in its appVersion line only (data and every other line alike)."""
     base_text, head_text = pair.read("base", "Chart.yaml"), pair.read("head", "Chart.yaml")
     base, head = _yaml(pair, "base", "Chart.yaml"), _yaml(pair, "head", "Chart.yaml")
-    if base_text is None or head_text is None or not isinstance(base, dict) or not isinstance(head, dict):
+    if (
+        base_text is None
+        or head_text is None
+        or not isinstance(base, dict)
+        or not isinstance(head, dict)
+    ):
         return False
-    if {k: v for k, v in base.items() if k != "appVersion"} != {k: v for k, v in head.items() if k != "appVersion"}:
+    if {k: v for k, v in base.items() if k != "appVersion"} != {
+        k: v for k, v in head.items() if k != "appVersion"
+    }:
         return False
 
     def other_lines(data: bytes) -> list[str]:
-        return [line for line in data.decode("utf-8", "replace").splitlines() if not line.startswith("appVersion:")]
+        return [
+            line
+            for line in data.decode("utf-8", "replace").splitlines()
+            if not line.startswith("appVersion:")
+        ]
 
     return other_lines(base_text) == other_lines(head_text)
 
@@ -147,8 +173,11 @@ def _dependencies(chart: Any) -> dict[str, tuple[str, int]]:
     deps = chart.get("dependencies") if isinstance(chart, dict) else None
     if not isinstance(deps, list):
         return {}
-    return {str(d.get("alias") or d.get("name")): (str(d.get("version")), i)
-            for i, d in enumerate(deps) if isinstance(d, dict)}
+    return {
+        str(d.get("alias") or d.get("name")): (str(d.get("version")), i)
+        for i, d in enumerate(deps)
+        if isinstance(d, dict)
+    }
 
 
 @rule("gate-dependency-upgrade", scope="revision", kinds=("app",), severity="info")
@@ -167,9 +196,13 @@ def dependency_upgrade(ctx: Context) -> Iterator[Hit]:
         if name in old and old[name][0] != version:
             line, column = yamlio.position(head, ["dependencies", index, "version"])
             direction = "upgraded" if semver.is_greater(version, old[name][0]) else "changed"
-            yield Hit(f"dependency {name} {direction}: {old[name][0]} -> {version}",
-                      "check the dependency's changelog; `launchgen diff` shows what it changes in the manifests",
-                      line, column, "Chart.yaml")
+            yield Hit(
+                f"dependency {name} {direction}: {old[name][0]} -> {version}",
+                "check the dependency's changelog; `launchgen diff` shows what it changes in the manifests",
+                line,
+                column,
+                "Chart.yaml",
+            )
 
 
 @rule("gate-chart-lock-alone", scope="revision", kinds=("app",))
@@ -181,15 +214,22 @@ def chart_lock_alone(ctx: Context) -> Iterator[Hit]:
     """
     changed = _changed(_pair(ctx).changes())
     if "Chart.lock" in changed and "Chart.yaml" not in changed:
-        yield Hit("Chart.lock changed but Chart.yaml did not",
-                  "run `helm dependency update` after changing Chart.yaml, and commit both", path="Chart.lock")
+        yield Hit(
+            "Chart.lock changed but Chart.yaml did not",
+            "run `helm dependency update` after changing Chart.yaml, and commit both",
+            path="Chart.lock",
+        )
 
 
 # --- properties and middleware repos -----------------------------------------
 
 
 def _record_changes(changes: list[Change]) -> list[Change]:
-    return [c for c in changes if c.path.startswith(RECORDS_DIR + "/") or (c.old_path or "").startswith(RECORDS_DIR + "/")]
+    return [
+        c
+        for c in changes
+        if c.path.startswith(RECORDS_DIR + "/") or (c.old_path or "").startswith(RECORDS_DIR + "/")
+    ]
 
 
 def _entries(pair: RevisionPair, which: str, path: str | None) -> tuple[dict[str, Any], ...] | None:
@@ -198,7 +238,7 @@ def _entries(pair: RevisionPair, which: str, path: str | None) -> tuple[dict[str
         return None
     try:
         return parse_history(yamlio.decode(data, path), path).entries
-    except Exception:  # noqa: BLE001 - RecordError, YamlError, and what hostile YAML raises in ruamel
+    except Exception:
         return None
 
 
@@ -218,20 +258,40 @@ def records_append_only(ctx: Context) -> Iterator[Hit]:
         if change.new_path is None:
             yield Hit("deployment record file deleted", hint, path=path)
             continue
-        base_text, head_text = pair.read("base", path) or b"", pair.read("head", change.new_path) or b""
-        base_entries, head_entries = _entries(pair, "base", path), _entries(pair, "head", change.new_path)
+        base_text, head_text = (
+            pair.read("base", path) or b"",
+            pair.read("head", change.new_path) or b"",
+        )
+        base_entries, head_entries = (
+            _entries(pair, "base", path),
+            _entries(pair, "head", change.new_path),
+        )
         if base_entries is None or head_entries is None:
             if not head_text.startswith(base_text):
-                yield Hit("deployment record changed in a way that is not an append", hint, path=change.new_path)
+                yield Hit(
+                    "deployment record changed in a way that is not an append",
+                    hint,
+                    path=change.new_path,
+                )
             continue
         for index, entry in enumerate(base_entries):
             if index >= len(head_entries):
-                yield Hit(f"recorded entry seq {number(entry['seq'])} was removed", hint, path=change.new_path)
+                yield Hit(
+                    f"recorded entry seq {number(entry['seq'])} was removed",
+                    hint,
+                    path=change.new_path,
+                )
                 break
             if head_entries[index] != entry:
                 document = yamlio.loads(yamlio.decode(head_text, path), path)
                 line, column = yamlio.position(document, ["entries", index])
-                yield Hit(f"recorded entry seq {number(entry['seq'])} was edited", hint, line, column, change.new_path)
+                yield Hit(
+                    f"recorded entry seq {number(entry['seq'])} was edited",
+                    hint,
+                    line,
+                    column,
+                    change.new_path,
+                )
                 break
 
 
@@ -242,7 +302,7 @@ def _promotions(pair: RevisionPair) -> list[tuple[str, str]]:
         base = _entries(pair, "base", change.old_path) or ()
         head = _entries(pair, "head", change.new_path) or ()
         previous = next((e["appVersion"] for e in reversed(base) if e["event"] == "deployed"), None)
-        for entry in head[len(base):]:
+        for entry in head[len(base) :]:
             if entry["event"] == "deployed" and entry.get("appVersion") != previous:
                 found.append((change.path, _text(entry["appVersion"])))
                 previous = entry.get("appVersion")
@@ -264,8 +324,11 @@ def promotion_alone(ctx: Context) -> Iterator[Hit]:
     if others:
         path, version = promotions[0]
         listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-        yield Hit(f"promotes appVersion {version} and also changes {listed}",
-                  "split the pull request: the promotion alone, the other changes in their own", path=path)
+        yield Hit(
+            f"promotes appVersion {version} and also changes {listed}",
+            "split the pull request: the promotion alone, the other changes in their own",
+            path=path,
+        )
 
 
 def _flatten(value: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
@@ -303,7 +366,10 @@ def values_change(ctx: Context) -> Iterator[Hit]:
             continue
         env = parts[1]
         base, head = _yaml(pair, "base", change.old_path), _yaml(pair, "head", change.new_path)
-        old, new = _flatten(base if base is not None else {}), _flatten(head if head is not None else {})
+        old, new = (
+            _flatten(base if base is not None else {}),
+            _flatten(head if head is not None else {}),
+        )
         for key in sorted(set(old) | set(new)):
             if old.get(key, _MISSING) == new.get(key, _MISSING):
                 continue
@@ -315,9 +381,21 @@ def values_change(ctx: Context) -> Iterator[Hit]:
             else:
                 what = f"{dotted}: {_show(old[key], key)} -> {_show(new[key], key)}"
             line, column = yamlio.position(head, list(key)) if key in new else (1, 1)
-            yield Hit(f"{env}: {what}", "review the change; it applies at the next deployment of that environment",
-                      line, column, change.path)
+            yield Hit(
+                f"{env}: {what}",
+                "review the change; it applies at the next deployment of that environment",
+                line,
+                column,
+                change.path,
+            )
 
 
-RULES = (app_version_placeholder, chart_version_bump, dependency_upgrade, chart_lock_alone,
-         records_append_only, promotion_alone, values_change)
+RULES = (
+    app_version_placeholder,
+    chart_version_bump,
+    dependency_upgrade,
+    chart_lock_alone,
+    records_append_only,
+    promotion_alone,
+    values_change,
+)

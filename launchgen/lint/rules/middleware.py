@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from launchgen.lint.redact import quote
 from launchgen.lint.contract import Context, Hit, rule
+from launchgen.lint.redact import quote
 from launchgen.standard import REPO_CONFIG_FILE
 
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
@@ -41,16 +41,30 @@ def chart_pinned(ctx: Context) -> Iterator[Hit]:
     version = chart.get("version")
     if not isinstance(version, str) or not EXACT_SEMVER.match(version):
         line, column = _at(ctx, "version")
-        yield Hit(f"vendor chart version {quote(version)} is not an exact version",
-                  "set chart.version to the exact version, e.g. 16.4.1", line=line, column=column)
+        yield Hit(
+            f"vendor chart version {quote(version)} is not an exact version",
+            "set chart.version to the exact version, e.g. 16.4.1",
+            line=line,
+            column=column,
+        )
     repository = chart.get("repository")
     if not isinstance(repository, str) or not CHART_REPOSITORY.match(repository):
         line, column = _at(ctx, "repository")
-        yield Hit(f"vendor chart repository {quote(repository)} is not an https://, http:// or oci:// URL",
-                  "set chart.repository, e.g. oci://registry-1.docker.io/bitnamicharts", line=line, column=column)
+        yield Hit(
+            f"vendor chart repository {quote(repository)} is not an https://, http:// or oci:// URL",
+            "set chart.repository, e.g. oci://registry-1.docker.io/bitnamicharts",
+            line=line,
+            column=column,
+        )
 
 
-@rule("middleware-chart-digest", scope="file", kinds=("middleware",), files=(REPO_CONFIG_FILE,), severity="warning")
+@rule(
+    "middleware-chart-digest",
+    scope="file",
+    kinds=("middleware",),
+    files=(REPO_CONFIG_FILE,),
+    severity="warning",
+)
 def chart_digest(ctx: Context) -> Iterator[Hit]:
     """The vendor chart has no digest although its source gives one (OCI), or the digest
     is malformed.
@@ -64,12 +78,20 @@ def chart_digest(ctx: Context) -> Iterator[Hit]:
     if digest is None:
         if isinstance(repository, str) and repository.startswith("oci://"):
             line, column = _at(ctx, "version")
-            yield Hit("OCI vendor chart is pinned by version only, without its digest",
-                      "add chart.digest: sha256:... (shown by `helm pull`)", line=line, column=column)
+            yield Hit(
+                "OCI vendor chart is pinned by version only, without its digest",
+                "add chart.digest: sha256:... (shown by `helm pull`)",
+                line=line,
+                column=column,
+            )
     elif not isinstance(digest, str) or not DIGEST.match(digest):
         line, column = _at(ctx, "digest")
-        yield Hit(f"vendor chart digest {quote(digest)} is not sha256:<64 hex digits>", "copy the digest `helm pull` prints",
-                  line=line, column=column)
+        yield Hit(
+            f"vendor chart digest {quote(digest)} is not sha256:<64 hex digits>",
+            "copy the digest `helm pull` prints",
+            line=line,
+            column=column,
+        )
 
 
 RULES = (chart_pinned, chart_digest)

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from launchgen import naming
 from launchgen.display import printable
-from launchgen.lint.redact import quote
 from launchgen.lint.contract import Context, Hit, rule
+from launchgen.lint.redact import quote
 from launchgen.standard import (
     HELM_RELEASE_NAME_MAX,
     IMMUTABLE_POSTFIX_LENGTH,
@@ -52,8 +52,12 @@ def dns1123(ctx: Context) -> Iterator[Hit]:
         problem = naming.dns1123_problem(name)
         if problem:
             line, column = _at(ctx, *path)
-            yield Hit(f"{what} name {quote(name)} {problem}", "rename it to lowercase letters, digits and '-'",
-                      line=line, column=column)
+            yield Hit(
+                f"{what} name {quote(name)} {problem}",
+                "rename it to lowercase letters, digits and '-'",
+                line=line,
+                column=column,
+            )
 
 
 @rule("naming-release-length", scope="file", files=(REPO_CONFIG_FILE,))
@@ -68,9 +72,13 @@ def release_length(ctx: Context) -> Iterator[Hit]:
     service = data.get("service") if isinstance(data, dict) else None
     if isinstance(service, str) and len(service) > naming.SERVICE_NAME_MAX:
         line, column = _at(ctx, "service")
-        yield Hit(f"service name {quote(service)} is {len(service)} characters; with the {IMMUTABLE_POSTFIX_LENGTH}-character "
-                  f"immutable postfix the release name exceeds helm's {HELM_RELEASE_NAME_MAX}",
-                  f"use a service name of at most {naming.SERVICE_NAME_MAX} characters", line=line, column=column)
+        yield Hit(
+            f"service name {quote(service)} is {len(service)} characters; with the {IMMUTABLE_POSTFIX_LENGTH}-character "
+            f"immutable postfix the release name exceeds helm's {HELM_RELEASE_NAME_MAX}",
+            f"use a service name of at most {naming.SERVICE_NAME_MAX} characters",
+            line=line,
+            column=column,
+        )
 
 
 @rule("naming-namespace-length", scope="file", files=(REPO_CONFIG_FILE,))
@@ -91,9 +99,13 @@ def namespace_length(ctx: Context) -> Iterator[Hit]:
         longest = len(naming.namespace_for(data["service"], env)) + IMMUTABLE_POSTFIX_LENGTH
         if longest > NAMESPACE_MAX:
             line, column = _at(ctx, "environments", i)
-            yield Hit(f"namespace for environment {quote(env)} would be {longest} characters with the immutable postfix; "
-                      f"at most {NAMESPACE_MAX}", "choose a shorter service or environment name",
-                      line=line, column=column)
+            yield Hit(
+                f"namespace for environment {quote(env)} would be {longest} characters with the immutable postfix; "
+                f"at most {NAMESPACE_MAX}",
+                "choose a shorter service or environment name",
+                line=line,
+                column=column,
+            )
 
 
 @rule("naming-chart-name", scope="file", kinds=("app",), files=("Chart.yaml",))
@@ -108,8 +120,12 @@ def chart_name(ctx: Context) -> Iterator[Hit]:
         return
     if data.get("name") != ctx.repo.service:
         line, column = _at(ctx, "name")
-        yield Hit(f"chart name {quote(data.get('name'))} is not the service name {quote(ctx.repo.service)}",
-                  f"set `name: {ctx.repo.service}` in Chart.yaml", line=line, column=column)
+        yield Hit(
+            f"chart name {quote(data.get('name'))} is not the service name {quote(ctx.repo.service)}",
+            f"set `name: {ctx.repo.service}` in Chart.yaml",
+            line=line,
+            column=column,
+        )
 
 
 @rule("naming-repo-name", scope="repo", severity="warning")
@@ -127,14 +143,27 @@ def repo_name(ctx: Context) -> Iterator[Hit]:
     actual = os.path.basename(os.path.realpath(ctx.repo.root))
     if actual != expected:
         line, column = ctx.repo.document.position(("service",))
-        yield Hit(f"repo folder is {quote(actual)}, expected {quote(expected)} for a {printable(ctx.repo.kind, limit=20)} repo of {quote(service)}",
-                  f"rename the repository to {expected}", path=REPO_CONFIG_FILE, line=line, column=column)
+        yield Hit(
+            f"repo folder is {quote(actual)}, expected {quote(expected)} for a {printable(ctx.repo.kind, limit=20)} repo of {quote(service)}",
+            f"rename the repository to {expected}",
+            path=REPO_CONFIG_FILE,
+            line=line,
+            column=column,
+        )
     linked = ctx.repo.config.get("properties_repo")
-    if ctx.repo.kind == "app" and isinstance(linked, str) and not linked.rstrip("/").endswith(service + PROPERTIES_SUFFIX):
+    if (
+        ctx.repo.kind == "app"
+        and isinstance(linked, str)
+        and not linked.rstrip("/").endswith(service + PROPERTIES_SUFFIX)
+    ):
         line, column = ctx.repo.document.position(("properties_repo",))
-        yield Hit(f"properties_repo {quote(linked)} is not the {service + PROPERTIES_SUFFIX} repo",
-                  f"point properties_repo at ../{service + PROPERTIES_SUFFIX}", path=REPO_CONFIG_FILE,
-                  line=line, column=column)
+        yield Hit(
+            f"properties_repo {quote(linked)} is not the {service + PROPERTIES_SUFFIX} repo",
+            f"point properties_repo at ../{service + PROPERTIES_SUFFIX}",
+            path=REPO_CONFIG_FILE,
+            line=line,
+            column=column,
+        )
 
 
 RULES = (dns1123, release_length, namespace_length, chart_name, repo_name)

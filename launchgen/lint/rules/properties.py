@@ -18,8 +18,8 @@ from typing import Any
 
 from launchgen.display import printable
 from launchgen.lint.contract import Context, Hit, is_yaml_path, rule
-from launchgen.lint.schemamsg import describe, number, path_of
 from launchgen.lint.repo import Repo
+from launchgen.lint.schemamsg import describe, number, path_of
 from launchgen.standard import LAUNCH_CHART_NAME, REPO_CONFIG_FILE
 
 ENV_VALUES = "envs/*/values.yaml"
@@ -27,8 +27,16 @@ RECORDS_DIR = "deployments"  # as launchgen.records (not imported here: it loads
 RECORD_FILES = (f"{RECORDS_DIR}/*.yaml",)
 APP_VALUES = "values.yaml"
 # Files a properties repo may hold besides envs/<env>/values.yaml.
-REPO_FILES = frozenset({REPO_CONFIG_FILE, ".yamllint", ".yamllint.yaml", ".pre-commit-config.yaml", ".gitlab-ci.yml",
-                        ".sops.yaml"})
+REPO_FILES = frozenset(
+    {
+        REPO_CONFIG_FILE,
+        ".yamllint",
+        ".yamllint.yaml",
+        ".pre-commit-config.yaml",
+        ".gitlab-ci.yml",
+        ".sops.yaml",
+    }
+)
 MAX_SCHEMA_ERRORS = 50
 
 
@@ -59,28 +67,48 @@ def env_files(ctx: Context) -> Iterator[Hit]:
     for i, env in enumerate(repo.environments):
         if f"envs/{env}/values.yaml" not in files:
             line, column = repo.document.position(("environments", i))
-            yield Hit(f"environment {env!r} has no envs/{env}/values.yaml",
-                      f"create envs/{env}/values.yaml (it may be `{{}}`)", path=REPO_CONFIG_FILE,
-                      line=line, column=column)
+            yield Hit(
+                f"environment {env!r} has no envs/{env}/values.yaml",
+                f"create envs/{env}/values.yaml (it may be `{{}}`)",
+                path=REPO_CONFIG_FILE,
+                line=line,
+                column=column,
+            )
     configured = set(repo.environments)
     for relpath in sorted(files):
         parts = relpath.split("/")
         if parts[0] == "envs":
             if len(parts) >= 2 and parts[1] not in configured:
-                yield Hit(f"{relpath!r} belongs to environment {parts[1]!r}, which is not configured",
-                          f"add {parts[1]!r} to environments in {REPO_CONFIG_FILE}, or remove the folder", path=relpath)
+                yield Hit(
+                    f"{relpath!r} belongs to environment {parts[1]!r}, which is not configured",
+                    f"add {parts[1]!r} to environments in {REPO_CONFIG_FILE}, or remove the folder",
+                    path=relpath,
+                )
             elif len(parts) != 3 or (parts[2] != "values.yaml" and not _is_secrets_file(parts[2])):
-                yield Hit(f"unexpected file {relpath!r}: an environment has exactly one values.yaml",
-                          f"merge it into envs/{parts[1]}/values.yaml", path=relpath)
-        elif is_yaml_path(relpath) and relpath not in REPO_FILES and not relpath.startswith(".github/") \
-                and not _is_record(relpath):
-            yield Hit(f"values file {relpath!r} outside envs/<env>/", "move it to envs/<env>/values.yaml", path=relpath)
+                yield Hit(
+                    f"unexpected file {relpath!r}: an environment has exactly one values.yaml",
+                    f"merge it into envs/{parts[1]}/values.yaml",
+                    path=relpath,
+                )
+        elif (
+            is_yaml_path(relpath)
+            and relpath not in REPO_FILES
+            and not relpath.startswith(".github/")
+            and not _is_record(relpath)
+        ):
+            yield Hit(
+                f"values file {relpath!r} outside envs/<env>/",
+                "move it to envs/<env>/values.yaml",
+                path=relpath,
+            )
 
 
-def _key_hits(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _key_hits(
+    data: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(data, dict):
         for key, value in data.items():
-            here = path + (key,)
+            here = (*path, key)
             if key in ("appVersion", "chartVersion", "chart-version"):
                 yield here, f"{key} is set in values"
             elif key == "tag" and path and path[-1] == "image":
@@ -90,10 +118,15 @@ def _key_hits(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[st
             yield from _key_hits(value, here)
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            yield from _key_hits(item, path + (index,))
+            yield from _key_hits(item, (*path, index))
 
 
-@rule("properties-forbidden-keys", scope="file", kinds=("app", "properties"), files=(ENV_VALUES, APP_VALUES))
+@rule(
+    "properties-forbidden-keys",
+    scope="file",
+    kinds=("app", "properties"),
+    files=(ENV_VALUES, APP_VALUES),
+)
 def forbidden_keys(ctx: Context) -> Iterator[Hit]:
     """Values set the image tag, `appVersion` or a chart version.
 
@@ -107,8 +140,12 @@ def forbidden_keys(ctx: Context) -> Iterator[Hit]:
     for path, message in _key_hits(source.data, ()):
         line, column = source.document.position(path)
         where = ".".join(str(p) for p in path)
-        yield Hit(f"{message} ({where})", "remove it: the version is given at deploy time (launchgen render "
-                  "--app-version)", line=line, column=column)
+        yield Hit(
+            f"{message} ({where})",
+            "remove it: the version is given at deploy time (launchgen render --app-version)",
+            line=line,
+            column=column,
+        )
 
 
 def schema_file(repo: Repo) -> Path:
@@ -121,7 +158,9 @@ def schema_file(repo: Repo) -> Path:
     else:
         chart = repo.config.get("chart")
         app_repo = chart.get("app_repo") if isinstance(chart, dict) else None
-        candidate = repo.root / app_repo / "values.schema.json" if isinstance(app_repo, str) else None
+        candidate = (
+            repo.root / app_repo / "values.schema.json" if isinstance(app_repo, str) else None
+        )
     if candidate is not None and candidate.is_file():
         return candidate
     return chart_dir(LAUNCH_CHART_NAME) / "values.schema.json"
@@ -135,8 +174,12 @@ def _validator(path: str, mtime: float, size: int) -> Any:
         schema = json.load(handle)
     # The draft by name: jsonschema warns about `https://` spellings of draft URIs.
     uri = str(schema.get("$schema", ""))
-    drafts = {"draft-04": jsonschema.Draft4Validator, "draft-06": jsonschema.Draft6Validator,
-              "draft-07": jsonschema.Draft7Validator, "2019-09": jsonschema.Draft201909Validator}
+    drafts = {
+        "draft-04": jsonschema.Draft4Validator,
+        "draft-06": jsonschema.Draft6Validator,
+        "draft-07": jsonschema.Draft7Validator,
+        "2019-09": jsonschema.Draft201909Validator,
+    }
     cls = next((c for name, c in drafts.items() if name in uri), jsonschema.Draft202012Validator)
     return cls(schema)
 
@@ -145,7 +188,7 @@ def _load_validator(path: Path) -> Any:
     try:
         info = os.stat(path)
         return _validator(str(path), info.st_mtime, info.st_size)
-    except (OSError, ValueError, Exception):  # noqa: BLE001 - a broken schema falls back to the shipped one
+    except (OSError, ValueError, Exception):
         from launchgen.resources import chart_dir
 
         shipped = chart_dir(LAUNCH_CHART_NAME) / "values.schema.json"
@@ -173,8 +216,13 @@ def _fast_check_of(path: str, mtime_ns: int, size: int) -> Any:
         return None
 
 
-@rule("properties-values-schema", scope="file", kinds=("app", "properties"), files=(ENV_VALUES, APP_VALUES),
-      inputs=lambda repo: [schema_file(repo)])
+@rule(
+    "properties-values-schema",
+    scope="file",
+    kinds=("app", "properties"),
+    files=(ENV_VALUES, APP_VALUES),
+    inputs=lambda repo: [schema_file(repo)],
+)
 def values_schema(ctx: Context) -> Iterator[Hit]:
     """Values are not valid against the Launch chart's values schema; unknown keys included.
 
@@ -190,7 +238,9 @@ def values_schema(ctx: Context) -> Iterator[Hit]:
     if check is not None and check(source.data):
         return  # valid: jsonschema (slow to import) is only needed to explain errors
     validator = _load_validator(path)
-    errors = sorted(validator.iter_errors(source.data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(
+        validator.iter_errors(source.data), key=lambda e: [str(p) for p in e.absolute_path]
+    )
     for error in errors[:MAX_SCHEMA_ERRORS]:
         line, column = source.document.position(path_of(error))
         if error.validator == "additionalProperties":
@@ -208,12 +258,18 @@ def _new_keys(data: Any, lower: list[Any], path: tuple[str, ...]) -> Iterator[tu
     for key, value in data.items():
         below = [d[key] for d in lower if isinstance(d, dict) and key in d]
         if not below:
-            yield path + (key,)
+            yield (*path, key)
         else:
-            yield from _new_keys(value, below, path + (key,))
+            yield from _new_keys(value, below, (*path, key))
 
 
-@rule("properties-drift", scope="repo", kinds=("properties",), severity="warning", options={"check-all": False})
+@rule(
+    "properties-drift",
+    scope="repo",
+    kinds=("properties",),
+    severity="warning",
+    options={"check-all": False},
+)
 def drift(ctx: Context) -> Iterator[Hit]:
     """A key is set in the last environment (production) but in no lower environment.
 
@@ -226,7 +282,9 @@ def drift(ctx: Context) -> Iterator[Hit]:
     for env in envs:
         source = ctx.source(f"envs/{env}/values.yaml")
         loaded.append((env, source))
-    checked = range(1, len(envs)) if ctx.options.get("check-all") else range(len(envs) - 1, len(envs))
+    checked = (
+        range(1, len(envs)) if ctx.options.get("check-all") else range(len(envs) - 1, len(envs))
+    )
     for index in checked:
         if index < 1:
             continue
@@ -237,9 +295,13 @@ def drift(ctx: Context) -> Iterator[Hit]:
         lower_names = ", ".join(e for e, _ in loaded[:index])
         for path in _new_keys(source.data, lower, ()):
             line, column = source.document.position(path)
-            yield Hit(f"{'.'.join(path)} is set in {env} but in no lower environment ({lower_names})",
-                      "set it in a lower environment first, so it is tried before it reaches "
-                      f"{env}", path=source.relpath, line=line, column=column)
+            yield Hit(
+                f"{'.'.join(path)} is set in {env} but in no lower environment ({lower_names})",
+                f"set it in a lower environment first, so it is tried before it reaches {env}",
+                path=source.relpath,
+                line=line,
+                column=column,
+            )
 
 
 @lru_cache(maxsize=1)
@@ -254,7 +316,12 @@ def _records_check() -> Any:
 RECORDS_SCHEMA = "deployment-history.schema.json"
 
 
-@rule("properties-deployment-records", scope="file", kinds=("properties", "middleware"), files=RECORD_FILES)
+@rule(
+    "properties-deployment-records",
+    scope="file",
+    kinds=("properties", "middleware"),
+    files=RECORD_FILES,
+)
 def deployment_records(ctx: Context) -> Iterator[Hit]:
     """A deployment record, `deployments/<env>.yaml`, is not a valid deployment history.
 
@@ -277,7 +344,9 @@ def deployment_records(ctx: Context) -> Iterator[Hit]:
 
         schema = load_schema(RECORDS_SCHEMA)
         validator = jsonschema.validators.validator_for(schema)(schema)
-        errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+        errors = sorted(
+            validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
+        )
         for error in errors[:MAX_SCHEMA_ERRORS]:
             line, column = document.position(path_of(error))
             yield Hit(describe(error), hint, line=line, column=column)
@@ -287,23 +356,40 @@ def deployment_records(ctx: Context) -> Iterator[Hit]:
     env = source.relpath.split("/")[-1][: -len(".yaml")]
     if data.get("environment") != env:
         line, column = document.position(("environment",))
-        yield Hit(f"the record of environment {printable(str(data.get('environment')), limit=63)!r} is in "
-                  f"{printable(source.relpath)}", f"an environment's record is {RECORDS_DIR}/<env>.yaml",
-                  line=line, column=column)
+        yield Hit(
+            f"the record of environment {printable(str(data.get('environment')), limit=63)!r} is in "
+            f"{printable(source.relpath)}",
+            f"an environment's record is {RECORDS_DIR}/<env>.yaml",
+            line=line,
+            column=column,
+        )
     if ctx.repo.service and data.get("service") != ctx.repo.service:
         line, column = document.position(("service",))
-        yield Hit(f"the record is of service {printable(str(data.get('service')), limit=63)!r}, not "
-                  f"{printable(ctx.repo.service, limit=63)!r}", hint, line=line, column=column)
+        yield Hit(
+            f"the record is of service {printable(str(data.get('service')), limit=63)!r}, not "
+            f"{printable(ctx.repo.service, limit=63)!r}",
+            hint,
+            line=line,
+            column=column,
+        )
     for index, entry in enumerate(data["entries"], start=1):
         if entry["seq"] != index:
             line, column = document.position(("entries", index - 1, "seq"))
-            yield Hit(f"entries must be numbered 1, 2, 3, ...: expected seq {index}, got {number(entry['seq'])}", hint,
-                      line=line, column=column)
+            yield Hit(
+                f"entries must be numbered 1, 2, 3, ...: expected seq {index}, got {number(entry['seq'])}",
+                hint,
+                line=line,
+                column=column,
+            )
             return
         if "of" in entry and not 1 <= entry["of"] < index:
             line, column = document.position(("entries", index - 1, "of"))
-            yield Hit(f"entry {index} refers to seq {number(entry['of'])}, which is not an earlier entry", hint,
-                      line=line, column=column)
+            yield Hit(
+                f"entry {index} refers to seq {number(entry['of'])}, which is not an earlier entry",
+                hint,
+                line=line,
+                column=column,
+            )
 
 
 RULES = (env_files, forbidden_keys, values_schema, drift, deployment_records)

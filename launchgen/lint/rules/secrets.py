@@ -24,8 +24,12 @@ _SECRET_NAME = re.compile(
     re.IGNORECASE,
 )
 # ...unless it names or references one held elsewhere.
-_REFERENCE_NAME = re.compile(r"^existing|ref$|name$|keys?ref|path$|file$|enabled$|^create|length$", re.IGNORECASE)
-_REFERENCE_VALUE = re.compile(r"^(ENC\[|\$\{|\{\{|ref\+|vault:|secretref:|awssm:|gcpsm:|azkv:|arn:aws:secretsmanager)")
+_REFERENCE_NAME = re.compile(
+    r"^existing|ref$|name$|keys?ref|path$|file$|enabled$|^create|length$", re.IGNORECASE
+)
+_REFERENCE_VALUE = re.compile(
+    r"^(ENC\[|\$\{|\{\{|ref\+|vault:|secretref:|awssm:|gcpsm:|azkv:|arn:aws:secretsmanager)"
+)
 _B64 = re.compile(r"^[A-Za-z0-9+/=_-]+$")
 
 
@@ -34,13 +38,15 @@ def _is_encrypted(data: Any) -> bool:
     return isinstance(data, dict) and isinstance(data.get("sops"), dict)
 
 
-def _leaves(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+def _leaves(
+    data: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from _leaves(value, path + (key,))
+            yield from _leaves(value, (*path, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from _leaves(value, path + (index,))
+            yield from _leaves(value, (*path, index))
     else:
         yield path, data
 
@@ -86,9 +92,13 @@ def plaintext(ctx: Context) -> Iterator[Hit]:
         if name is None or not _plaintext(value) or ".".join(map(str, path)) in allowed:
             continue
         line, column = source.document.position(path)
-        yield Hit(f"plaintext secret in {'.'.join(map(str, path))} ({name})",
-                  "reference a secret instead (existingSecret, valueFrom.secretKeyRef, an ExternalSecret) or "
-                  "encrypt the file with sops/helm-secrets", line=line, column=column)
+        yield Hit(
+            f"plaintext secret in {'.'.join(map(str, path))} ({name})",
+            "reference a secret instead (existingSecret, valueFrom.secretKeyRef, an ExternalSecret) or "
+            "encrypt the file with sops/helm-secrets",
+            line=line,
+            column=column,
+        )
 
 
 def entropy(text: str) -> float:
@@ -96,8 +106,13 @@ def entropy(text: str) -> float:
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
 
 
-@rule("secrets-high-entropy", scope="file", files=VALUES_FILES, severity="warning",
-      options={"min-length": 24, "min-entropy": 4.2})
+@rule(
+    "secrets-high-entropy",
+    scope="file",
+    files=VALUES_FILES,
+    severity="warning",
+    options={"min-length": 24, "min-entropy": 4.2},
+)
 def high_entropy(ctx: Context) -> Iterator[Hit]:
     """A value looks like a key or token: a long, random-looking string (Shannon entropy).
 
@@ -117,13 +132,21 @@ def high_entropy(ctx: Context) -> Iterator[Hit]:
             continue  # references are fine; named secrets are secrets-plaintext's
         if entropy(value) >= min_entropy:
             line, column = source.document.position(path)
-            yield Hit(f"{'.'.join(map(str, path))} looks like a secret (random-looking {len(value)}-character string)",
-                      "move it to a secret manager, or suppress with a reason if it is not secret",
-                      line=line, column=column)
+            yield Hit(
+                f"{'.'.join(map(str, path))} looks like a secret (random-looking {len(value)}-character string)",
+                "move it to a secret manager, or suppress with a reason if it is not secret",
+                line=line,
+                column=column,
+            )
 
 
 # Files whose name says they hold secrets, so they must be sops-encrypted.
-SECRET_FILES = ("envs/*/secrets.yaml", "envs/*/secrets.yml", "envs/*/secrets.*.yaml", "secrets.yaml")
+SECRET_FILES = (
+    "envs/*/secrets.yaml",
+    "envs/*/secrets.yml",
+    "envs/*/secrets.*.yaml",
+    "secrets.yaml",
+)
 
 
 @rule("secrets-unencrypted-file", scope="file", files=SECRET_FILES)
@@ -137,8 +160,10 @@ def unencrypted_file(ctx: Context) -> Iterator[Hit]:
     source = ctx.file
     if source is None or source.data is None or _is_encrypted(source.data):
         return
-    yield Hit("secrets file is not sops-encrypted (no top-level sops metadata)",
-              f"encrypt it in place: sops --encrypt --in-place {source.relpath} (rules in .sops.yaml)")
+    yield Hit(
+        "secrets file is not sops-encrypted (no top-level sops metadata)",
+        f"encrypt it in place: sops --encrypt --in-place {source.relpath} (rules in .sops.yaml)",
+    )
 
 
 RULES = (plaintext, high_entropy, unencrypted_file)

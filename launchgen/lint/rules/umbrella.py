@@ -13,8 +13,22 @@ from collections.abc import Iterator
 from launchgen.lint.contract import Context, Hit, is_yaml_path, rule
 
 # Environment names people use besides the configured ones.
-COMMON_ENVIRONMENTS = frozenset({"dev", "development", "test", "qa", "uat", "stage", "staging", "preprod", "prod",
-                                 "production", "sandbox", "perf"})
+COMMON_ENVIRONMENTS = frozenset(
+    {
+        "dev",
+        "development",
+        "test",
+        "qa",
+        "uat",
+        "stage",
+        "staging",
+        "preprod",
+        "prod",
+        "production",
+        "sandbox",
+        "perf",
+    }
+)
 _VALUES_FILE = re.compile(r"^values[-._].+\.ya?ml$")
 
 
@@ -38,8 +52,11 @@ def env_values(ctx: Context) -> Iterator[Hit]:
         stem = name.rsplit(".", 1)[0]
         env_dir = next((p for p in parts[:-1] if p in envs or p in ("envs", "environments")), None)
         if _VALUES_FILE.match(name) or env_dir or (stem in envs and relpath != "values.yaml"):
-            yield Hit(f"environment-specific file {relpath!r} in the app repo",
-                      "move it to the properties repo as envs/<env>/values.yaml", path=relpath)
+            yield Hit(
+                f"environment-specific file {relpath!r} in the app repo",
+                "move it to the properties repo as envs/<env>/values.yaml",
+                path=relpath,
+            )
 
 
 @rule("umbrella-env-overrides", scope="file", kinds=("app",), files=("values.yaml",))
@@ -56,8 +73,12 @@ def env_overrides(ctx: Context) -> Iterator[Hit]:
     for key in data:
         if key in _environment_names(ctx):
             line, column = source.document.position((key,))
-            yield Hit(f"values.yaml has an override block for environment {key!r}",
-                      f"set these values in the properties repo's envs/{key}/values.yaml", line=line, column=column)
+            yield Hit(
+                f"values.yaml has an override block for environment {key!r}",
+                f"set these values in the properties repo's envs/{key}/values.yaml",
+                line=line,
+                column=column,
+            )
 
 
 @rule("umbrella-properties-templates", scope="repo", kinds=("properties", "middleware"))
@@ -69,9 +90,16 @@ def properties_templates(ctx: Context) -> Iterator[Hit]:
     """
     for relpath in ctx.repo.files:
         name = relpath.rsplit("/", 1)[-1]
-        if name in ("Chart.yaml", "Chart.lock") or relpath.startswith(("templates/", "charts/")) or name.endswith(".tpl"):
-            yield Hit(f"chart file {relpath!r} in a {ctx.repo.kind} repo", "remove it: the properties repo holds values only",
-                      path=relpath)
+        if (
+            name in ("Chart.yaml", "Chart.lock")
+            or relpath.startswith(("templates/", "charts/"))
+            or name.endswith(".tpl")
+        ):
+            yield Hit(
+                f"chart file {relpath!r} in a {ctx.repo.kind} repo",
+                "remove it: the properties repo holds values only",
+                path=relpath,
+            )
 
 
 RULES = (env_values, env_overrides, properties_templates)

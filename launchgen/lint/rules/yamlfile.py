@@ -23,7 +23,12 @@ def syntax(ctx: Context) -> Iterator[Hit]:
     parsed = ctx.file.parsed if ctx.file else None
     if parsed is not None and parsed.error is not None:
         hint = "fix the YAML syntax at this position (tabs are not allowed in indentation)"
-        yield Hit(f"invalid YAML: {parsed.error.message}", hint, line=parsed.error.line, column=parsed.error.column)
+        yield Hit(
+            f"invalid YAML: {parsed.error.message}",
+            hint,
+            line=parsed.error.line,
+            column=parsed.error.column,
+        )
 
 
 @rule("yaml-duplicate-key", scope="file", files=(YAML,))
@@ -35,8 +40,12 @@ def duplicate_key(ctx: Context) -> Iterator[Hit]:
     """
     parsed = ctx.file.parsed if ctx.file else None
     for mark in parsed.duplicate_keys if parsed else []:
-        yield Hit(mark.message, "remove one of the two entries (the first one is overridden)",
-                  line=mark.line, column=mark.column)
+        yield Hit(
+            mark.message,
+            "remove one of the two entries (the first one is overridden)",
+            line=mark.line,
+            column=mark.column,
+        )
 
 
 @rule("yaml-anchors", scope="file", files=(YAML,))
@@ -50,7 +59,12 @@ def anchors(ctx: Context) -> Iterator[Hit]:
     parsed = ctx.file.parsed if ctx.file else None
     if parsed is not None and parsed.alias_abuse is not None:
         mark = parsed.alias_abuse
-        yield Hit(mark.message, "write the values out instead of nesting aliases", line=mark.line, column=mark.column)
+        yield Hit(
+            mark.message,
+            "write the values out instead of nesting aliases",
+            line=mark.line,
+            column=mark.column,
+        )
 
 
 @rule("yaml-lint", scope="file", files=(YAML,))
