@@ -161,7 +161,8 @@ def main() -> int:
                     "one file: launchgen lint (first run: no caches at all)",
                     "one file: launchgen lint (cached)",
                 ],
-                one_file, strict=False,
+                one_file,
+                strict=False,
             )
         )
         runs = -(-options.runs // 2)
@@ -187,7 +188,8 @@ def main() -> int:
                     f"{label}: launchgen lint (cached)",
                     f"{label}: launchgen rules only (no yamllint, no cache)",
                 ],
-                monorepo, strict=False,
+                monorepo,
+                strict=False,
             )
         )
         cached_vs_cold = monorepo[2][0] / monorepo[1][0]

@@ -76,11 +76,12 @@ def main() -> None:
         notes = {e["note"] for e in entries}
         expected_notes = {f"{w}-{n}" for w in range(args.processes) for n in range(args.appends)}
         lost = len(reported) - len(on_disk & set(reported))
+        contiguous = [e["seq"] for e in history.entries] == list(range(1, history.last_seq + 1))
         print(
             f"{args.processes} processes x {args.appends} appends: {len(reported)} reported, "
             f"{len(entries)} on disk, {lost} lost, {len(set(reported)) - len(reported)} duplicate seqs, "
             f"notes missing: {len(expected_notes - notes)}; seq 1..{history.last_seq} "
-            f"{'contiguous' if [e['seq'] for e in history.entries] == list(range(1, history.last_seq + 1)) else 'BROKEN'}; "
+            f"{'contiguous' if contiguous else 'BROKEN'}; "
             f"{elapsed:.1f} s ({len(reported) / elapsed:.0f} appends/s)"
         )
         if lost or expected_notes - notes or len(entries) != len(reported):

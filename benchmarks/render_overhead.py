@@ -62,7 +62,10 @@ def measure(runs: int, variants: list[Callable[[], object]]) -> list[tuple[float
             func()
             walls[index].append(time.perf_counter() - start)
             cpus[index].append(_cpu() - cpu)
-    return [(statistics.median(w), min(w), statistics.median(c)) for w, c in zip(walls, cpus, strict=False)]
+    return [
+        (statistics.median(w), min(w), statistics.median(c))
+        for w, c in zip(walls, cpus, strict=False)
+    ]
 
 
 def bench(helm_name: str, runs: int, work: Path, app: Path, props: Path) -> None:

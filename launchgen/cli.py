@@ -50,7 +50,8 @@ def reports_errors(func: F) -> F:
 
             log = write_crash_log(exc)
             click.secho(
-                f"launchgen: internal error: {type(exc).__name__}: {printable(str(exc))} (details in {log}; please report it)",
+                f"launchgen: internal error: {type(exc).__name__}: {printable(str(exc))} "
+                f"(details in {log}; please report it)",
                 fg="red",
                 err=True,
             )

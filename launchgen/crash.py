@@ -12,10 +12,9 @@ from launchgen import __version__
 
 
 def write_crash_log(exc: BaseException) -> Path:
-    handle = tempfile.NamedTemporaryFile(
+    with tempfile.NamedTemporaryFile(
         "w", prefix="launchgen-crash-", suffix=".log", delete=False
-    )
-    with handle:
+    ) as handle:
         handle.write(
             f"launchgen {__version__}, Python {sys.version.split()[0]}, {platform.platform()}\n"
         )

@@ -3,7 +3,7 @@
 #   scripts/test.sh [pytest args...]
 # Installs launchgen and its test dependencies into .venv, the real helm 4 and helm 3
 # binaries (scripts/install-helm.sh), builds the OCI registry and the Kubernetes control
-# plane the tests start (cached after the first run), then runs mypy and pytest.
+# plane the tests start (cached after the first run), then runs ruff, mypy and pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +43,9 @@ if [[ -x scripts/cluster/build.sh && -z "${LAUNCHGEN_TEST_KUBECONFIG:-}" && "${L
 fi
 
 export PATH="$PWD/.venv/bin:$PATH"
-# Strict typing is part of the suite (pyproject.toml [tool.mypy]).
+# Lint, formatting and strict typing are part of the suite (pyproject.toml [tool.ruff],
+# [tool.mypy]).
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/python -m mypy launchgen
 exec .venv/bin/python -m pytest "$@"

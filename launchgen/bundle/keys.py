@@ -14,7 +14,6 @@ import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Union
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -36,8 +35,8 @@ KEY_TYPES = ("ed25519", "ecdsa-p256")
 # the order n of the P-256 group (SEC 2, section 2.4.2)
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
-PrivateKey = Union[ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey]
-PublicKey = Union[ed25519.Ed25519PublicKey, ec.EllipticCurvePublicKey]
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
 
 
 def generate(key_type: str = "ed25519") -> PrivateKey:

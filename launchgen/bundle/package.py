@@ -60,7 +60,8 @@ def _validate(request: PackageRequest, record: dict[str, Any]) -> str | None:
         first = errors[0]
         raise ValidationRefusal(
             f"refusing to package: {len(errors)} validation error{'s' if len(errors) != 1 else ''} "
-            f"(first: {printable(str(first.path))}:{first.line}:{first.column} {first.rule} {printable(first.message)}); "
+            f"(first: {printable(str(first.path))}:{first.line}:{first.column} {first.rule} "
+            f"{printable(first.message)}); "
             "run `launchgen validate` to see them all"
         )
     return result.kube_version

@@ -206,7 +206,9 @@ def command(
 
     With --middleware, generate NAME-properties/ for a vendor chart instead:
 
-      launchgen new orders-db --middleware --chart oci://registry-1.docker.io/bitnamicharts/postgresql --chart-version 16.4.1
+    \b
+      launchgen new orders-db --middleware \\
+        --chart oci://registry-1.docker.io/bitnamicharts/postgresql --chart-version 16.4.1
     """
     request = NewRequest(
         name=name,

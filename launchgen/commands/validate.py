@@ -13,7 +13,8 @@ from launchgen.report import FORMATS, default_format, render
 
 RULE_HELP = {
     "k8s-schema": "The resource breaks its Kubernetes JSON Schema (strict: unknown fields are errors).",
-    "k8s-unknown-kind": "No schema for this apiVersion/kind (put its CRD in the input, or pass --crds or --schema-location).",
+    "k8s-unknown-kind": "No schema for this apiVersion/kind (put its CRD in the input, or pass "
+    "--crds or --schema-location).",
     "k8s-crd-schema": "A CustomResourceDefinition version has no schema.",
     "no-resources": "Nothing was validated: no resources found in the paths given.",
     "k8s-object": "A document is not a Kubernetes object.",

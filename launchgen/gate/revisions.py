@@ -93,7 +93,10 @@ class RevisionPair:
                 )
         remotes = [r.name for r in self.repo.remotes]
         if not remotes:
-            return f"unknown revision {shown!r}: no branch, tag or commit of that name in this repository (it has no remote)"
+            return (
+                f"unknown revision {shown!r}: no branch, tag or commit of that name in this "
+                "repository (it has no remote)"
+            )
         remote = "origin" if "origin" in remotes else remotes[0]
         name = ref.split("/", 1)[1] if ref.startswith(remote + "/") else ref
         return f"unknown revision {shown!r}: fetch it first (git fetch {remote} {printable(name, limit=100)})"

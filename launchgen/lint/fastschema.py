@@ -5,7 +5,8 @@ every commit. fastjsonschema turns a schema into Python source; that source is c
 and its byte code kept beside `launchgen validate`'s compiled validators
 ($XDG_CACHE_HOME/launchgen/validators: code, not results, so `--no-cache` and clearing
 the result cache leave it), keyed by the schema's bytes, the fastjsonschema installation
-and the Python version, so a later run imports neither library. The compiled check only answers "valid?": when it says no (or cannot tell),
+and the Python version, so a later run imports neither library. The compiled check only
+answers "valid?": when it says no (or cannot tell),
 the caller asks jsonschema for the errors users see, so messages and positions are
 jsonschema's, and the slow path runs only when there is a problem.
 
@@ -15,6 +16,7 @@ alike and whose `$ref`s are local; any other schema always goes to jsonschema.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
@@ -209,10 +211,8 @@ def _write(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
-        try:
+        with contextlib.suppress(OSError):  # a read-only cache only costs time
             tmp.unlink(missing_ok=True)
-        except OSError:
-            pass  # a read-only cache only costs time
 
 
 def supported(schema: dict[str, Any]) -> bool:

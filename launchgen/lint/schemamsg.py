@@ -97,7 +97,10 @@ def _describe(error: Any) -> str:
     if keyword == "pattern":
         return f"{where}: {kind} does not match the pattern {_show(expected)}"
     if keyword in ("minLength", "maxLength"):
-        return f"{where}: {kind} is {'shorter' if keyword == 'minLength' else 'longer'} than allowed ({keyword} {expected})"
+        return (
+            f"{where}: {kind} is {'shorter' if keyword == 'minLength' else 'longer'} than "
+            f"allowed ({keyword} {expected})"
+        )
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
         return f"{where}: {kind} is out of range ({keyword} {_show(expected)})"
     if keyword in ("minItems", "maxItems", "uniqueItems", "contains", "minContains", "maxContains"):

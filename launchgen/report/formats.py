@@ -176,7 +176,8 @@ def junit(problems: Sequence[Problem], *, tool: str, **_: Any) -> str:
             else ""
         )
         cases.append(
-            f"    <testcase classname={quoteattr(_safe(p.path))} name={name}>\n      <{tag}{attrs}>{body}</{tag}>\n    </testcase>"
+            f"    <testcase classname={quoteattr(_safe(p.path))} name={name}>\n      "
+            f"<{tag}{attrs}>{body}</{tag}>\n    </testcase>"
         )
     if not cases:
         cases.append(f'    <testcase classname={quoteattr(tool)} name="no problems"/>')

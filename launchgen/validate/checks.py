@@ -38,7 +38,8 @@ _POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
 # How to fix what each check finds (every problem carries a hint).
 HINTS: dict[str, str] = {
     "standard-namespace": "remove metadata.namespace from the template; helm installs into the release namespace",
-    "standard-cluster-scoped": "name the object with the release name (it carries the postfix), e.g. {{ .Release.Name }}-...",
+    "standard-cluster-scoped": "name the object with the release name (it carries the "
+    "postfix), e.g. {{ .Release.Name }}-...",
     "standard-image-tag": "pin the image to an exact tag (or digest) in the values",
     "standard-app-version": "let the chart take the tag from .Chart.AppVersion; set no image tag in values",
     "standard-secret-literal": "reference the secret instead: an ExternalSecret (externalSecrets in values) or the "

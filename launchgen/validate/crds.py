@@ -63,11 +63,9 @@ def convert(node: Any) -> Any:
         else:
             out[key] = value
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-        if isinstance(
-            out.get(exclusive), bool
-        ):  # OpenAPI v3's flag, a number in JSON Schema draft 7
-            if out.pop(exclusive) and bound in out:
-                out[exclusive] = out.pop(bound)
+        # OpenAPI v3's flag, a number in JSON Schema draft 7
+        if isinstance(out.get(exclusive), bool) and out.pop(exclusive) and bound in out:
+            out[exclusive] = out.pop(bound)
     if node.get("x-kubernetes-int-or-string"):
         out.pop("anyOf", None)
         out.pop("pattern", None)

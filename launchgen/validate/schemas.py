@@ -79,7 +79,10 @@ _FIELDS = (
     "Group",
     "KindSuffix",
 )
-KUBECONFORM_LAYOUT = "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+KUBECONFORM_LAYOUT = (
+    "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/"
+    "{{ .ResourceKind }}{{ .KindSuffix }}.json"
+)
 FLAT_LAYOUT = "{{ .ResourceKind }}{{ .KindSuffix }}.json"
 
 

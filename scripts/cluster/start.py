@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import datetime
 import ipaddress
 import json
@@ -463,11 +464,9 @@ class ControlPlane:
         # while etcd is still there, and etcd goes last.
         for _name, proc in reversed(self._procs):
             for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, None)):
-                try:
-                    # The whole group, in case a binary left children behind.
+                # The whole group, in case a binary left children behind.
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, sig)
-                except ProcessLookupError:
-                    pass
                 try:
                     proc.wait(timeout=wait)
                     break

@@ -126,7 +126,7 @@ def test_missing_file_fails(bundle, key_pair, tmp_path):
     files = _files(bundle)
     del files["inputs/values-prod.yaml"]
     with pytest.raises(
-        VerifyError, match="inputs/values-prod.yaml is in the signed statement but missing"
+        VerifyError, match=r"inputs/values-prod\.yaml is in the signed statement but missing"
     ):
         verify(_rewrite(bundle, tmp_path / "missing.tar.gz", files), key_pair[1])
 
@@ -138,7 +138,7 @@ def test_extra_file_fails(bundle, key_pair, tmp_path):
     }
     with pytest.raises(
         VerifyError,
-        match="manifests/99-clusterrolebinding-admin.yaml is in the bundle but not in the signed",
+        match=r"manifests/99-clusterrolebinding-admin\.yaml is in the bundle but not in the signed",
     ):
         verify(_rewrite(bundle, tmp_path / "extra.tar.gz", files), key_pair[1])
 

@@ -1,4 +1,5 @@
-"""package and keygen outputs: nothing overwritten without --force, nothing read from outside the render (items 5, 6)."""
+"""package and keygen outputs: nothing overwritten without --force, nothing read from outside
+the render (items 5, 6)."""
 
 from __future__ import annotations
 

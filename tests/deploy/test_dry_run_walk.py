@@ -41,9 +41,11 @@ def test_walk_the_loop_after_a_dry_run_deploy(svc: Service) -> None:
     assert approve.exit_code == 0, approve.output
     assert plan(approve.output) == [
         planned,
-        f"{kubectl} --kubeconfig {kc} get rollouts.argoproj.io --namespace {ns} -l app.kubernetes.io/instance={name} -o name",
+        f"{kubectl} --kubeconfig {kc} get rollouts.argoproj.io --namespace {ns} -l "
+        f"app.kubernetes.io/instance={name} -o name",
         "# then, for each Rollout listed (as `kubectl argo rollouts promote` does):",
-        f'{kubectl} --kubeconfig {kc} patch --namespace {ns} --type merge -p \'{{"spec":{{"paused":false}}}}\' -- <rollout>',
+        f"{kubectl} --kubeconfig {kc} patch --namespace {ns} --type merge "
+        f'-p \'{{"spec":{{"paused":false}}}}\' -- <rollout>',
         f"{kubectl} --kubeconfig {kc} patch --namespace {ns} --type merge --subresource status "
         f'-p \'{{"status":{{"pauseConditions":null}}}}\' -- <rollout>',
         "# append 'approved' of seq (the deployment) to deployments/dev.yaml",

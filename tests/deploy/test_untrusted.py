@@ -351,7 +351,8 @@ def test_who_is_checked_before_the_cluster_is_touched(svc: Service, tmp_path: Pa
             "manifest m.yaml is not valid UTF-8",
         ),
         (
-            b"kind: Deployment\napiVersion: apps/v1\nmetadata:\n  annotations:\n    launchgen.dev/data-schema: '99999999'\n",
+            b"kind: Deployment\napiVersion: apps/v1\nmetadata:\n  annotations:\n    "
+            b"launchgen.dev/data-schema: '99999999'\n",
             "launchgen.dev/data-schema must be an integer from 0 to 1000000",
         ),
         (b"kind: Deployment\napiVersion: apps/v1\nmetadata: [1]\n", None),

@@ -70,8 +70,8 @@ def test_only_app_version_changed_exits_0(renders: tuple[Path, Path, Path]) -> N
     assert "app version: 1.0.0 -> 1.1.0" in result.output
     assert "only app-version-derived changes" in result.output
     assert (
-        'containers[name=checkout].image: "registry.example.com/checkout:1.0.0" -> "registry.example.com/checkout:1.1.0"  (app version)'
-        in result.output
+        'containers[name=checkout].image: "registry.example.com/checkout:1.0.0" -> '
+        '"registry.example.com/checkout:1.1.0"  (app version)' in result.output
     )
 
 

@@ -80,7 +80,8 @@ def test_values_needing_quotes_survive(tmp_path: Path) -> None:
             "deployments/prod.yaml:10: entry 1 refers to seq 1",
         ),
         (
-            "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvironment: prod\nentries: []\nextra: 1\n",
+            "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvironment: "
+            "prod\nentries: []\nextra: 1\n",
             "deployments/prod.yaml:6: 'extra: 1' after the entries: `entries:` must be the last key",
         ),
     ],
@@ -369,7 +370,7 @@ def test_header_must_match_the_file_and_repo(tmp_path: Path) -> None:
 
 def test_a_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "deployments" / "prod.yaml").mkdir(parents=True)
-    with pytest.raises(RecordError, match="deployments/prod.yaml: is a folder"):
+    with pytest.raises(RecordError, match=r"deployments/prod\.yaml: is a folder"):
         records.load(tmp_path, "prod")
     with pytest.raises(RecordError, match="is a folder"):
         deploy(tmp_path, "1.0.0")

@@ -90,7 +90,7 @@ def test_base_that_is_not_an_ancestor(app_repos: tuple[Path, Path]) -> None:
     git(props, "checkout", "-q", "main")
     commit(props, "main", {"README.md": "main\n"})
     with pytest.raises(
-        RevisionError, match="is not an ancestor of 'HEAD'.*git merge-base other HEAD"
+        RevisionError, match=r"is not an ancestor of 'HEAD'.*git merge-base other HEAD"
     ):
         RevisionPair(props, "other")
 

@@ -82,7 +82,7 @@ def test_missing_launchgen_yaml(tmp_path: Path) -> None:
     (tmp_path / "values.yaml").write_text("a: 1\n")
     with pytest.raises(LaunchgenError, match="not in a repo"):
         lint([str(tmp_path / "values.yaml")])
-    with pytest.raises(LaunchgenError, match="no .launchgen.yaml here"):
+    with pytest.raises(LaunchgenError, match=r"no \.launchgen\.yaml here"):
         lint([str(tmp_path)])
     with pytest.raises(LaunchgenError, match="no such file"):
         lint([str(tmp_path / "nope")])

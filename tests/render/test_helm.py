@@ -57,7 +57,7 @@ def test_missing_binary_is_one_line_error(monkeypatch, tmp_path):
     monkeypatch.delenv("LAUNCHGEN_HELM", raising=False)
     with pytest.raises(ToolError, match="helm not found on PATH"):
         find_binary()
-    with pytest.raises(ToolError, match="helm not found at /no/helm .from --helm"):
+    with pytest.raises(ToolError, match=r"helm not found at /no/helm \(from --helm"):
         find_binary("/no/helm")
 
 
@@ -69,9 +69,9 @@ def test_binary_from_environment_variable(monkeypatch):
 def test_too_old_helm_is_refused(tmp_path):
     old = _fake_helm(tmp_path, 'echo "v3.13.3"')
     with pytest.raises(
-        ToolError, match=r"helm v3.13.3 at .* is too old: launchgen needs helm 3.14 or later"
+        ToolError, match=r"helm v3\.13\.3 at .* is too old: launchgen needs helm 3\.14 or later"
     ):
-        Helm(old).version
+        _ = Helm(old).version
 
 
 def test_failing_helm_passes_its_own_message(tmp_path):

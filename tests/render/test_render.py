@@ -133,7 +133,7 @@ def test_properties_from_git_url_at_a_ref(app_repos, helm, tmp_path):
 
 def test_unknown_git_ref_is_one_line_error(app_repos, tmp_path):
     app, props = app_repos
-    with pytest.raises(ToolError, match="cannot read properties repo .* at no-such-branch"):
+    with pytest.raises(ToolError, match=r"cannot read properties repo .* at no-such-branch"):
         _render(
             f"file://{props}",
             tmp_path / "out",

@@ -269,7 +269,10 @@ def test_cli_imports_no_heavy_modules() -> None:
     import subprocess
     import sys
 
-    code = "import sys, launchgen.cli; print(' '.join(sorted(m for m in ('cookiecutter', 'git', 'jinja2', 'jsonschema', 'ruamel.yaml') if m in sys.modules)))"
+    code = (
+        "import sys, launchgen.cli; print(' '.join(sorted(m for m in ('cookiecutter', "
+        "'git', 'jinja2', 'jsonschema', 'ruamel.yaml') if m in sys.modules)))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
     )

@@ -158,7 +158,7 @@ def test_symlinks_and_huge_files_are_refused(svc: Service, tmp_path: Path) -> No
         sopssecrets.inspect(svc.props, "dev")
     link.unlink()
     (svc.props / "envs" / "dev" / "secrets.yml").write_text("x: y\n")
-    with pytest.raises(LaunchgenError, match="rename secrets.yml"):
+    with pytest.raises(LaunchgenError, match=r"rename secrets\.yml"):
         sopssecrets.inspect(svc.props, "dev")
 
 

@@ -191,7 +191,7 @@ def test_app_image_tag_is_the_app_version(tmp_path):
 
 
 def test_unsupported_kubernetes_version():
-    with pytest.raises(ConfigError, match="no schemas for Kubernetes 1.20"):
+    with pytest.raises(ConfigError, match=r"no schemas for Kubernetes 1\.20"):
         validate([], ValidateOptions(kube_version="1.20"))
 
 

@@ -73,7 +73,8 @@ def release_length(ctx: Context) -> Iterator[Hit]:
     if isinstance(service, str) and len(service) > naming.SERVICE_NAME_MAX:
         line, column = _at(ctx, "service")
         yield Hit(
-            f"service name {quote(service)} is {len(service)} characters; with the {IMMUTABLE_POSTFIX_LENGTH}-character "
+            f"service name {quote(service)} is {len(service)} characters; with the "
+            f"{IMMUTABLE_POSTFIX_LENGTH}-character "
             f"immutable postfix the release name exceeds helm's {HELM_RELEASE_NAME_MAX}",
             f"use a service name of at most {naming.SERVICE_NAME_MAX} characters",
             line=line,
@@ -144,7 +145,8 @@ def repo_name(ctx: Context) -> Iterator[Hit]:
     if actual != expected:
         line, column = ctx.repo.document.position(("service",))
         yield Hit(
-            f"repo folder is {quote(actual)}, expected {quote(expected)} for a {printable(ctx.repo.kind, limit=20)} repo of {quote(service)}",
+            f"repo folder is {quote(actual)}, expected {quote(expected)} for a "
+            f"{printable(ctx.repo.kind, limit=20)} repo of {quote(service)}",
             f"rename the repository to {expected}",
             path=REPO_CONFIG_FILE,
             line=line,
