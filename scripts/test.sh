@@ -47,5 +47,5 @@ export PATH="$PWD/.venv/bin:$PATH"
 # [tool.mypy]).
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m mypy launchgen
+.venv/bin/python -m mypy launchgen tests
 exec .venv/bin/python -m pytest "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,14 +23,14 @@ def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_CACHE_HOME"] = str(root / "xdg-cache")
 
 
-def make_answers(name: str = "checkout", **overrides: object) -> Answers:
-    values: dict[str, object] = {
+def make_answers(name: str = "checkout", **overrides: Any) -> Answers:
+    values: dict[str, Any] = {
         "kind": "app",
         "name": name,
         "environments": ("dev", "test", "prod"),
     }
     values.update(overrides)
-    return Answers(**values)  # type: ignore[arg-type]
+    return Answers(**values)
 
 
 @pytest.fixture

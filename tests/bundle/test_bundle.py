@@ -45,7 +45,9 @@ def _rewrite(bundle: Path, target: Path, files: dict[str, bytes]) -> Path:
     return target
 
 
-def test_bundle_holds_manifests_inputs_and_a_signed_statement(bundle, rendered, key_pair):
+def test_bundle_holds_manifests_inputs_and_a_signed_statement(
+    bundle: Path, rendered: Path, key_pair: tuple[Path, Path]
+) -> None:
     files = _files(bundle)
     manifests = sorted(
         p.relative_to(rendered).as_posix() for p in (rendered / "manifests").iterdir()
@@ -82,13 +84,17 @@ def test_bundle_holds_manifests_inputs_and_a_signed_statement(bundle, rendered, 
     assert verify(bundle, key_pair[1]).parameters["service"] == "checkout"
 
 
-def test_bundle_is_reproducible(bundle, rendered, key_pair, tmp_path):
+def test_bundle_is_reproducible(
+    bundle: Path, rendered: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     again = tmp_path / "again.tar.gz"
     package(PackageRequest(rendered, again, key_pair[0]))
     assert again.read_bytes() == bundle.read_bytes()
 
 
-def test_every_flipped_byte_fails(bundle, key_pair, tmp_path):
+def test_every_flipped_byte_fails(
+    bundle: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     data = bundle.read_bytes()
     target = tmp_path / "flipped.tar.gz"
     for offset in range(len(data)):
@@ -97,7 +103,9 @@ def test_every_flipped_byte_fails(bundle, key_pair, tmp_path):
             verify(target, key_pair[1])
 
 
-def test_every_bit_of_the_compressed_stream_end_fails(bundle, key_pair, tmp_path):
+def test_every_bit_of_the_compressed_stream_end_fails(
+    bundle: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     # the last deflate byte may carry padding bits a decompressor ignores
     data = bundle.read_bytes()
     target = tmp_path / "bits.tar.gz"
@@ -110,7 +118,9 @@ def test_every_bit_of_the_compressed_stream_end_fails(bundle, key_pair, tmp_path
                 verify(target, key_pair[1])
 
 
-def test_changed_file_names_the_file_and_digest(bundle, key_pair, tmp_path):
+def test_changed_file_names_the_file_and_digest(
+    bundle: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     files = _files(bundle)
     files["manifests/04-deployment-checkout.yaml"] = files[
         "manifests/04-deployment-checkout.yaml"
@@ -122,7 +132,7 @@ def test_changed_file_names_the_file_and_digest(bundle, key_pair, tmp_path):
         verify(_rewrite(bundle, tmp_path / "changed.tar.gz", files), key_pair[1])
 
 
-def test_missing_file_fails(bundle, key_pair, tmp_path):
+def test_missing_file_fails(bundle: Path, key_pair: tuple[Path, Path], tmp_path: Path) -> None:
     files = _files(bundle)
     del files["inputs/values-prod.yaml"]
     with pytest.raises(
@@ -131,7 +141,7 @@ def test_missing_file_fails(bundle, key_pair, tmp_path):
         verify(_rewrite(bundle, tmp_path / "missing.tar.gz", files), key_pair[1])
 
 
-def test_extra_file_fails(bundle, key_pair, tmp_path):
+def test_extra_file_fails(bundle: Path, key_pair: tuple[Path, Path], tmp_path: Path) -> None:
     files = {
         **_files(bundle),
         "manifests/99-clusterrolebinding-admin.yaml": b"kind: ClusterRoleBinding\n",
@@ -143,13 +153,15 @@ def test_extra_file_fails(bundle, key_pair, tmp_path):
         verify(_rewrite(bundle, tmp_path / "extra.tar.gz", files), key_pair[1])
 
 
-def test_another_key_fails(bundle, tmp_path):
+def test_another_key_fails(bundle: Path, tmp_path: Path) -> None:
     _, other = write_key_pair(tmp_path / "other")
     with pytest.raises(VerifyError, match="signature does not match the given key"):
         verify(bundle, other)
 
 
-def test_resigned_statement_by_attacker_fails(bundle, key_pair, tmp_path):
+def test_resigned_statement_by_attacker_fails(
+    bundle: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     files = _files(bundle)
     envelope = json.loads(files[ENVELOPE_NAME])
     envelope["payload"] = base64.b64encode(
@@ -167,7 +179,9 @@ def test_resigned_statement_by_attacker_fails(bundle, key_pair, tmp_path):
         (gzip.compress(b"not a tar archive at all" * 40), "is not a valid tar archive"),
     ],
 )
-def test_not_a_bundle_is_one_line_exit_1(content, message, key_pair, tmp_path):
+def test_not_a_bundle_is_one_line_exit_1(
+    content: bytes, message: str, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     target = tmp_path / "x.tar.gz"
     target.write_bytes(content)
     result = CliRunner().invoke(main, ["verify", str(target), "--key", str(key_pair[1])])
@@ -178,14 +192,14 @@ def test_not_a_bundle_is_one_line_exit_1(content, message, key_pair, tmp_path):
     )
 
 
-def test_truncated_bundle_fails(bundle, key_pair, tmp_path):
+def test_truncated_bundle_fails(bundle: Path, key_pair: tuple[Path, Path], tmp_path: Path) -> None:
     target = tmp_path / "short.tar.gz"
     target.write_bytes(bundle.read_bytes()[: len(bundle.read_bytes()) // 2])
     result = CliRunner().invoke(main, ["verify", str(target), "--key", str(key_pair[1])])
     assert result.exit_code == 1 and "is truncated" in result.output
 
 
-def test_cli_round_trip_with_key_from_environment_and_ecdsa(rendered, tmp_path):
+def test_cli_round_trip_with_key_from_environment_and_ecdsa(rendered: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     made = runner.invoke(main, ["keygen", "-o", str(tmp_path / "ci"), "--type", "ecdsa-p256"])
     assert made.exit_code == 0, made.output
@@ -202,7 +216,7 @@ def test_cli_round_trip_with_key_from_environment_and_ecdsa(rendered, tmp_path):
     )  # never overwrites
 
 
-def test_encrypted_key_needs_its_passphrase(rendered, tmp_path):
+def test_encrypted_key_needs_its_passphrase(rendered: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"PASS": "correct horse"}
     assert (
@@ -229,7 +243,9 @@ def test_encrypted_key_needs_its_passphrase(rendered, tmp_path):
     )
 
 
-def test_package_refuses_manifests_that_do_not_validate(rendered, key_pair, tmp_path):
+def test_package_refuses_manifests_that_do_not_validate(
+    rendered: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     import shutil
 
     broken = tmp_path / "prod"
@@ -243,7 +259,7 @@ def test_package_refuses_manifests_that_do_not_validate(rendered, key_pair, tmp_
     assert "typo" in result.output and not (tmp_path / "b.tgz").exists()
 
 
-def test_package_needs_a_render_folder(key_pair, tmp_path):
+def test_package_needs_a_render_folder(key_pair: tuple[Path, Path], tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["package", str(tmp_path), "-o", str(tmp_path / "b.tgz"), "--key", str(key_pair[0])]
     )

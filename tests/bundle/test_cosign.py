@@ -46,7 +46,7 @@ def _cosign(public: Path, envelope: Path, blob: Path) -> subprocess.CompletedPro
 
 
 @pytest.mark.parametrize("key_type", ["ed25519", "ecdsa-p256"])
-def test_cosign_verifies_a_launchgen_attestation(key_type, tmp_path):
+def test_cosign_verifies_a_launchgen_attestation(key_type: str, tmp_path: Path) -> None:
     key = generate(key_type)
     public = tmp_path / "signing.pub"
     public.write_bytes(public_pem(key))

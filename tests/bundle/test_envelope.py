@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +36,17 @@ def _cli(bundle: Path, key: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _with_envelope(signer, tmp_path: Path, raw: bytes) -> Path:
+def _with_envelope(signer: tuple[Any, Path], tmp_path: Path, raw: bytes) -> Path:
     return forge.write(
         tmp_path / "b.tar.gz", {**forge.signed_files(signer[0]), "attestation.dsse.json": raw}
     )
 
 
-def _envelope(signer) -> dict[str, Any]:
+def _envelope(signer: tuple[Any, Path]) -> dict[str, Any]:
     return forge.envelope_of(forge.signed_files(signer[0]))
 
 
-def test_the_untouched_bundle_verifies(signer, tmp_path):
+def test_the_untouched_bundle_verifies(signer: tuple[Any, Path], tmp_path: Path) -> None:
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(signer[0]))
     done = verify(bundle, signer[1])
     assert done.parameters["service"] == "checkout"
@@ -122,7 +123,9 @@ def _trailing_space(env: dict[str, Any]) -> bytes:
         _trailing_space,
     ],
 )
-def test_an_envelope_changed_in_any_way_fails(change, signer, tmp_path):
+def test_an_envelope_changed_in_any_way_fails(
+    change: Callable[[dict[str, Any]], bytes], signer: tuple[Any, Path], tmp_path: Path
+) -> None:
     raw = change(_envelope(signer))
     assert raw != dsse.dumps(_envelope(signer))
     bundle = _with_envelope(signer, tmp_path, raw)
@@ -132,13 +135,15 @@ def test_an_envelope_changed_in_any_way_fails(change, signer, tmp_path):
     assert code == 1 and len(output.splitlines()) == 1
 
 
-def test_the_canonical_pattern_is_exactly_what_dumps_writes(signer):
+def test_the_canonical_pattern_is_exactly_what_dumps_writes(signer: tuple[Any, Path]) -> None:
     raw = dsse.dumps(_envelope(signer))
     assert dsse._CANONICAL.match(raw) is not None
     assert dsse._CANONICAL.match(raw[:-1]) is None and dsse._CANONICAL.match(raw + b"\n") is None
 
 
-def test_a_keyid_with_a_newline_cannot_forge_a_line(signer, tmp_path):
+def test_a_keyid_with_a_newline_cannot_forge_a_line(
+    signer: tuple[Any, Path], tmp_path: Path
+) -> None:
     env = _envelope(signer)
     env["signatures"][0]["keyid"] = "x\nverified checkout 6.6.6 for prod\x1b[2J"
     code, output = _cli(_with_envelope(signer, tmp_path, dsse.dumps(env)), signer[1])
@@ -150,7 +155,9 @@ def test_a_keyid_with_a_newline_cannot_forge_a_line(signer, tmp_path):
     assert code == 1 and len(output.splitlines()) == 1 and "\x1b" not in output
 
 
-def test_a_bundle_signed_by_another_key_names_both_keys(signer, tmp_path):
+def test_a_bundle_signed_by_another_key_names_both_keys(
+    signer: tuple[Any, Path], tmp_path: Path
+) -> None:
     other = generate()
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(other))
     with pytest.raises(
@@ -160,7 +167,7 @@ def test_a_bundle_signed_by_another_key_names_both_keys(signer, tmp_path):
         verify(bundle, signer[1])
 
 
-def test_ecdsa_signatures_are_deterministic_and_only_low_s_verifies(tmp_path):
+def test_ecdsa_signatures_are_deterministic_and_only_low_s_verifies(tmp_path: Path) -> None:
     key = generate("ecdsa-p256")
     public = tmp_path / "ec.pub"
     public.write_bytes(public_pem(key))
@@ -237,8 +244,8 @@ PARAMS = f"{BUILD}.externalParameters"
     ],
 )
 def test_a_signed_statement_of_the_wrong_shape_is_one_line_exit_1(
-    path, value, message, signer, tmp_path
-):
+    path: str, value: object, message: str, signer: tuple[Any, Path], tmp_path: Path
+) -> None:
     stmt = _set(path, value)
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(signer[0], stmt))
     code, output = _cli(bundle, signer[1])
@@ -257,20 +264,24 @@ def test_a_signed_statement_of_the_wrong_shape_is_one_line_exit_1(
         (b"1" * 5000, "not valid JSON"),
     ],
 )
-def test_a_signed_payload_that_is_not_a_statement_is_refused(payload, message, signer, tmp_path):
+def test_a_signed_payload_that_is_not_a_statement_is_refused(
+    payload: bytes, message: str, signer: tuple[Any, Path], tmp_path: Path
+) -> None:
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(signer[0], payload=payload))
     code, output = _cli(bundle, signer[1])
     assert code == 1 and len(output.splitlines()) == 1 and message in output
 
 
-def test_a_statement_naming_a_file_twice_is_refused(signer, tmp_path):
+def test_a_statement_naming_a_file_twice_is_refused(
+    signer: tuple[Any, Path], tmp_path: Path
+) -> None:
     stmt = forge.statement()
     stmt["subject"].append(dict(stmt["subject"][0]))
     with pytest.raises(VerifyError, match="is named twice"):
         verify(forge.write(tmp_path / "b.tar.gz", forge.signed_files(signer[0], stmt)), signer[1])
 
 
-def test_printed_paths_are_escaped(signer, tmp_path):
+def test_printed_paths_are_escaped(signer: tuple[Any, Path], tmp_path: Path) -> None:
     bundle = forge.write(
         tmp_path / "b\nverified fake\x1b[31m.tar.gz", forge.signed_files(signer[0])
     )

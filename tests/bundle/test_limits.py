@@ -64,7 +64,14 @@ def _bomb_members() -> Iterator[bytes]:
         ),
     ],
 )
-def test_gzip_bombs_are_refused_before_unpacking(name, chunks, limits, message, keys, tmp_path):
+def test_gzip_bombs_are_refused_before_unpacking(
+    name: str,
+    chunks: Callable[[], Iterator[bytes]],
+    limits: Limits,
+    message: str,
+    keys: tuple[Path, Path],
+    tmp_path: Path,
+) -> None:
     bomb = forge.write_stream(tmp_path / f"{name}.tar.gz", chunks())
     assert bomb.stat().st_size < 2 * MiB
     started = time.monotonic()
@@ -76,7 +83,7 @@ def test_gzip_bombs_are_refused_before_unpacking(name, chunks, limits, message, 
     assert code == 1 and len(output.splitlines()) == 1 and "launchgen: error: bundle " in output
 
 
-def test_total_unpacked_size_is_bounded(keys, tmp_path):
+def test_total_unpacked_size_is_bounded(keys: tuple[Path, Path], tmp_path: Path) -> None:
     files = {f"manifests/{i:02d}.yaml": bytes(1 * MiB) for i in range(8)}
     bundle = forge.write(tmp_path / "big.tar.gz", files)
     with pytest.raises(VerifyError, match=r"unpacks to more than the 4 MiB limit"):
@@ -87,7 +94,7 @@ def test_total_unpacked_size_is_bounded(keys, tmp_path):
         verify(bundle, keys[1], Limits(bundle_bytes=MiB // 1024))
 
 
-def test_a_huge_envelope_is_refused_by_its_header(keys, tmp_path):
+def test_a_huge_envelope_is_refused_by_its_header(keys: tuple[Path, Path], tmp_path: Path) -> None:
     bundle = forge.write_stream(
         tmp_path / "env.tar.gz", iter([forge.header("attestation.dsse.json", 9 * MiB)])
     )
@@ -97,14 +104,14 @@ def test_a_huge_envelope_is_refused_by_its_header(keys, tmp_path):
         verify(bundle, keys[1])
 
 
-def test_nested_envelope_is_one_line_exit_1(keys, tmp_path):
+def test_nested_envelope_is_one_line_exit_1(keys: tuple[Path, Path], tmp_path: Path) -> None:
     files = {**forge.signed_files(generate()), "attestation.dsse.json": b"[" * 100_000}
     code, output = _cli(forge.write(tmp_path / "nested.tar.gz", files), keys[1])
     assert code == 1 and len(output.splitlines()) == 1
     assert "attestation.dsse.json is not the envelope launchgen writes" in output
 
 
-def test_a_deeply_nested_signed_statement_is_refused(tmp_path):
+def test_a_deeply_nested_signed_statement_is_refused(tmp_path: Path) -> None:
     key = generate()
     public = tmp_path / "k.pub"
     from launchgen.bundle.keys import public_pem
@@ -119,7 +126,9 @@ def test_a_deeply_nested_signed_statement_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
-def test_a_bundle_that_is_not_a_regular_file_is_not_read(target, keys, tmp_path):
+def test_a_bundle_that_is_not_a_regular_file_is_not_read(
+    target: str, keys: tuple[Path, Path], tmp_path: Path
+) -> None:
     import os
 
     if target == "fifo":
@@ -131,7 +140,7 @@ def test_a_bundle_that_is_not_a_regular_file_is_not_read(target, keys, tmp_path)
     assert time.monotonic() - started < 10
 
 
-def test_a_key_file_is_read_within_a_bound(keys, tmp_path):
+def test_a_key_file_is_read_within_a_bound(keys: tuple[Path, Path], tmp_path: Path) -> None:
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(generate()))
     result = CliRunner().invoke(main, ["verify", str(bundle), "--key", "/dev/zero"])
     assert (
@@ -140,7 +149,7 @@ def test_a_key_file_is_read_within_a_bound(keys, tmp_path):
 
 
 @pytest.mark.parametrize("mtime", [0, forge.MTIME, 1_700_000_000])
-def test_the_streaming_reader_accepts_exactly_what_the_writer_writes(mtime):
+def test_the_streaming_reader_accepts_exactly_what_the_writer_writes(mtime: int) -> None:
     files = {
         **forge.MANIFESTS,
         "manifests/03-big.yaml": bytes(range(256)) * 40_000,
@@ -152,7 +161,7 @@ def test_the_streaming_reader_accepts_exactly_what_the_writer_writes(mtime):
     assert unpacked.files == files and unpacked.mtime == mtime
 
 
-def test_trailing_data_and_a_second_gzip_member_are_refused(tmp_path):
+def test_trailing_data_and_a_second_gzip_member_are_refused(tmp_path: Path) -> None:
     data = archive.write(forge.signed_files(generate()), forge.MTIME)
     for tail, message in [(b"\0" * 10, "trailing data"), (data, "trailing data")]:
         with pytest.raises(VerifyError, match=message):

@@ -32,7 +32,7 @@ def _one_line(output: str) -> bool:
 # keygen: no helm needed
 
 
-def test_keygen_never_overwrites_without_force(tmp_path):
+def test_keygen_never_overwrites_without_force(tmp_path: Path) -> None:
     assert _run("keygen", "-o", str(tmp_path / "k"))[0] == 0
     private = (tmp_path / "k.key").read_bytes()
     code, output = _run("keygen", "-o", str(tmp_path / "k"))
@@ -43,7 +43,9 @@ def test_keygen_never_overwrites_without_force(tmp_path):
     assert stat.S_IMODE((tmp_path / "k.key").stat().st_mode) == 0o600
 
 
-def test_keygen_refuses_a_dangling_symlink_and_force_replaces_the_link_not_its_target(tmp_path):
+def test_keygen_refuses_a_dangling_symlink_and_force_replaces_the_link_not_its_target(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "k.pub").symlink_to(tmp_path / "elsewhere" / "target.pub")
     code, output = _run("keygen", "-o", str(tmp_path / "k"))
     assert code == 2 and _one_line(output) and "k.pub exists (a symlink)" in output
@@ -52,13 +54,13 @@ def test_keygen_refuses_a_dangling_symlink_and_force_replaces_the_link_not_its_t
     assert not (tmp_path / "k.pub").is_symlink() and not (tmp_path / "elsewhere").exists()
 
 
-def test_keygen_into_a_path_below_a_file_is_one_line(tmp_path):
+def test_keygen_into_a_path_below_a_file_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x")
     code, output = _run("keygen", "-o", str(tmp_path / "afile" / "sub"))
     assert code == 2 and _one_line(output) and "afile is not a folder" in output
 
 
-def test_keygen_through_a_dangling_symlinked_folder_is_one_line(tmp_path):
+def test_keygen_through_a_dangling_symlinked_folder_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
     code, output = _run("keygen", "-o", str(tmp_path / "gone" / "k"))
     assert code == 2 and _one_line(output) and "cannot write" in output
@@ -79,7 +81,9 @@ def _package(render: Path, out: Path, key: Path, *extra: str) -> tuple[int, str]
 
 
 @pytest.mark.helm
-def test_package_refuses_to_overwrite_the_private_key(rendered, key_pair, tmp_path):
+def test_package_refuses_to_overwrite_the_private_key(
+    rendered: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     key = tmp_path / "signing.key"
     shutil.copy(key_pair[0], key)
     before = key.read_bytes()
@@ -97,7 +101,9 @@ def test_package_refuses_to_overwrite_the_private_key(rendered, key_pair, tmp_pa
 
 
 @pytest.mark.helm
-def test_package_refuses_to_overwrite_the_render(render_copy, key_pair):
+def test_package_refuses_to_overwrite_the_render(
+    render_copy: Path, key_pair: tuple[Path, Path]
+) -> None:
     record = (render_copy / "render.json").read_bytes()
     for target in ("render.json", "manifests/new.tar.gz"):
         code, output = _package(render_copy, render_copy / target, key_pair[0], "--force")
@@ -107,7 +113,9 @@ def test_package_refuses_to_overwrite_the_render(render_copy, key_pair):
 
 
 @pytest.mark.helm
-def test_package_overwrites_a_bundle_only_with_force(rendered, key_pair, tmp_path):
+def test_package_overwrites_a_bundle_only_with_force(
+    rendered: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     out = tmp_path / "b.tar.gz"
     out.write_bytes(b"precious")
     code, output = _package(rendered, out, key_pair[0])
@@ -120,7 +128,9 @@ def test_package_overwrites_a_bundle_only_with_force(rendered, key_pair, tmp_pat
 
 
 @pytest.mark.helm
-def test_package_to_a_dangling_symlink_or_below_a_file_is_one_line(rendered, key_pair, tmp_path):
+def test_package_to_a_dangling_symlink_or_below_a_file_is_one_line(
+    rendered: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     (tmp_path / "dangling.tar.gz").symlink_to(tmp_path / "missing" / "x")
     code, output = _package(rendered, tmp_path / "dangling.tar.gz", key_pair[0])
     assert code == 2 and _one_line(output) and "exists (a symlink)" in output
@@ -133,7 +143,9 @@ def test_package_to_a_dangling_symlink_or_below_a_file_is_one_line(rendered, key
 @pytest.mark.parametrize(
     "how", ["listed", "symlinked-manifest", "symlinked-input", "symlinked-folder"]
 )
-def test_package_reads_nothing_from_outside_the_render(how, render_copy, key_pair, tmp_path):
+def test_package_reads_nothing_from_outside_the_render(
+    how: str, render_copy: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("secret\n")
     record = json.loads((render_copy / "render.json").read_text())
@@ -158,7 +170,9 @@ def test_package_reads_nothing_from_outside_the_render(how, render_copy, key_pai
 
 
 @pytest.mark.helm
-def test_package_render_record_of_the_wrong_shape_is_one_line(render_copy, key_pair, tmp_path):
+def test_package_render_record_of_the_wrong_shape_is_one_line(
+    render_copy: Path, key_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     record = json.loads((render_copy / "render.json").read_text())
     for field, value in [
         ("chart", ["x"]),

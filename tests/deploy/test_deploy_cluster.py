@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from launchgen import records
+from tests.cluster.fixture import KubeCluster
 from tests.deploy.helpers import Service, make_service
 from tests.helpers.tools import HELM_VERSIONS, tool
 
@@ -15,7 +17,7 @@ pytestmark = [pytest.mark.cluster, pytest.mark.helm]
 
 
 @pytest.fixture(params=sorted(HELM_VERSIONS))
-def svc(request: pytest.FixtureRequest, kube_cluster, tmp_path: Path) -> Service:  # type: ignore[no-untyped-def]
+def svc(request: pytest.FixtureRequest, kube_cluster: KubeCluster, tmp_path: Path) -> Service:
     return make_service(tmp_path, str(tool(request.param)), kube_cluster.kubeconfig)
 
 
@@ -48,6 +50,12 @@ def history(svc: Service, env: str = "dev") -> records.History:
     found = records.load(svc.props, env)
     assert found is not None
     return found
+
+
+def current(svc: Service, env: str = "dev") -> dict[str, Any]:
+    entry = history(svc, env).current()
+    assert entry is not None
+    return entry
 
 
 def test_in_place_deploy_approve_and_reject(svc: Service) -> None:
@@ -100,7 +108,7 @@ def test_unschedulable_rollout_rolls_back_automatically(svc: Service) -> None:
     assert "did not become ready and was rolled back" in failed.output
     assert image(svc, ns, svc.name).endswith(":1.0.0")
     assert [e["event"] for e in history(svc).entries] == ["deployed", "failed"]
-    assert history(svc).current()["appVersion"] == "1.0.0"  # type: ignore[index]
+    assert current(svc)["appVersion"] == "1.0.0"
 
 
 def test_failing_smoke_test_counts_as_failed_deployment(svc: Service) -> None:
@@ -134,7 +142,7 @@ def test_immutable_deployments_reject_and_prune(svc: Service) -> None:
         svc, "get", "namespace", rejected_ns, "--ignore-not-found", "-o", "jsonpath={.status.phase}"
     )
     assert phase in ("", "Terminating")
-    assert history(svc).current()["appVersion"] == "1.2.0"  # type: ignore[index]
+    assert current(svc)["appVersion"] == "1.2.0"
 
     pruned = svc.run("prune", "--env", "dev", "--keep", "1")
     assert pruned.exit_code == 0, pruned.output
@@ -156,7 +164,7 @@ def test_rollback_in_place_to_an_earlier_deployment(svc: Service) -> None:
     result = svc.run("rollback", "--env", "dev", "--to", "1")
     assert result.exit_code == 0, result.output
     assert image(svc, ns, svc.name).endswith(":1.0.0")
-    assert history(svc).current()["seq"] == 1  # type: ignore[index]
+    assert current(svc)["seq"] == 1
     status = svc.run("status", "--format", "json")
     dev = json.loads(status.output)["environments"][0]
     assert (dev["appVersion"], dev["cluster"]["status"], dev["cluster"]["appVersion"]) == (

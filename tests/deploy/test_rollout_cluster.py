@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from launchgen.resources import schema_path
+from tests.cluster.fixture import KubeCluster
 from tests.deploy.helpers import Service, make_service
 from tests.helpers.tools import tool
 
@@ -28,7 +29,7 @@ def kubectl(svc: Service, *args: str, stdin: str | None = None) -> str:
     ).stdout
 
 
-def test_approve_promotes_a_paused_canary(kube_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_approve_promotes_a_paused_canary(kube_cluster: KubeCluster, tmp_path: Path) -> None:
     svc = make_service(tmp_path, str(tool("helm4")), kube_cluster.kubeconfig)
     kubectl(svc, "apply", "-f", str(schema_path("crds") / "argo-rollouts.yaml"))
     kubectl(svc, "wait", "--for=condition=Established", "crd/rollouts.argoproj.io", "--timeout=60s")

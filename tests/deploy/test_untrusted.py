@@ -8,6 +8,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_real_helm_takes_positionals_after_double_dash(tmp_path: Path, helm: str
         check=False,
     )
     assert str(evil) in unsafe.stderr
-    for args in (
+    calls: tuple[list[str | Path], ...] = (
         [
             "rollback",
             "--namespace",
@@ -144,7 +145,8 @@ def test_real_helm_takes_positionals_after_double_dash(tmp_path: Path, helm: str
         ["uninstall", "--namespace", "ns", "--kubeconfig", kubeconfig, "--", "rel"],
         ["test", "--namespace", "ns", "--kubeconfig", kubeconfig, "--", "rel"],
         ["history", "--namespace", "ns", "-o", "json", "--kubeconfig", kubeconfig, "--", "rel"],
-    ):
+    )
+    for args in calls:
         result = run([tool(helm), *args], env=env, check=False)
         assert "unreachable" in result.stderr.lower(), (
             args,
@@ -229,7 +231,7 @@ def test_the_wrapper_checks_names_itself(tmp_path: Path) -> None:
     from launchgen.deploy.source import BundleContentError, DeploymentSource
     from launchgen.deploy.wrapper import write_chart
 
-    base = dict(
+    base: dict[str, Any] = dict(
         service="s",
         environment="dev",
         app_version="1.0.0",
@@ -246,7 +248,7 @@ def test_the_wrapper_checks_names_itself(tmp_path: Path) -> None:
         ("x", {"a/m.yaml": b"", "b/m.yaml": b""}),
     ):
         with pytest.raises(BundleContentError):
-            write_chart(DeploymentSource(chart_name=chart, manifests=manifests, **base), inside)  # type: ignore[arg-type]
+            write_chart(DeploymentSource(chart_name=chart, manifests=manifests, **base), inside)
     assert list(tmp_path.iterdir()) == [inside] and list(inside.iterdir()) == []
 
 

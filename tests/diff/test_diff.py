@@ -7,7 +7,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from launchgen.cli import main
 from launchgen.diff import diff_manifests
@@ -59,7 +59,7 @@ def renders(app_repos: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path, P
     return old, same, changed
 
 
-def invoke(*args: str):
+def invoke(*args: str) -> Result:
     return CliRunner().invoke(main, ["diff", *args])
 
 

@@ -9,6 +9,7 @@ import json
 import shutil
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -246,7 +247,7 @@ def test_signed_bundles_are_paired_by_the_environment_their_statement_names(
     } == {("dev", None, "removed"), ("test", None, "removed"), ("prod", "prod", "compared")}
 
 
-def _config_map(version: str, value: str) -> dict:  # type: ignore[type-arg]
+def _config_map(version: str, value: str) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -131,7 +131,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def sandbox(pristine: Path) -> Iterator[Path]:
+def sandbox(pristine: Path) -> Iterator[Callable[[], Path]]:
     """A fresh copy for each call of the test body (hypothesis reuses function fixtures)."""
     made: list[Path] = []
 
@@ -143,7 +143,7 @@ def sandbox(pristine: Path) -> Iterator[Path]:
         (parent / "outside" / "sentinel").write_text("keep me\n")
         return parent / "work"
 
-    yield fresh  # type: ignore[misc]
+    yield fresh
     for parent in made:
         shutil.rmtree(parent, ignore_errors=True)
 
@@ -235,7 +235,9 @@ FUZZ = settings(
 
 @FUZZ
 @given(st.sampled_from(PROPS_FILES), MUTATION)
-def test_properties_repo_commands(sandbox, relpath: str, mutation: tuple[str, str, bytes]) -> None:  # type: ignore[no-untyped-def]
+def test_properties_repo_commands(
+    sandbox: Callable[[], Path], relpath: str, mutation: tuple[str, str, bytes]
+) -> None:
     work = sandbox()
     props = work / f"{SERVICE}-properties"
     mutate(props / relpath, *mutation)
@@ -265,7 +267,9 @@ def test_properties_repo_commands(sandbox, relpath: str, mutation: tuple[str, st
 
 @FUZZ
 @given(st.sampled_from(FILES), MUTATION)
-def test_app_repo_commands(sandbox, relpath: str, mutation: tuple[str, str, bytes]) -> None:  # type: ignore[no-untyped-def]
+def test_app_repo_commands(
+    sandbox: Callable[[], Path], relpath: str, mutation: tuple[str, str, bytes]
+) -> None:
     work = sandbox()
     app, props = work / SERVICE, work / f"{SERVICE}-properties"
     mutate(app / relpath, *mutation)
@@ -298,7 +302,9 @@ def test_app_repo_commands(sandbox, relpath: str, mutation: tuple[str, str, byte
     st.binary(min_size=1, max_size=16),
     st.sampled_from(["flip", "truncate", "append", "replace"]),
 )
-def test_bundle_commands(sandbox, pristine: Path, offset: int, blob: bytes, how: str) -> None:  # type: ignore[no-untyped-def]
+def test_bundle_commands(
+    sandbox: Callable[[], Path], pristine: Path, offset: int, blob: bytes, how: str
+) -> None:
     work = sandbox()
     bundle = work / "bundle.tar.gz"
     data = bundle.read_bytes()
@@ -334,7 +340,9 @@ def test_bundle_commands(sandbox, pristine: Path, offset: int, blob: bytes, how:
 
 @FUZZ
 @given(st.sampled_from(["render.json", "some.yaml"]), MUTATION)
-def test_render_folder_commands(sandbox, relpath: str, mutation: tuple[str, str, bytes]) -> None:  # type: ignore[no-untyped-def]
+def test_render_folder_commands(
+    sandbox: Callable[[], Path], relpath: str, mutation: tuple[str, str, bytes]
+) -> None:
     work = sandbox()
     folder = work / "rendered" / "dev"
     target = folder / relpath
@@ -364,7 +372,9 @@ def test_render_folder_commands(sandbox, relpath: str, mutation: tuple[str, str,
 
 @FUZZ
 @given(st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(max_size=30)))
-def test_names_given_on_the_command_line(sandbox, pristine: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_names_given_on_the_command_line(
+    sandbox: Callable[[], Path], pristine: Path, name: str
+) -> None:
     work = sandbox()
     before = snapshot(work.parent)
     out = work / "new"

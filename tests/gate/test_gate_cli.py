@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from launchgen.cli import main
 from tests.gate.gitutil import commit, edit, git
 
 
-def lint(repo: Path, *args: str, env: dict[str, str] | None = None):
+def lint(repo: Path, *args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(
         main, ["lint", str(repo), "--no-cache", "--format", "json", *args], env=env
     )

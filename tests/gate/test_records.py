@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ DIGEST = "sha256:" + "cd" * 32
 HEAD = "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvironment: prod\nentries:\n"
 
 
-def deploy(repo: Path, version: str, **extra: object) -> dict:
+def deploy(repo: Path, version: str, **extra: object) -> dict[str, Any]:
     return records.append(
         repo,
         "checkout",
@@ -46,8 +47,9 @@ def test_current_skips_rejected_deployments(tmp_path: Path) -> None:
     deploy(tmp_path, "1.1.0")
     records.append(tmp_path, "checkout", "prod", "rejected", "bob", of=2)
     history = records.load(tmp_path, "prod")
-    assert history is not None and history.current() is not None
-    assert history.current()["appVersion"] == "1.0.0"  # type: ignore[index]
+    assert history is not None
+    current = history.current()
+    assert current is not None and current["appVersion"] == "1.0.0"
 
 
 def test_values_needing_quotes_survive(tmp_path: Path) -> None:
@@ -306,7 +308,7 @@ def test_schema_checker_agrees_with_jsonschema() -> None:
         "at": "2026-01-01T00:00:00Z",
         "by": "ci",
     }
-    cases: list[dict] = [
+    cases: list[dict[str, Any]] = [
         good,
         {"seq": 2, "event": "approved", "of": 1, "at": "2026-01-01T00:00:00Z", "by": "x"},
     ]

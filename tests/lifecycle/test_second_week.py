@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cluster.fixture import KubeCluster
 from tests.helpers.tools import HELM_VERSIONS, tool
 
 pytestmark = [pytest.mark.cluster, pytest.mark.helm]
@@ -202,7 +203,7 @@ def helm_binary(request: pytest.FixtureRequest) -> str:
     return str(tool(request.param))
 
 
-def test_second_and_third_week(kube_cluster, helm_binary: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_second_and_third_week(kube_cluster: KubeCluster, helm_binary: str, tmp_path: Path) -> None:
     import uuid
 
     team = make_team(tmp_path, helm_binary, kube_cluster.kubeconfig, f"week-{uuid.uuid4().hex[:5]}")
@@ -296,7 +297,9 @@ def test_second_and_third_week(kube_cluster, helm_binary: str, tmp_path: Path) -
     ).read_text()
 
 
-def test_immutable_releases_then_prune(kube_cluster, helm_binary: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_immutable_releases_then_prune(
+    kube_cluster: KubeCluster, helm_binary: str, tmp_path: Path
+) -> None:
     import uuid
 
     team = make_team(tmp_path, helm_binary, kube_cluster.kubeconfig, f"imm-{uuid.uuid4().hex[:5]}")

@@ -5,7 +5,9 @@ check(app_repo, {"Chart.yaml": "..."}, "chart-app-version", (11, 1))
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from launchgen.lint import lint
 from launchgen.problem import Problem
@@ -20,11 +22,11 @@ MIDDLEWARE_CONFIG = (
 
 
 def run(
-    root: Path, files: dict[str, str | bytes], paths: list[str] | None = None, **options: object
+    root: Path, files: Mapping[str, str | bytes], paths: list[str] | None = None, **options: Any
 ) -> list[Problem]:
     build_file_tree(root, files)
     targets = [str(root / p) for p in paths] if paths else [str(root)]
-    return lint(targets, cache=False, **options)  # type: ignore[arg-type]
+    return lint(targets, cache=False, **options)
 
 
 def found(problems: list[Problem], rule: str) -> list[tuple[str, int, int]]:
@@ -33,7 +35,7 @@ def found(problems: list[Problem], rule: str) -> list[tuple[str, int, int]]:
 
 def check(
     root: Path,
-    files: dict[str, str | bytes],
+    files: Mapping[str, str | bytes],
     rule: str,
     *expected: tuple[int, int] | tuple[str, int, int],
     paths: list[str] | None = None,
@@ -45,7 +47,7 @@ def check(
     if all(w is not None for w in want):
         assert sorted(got) == sorted(expected), problems
     else:
-        assert sorted((line, col) for _, line, col in got) == sorted(expected), problems  # type: ignore[misc]
+        assert sorted((line, col) for _, line, col in got) == sorted(expected), problems
     for problem in problems:
         assert problem.hint, problem
         assert problem.line >= 1 and problem.column >= 1

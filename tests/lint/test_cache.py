@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from launchgen.lint import engine, lint
+from launchgen.lint.contract import Context, Hit, Rule
 
 DEV = "envs/dev/values.yaml"
 
@@ -19,7 +21,7 @@ def test_second_run_reuses_results_and_edits_invalidate(
     calls: list[str] = []
     real = engine._run_rule
 
-    def counting(rule, ctx):  # type: ignore[no-untyped-def]
+    def counting(rule: Rule, ctx: Context) -> Iterator[Hit]:
         if rule.id not in (
             "files-symlink-outside",
             "files-encoding",

@@ -7,7 +7,9 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from launchgen import records
@@ -158,11 +160,13 @@ def test_explicit_files_are_linted_even_when_ignored(app_repos: tuple[Path, Path
     assert lint([props / "ci-work"], cache=False, yamllint=False) == []
 
 
-def test_one_git_process_per_repo(app_repos: tuple[Path, Path], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_one_git_process_per_repo(
+    app_repos: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[list[str]] = []
     real = subprocess.run
 
-    def spy(args, *a, **k):  # type: ignore[no-untyped-def]
+    def spy(args: list[str], *a: Any, **k: Any) -> subprocess.CompletedProcess[str]:
         if "ls-files" in args:
             calls.append(args)
         return real(args, *a, **k)
@@ -193,8 +197,8 @@ def test_json_output_of_a_clean_day2_repo(app_repos: tuple[Path, Path]) -> None:
 
 
 def test_render_into_the_properties_repo_then_lint_and_render_again(
-    app_repos: tuple[Path, Path], monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    app_repos: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The documented loop, for real: render -o rendered inside the properties repo, a
     deploy record committed, then lint and render's own lint gate pass."""
     from tests.helpers.tools import tool

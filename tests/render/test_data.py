@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -26,13 +27,13 @@ def data_repos(tmp_path: Path) -> tuple[Path, Path]:
     return app, tmp_path / "checkout-properties"
 
 
-def _render(props: Path, out: Path, helm: str = "helm4", **kw: object) -> None:
+def _render(props: Path, out: Path, helm: str = "helm4", **kw: Any) -> None:
     render(
         RenderRequest(properties=str(props), output_dir=out, helm=str(tool(helm)), lint=False, **kw)
-    )  # type: ignore[arg-type]
+    )
 
 
-def _docs(folder: Path) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+def _docs(folder: Path) -> list[tuple[str, dict[str, Any]]]:
     record = json.loads((folder / "render.json").read_text())
     return [(name, yaml.safe_load((folder / name).read_text())) for name in record["manifests"]]
 

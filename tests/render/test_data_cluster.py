@@ -8,10 +8,12 @@ import json
 import subprocess
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from launchgen.scaffold import new
+from tests.cluster.fixture import KubeCluster
 from tests.conftest import make_answers
 from tests.deploy.helpers import Service, invoke
 from tests.helpers.tools import HELM_VERSIONS, tool
@@ -20,7 +22,7 @@ pytestmark = [pytest.mark.cluster, pytest.mark.helm]
 
 
 @pytest.fixture(params=sorted(HELM_VERSIONS))
-def svc(request: pytest.FixtureRequest, kube_cluster, tmp_path: Path) -> Service:  # type: ignore[no-untyped-def]
+def svc(request: pytest.FixtureRequest, kube_cluster: KubeCluster, tmp_path: Path) -> Service:
     name = f"svc-{uuid.uuid4().hex[:6]}"
     new(make_answers(name, data=True), tmp_path)
     # the generated data chart creates the migration Job's ServiceAccount itself
@@ -40,14 +42,15 @@ def svc(request: pytest.FixtureRequest, kube_cluster, tmp_path: Path) -> Service
     )
 
 
-def _get(svc: Service, *args: str) -> dict:  # type: ignore[type-arg]
+def _get(svc: Service, *args: str) -> dict[str, Any]:
     proc = subprocess.run(
         [str(tool("kubectl")), "--kubeconfig", str(svc.kubeconfig), "get", *args, "-o", "json"],
         capture_output=True,
         text=True,
         check=True,
     )
-    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+    found: dict[str, Any] = json.loads(proc.stdout)
+    return found
 
 
 def test_migration_job_completes_before_the_app_exists_and_before_each_upgrade(

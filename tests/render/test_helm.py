@@ -22,7 +22,7 @@ def _fake_helm(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def test_detects_both_real_majors():
+def test_detects_both_real_majors() -> None:
     assert Helm(tool("helm4")).version == HelmVersion(4, 1, 4)
     assert Helm(tool("helm3")).version == HelmVersion(3, 19, 0)
 
@@ -38,12 +38,12 @@ def test_detects_both_real_majors():
         (["upgrade", "x", ".", "--force-replace"], ["upgrade", "x", ".", "--force"]),
     ],
 )
-def test_maps_helm4_flags_for_helm3_only(flags, helm3):
+def test_maps_helm4_flags_for_helm3_only(flags: list[str], helm3: list[str]) -> None:
     assert Helm(tool("helm3")).command(flags)[1:] == helm3
     assert Helm(tool("helm4")).command(flags)[1:] == flags
 
 
-def test_dry_run_records_exact_commands_without_running():
+def test_dry_run_records_exact_commands_without_running() -> None:
     helm = Helm("/nowhere/helm", dry_run=True, assumed_version=HelmVersion(3, 14, 0))
     result = helm.run(["upgrade", "--install", "checkout", "chart.tgz", "--rollback-on-failure"])
     assert result.stdout == ""
@@ -52,7 +52,7 @@ def test_dry_run_records_exact_commands_without_running():
     ]
 
 
-def test_missing_binary_is_one_line_error(monkeypatch, tmp_path):
+def test_missing_binary_is_one_line_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("LAUNCHGEN_HELM", raising=False)
     with pytest.raises(ToolError, match="helm not found on PATH"):
@@ -61,12 +61,12 @@ def test_missing_binary_is_one_line_error(monkeypatch, tmp_path):
         find_binary("/no/helm")
 
 
-def test_binary_from_environment_variable(monkeypatch):
+def test_binary_from_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LAUNCHGEN_HELM", str(tool("helm3")))
     assert Helm().version.major == 3
 
 
-def test_too_old_helm_is_refused(tmp_path):
+def test_too_old_helm_is_refused(tmp_path: Path) -> None:
     old = _fake_helm(tmp_path, 'echo "v3.13.3"')
     with pytest.raises(
         ToolError, match=r"helm v3\.13\.3 at .* is too old: launchgen needs helm 3\.14 or later"
@@ -74,7 +74,7 @@ def test_too_old_helm_is_refused(tmp_path):
         _ = Helm(old).version
 
 
-def test_failing_helm_passes_its_own_message(tmp_path):
+def test_failing_helm_passes_its_own_message(tmp_path: Path) -> None:
     with pytest.raises(
         ToolError,
         match=r"^helm show failed: .*no such file or directory|^helm show failed: .*not found",
@@ -82,7 +82,7 @@ def test_failing_helm_passes_its_own_message(tmp_path):
         Helm(tool("helm4")).run(["show", "chart", str(tmp_path / "missing")])
 
 
-def test_homes_are_isolated_and_removed(tmp_path, monkeypatch):
+def test_homes_are_isolated_and_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HELM_CONFIG_HOME", str(tmp_path / "users-config"))
     with Helm(tool("helm4")) as helm:
         env = helm.env()
@@ -101,7 +101,9 @@ def test_homes_are_isolated_and_removed(tmp_path, monkeypatch):
     assert not (tmp_path / "users-config").exists()
 
 
-def test_user_credentials_are_copied_never_written_back(tmp_path, monkeypatch):
+def test_user_credentials_are_copied_never_written_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     users = tmp_path / "user-helm"
     (users / "registry").mkdir(parents=True)
     (users / "registry" / "config.json").write_text(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from launchgen import charts
 from launchgen.cli import main
@@ -22,7 +22,7 @@ from tests.render.helpers import APP_CHART
 pytestmark = pytest.mark.helm
 
 
-def render(props: Path, out: Path, helm: Path, *extra: str):
+def render(props: Path, out: Path, helm: Path, *extra: str) -> Result:
     return CliRunner().invoke(
         main,
         [

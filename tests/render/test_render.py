@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from launchgen.cli import main
 from launchgen.errors import LaunchgenError, ToolError
-from launchgen.render import RenderRequest, render
+from launchgen.render import Rendered, RenderRequest, render
 from launchgen.render.version import AppVersionError, check_app_version
 from launchgen.scaffold import new
+from launchgen.scaffold.answers import VendorChart
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 from tests.conftest import make_answers
 from tests.helpers.chartrepo import serve_chart_repo
@@ -22,13 +24,15 @@ from tests.render.helpers import commit_all, serve_app_chart, tree_bytes
 pytestmark = pytest.mark.helm
 
 
-def _render(props: Path, out: Path, helm_bin: Path, **kw: object) -> list:  # type: ignore[type-arg]
+def _render(props: Path | str, out: Path, helm_bin: Path, **kw: Any) -> list[Rendered]:
     return render(
         RenderRequest(properties=str(props), output_dir=out, helm=str(helm_bin), lint=False, **kw)
-    )  # type: ignore[arg-type]
+    )
 
 
-def test_renders_every_environment_one_file_per_resource(app_repos, helm, tmp_path):
+def test_renders_every_environment_one_file_per_resource(
+    app_repos: tuple[Path, Path], helm: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     app, props = app_repos
     before = tree_bytes(app)
     done = _render(props, tmp_path / "out", helm[0], app_version="1.4.2")
@@ -63,7 +67,9 @@ def test_renders_every_environment_one_file_per_resource(app_repos, helm, tmp_pa
     assert tree_bytes(app) == before  # the user's repo is never modified
 
 
-def test_same_inputs_give_byte_identical_output(app_repos, helm, tmp_path):
+def test_same_inputs_give_byte_identical_output(
+    app_repos: tuple[Path, Path], helm: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     _, props = app_repos
     _render(props, tmp_path / "a", helm[0], app_version="2.0.0")
     _render(props, tmp_path / "b", helm[0], app_version="2.0.0")
@@ -71,7 +77,9 @@ def test_same_inputs_give_byte_identical_output(app_repos, helm, tmp_path):
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
 
 
-def test_immutable_postfixes_release_and_namespace(app_repos, tmp_path):
+def test_immutable_postfixes_release_and_namespace(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, props = app_repos
     (done,) = _render(
         props,
@@ -89,12 +97,12 @@ def test_immutable_postfixes_release_and_namespace(app_repos, tmp_path):
 @pytest.mark.parametrize(
     "version", [APP_VERSION_PLACEHOLDER, "latest", "1.0 beta", "-1.0", "x" * 64, ""]
 )
-def test_refuses_placeholder_and_invalid_versions(version):
+def test_refuses_placeholder_and_invalid_versions(version: str) -> None:
     with pytest.raises(AppVersionError):
         check_app_version(version)
 
 
-def test_cli_refuses_placeholder_with_one_line(app_repos):
+def test_cli_refuses_placeholder_with_one_line(app_repos: tuple[Path, Path]) -> None:
     _, props = app_repos
     result = CliRunner().invoke(
         main, ["render", str(props), "--app-version", APP_VERSION_PLACEHOLDER]
@@ -103,7 +111,9 @@ def test_cli_refuses_placeholder_with_one_line(app_repos):
     assert "placeholder" in result.output and "Traceback" not in result.output
 
 
-def test_properties_from_git_url_at_a_ref(app_repos, helm, tmp_path):
+def test_properties_from_git_url_at_a_ref(
+    app_repos: tuple[Path, Path], helm: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     app, props = app_repos
     values = props / "envs" / "dev" / "values.yaml"
     values.write_text(values.read_text().replace("replicaCount: 1", "replicaCount: 3"))
@@ -131,7 +141,7 @@ def test_properties_from_git_url_at_a_ref(app_repos, helm, tmp_path):
     }
 
 
-def test_unknown_git_ref_is_one_line_error(app_repos, tmp_path):
+def test_unknown_git_ref_is_one_line_error(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
     app, props = app_repos
     with pytest.raises(ToolError, match=r"cannot read properties repo .* at no-such-branch"):
         _render(
@@ -144,7 +154,9 @@ def test_unknown_git_ref_is_one_line_error(app_repos, tmp_path):
         )
 
 
-def test_resolves_dependencies_from_a_real_chart_repository(helm, tmp_path):
+def test_resolves_dependencies_from_a_real_chart_repository(
+    helm: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     with serve_chart_repo(tmp_path / "charts") as url:
         new(make_answers(chart_repository=url), tmp_path / "repos")
         app = tmp_path / "repos" / "checkout"
@@ -162,7 +174,9 @@ def test_resolves_dependencies_from_a_real_chart_repository(helm, tmp_path):
     )  # downloaded in a copy only
 
 
-def test_values_breaking_the_chart_schema_fail_with_helms_message(app_repos, tmp_path):
+def test_values_breaking_the_chart_schema_fail_with_helms_message(
+    app_repos: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, props = app_repos
     (props / "envs/dev/values.yaml").write_text("replicaCount: many\n")
     result = CliRunner().invoke(
@@ -191,7 +205,9 @@ def test_values_breaking_the_chart_schema_fail_with_helms_message(app_repos, tmp
     assert not (tmp_path / "out" / "dev").exists()
 
 
-def test_template_error_names_the_template(app_repos, helm, tmp_path):
+def test_template_error_names_the_template(
+    app_repos: tuple[Path, Path], helm: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     app, props = app_repos
     (app / "templates" / "broken.yaml").write_text("{{ .Values.nope.deeper }}\n")
     with pytest.raises(
@@ -200,7 +216,7 @@ def test_template_error_names_the_template(app_repos, helm, tmp_path):
         _render(props, tmp_path / "out", helm[0], app_version="1.0.0", environments=["dev"])
 
 
-def test_middleware_renders_the_pinned_vendor_chart(tmp_path):
+def test_middleware_renders_the_pinned_vendor_chart(tmp_path: Path) -> None:
     with serve_app_chart(tmp_path / "vendor") as url:
         new(
             make_answers(name="orders-db", kind="middleware", vendor_chart=_vendor(url)),
@@ -216,13 +232,13 @@ def test_middleware_renders_the_pinned_vendor_chart(tmp_path):
     assert record["app_version"] == "16.4.1" and record["namespace"] == "orders-db-prod"
 
 
-def _vendor(url: str):  # type: ignore[no-untyped-def]
+def _vendor(url: str) -> VendorChart:
     from launchgen.scaffold.answers import VendorChart
 
     return VendorChart("tinydb", url, "2.1.0", None)
 
 
-def test_unknown_environment_is_refused(app_repos, tmp_path):
+def test_unknown_environment_is_refused(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
     _, props = app_repos
     with pytest.raises(LaunchgenError, match="unknown environment 'staging'"):
         _render(
@@ -230,7 +246,7 @@ def test_unknown_environment_is_refused(app_repos, tmp_path):
         )
 
 
-def test_refuses_repos_with_lint_errors(app_repos, tmp_path):
+def test_refuses_repos_with_lint_errors(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
     from importlib.util import find_spec
 
     if find_spec("launchgen.lint") is None:

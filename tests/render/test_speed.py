@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from tests.render.helpers import commit_all
 pytestmark = pytest.mark.helm
 
 
-def _record(props: Path, out: Path) -> dict:  # type: ignore[type-arg]
+def _record(props: Path, out: Path) -> dict[str, Any]:
     render(
         RenderRequest(
             properties=str(props),
@@ -28,7 +29,8 @@ def _record(props: Path, out: Path) -> dict:  # type: ignore[type-arg]
             lint=False,
         )
     )
-    return json.loads((out / "dev" / "render.json").read_text())  # type: ignore[no-any-return]
+    record: dict[str, Any] = json.loads((out / "dev" / "render.json").read_text())
+    return record
 
 
 def test_commit_and_dirty_state_of_local_repos(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.helpers.tools import ROOT, TOOLS_DIR
 
 ACTIONLINT_VERSION = "v1.7.12"
 WHEEL = "https://files.acme.test/launchgen-1.2.0-py3-none-any.whl"
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "envs-with-dashes": {"environments": ("qa", "stage-eu", "live-us-2")},
     "one-env": {"environments": ("prod",)},

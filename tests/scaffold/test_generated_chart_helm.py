@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.helm
 Helm = tuple[Path, dict[str, str]]
 
 
-def documents(rendered: str) -> list[dict]:
+def documents(rendered: str) -> list[dict[str, Any]]:
     from ruamel.yaml import YAML
 
     return [d for d in YAML(typ="safe").load_all(rendered) if d]
@@ -93,7 +94,9 @@ def test_app_version_becomes_the_image_tag(
     run([binary, "package", ".", "--app-version", "2.3.4", "-d", dist], cwd=app, env=env)
     [package] = list(dist.iterdir())
     with tarfile.open(package) as tar:
-        chart = yamlio.loads(tar.extractfile("checkout/Chart.yaml").read().decode(), "Chart.yaml")  # type: ignore[union-attr]
+        member = tar.extractfile("checkout/Chart.yaml")
+        assert member is not None
+        chart = yamlio.loads(member.read().decode(), "Chart.yaml")
     assert chart["appVersion"] == "2.3.4"
     rendered = run(
         [binary, "template", "checkout", package, "-f", props / "envs" / "prod" / "values.yaml"],

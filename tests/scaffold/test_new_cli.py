@@ -7,7 +7,7 @@ from pathlib import Path
 
 import git
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from launchgen import yamlio
 from launchgen.cli import main
@@ -15,7 +15,7 @@ from launchgen.errors import EXIT_ERROR
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 
 
-def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
     return CliRunner().invoke(
         main,
         list(args),

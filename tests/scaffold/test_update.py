@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from launchgen import resources, yamlio
 from launchgen.cli import main
@@ -26,7 +26,7 @@ def newer_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copy / "app" / "{{cookiecutter.name}}"
 
 
-def update(repo: Path, *args: str):
+def update(repo: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["update", str(repo), *args])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,7 @@ def render(
     return result.exit_code, result.output, out / env
 
 
-def deployment(folder: Path) -> dict:  # type: ignore[type-arg]
+def deployment(folder: Path) -> dict[str, Any]:
     from launchgen.diff.manifests import documents
 
     record = json.loads((folder / "render.json").read_text())

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from launchgen import records, sopssecrets
+from tests.cluster.fixture import KubeCluster
 from tests.deploy.helpers import Service
 from tests.helpers.tools import HELM_VERSIONS, tool
 from tests.secrets.helpers import (
@@ -30,9 +31,9 @@ pytestmark = [pytest.mark.cluster, pytest.mark.helm]
 @pytest.fixture(params=sorted(HELM_VERSIONS))
 def svc(
     request: pytest.FixtureRequest,
-    kube_cluster,
+    kube_cluster: KubeCluster,
     tmp_path: Path,
-    key: AgeKey,  # type: ignore[no-untyped-def]
+    key: AgeKey,
     monkeypatch: pytest.MonkeyPatch,
     private_tmp: Path,
 ) -> Service:
@@ -125,7 +126,9 @@ def test_immutable_deployments_get_their_own_secret(svc: Service) -> None:
     encrypt(svc.props, "dev", PLAIN)
     result = svc.deploy(svc.bundle("2.0.0", immutable=True))
     assert result.exit_code == 0, result.output
-    entry = records.load(svc.props, "dev").current()  # type: ignore[union-attr]
+    history = records.load(svc.props, "dev")
+    assert history is not None
+    entry = history.current()
     assert entry is not None and entry["release"] != svc.name
     out = kubectl(
         svc, "get", "secret", f"{entry['release']}-secrets", "-n", entry["namespace"], "-o", "json"

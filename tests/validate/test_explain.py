@@ -4,6 +4,7 @@ with jsonschema, the indentation scan with PyYAML's positions; and no refusal go
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ SPOILED = [
 
 
 @pytest.mark.parametrize("text", SPOILED)
-def test_walker_finds_what_jsonschema_finds(text):
+def test_walker_finds_what_jsonschema_finds(text: str) -> None:
     store = SchemaStore()
     kind = store.lookup("v1", "Pod")
     assert kind is not None
@@ -60,7 +61,7 @@ def test_walker_finds_what_jsonschema_finds(text):
     assert ours == theirs
 
 
-def all_paths(value, prefix=()):  # type: ignore[no-untyped-def]
+def all_paths(value: object, prefix: tuple[str | int, ...] = ()) -> Iterator[list[str | int]]:
     yield list(prefix)
     if isinstance(value, dict):
         for key, sub in value.items():
@@ -100,7 +101,7 @@ BLOCK_DOCS = [
 
 
 @pytest.mark.parametrize("text", BLOCK_DOCS)
-def test_indentation_scan_agrees_with_pyyaml(text):
+def test_indentation_scan_agrees_with_pyyaml(text: str) -> None:
     data = documents.parse(text)
     checked = 0
     for keys in all_paths(data):
@@ -117,7 +118,7 @@ def test_indentation_scan_agrees_with_pyyaml(text):
     )
 
 
-def test_a_refusal_is_never_silent(tmp_path, monkeypatch):
+def test_a_refusal_is_never_silent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # should the error listing find nothing where the compiled check refused, the
     # document still fails
     monkeypatch.setattr(SchemaStore, "errors", lambda self, kind, data: [])
@@ -127,7 +128,7 @@ def test_a_refusal_is_never_silent(tmp_path, monkeypatch):
     assert problem.rule == "k8s-schema" and "does not match its schema" in problem.message
 
 
-def test_every_problem_is_complete(tmp_path):
+def test_every_problem_is_complete(tmp_path: Path) -> None:
     from tests.validate.test_inputs import NASTY
 
     for name, text in NASTY.items():

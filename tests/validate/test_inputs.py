@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from launchgen.cli import main
 from launchgen.validate import ValidateOptions, validate
+from launchgen.validate.engine import ValidationResult
 
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {LOG_LEVEL: info}\n"
 SECRET = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n"
@@ -38,30 +39,30 @@ def render_folder(
     return folder
 
 
-def rules(result) -> list[tuple[str, str, int]]:  # type: ignore[no-untyped-def]
+def rules(result: ValidationResult) -> list[tuple[str, str, int]]:
     return sorted((Path(p.path).name, p.rule, p.line) for p in result.problems)
 
 
-def test_render_folder_validates_files_render_json_does_not_list(tmp_path):
+def test_render_folder_validates_files_render_json_does_not_list(tmp_path: Path) -> None:
     folder = render_folder(tmp_path, {"00-configmap.yaml": CONFIGMAP}, {"99-secret.yaml": SECRET})
     result = validate([folder])
     assert rules(result) == [("99-secret.yaml", "standard-secret-literal", 4)]
     assert result.resources == 2
 
 
-def test_render_folder_inputs_are_not_manifests(tmp_path):
+def test_render_folder_inputs_are_not_manifests(tmp_path: Path) -> None:
     folder = render_folder(tmp_path, {"00-configmap.yaml": CONFIGMAP})
     result = validate([folder])
     assert result.problems == [] and result.resources == 1 and result.files == 1
 
 
-def test_render_folder_listed_but_missing_file_is_a_problem(tmp_path):
+def test_render_folder_listed_but_missing_file_is_a_problem(tmp_path: Path) -> None:
     folder = render_folder(tmp_path, {"00-configmap.yaml": CONFIGMAP})
     (folder / "manifests" / "00-configmap.yaml").unlink()
     assert [p.rule for p in validate([folder]).problems] == ["file-unreadable"]
 
 
-def test_render_folder_files_in_subfolders_are_read(tmp_path):
+def test_render_folder_files_in_subfolders_are_read(tmp_path: Path) -> None:
     folder = render_folder(tmp_path, {"00-configmap.yaml": CONFIGMAP})
     (folder / "manifests" / "extra").mkdir()
     (folder / "manifests" / "extra" / "secret.yml").write_text(SECRET)
@@ -69,7 +70,7 @@ def test_render_folder_files_in_subfolders_are_read(tmp_path):
 
 
 @pytest.mark.parametrize("content", [None, "", "# only a comment\n", "---\n...\n---\n# nothing\n"])
-def test_nothing_to_validate_is_not_green(tmp_path, content):
+def test_nothing_to_validate_is_not_green(tmp_path: Path, content: str | None) -> None:
     target = tmp_path / "in"
     target.mkdir()
     if content is not None:
@@ -83,7 +84,7 @@ def test_nothing_to_validate_is_not_green(tmp_path, content):
     assert [p["rule"] for p in as_json["problems"]] == ["no-resources"]
 
 
-def test_an_empty_render_is_not_green(tmp_path):
+def test_an_empty_render_is_not_green(tmp_path: Path) -> None:
     folder = render_folder(tmp_path, {})
     assert [p.rule for p in validate([folder]).problems] == ["no-resources"]
 
@@ -100,7 +101,7 @@ def test_an_empty_render_is_not_green(tmp_path):
         CONFIGMAP.replace("\n", "\r\n"),
     ],
 )
-def test_comment_only_and_terminated_documents(tmp_path, text):
+def test_comment_only_and_terminated_documents(tmp_path: Path, text: str) -> None:
     path = tmp_path / "m.yaml"
     path.write_bytes(text.encode())
     result = validate([path])
@@ -142,7 +143,7 @@ NASTY = {
 
 
 @pytest.mark.parametrize("name", sorted(NASTY))
-def test_never_a_traceback(tmp_path, name):
+def test_never_a_traceback(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.yaml"
     text = NASTY[name]
     path.write_bytes(
@@ -158,7 +159,7 @@ def test_never_a_traceback(tmp_path, name):
     assert all("\x1b" not in line and "\x07" not in line for line in result.output.splitlines())
 
 
-def test_plain_keys_that_are_not_strings_are_read_as_strings(tmp_path):
+def test_plain_keys_that_are_not_strings_are_read_as_strings(tmp_path: Path) -> None:
     # as Kubernetes' YAML decoder does: data keys 1 and true are the strings "1" and "true"
     path = tmp_path / "m.yaml"
     path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {1: a, true: b}\n")
@@ -169,7 +170,7 @@ def test_plain_keys_that_are_not_strings_are_read_as_strings(tmp_path):
     assert [p.rule for p in validate([path]).problems] == ["k8s-schema"]
 
 
-def test_non_utf8_file_name(tmp_path):
+def test_non_utf8_file_name(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     name = b"bad-\xff-name.yaml"
@@ -185,7 +186,7 @@ def test_non_utf8_file_name(tmp_path):
     assert b"bad-\\udcff-name.yaml" in proc.stdout
 
 
-def test_a_large_file_of_many_documents(tmp_path):
+def test_a_large_file_of_many_documents(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     docs = [CONFIGMAP.replace("settings", f"settings-{i}") for i in range(20_000)]
     docs[12_345] = docs[12_345].replace("\ndata: {", "\nbogus: 1\ndata: {")
@@ -196,7 +197,7 @@ def test_a_large_file_of_many_documents(tmp_path):
     assert (problem.rule, problem.line) == ("k8s-schema", 12_345 * 5 + 4)
 
 
-def test_parallel_and_serial_agree(tmp_path):
+def test_parallel_and_serial_agree(tmp_path: Path) -> None:
     for index in range(40):
         text = "---\n".join(CONFIGMAP.replace("settings", f"s-{index}-{i}") for i in range(10))
         if index % 7 == 0:
@@ -210,7 +211,9 @@ def test_parallel_and_serial_agree(tmp_path):
     assert sorted(serial.problems) == sorted(parallel.problems) and len(serial.problems) == 11
 
 
-def test_a_large_file_split_over_processes_keeps_its_lines(tmp_path, monkeypatch):
+def test_a_large_file_split_over_processes_keeps_its_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from launchgen.validate import engine
 
     monkeypatch.setattr(engine, "PARALLEL_BYTES", 1000)
@@ -229,7 +232,7 @@ def test_a_large_file_split_over_processes_keeps_its_lines(tmp_path, monkeypatch
     ]  # +1: the bogus line above
 
 
-def test_duplicate_keys_in_a_large_document(tmp_path):
+def test_duplicate_keys_in_a_large_document(tmp_path: Path) -> None:
     from launchgen.validate import documents
 
     body = "".join(f"  key-{i:07d}: value {i}\n" for i in range(40_000))

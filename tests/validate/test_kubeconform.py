@@ -8,6 +8,7 @@ import json
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -199,8 +200,8 @@ def write_cases(folder: Path, names: list[str] | None = None) -> None:
         (folder / f"{name}.yaml").write_text(textwrap.dedent(CASES[name][0]))
 
 
-def our_verdicts(folder: Path, **options: object) -> dict[str, set[str]]:
-    result = validate([folder], ValidateOptions(schema_only=True, **options))  # type: ignore[arg-type]
+def our_verdicts(folder: Path, **options: Any) -> dict[str, set[str]]:
+    result = validate([folder], ValidateOptions(schema_only=True, **options))
     verdicts: dict[str, set[str]] = {path.stem: set() for path in folder.glob("*.yaml")}
     for problem in result.problems:
         verdicts[Path(problem.path).stem].add(problem.rule)
@@ -208,25 +209,25 @@ def our_verdicts(folder: Path, **options: object) -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_kubeconform_documented_case(tmp_path, name):
+def test_kubeconform_documented_case(tmp_path: Path, name: str) -> None:
     write_cases(tmp_path, [name])
     expected = CASES[name][1]
     assert our_verdicts(tmp_path)[name] == (set() if expected == "valid" else {expected})
 
 
-def test_list_items_report_their_own_lines(tmp_path):
+def test_list_items_report_their_own_lines(tmp_path: Path) -> None:
     write_cases(tmp_path, ["list-with-an-invalid-item"])
     (problem,) = validate([tmp_path], ValidateOptions(schema_only=True)).problems
     assert (problem.line, problem.column) == (10, 5) and "unknown key 'colour'" in problem.message
 
 
-def test_list_items_are_checked_with_ignore_missing_schemas(tmp_path):
+def test_list_items_are_checked_with_ignore_missing_schemas(tmp_path: Path) -> None:
     write_cases(tmp_path, ["list-with-an-invalid-item"])
     result = validate([tmp_path], ValidateOptions(ignore_missing_schemas=True))
     assert [p.rule for p in result.problems] == ["k8s-schema"] and result.resources == 2
 
 
-def test_typed_lists_are_validated_item_by_item(tmp_path):
+def test_typed_lists_are_validated_item_by_item(tmp_path: Path) -> None:
     (tmp_path / "l.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMapList\nitems:\n"
         "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n"
@@ -238,7 +239,7 @@ def test_typed_lists_are_validated_item_by_item(tmp_path):
     ] and result.resources == 2
 
 
-def test_folders_are_read_recursively(tmp_path):
+def test_folders_are_read_recursively(tmp_path: Path) -> None:
     write_cases(tmp_path / "a" / "b" / "c", ["unknown-field-strict"])
     write_cases(tmp_path / "a", ["service-ok"])
     result = validate([tmp_path], ValidateOptions(schema_only=True))
@@ -247,7 +248,7 @@ def test_folders_are_read_recursively(tmp_path):
     ]
 
 
-def test_schema_only_leaves_out_the_standard(tmp_path):
+def test_schema_only_leaves_out_the_standard(tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text(
         "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: b}\n"
         "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
@@ -318,7 +319,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_same_verdicts_as_kubeconform(tmp_path, exported):
+def test_same_verdicts_as_kubeconform(tmp_path: Path, exported: Path) -> None:
     write_cases(tmp_path)
     theirs = kubeconform_verdicts(tmp_path, exported)
     ours = {name: "invalid" if rules else "valid" for name, rules in our_verdicts(tmp_path).items()}
@@ -326,7 +327,9 @@ def test_same_verdicts_as_kubeconform(tmp_path, exported):
     assert set(theirs.values()) == {"valid", "invalid"}
 
 
-def test_same_verdicts_as_kubeconform_ignoring_missing_schemas(tmp_path, exported):
+def test_same_verdicts_as_kubeconform_ignoring_missing_schemas(
+    tmp_path: Path, exported: Path
+) -> None:
     write_cases(tmp_path)
     theirs = kubeconform_verdicts(tmp_path, exported, "-ignore-missing-schemas")
     ours = {
@@ -442,7 +445,7 @@ def traefik_chart(tmp_path: Path) -> Path:
     return chart
 
 
-def test_crd_in_the_input_validates_its_custom_resources(tmp_path):
+def test_crd_in_the_input_validates_its_custom_resources(tmp_path: Path) -> None:
     result = validate([traefik_chart(tmp_path)])
     (problem,) = result.problems
     assert problem.rule == "k8s-schema" and problem.path.endswith("routes.yaml")
@@ -452,7 +455,7 @@ def test_crd_in_the_input_validates_its_custom_resources(tmp_path):
     assert result.resources == 3  # the CRD and both routes
 
 
-def test_crd_given_with_the_resource_on_the_command_line(tmp_path):
+def test_crd_given_with_the_resource_on_the_command_line(tmp_path: Path) -> None:
     chart = traefik_chart(tmp_path)
     result = validate([chart / "templates" / "routes.yaml", chart / "crds" / "ingressroute.yaml"])
     assert [p.rule for p in result.problems] == ["k8s-schema"]
@@ -473,7 +476,7 @@ def test_crd_given_with_the_resource_on_the_command_line(tmp_path):
         (("  routes:\n", "  rutes:\n"), "unknown key 'rutes'"),
     ],
 )
-def test_crd_schema_keywords(tmp_path, change, where):
+def test_crd_schema_keywords(tmp_path: Path, change: tuple[str, str], where: str) -> None:
     chart = traefik_chart(tmp_path)
     (chart / "templates" / "routes.yaml").write_text(VALID_ROUTE.replace(*change))
     problems = validate([chart]).problems
@@ -481,7 +484,7 @@ def test_crd_schema_keywords(tmp_path, change, where):
     assert any(where in p.message for p in problems), problems
 
 
-def test_crd_without_a_schema_is_an_error(tmp_path):
+def test_crd_without_a_schema_is_an_error(tmp_path: Path) -> None:
     crd = INGRESSROUTE_CRD.split("      schema:")[0]
     (tmp_path / "crd.yaml").write_text(crd + "---\n" + VALID_ROUTE)
     rules = sorted((p.rule, p.line) for p in validate([tmp_path]).problems)
@@ -491,7 +494,7 @@ def test_crd_without_a_schema_is_an_error(tmp_path):
     ]  # after the separator
 
 
-def test_without_its_crd_a_custom_resource_has_no_schema(tmp_path):
+def test_without_its_crd_a_custom_resource_has_no_schema(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(VALID_ROUTE)
     (problem,) = validate([tmp_path]).problems
     assert problem.rule == "k8s-unknown-kind" and "put its CRD in the input" in problem.hint
@@ -523,7 +526,7 @@ def catalog(tmp_path: Path) -> Path:
     return tmp_path / "catalog"
 
 
-def test_schema_location_template_like_the_crds_catalog(tmp_path):
+def test_schema_location_template_like_the_crds_catalog(tmp_path: Path) -> None:
     location = (
         str(catalog(tmp_path)) + "/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
     )
@@ -547,7 +550,7 @@ def test_schema_location_template_like_the_crds_catalog(tmp_path):
     ) and "ingressroute_v1alpha1.json" in problem.hint
 
 
-def test_schema_location_folder_in_kubeconform_layout(tmp_path, exported):
+def test_schema_location_folder_in_kubeconform_layout(tmp_path: Path, exported: Path) -> None:
     # kubeconform's own (exported) schemas, without the shipped ones: same verdicts
     (tmp_path / "m.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ncolour: 1\n"
@@ -570,13 +573,13 @@ def test_schema_location_folder_in_kubeconform_layout(tmp_path, exported):
         ("/tmp/{{ .ResourceKind | upper }}.json", "only the fields"),
     ],
 )
-def test_schema_location_refused(tmp_path, location, message):
+def test_schema_location_refused(tmp_path: Path, location: str, message: str) -> None:
     (tmp_path / "m.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
     result = CliRunner().invoke(main, ["validate", str(tmp_path), "--schema-location", location])
     assert result.exit_code == 2 and message in result.output, result.output
 
 
-def test_schema_with_a_remote_ref_is_refused(tmp_path):
+def test_schema_with_a_remote_ref_is_refused(tmp_path: Path) -> None:
     schemas = tmp_path / "schemas"
     schemas.mkdir()
     (schemas / "widget-example-v1.json").write_text(
@@ -591,7 +594,7 @@ def test_schema_with_a_remote_ref_is_refused(tmp_path):
     assert result.exit_code == 2 and "standalone" in result.output, result.output
 
 
-def test_crd_exclusive_bounds_are_openapi_flags(tmp_path):
+def test_crd_exclusive_bounds_are_openapi_flags(tmp_path: Path) -> None:
     crd = INGRESSROUTE_CRD.replace(
         "priority: {type: integer}",
         "priority: {type: integer, minimum: 0, exclusiveMinimum: true, maximum: 9}",
@@ -629,7 +632,9 @@ def kubeconform_fixtures() -> Path | None:
 
 
 @pytest.mark.parametrize("flags", [(), ("-ignore-missing-schemas",)])
-def test_kubeconform_own_fixtures_same_verdicts_never_a_crash(tmp_path, exported, flags):
+def test_kubeconform_own_fixtures_same_verdicts_never_a_crash(
+    tmp_path: Path, exported: Path, flags: tuple[str, ...]
+) -> None:
     kubeconform()  # builds it, which downloads its module and fixtures
     fixtures = kubeconform_fixtures()
     if fixtures is None:
@@ -679,7 +684,7 @@ def test_kubeconform_own_fixtures_same_verdicts_never_a_crash(tmp_path, exported
     assert set(disagree) <= nothing | skipped_only, disagree
 
 
-def test_crds_in_json_or_in_a_list_are_read_too(tmp_path):
+def test_crds_in_json_or_in_a_list_are_read_too(tmp_path: Path) -> None:
     import yaml
 
     crd = yaml.safe_load(INGRESSROUTE_CRD)

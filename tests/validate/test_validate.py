@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -33,27 +34,27 @@ spec:
 """
 
 
-def check(tmp_path: Path, text: str, *expected: tuple[str, int], **options: object) -> None:
+def check(tmp_path: Path, text: str, *expected: tuple[str, int], **options: Any) -> None:
     """Validate `text`; expect exactly the problems (rule, line) given."""
     path = tmp_path / "m.yaml"
     path.write_text(textwrap.dedent(text))
-    result = validate([path], ValidateOptions(**options))  # type: ignore[arg-type]
+    result = validate([path], ValidateOptions(**options))
     assert sorted((p.rule, p.line) for p in result.problems) == sorted(expected), result.problems
 
 
-def test_valid_deployment(tmp_path):
+def test_valid_deployment(tmp_path: Path) -> None:
     check(tmp_path, DEPLOYMENT)
 
 
-def test_unknown_field_is_an_error(tmp_path):
+def test_unknown_field_is_an_error(tmp_path: Path) -> None:
     check(tmp_path, DEPLOYMENT + "          colour: blue\n", ("k8s-schema", 16))
 
 
-def test_wrong_type(tmp_path):
+def test_wrong_type(tmp_path: Path) -> None:
     check(tmp_path, DEPLOYMENT.replace("replicas: 2", 'replicas: "2"'), ("k8s-schema", 7))
 
 
-def test_missing_required_field(tmp_path):
+def test_missing_required_field(tmp_path: Path) -> None:
     check(
         tmp_path,
         DEPLOYMENT.replace("  selector: {matchLabels: {app: web}}\n", ""),
@@ -61,7 +62,7 @@ def test_missing_required_field(tmp_path):
     )
 
 
-def test_duplicate_key(tmp_path):
+def test_duplicate_key(tmp_path: Path) -> None:
     check(
         tmp_path,
         DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  replicas: 3\n"),
@@ -69,7 +70,7 @@ def test_duplicate_key(tmp_path):
     )
 
 
-def test_duplicate_key_through_pyyaml(tmp_path):
+def test_duplicate_key_through_pyyaml(tmp_path: Path) -> None:
     check(
         tmp_path,
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: &d\n  a: x\n  a: y\n",
@@ -77,15 +78,15 @@ def test_duplicate_key_through_pyyaml(tmp_path):
     )
 
 
-def test_not_yaml(tmp_path):
+def test_not_yaml(tmp_path: Path) -> None:
     check(tmp_path, "apiVersion: v1\nkind: [ConfigMap\n", ("yaml-syntax", 3))
 
 
-def test_not_an_object(tmp_path):
+def test_not_an_object(tmp_path: Path) -> None:
     check(tmp_path, "- just\n- a list\n", ("k8s-object", 1))
 
 
-def test_second_document_lines_are_file_lines(tmp_path):
+def test_second_document_lines_are_file_lines(tmp_path: Path) -> None:
     check(
         tmp_path,
         DEPLOYMENT
@@ -94,7 +95,7 @@ def test_second_document_lines_are_file_lines(tmp_path):
     )
 
 
-def test_unknown_kind_without_crds(tmp_path):
+def test_unknown_kind_without_crds(tmp_path: Path) -> None:
     check(
         tmp_path,
         "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n",
@@ -131,7 +132,7 @@ spec:
 """
 
 
-def test_crd_schemas_from_a_folder(tmp_path):
+def test_crd_schemas_from_a_folder(tmp_path: Path) -> None:
     crds = tmp_path / "crds"
     crds.mkdir()
     (crds / "widget.yaml").write_text(CRD)
@@ -149,7 +150,7 @@ def test_crd_schemas_from_a_folder(tmp_path):
     )
 
 
-def test_placeholder_never_present(tmp_path):
+def test_placeholder_never_present(tmp_path: Path) -> None:
     check(
         tmp_path,
         DEPLOYMENT.replace("web:1.2.3", "web:0.0.0-launch.placeholder"),
@@ -157,13 +158,13 @@ def test_placeholder_never_present(tmp_path):
     )
 
 
-def test_pinned_to_another_namespace(tmp_path):
+def test_pinned_to_another_namespace(tmp_path: Path) -> None:
     pinned = DEPLOYMENT.replace("  name: web\n", "  name: web\n  namespace: kube-system\n")
     check(tmp_path, pinned, ("standard-namespace", 5), namespace="web-dev")
     check(tmp_path, pinned.replace("kube-system", "web-dev"), namespace="web-dev")
 
 
-def test_cluster_scoped_in_immutable_deployment_needs_postfix(tmp_path):
+def test_cluster_scoped_in_immutable_deployment_needs_postfix(tmp_path: Path) -> None:
     role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: []\n"
     check(tmp_path, role, ("standard-cluster-scoped", 3), immutable=True, postfix="-1234abcd")
     check(tmp_path, role.replace("reader", "reader-1234abcd"), immutable=True, postfix="-1234abcd")
@@ -180,22 +181,22 @@ def test_cluster_scoped_in_immutable_deployment_needs_postfix(tmp_path):
         ("localhost:5000/nginx:1.27", None),
     ],
 )
-def test_image_tags(tmp_path, image, rule):
+def test_image_tags(tmp_path: Path, image: str, rule: str | None) -> None:
     text = DEPLOYMENT.replace("registry.example.com/web:1.2.3", image)
     check(tmp_path, text, *([(rule, 14)] if rule else []))
 
 
-def test_app_image_tag_is_the_app_version(tmp_path):
+def test_app_image_tag_is_the_app_version(tmp_path: Path) -> None:
     check(tmp_path, DEPLOYMENT, app_version="1.2.3")
     check(tmp_path, DEPLOYMENT, ("standard-app-version", 14), app_version="1.2.4")
 
 
-def test_unsupported_kubernetes_version():
+def test_unsupported_kubernetes_version() -> None:
     with pytest.raises(ConfigError, match=r"no schemas for Kubernetes 1\.20"):
         validate([], ValidateOptions(kube_version="1.20"))
 
 
-def test_fast_parser_agrees_with_pyyaml():
+def test_fast_parser_agrees_with_pyyaml() -> None:
     samples = [
         DEPLOYMENT,
         CRD,
@@ -214,7 +215,7 @@ def test_fast_parser_agrees_with_pyyaml():
         assert documents.parse(text) == expected, text
 
 
-def test_cli_formats_and_exit_codes(tmp_path):
+def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text(DEPLOYMENT)
     bad.write_text(DEPLOYMENT.replace("replicas: 2", "replicas: two"))
@@ -234,7 +235,7 @@ def test_cli_formats_and_exit_codes(tmp_path):
 
 
 @pytest.mark.helm
-def test_rendered_output_is_valid_and_checked_against_its_render(tmp_path):
+def test_rendered_output_is_valid_and_checked_against_its_render(tmp_path: Path) -> None:
     from launchgen.render import RenderRequest, render
     from launchgen.scaffold import new
     from tests.conftest import make_answers
@@ -262,7 +263,9 @@ def test_rendered_output_is_valid_and_checked_against_its_render(tmp_path):
     ]
 
 
-def test_compiled_validators_are_cached_on_disk(tmp_path, monkeypatch):
+def test_compiled_validators_are_cached_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from launchgen.validate.compiled import cache_dir
     from launchgen.validate.schemas import SchemaStore
 
@@ -287,13 +290,13 @@ def test_compiled_validators_are_cached_on_disk(tmp_path, monkeypatch):
         ("rbac.authorization.k8s.io/v1/ClusterRole", "clusterrole-rbac-v1.json"),
     ],
 )
-def test_kubeconform_layout_names(key, name):
+def test_kubeconform_layout_names(key: str, name: str) -> None:
     from launchgen.validate.export import kubeconform_name
 
     assert kubeconform_name(key) == name
 
 
-def test_export_writes_standalone_schemas(tmp_path):
+def test_export_writes_standalone_schemas(tmp_path: Path) -> None:
     from launchgen.validate.export import export_kubeconform
     from launchgen.validate.schemas import SchemaStore
 
