@@ -13,6 +13,7 @@ import pytest
 from launchgen.lint import early, lint, yamldoc, yamllint_proc
 from launchgen.lint.cache import Cache
 from launchgen.lint.yamldoc import MAX_EXPANDED_NODES, parse
+from launchgen.problem import Problem
 
 DEV = "envs/dev/values.yaml"
 BAD = "replicaCount:   1\n"  # yamllint: too many spaces after colon
@@ -23,7 +24,7 @@ def configure(repo: Path, section: str) -> None:
     path.write_text(path.read_text() + section)
 
 
-def yamllint_hits(problems: list) -> list[tuple[str, int, int]]:  # type: ignore[type-arg]
+def yamllint_hits(problems: list[Problem]) -> list[tuple[str, int, int]]:
     return [(p.path, p.line, p.column) for p in problems if p.rule == "yaml-lint"]
 
 

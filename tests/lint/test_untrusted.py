@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from launchgen import records
 from launchgen.cli import main
 from launchgen.lint import lint
+from launchgen.problem import Problem
 from tests.gate.gitutil import commit, edit, git
 
 DEV = "envs/dev/values.yaml"
@@ -29,7 +30,7 @@ def cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def no_crash(problems: list) -> None:  # type: ignore[type-arg]
+def no_crash(problems: list[Problem]) -> None:
     for p in problems:
         assert "internal error" not in p.message and p.hint and p.line >= 1 and p.column >= 1, p
 
