@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from launchgen.bundle import keys
+import launchgen.bundle.keys as keys
 from launchgen.bundle.errors import VerifyError
 from launchgen.bundle.limits import DEFAULT, Limits, size
 from launchgen.display import printable

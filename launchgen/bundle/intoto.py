@@ -12,8 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import launchgen.bundle.jsonsafe as jsonsafe
 from launchgen import __version__
-from launchgen.bundle import jsonsafe
 from launchgen.bundle.errors import VerifyError
 from launchgen.bundle.limits import DEFAULT, Limits
 from launchgen.bundle.schema import PREDICATE_TYPE, STATEMENT_TYPE, problems

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from launchgen.bundle import output
+import launchgen.bundle.output as output
 from launchgen.bundle.limits import DEFAULT
 from launchgen.display import printable
 from launchgen.errors import ConfigError

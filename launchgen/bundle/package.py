@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchgen.bundle import archive, dsse, intoto, keys, output, renderdir
+import launchgen.bundle.archive as archive
+import launchgen.bundle.dsse as dsse
+import launchgen.bundle.intoto as intoto
+import launchgen.bundle.keys as keys
+import launchgen.bundle.output as output
+import launchgen.bundle.renderdir as renderdir
 from launchgen.bundle.schema import problems
 from launchgen.display import printable
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
@@ -48,7 +53,7 @@ class Packaged:
 def _validate(request: PackageRequest, record: dict[str, Any]) -> str | None:
     if not request.validate:
         return None
-    from launchgen.validate import ValidateOptions, validate
+    from launchgen.validate.engine import ValidateOptions, validate
 
     version = request.kube_version or str(record.get("kube_version") or "")
     options = ValidateOptions(crd_dirs=tuple(request.crd_dirs))

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from launchgen.bundle import archive, dsse, intoto, keys
+import launchgen.bundle.archive as archive
+import launchgen.bundle.dsse as dsse
+import launchgen.bundle.intoto as intoto
+import launchgen.bundle.keys as keys
 from launchgen.bundle.errors import VerifyError
 from launchgen.bundle.limits import DEFAULT, Limits, size
 from launchgen.display import printable

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import launchgen.validate.crds as crds
+import launchgen.validate.documents as documents
+import launchgen.validate.locate as locate
 from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.problem import Problem
 from launchgen.standard import APP_VERSION_PLACEHOLDER
-from launchgen.validate import crds, documents, locate
 from launchgen.validate.checks import HINTS, Context, check_object
 from launchgen.validate.schemas import DEFAULT_KUBE_VERSION, KindSchema, SchemaStore
 

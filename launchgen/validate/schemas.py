@@ -16,10 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import launchgen.validate.compiled as compiled
+import launchgen.validate.crds as crds
 from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.resources import data_dir
-from launchgen.validate import compiled, crds
 
 DEFAULT_KUBE_VERSION = "1.35"
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
@@ -273,10 +274,6 @@ class SchemaStore:
             )
         return None
 
-    def namespaced(self, api_version: str, kind: str) -> bool | None:
-        found = self.lookup(api_version, kind)
-        return None if found is None else found.namespaced
-
     def _needed(self, root: Any) -> dict[str, Any]:
         """The definitions `root` reaches, so each kind's schema stands alone."""
         needed: dict[str, Any] = {}
@@ -309,7 +306,7 @@ class SchemaStore:
     def errors(self, kind: KindSchema, data: Any) -> list[tuple[list[str | int], str]]:
         """Every schema error of `data` (a document the check refused): the fast walker
         where it knows every keyword of the schema, else jsonschema."""
-        from launchgen.validate import explain
+        import launchgen.validate.explain as explain
 
         if kind.key not in self._walkers:
             self._walkers[kind.key] = (
