@@ -1,4 +1,4 @@
-"""`launchgen explain ID`: one rule's documentation, from its docstring."""
+"""`launchgen explain ID`: one rule's or check's documentation (what docs/rules/<id>.md holds)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,26 @@ from launchgen.cli import reports_errors
 
 
 def explanation(rule_id: str) -> str:
-    """The rule's page as Markdown (what docs/rules/<id>.md holds)."""
+    """The page of a lint rule, of a check (`launchgen.checks`), or of both when a check
+    reports a lint rule's id, as Markdown."""
+    import difflib
+
+    from launchgen.checks import CHECKS
+    from launchgen.errors import LaunchgenError
+    from launchgen.lint.rules import RULES
+
+    check = CHECKS.get(rule_id)
+    if rule_id in RULES:
+        page = _rule_page(rule_id)
+        return page if check is None else f"{page}\n## Outside lint\n\n{_check_facts(rule_id)}"
+    if check is not None:
+        return f"# {check.id}\n\n{check.summary}.\n\n{_check_facts(rule_id)}"
+    close = difflib.get_close_matches(rule_id, [*RULES, *CHECKS], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise LaunchgenError(f"no such rule: {rule_id!r}{hint}; `launchgen rules` lists them")
+
+
+def _rule_page(rule_id: str) -> str:
     from launchgen.lint.rules import get
 
     rule = get(rule_id)
@@ -31,9 +50,25 @@ def explanation(rule_id: str) -> str:
     return f"# {rule.id}\n\n{rule.doc}\n\n" + "\n".join(facts) + "\n\n" + configure + "\n"
 
 
+def _check_facts(check_id: str) -> str:
+    import textwrap
+
+    from launchgen.checks import CHECKS, CONTROL, KINDS
+
+    check = CHECKS[check_id]
+    return (
+        f"{textwrap.fill(check.doc, 88, break_long_words=False, break_on_hyphens=False)}\n\n"
+        f"- Kind: {check.kind} check\n"
+        f"- Reported by: {KINDS[check.kind]}\n"
+        f"- Severity: {check.severity}\n"
+        f"- Fix: {check.hint}\n\n"
+        f"{CONTROL[check.kind]}\n"
+    )
+
+
 @click.command()
 @click.argument("rule_id", metavar="ID")
 @reports_errors
 def command(rule_id: str) -> None:
-    """Explain the lint rule ID: what it checks, why, and how to fix or configure it."""
+    """Explain the lint rule or check ID: what it checks, why, and how to fix or configure it."""
     click.echo(explanation(rule_id), nl=False)

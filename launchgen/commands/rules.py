@@ -1,12 +1,17 @@
-"""`launchgen rules`: the rule catalog, as a table or JSON."""
+"""`launchgen rules`: lint's rule catalog and the other commands' checks, as a table or JSON."""
 
 from __future__ import annotations
 
 import json
+from typing import get_args
 
 import click
 
+from launchgen.checks import Kind
 from launchgen.cli import reports_errors
+
+CHECK_KINDS: tuple[Kind, ...] = get_args(Kind)
+CHOICES = ("all", "lint", *CHECK_KINDS)
 
 
 def catalog() -> list[dict[str, object]]:
@@ -27,15 +32,33 @@ def catalog() -> list[dict[str, object]]:
     ]
 
 
-def table(rows: list[dict[str, object]]) -> str:
+def check_catalog(kinds: tuple[Kind, ...]) -> list[dict[str, object]]:
+    from launchgen.checks import CHECKS
+
+    return [
+        {
+            "id": check.id,
+            "kind": check.kind,
+            "severity": check.severity,
+            "summary": check.summary,
+            "hint": check.hint,
+        }
+        for kind in kinds
+        for check in CHECKS.values()
+        if check.kind == kind
+    ]
+
+
+def table(rows: list[dict[str, object]], group: str = "family", suffix: str = "") -> str:
+    """Rows grouped under a heading per `group` value (`naming:`, `validate checks:`)."""
     width = max(len(str(r["id"])) for r in rows)
     lines: list[str] = []
-    family = None
+    heading = None
     for row in rows:
-        if row["family"] != family:
-            family = row["family"]
-            lines.append(f"{'' if not lines else chr(10)}{family}:")
-        fix = " (fixable)" if row["fixable"] else ""
+        if row[group] != heading:
+            heading = row[group]
+            lines.append(f"{'' if not lines else chr(10)}{heading}{suffix}:")
+        fix = " (fixable)" if row.get("fixable") else ""
         lines.append(
             f"  {str(row['id']).ljust(width)}  {str(row['severity']).ljust(7)}  {row['summary']}{fix}"
         )
@@ -46,13 +69,32 @@ def table(rows: list[dict[str, object]]) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--kind",
+    type=click.Choice(CHOICES),
+    default="all",
+    show_default=True,
+    help="Lint's rules only, or the checks of one command family (validate, deploy-policy, "
+    "naming).",
+)
 @reports_errors
-def command(fmt: str) -> None:
-    """List the lint rules: id, default severity, what each checks.
+def command(fmt: str, kind: str) -> None:
+    """List the lint rules, then the checks other commands make: id, severity, what each checks.
 
-    `launchgen explain ID` shows a rule's full documentation.
+    `launchgen explain ID` shows a rule's or check's full documentation.
     """
-    rows = catalog()
-    click.echo(
-        json.dumps({"rules": rows}, indent=2) if fmt == "json" else table(rows), nl=fmt == "json"
-    )
+    rules = catalog() if kind in ("all", "lint") else []
+    kinds = tuple(k for k in CHECK_KINDS if kind in ("all", k))
+    checks = check_catalog(kinds)
+    if fmt == "json":
+        click.echo(json.dumps({"rules": rules, "checks": checks}, indent=2))
+        return
+    parts = [
+        table(rows, group, suffix)
+        for rows, group, suffix in (
+            (rules, "family", ""),
+            (checks, "kind", " checks"),
+        )
+        if rows
+    ]
+    click.echo("\n".join(parts), nl=False)

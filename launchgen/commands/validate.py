@@ -11,24 +11,6 @@ from launchgen.cli import reports_errors
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 from launchgen.report import FORMATS, default_format, render
 
-RULE_HELP = {
-    "k8s-schema": "The resource breaks its Kubernetes JSON Schema (strict: unknown fields are errors).",
-    "k8s-unknown-kind": "No schema for this apiVersion/kind (put its CRD in the input, or pass "
-    "--crds or --schema-location).",
-    "k8s-crd-schema": "A CustomResourceDefinition version has no schema.",
-    "no-resources": "Nothing was validated: no resources found in the paths given.",
-    "k8s-object": "A document is not a Kubernetes object.",
-    "yaml-syntax": "The file is not valid YAML.",
-    "yaml-duplicate-key": "A mapping has the same key twice.",
-    "file-unreadable": "The file cannot be read.",
-    "standard-placeholder": "The appVersion placeholder reached a manifest.",
-    "standard-namespace": "A resource is pinned to another namespace than the deployment's.",
-    "standard-cluster-scoped": "A cluster-scoped resource of an immutable deployment lacks the postfix.",
-    "standard-image-tag": "An image has no tag or uses latest.",
-    "standard-secret-literal": "A Secret carries literal data or stringData.",
-    "standard-app-version": "The app image tag is not the appVersion.",
-}
-
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -107,6 +89,7 @@ def command(
     Exit codes: 0 valid, 1 problems found (or no resources found), 2 usage,
     configuration or environment error.
     """
+    from launchgen.checks import of_kind
     from launchgen.display import printable
     from launchgen.validate import ValidateOptions, validate
 
@@ -128,7 +111,7 @@ def command(
         fmt or default_format(),
         color=sys.stdout.isatty(),
         tool="launchgen validate",
-        rule_help=RULE_HELP,
+        rule_help={check.id: check.summary for check in of_kind("validate")},
     )
     click.echo(output, nl=False)
     errors = sum(1 for p in result.problems if p.severity == "error")

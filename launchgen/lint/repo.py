@@ -182,7 +182,7 @@ class Repo:
 @cache
 def _config_check() -> Any:
     """The compiled check of the shipped config schema (None: use jsonschema)."""
-    from launchgen.lint.fastschema import checker
     from launchgen.resources import schema_path
+    from launchgen.schemacompile import checker
 
     return checker(schema_path(SCHEMA).read_bytes())

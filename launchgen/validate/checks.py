@@ -1,7 +1,8 @@
 """The standard's checks on rendered manifests, beyond what a schema can say.
 
 Each check takes one object and the deployment's context and yields
-(rule, message, keys) where keys locate the offending value in the document.
+(rule, message, keys) where keys locate the offending value in the document. Each
+rule's summary, fix hint and documentation are in the catalog, `launchgen.checks`.
 """
 
 from __future__ import annotations
@@ -35,16 +36,6 @@ _POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     ),  # Argo Rollouts, the Launch chart's progressive-delivery workload
 }
 
-# How to fix what each check finds (every problem carries a hint).
-HINTS: dict[str, str] = {
-    "standard-namespace": "remove metadata.namespace from the template; helm installs into the release namespace",
-    "standard-cluster-scoped": "name the object with the release name (it carries the "
-    "postfix), e.g. {{ .Release.Name }}-...",
-    "standard-image-tag": "pin the image to an exact tag (or digest) in the values",
-    "standard-app-version": "let the chart take the tag from .Chart.AppVersion; set no image tag in values",
-    "standard-secret-literal": "reference the secret instead: an ExternalSecret (externalSecrets in values) or the "
-    "chart's existingSecret option; never ship secret data in a bundle",
-}
 _CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 

@@ -19,11 +19,12 @@ from typing import Any
 import launchgen.validate.crds as crds
 import launchgen.validate.documents as documents
 import launchgen.validate.locate as locate
+from launchgen.checks import hint
 from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.problem import Problem
 from launchgen.standard import APP_VERSION_PLACEHOLDER
-from launchgen.validate.checks import HINTS, Context, check_object
+from launchgen.validate.checks import Context, check_object
 from launchgen.validate.schemas import DEFAULT_KUBE_VERSION, KindSchema, SchemaStore
 
 RENDER_RECORD = "render.json"
@@ -195,7 +196,7 @@ def _resource(
                 column,
                 "k8s-object",
                 f"not a Kubernetes object ({missing}): apiVersion and kind are required",
-                hint="every document needs apiVersion and kind (or remove it)",
+                hint=hint("k8s-object"),
             )
         )
         return
@@ -219,8 +220,7 @@ def _resource(
                     "k8s-unknown-kind",
                     f"no schema for {shown} in Kubernetes {store.kube_version}, the CRDs given "
                     "or the schema locations",
-                    hint="a custom resource? put its CRD in the input, or pass its folder with "
-                    "--crds or a schema folder with --schema-location",
+                    hint=hint("k8s-unknown-kind"),
                 )
             )
     else:
@@ -251,16 +251,13 @@ def _resource(
                     column,
                     "k8s-crd-schema",
                     message,
-                    hint="give every version schema.openAPIV3Schema (the API server "
-                    "requires it in apiextensions.k8s.io/v1)",
+                    hint=hint("k8s-crd-schema"),
                 )
             )
     if not options.schema_only:
         for rule, message, keys in check_object(data, context, kind.namespaced if kind else None):
             line, column = located.at(keys)
-            out.problems.append(
-                Problem(path, line, column, rule, message, hint=HINTS.get(rule, ""))
-            )
+            out.problems.append(Problem(path, line, column, rule, message, hint=hint(rule)))
 
 
 def validate_document(
@@ -283,7 +280,7 @@ def validate_document(
                 exc.column,
                 exc.rule,
                 exc.message,
-                hint="fix the YAML: valid syntax, UTF-8, each key once",
+                hint=hint(exc.rule),
             )
         )
         return out
@@ -302,7 +299,7 @@ def validate_document(
                     column,
                     "standard-placeholder",
                     f"the appVersion placeholder {APP_VERSION_PLACEHOLDER} reached a manifest",
-                    hint="render with launchgen render --app-version VERSION",
+                    hint=hint("standard-placeholder"),
                 )
             )
     try:
@@ -362,7 +359,7 @@ def validate_file(
                 1,
                 "file-unreadable",
                 f"cannot read: {printable(exc.strerror)}",
-                hint="check the path and its permissions",
+                hint=hint("file-unreadable"),
             )
         )
         return
@@ -554,8 +551,7 @@ def validate(
                 1,
                 "no-resources",
                 message,
-                hint="check the path: an empty folder, or a chart rendering nothing, is "
-                "not a valid deployment",
+                hint=hint("no-resources"),
             )
         )
     return result

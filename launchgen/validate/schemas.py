@@ -16,11 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import launchgen.validate.compiled as compiled
 import launchgen.validate.crds as crds
 from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.resources import data_dir
+from launchgen.schemacompile import Check, schema_checker
 
 DEFAULT_KUBE_VERSION = "1.35"
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
@@ -208,7 +208,7 @@ class SchemaStore:
         if None not in self.locations:
             self.locations.append(None)
         self._kinds: dict[str, KindSchema | None] = {}
-        self._checks: dict[str, compiled.Check] = {}
+        self._checks: dict[str, Check] = {}
         self._full: dict[str, Any] = {}
         self._walkers: dict[str, Any] = {}  # key -> explain.Walker, or None for jsonschema
         self._shipped: dict[str, crds.CustomKind] | None = None
@@ -292,14 +292,12 @@ class SchemaStore:
                 todo.extend(node)
         return dict(sorted(needed.items()))
 
-    def check(self, kind: KindSchema) -> compiled.Check:
-        """The compiled validity check of a kind (compiled once, then reused)."""
+    def check(self, kind: KindSchema) -> Check:
+        """The validity check of a kind: compiled when both libraries judge its schema
+        alike, else jsonschema's (built once, then reused)."""
         found = self._checks.get(kind.key)
         if found is None:
-            try:
-                found = compiled.compile_check(kind.schema)
-            except Exception:
-                found = self.full_validator(kind).is_valid
+            found = schema_checker(kind.schema) or self.full_validator(kind).is_valid
             self._checks[kind.key] = found
         return found
 

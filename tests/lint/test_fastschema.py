@@ -1,4 +1,4 @@
-"""Compiled schema checks (lint/fastschema.py): same verdicts as jsonschema, never stale."""
+"""Compiled schema checks (launchgen/schemacompile.py) on lint's schemas: same verdicts as jsonschema, never stale."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from launchgen import schemacompile
 from launchgen.errors import ConfigError
-from launchgen.lint import fastschema, lint
+from launchgen.lint import lint
 from launchgen.lint.rules.properties import _load_validator
 from launchgen.resources import chart_dir, schema_path
 from launchgen.standard import LAUNCH_CHART_NAME
@@ -24,7 +25,7 @@ DEV = "envs/dev/values.yaml"
 
 @pytest.fixture(autouse=True)
 def _fresh_memo(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fastschema, "_memo", {})
+    monkeypatch.setattr(schemacompile, "_memo", {})
 
 
 def jsonschema_valid(schema_file: Path, document: Any) -> bool:
@@ -34,7 +35,7 @@ def jsonschema_valid(schema_file: Path, document: Any) -> bool:
 
 @pytest.mark.parametrize("schema_file", [VALUES_SCHEMA, schema_path("repo-config.schema.json")])
 def test_shipped_schemas_take_the_fast_path(schema_file: Path) -> None:
-    assert fastschema.checker(schema_file.read_bytes()) is not None
+    assert schemacompile.checker(schema_file.read_bytes()) is not None
 
 
 @pytest.mark.parametrize(
@@ -65,7 +66,7 @@ def test_valid_only_when_jsonschema_agrees(document: Any) -> None:
     # "Invalid" sends the document to jsonschema, whose errors are reported: only "valid"
     # must never be wrong. (fastjsonschema is stricter on some values, e.g. "r/x\n"
     # against a `...$` pattern, or 2.0 as an integer: those just take the slow path.)
-    check = fastschema.checker(VALUES_SCHEMA.read_bytes())
+    check = schemacompile.checker(VALUES_SCHEMA.read_bytes())
     assert check is not None
     if check(document):
         assert jsonschema_valid(VALUES_SCHEMA, document)
@@ -103,7 +104,7 @@ def _values() -> st.SearchStrategy[Any]:
     )
 )
 def test_fast_valid_implies_jsonschema_valid(document: dict[str, Any]) -> None:
-    check = fastschema.checker(VALUES_SCHEMA.read_bytes())
+    check = schemacompile.checker(VALUES_SCHEMA.read_bytes())
     assert check is not None
     if check(document):
         assert jsonschema_valid(VALUES_SCHEMA, document)
@@ -127,32 +128,32 @@ def test_fast_valid_implies_jsonschema_valid(document: dict[str, Any]) -> None:
     ],
 )
 def test_schemas_judged_differently_are_left_to_jsonschema(schema: dict[str, Any]) -> None:
-    assert fastschema.checker(json.dumps(schema).encode()) is None
+    assert schemacompile.checker(json.dumps(schema).encode()) is None
 
 
 def test_not_json_or_not_a_schema_is_left_to_jsonschema() -> None:
-    assert fastschema.checker(b"{not json") is None
-    assert fastschema.checker(b'{"type": "object", "pattern": "("}') is None
+    assert schemacompile.checker(b"{not json") is None
+    assert schemacompile.checker(b'{"type": "object", "pattern": "("}') is None
 
 
 def compiled_files(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "xdg-cache" / "launchgen" / "validators").glob("lint-*.pyc"))
+    return sorted((tmp_path / "xdg-cache" / "launchgen" / "validators").glob("*.pyc"))
 
 
 def test_compiled_code_is_kept_and_reused_without_fastjsonschema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     schema = b'{"type": "object", "properties": {"n": {"type": "integer"}}, "additionalProperties": false}'
-    first = fastschema.checker(schema)
+    first = schemacompile.checker(schema)
     assert first is not None and first({"n": 1}) and not first({"n": "1"})
     assert len(compiled_files(tmp_path)) == 1
-    monkeypatch.setattr(fastschema, "_memo", {})
+    monkeypatch.setattr(schemacompile, "_memo", {})
 
-    def no_compiling(schema_bytes: bytes) -> None:
+    def no_compiling(source: bytes, schema: object) -> None:
         raise AssertionError("compiled again")
 
-    monkeypatch.setattr(fastschema, "_compile", no_compiling)
-    again = fastschema.checker(schema)
+    monkeypatch.setattr(schemacompile, "_compile", no_compiling)
+    again = schemacompile.checker(schema)
     assert again is not None and again({"n": 1}) and not again({"n": "1"}) and not again({"m": 1})
 
 
@@ -161,21 +162,21 @@ def test_a_stale_or_foreign_compiled_file_is_never_used(
 ) -> None:
     strict = b'{"type": "object", "properties": {"n": {"type": "integer"}}}'
     loose = b'{"type": "object", "properties": {"n": {"type": "string"}}}'
-    check_strict = fastschema.checker(strict)
+    check_strict = schemacompile.checker(strict)
     assert check_strict is not None
     [strict_file] = compiled_files(tmp_path)
-    check_loose = fastschema.checker(loose)
+    check_loose = schemacompile.checker(loose)
     assert check_loose is not None
     [loose_file] = [f for f in compiled_files(tmp_path) if f != strict_file]
     # The loose schema's file now holds the strict schema's code (as a stale or swapped file would).
     loose_file.write_bytes(strict_file.read_bytes())
-    monkeypatch.setattr(fastschema, "_memo", {})
-    reloaded = fastschema.checker(loose)
+    monkeypatch.setattr(schemacompile, "_memo", {})
+    reloaded = schemacompile.checker(loose)
     assert reloaded is not None and reloaded({"n": "text"}) and not reloaded({"n": 1})
     # A damaged file is rebuilt too.
     loose_file.write_bytes(loose_file.read_bytes()[:80])
-    monkeypatch.setattr(fastschema, "_memo", {})
-    rebuilt = fastschema.checker(loose)
+    monkeypatch.setattr(schemacompile, "_memo", {})
+    rebuilt = schemacompile.checker(loose)
     assert rebuilt is not None and rebuilt({"n": "text"}) and not rebuilt({"n": 1})
 
 

@@ -266,19 +266,48 @@ def test_rendered_output_is_valid_and_checked_against_its_render(tmp_path: Path)
 def test_compiled_validators_are_cached_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from launchgen.validate.compiled import cache_dir
+    from launchgen import schemacompile
     from launchgen.validate.schemas import SchemaStore
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(schemacompile, "_memo", {})
     kind = SchemaStore().lookup("v1", "ConfigMap")
     assert kind is not None
     SchemaStore().check(kind)
-    (cached,) = cache_dir().iterdir()
+    (cached,) = schemacompile.cache_dir().iterdir()
     cached.write_bytes(b"garbage")  # a damaged cache entry is recompiled, not trusted
+    monkeypatch.setattr(schemacompile, "_memo", {})
     check = SchemaStore().check(kind)
+    assert cached.read_bytes() != b"garbage"
     assert check({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}})
     assert not check(
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "extra": 1}
+    )
+
+
+def test_a_schema_the_compiler_judges_differently_is_checked_by_jsonschema(
+    tmp_path: Path,
+) -> None:
+    # fastjsonschema knows drafts 4 to 7 and ignores 2019-09's dependentRequired: the
+    # shared compiler refuses such a schema, and jsonschema's verdict is used.
+    schema = tmp_path / "widget.json"
+    schema.write_text(
+        json.dumps(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "properties": {"spec": {"type": "object", "dependentRequired": {"a": ["b"]}}},
+            }
+        )
+    )
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {%s}\n"
+    check(tmp_path, widget % "a: 1, b: 2", schema_locations=[str(schema)], schema_only=True)
+    check(
+        tmp_path,
+        widget % "a: 1",
+        ("k8s-schema", 4),
+        schema_locations=[str(schema)],
+        schema_only=True,
     )
 
 

@@ -207,7 +207,7 @@ def _fast_check(path: Path) -> Any:
 
 @lru_cache(maxsize=8)
 def _fast_check_of(path: str, mtime_ns: int, size: int) -> Any:
-    from launchgen.lint.fastschema import checker
+    from launchgen.schemacompile import checker
 
     try:
         with open(path, "rb") as handle:
@@ -307,8 +307,8 @@ def drift(ctx: Context) -> Iterator[Hit]:
 @lru_cache(maxsize=1)
 def _records_check() -> Any:
     """The compiled check of the shipped records schema (None: use jsonschema)."""
-    from launchgen.lint.fastschema import checker
     from launchgen.resources import schema_path
+    from launchgen.schemacompile import checker
 
     return checker(schema_path(RECORDS_SCHEMA).read_bytes())
 

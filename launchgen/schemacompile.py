@@ -1,17 +1,23 @@
-"""JSON Schema checks on lint's hot path: compiled once, kept on disk; jsonschema only to explain.
+"""JSON Schema validity checks compiled once with fastjsonschema, and kept compiled on disk.
 
-Importing jsonschema costs 85-170 ms, which the per-file pre-commit hook would pay on
-every commit. fastjsonschema turns a schema into Python source; that source is compiled
-and its byte code kept beside `launchgen validate`'s compiled validators
-($XDG_CACHE_HOME/launchgen/validators: code, not results, so `--no-cache` and clearing
-the result cache leave it), keyed by the schema's bytes, the fastjsonschema installation
-and the Python version, so a later run imports neither library. The compiled check only
-answers "valid?": when it says no (or cannot tell),
-the caller asks jsonschema for the errors users see, so messages and positions are
-jsonschema's, and the slow path runs only when there is a problem.
+Both `lint` (values, config and record schemas) and `validate` (Kubernetes and CRD
+schemas) ask "is this document valid?" far more often than "what is wrong with it?".
+fastjsonschema turns a schema into Python source; compiling that source is most of
+the cost (a Deployment's schema is large), so the byte code is kept under
+$XDG_CACHE_HOME/launchgen/validators (code, not results: clearing lint's result cache
+leaves it). A file's name and its first line are the key: the schema's bytes, the
+Python version and the fastjsonschema installation (found without importing it: the
+import alone costs about 100 ms, which every run and every worker would pay). A file
+whose first line is not its key (foreign, stale, damaged) is never used. The cached
+code raises exception classes of our own, so running it imports nothing of
+fastjsonschema either.
 
-The fast path is taken only for schemas whose every keyword both libraries implement
-alike and whose `$ref`s are local; any other schema always goes to jsonschema.
+A check only answers "valid?" (no detailed exception messages are built): when it
+says no, the caller asks jsonschema for the errors users see. So "valid" must never
+be wrong: the fast path is taken only for schemas whose every keyword both libraries
+implement alike and whose `$ref`s are local (`supported`); any other schema gets no
+check (None) and always goes to jsonschema. This module is below lint and validate
+and imports neither.
 """
 
 from __future__ import annotations
@@ -24,13 +30,14 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 Check = Callable[[Any], bool]
 
 # Bump when the generated code or the file layout changes: old files are then never read.
-FORMAT = "1"
+FORMAT = "3"
 # Keywords both libraries implement alike (drafts 4 to 2020-12, as used here).
 # `format` is an annotation for both: jsonschema asserts it only with a format checker,
 # and the code is generated with use_formats=False.
@@ -109,20 +116,27 @@ def cache_dir() -> Path:
     return Path(base) / "launchgen" / "validators"
 
 
-def checker(schema_bytes: bytes) -> Check | None:
-    """A fast validity check for this schema, or None when only jsonschema will do."""
+def checker(source: bytes, schema: dict[str, Any] | None = None) -> Check | None:
+    """A fast validity check for the schema whose JSON text is `source`, or None when
+    only jsonschema will do. `schema` is `source` parsed, when the caller has it."""
     origin = _fastjsonschema_origin()
     if origin is None:
         return None
-    key = hashlib.sha256(
-        b"\0".join([FORMAT.encode(), sys.version.encode(), origin.encode(), schema_bytes])
-    )
-    name = key.hexdigest()
+    name = hashlib.sha256(
+        b"\0".join([FORMAT.encode(), sys.version.encode(), origin.encode(), source])
+    ).hexdigest()
     if name not in _memo:
-        _memo[name] = _build(schema_bytes, cache_dir() / f"lint-{name[:40]}.pyc", name)
+        _memo[name] = _build(source, schema, cache_dir() / f"{name[:40]}.pyc", name)
     return _memo[name]
 
 
+def schema_checker(schema: dict[str, Any]) -> Check | None:
+    """`checker` for a schema held in memory (keyed by its canonical JSON text)."""
+    source = json.dumps(schema, sort_keys=True, separators=(",", ":")).encode()
+    return checker(source, schema)
+
+
+@cache
 def _fastjsonschema_origin() -> str | None:
     """Which fastjsonschema would compile (location and install time), without importing it."""
     from importlib.util import find_spec
@@ -140,13 +154,29 @@ def _fastjsonschema_origin() -> str | None:
     return f"{spec.origin}:{info.st_mtime_ns}:{info.st_size}"
 
 
-def _build(schema_bytes: bytes, path: Path, name: str) -> Check | None:
-    code = _read(path, name)
-    if code is None:
-        code = _compile(schema_bytes)
-        if code is None:
+def _build(source: bytes, schema: dict[str, Any] | None, path: Path, name: str) -> Check | None:
+    validate = _load(_read(path, name))
+    if validate is None:
+        code = _compile(source, schema)
+        validate = _load(code)
+        if validate is None:
             return None
         _write(path, name.encode() + b"\n" + marshal.dumps(code))
+
+    def check(document: Any) -> bool:
+        try:
+            validate(document)
+        except Exception:  # _Invalid, or the generated code cannot tell: jsonschema decides
+            return False
+        return True
+
+    return check
+
+
+def _load(code: Any) -> Callable[[Any], Any] | None:
+    """The `validate` function the compiled code defines; None when it defines none."""
+    if code is None:
+        return None
     namespace: dict[str, Any] = {
         "JsonSchemaValueException": _Invalid,
         "JsonSchemaValuesException": _Invalid,
@@ -157,15 +187,7 @@ def _build(schema_bytes: bytes, path: Path, name: str) -> Check | None:
         validate: Callable[[Any], Any] = namespace["validate"]
     except Exception:
         return None
-
-    def check(document: Any) -> bool:
-        try:
-            validate(document)
-        except Exception:
-            return False
-        return True
-
-    return check
+    return validate
 
 
 def _read(path: Path, name: str) -> Any:
@@ -183,22 +205,24 @@ def _read(path: Path, name: str) -> Any:
         return None
 
 
-def _compile(schema_bytes: bytes) -> Any:
-    try:
-        schema = json.loads(schema_bytes)
-    except ValueError:
-        return None
+def _compile(source: bytes, schema: dict[str, Any] | None) -> Any:
+    if schema is None:
+        try:
+            schema = json.loads(source)
+        except (ValueError, RecursionError):
+            return None
     if not isinstance(schema, dict) or not supported(schema):
         return None
     try:
         import fastjsonschema
 
         # No $id: the root function is then called `validate`; every $ref is local.
+        # As jsonschema checks: never fill defaults into the document, no format checks.
         definition = {k: v for k, v in schema.items() if k not in ("$id", "id")}
         text = fastjsonschema.compile_to_code(
             definition, use_default=False, use_formats=False, detailed_exceptions=False
         )
-        return compile(_IMPORT.sub("", text), "<launchgen lint schema>", "exec")
+        return compile(_IMPORT.sub("", text), "<launchgen schema>", "exec")
     except Exception:
         return None
 
