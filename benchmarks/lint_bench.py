@@ -132,7 +132,7 @@ def main() -> int:
             if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS")
         }
         env["LAUNCHGEN_CACHE_DIR"] = str(cache)
-        xdg = work / "xdg"  # compiled schema validators live here (fastschema.py)
+        xdg = work / "xdg"  # compiled schema validators live here (schemacompile.py)
         env["XDG_CACHE_HOME"] = str(xdg)
         mono = make_monorepo(work, options.services)
         files = yaml_files(mono)
