@@ -411,6 +411,16 @@ _WORKER: tuple[SchemaStore, ValidateOptions] | None = None
 _Item = tuple[Path, Context, "_Part | None"]
 
 
+def _worker_start() -> None:
+    """A worker ends on SIGTERM, as multiprocessing expects: `Pool.terminate()` stops
+    idle workers with it. The CLI's handler, inherited through fork, turns SIGTERM into
+    an exception instead, and a worker waiting on the pool's queue lock was seen to
+    outlive it, leaving `validate` waiting for that worker forever."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _work(batch: list[_Item]) -> _Outcome:
     assert _WORKER is not None
     store, options = _WORKER
@@ -500,7 +510,7 @@ def _parallel(
         return None
     _WORKER = (store, options)
     try:
-        with context.Pool(min(jobs, len(batches))) as pool:
+        with context.Pool(min(jobs, len(batches)), initializer=_worker_start) as pool:
             return pool.map(_work, batches, chunksize=1)
     except OSError:
         return None  # no processes to be had: validate here

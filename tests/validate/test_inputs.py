@@ -211,6 +211,36 @@ def test_parallel_and_serial_agree(tmp_path: Path) -> None:
     assert sorted(serial.problems) == sorted(parallel.problems) and len(serial.problems) == 11
 
 
+def _sigterm_disposition(batch: object) -> object:
+    """A worker's batch function: whether SIGTERM ends this process (as `skipped`)."""
+    import signal
+
+    from launchgen.validate import engine
+
+    return engine._Outcome(skipped=int(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL))
+
+
+def test_workers_end_on_sigterm_under_the_cli_handler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pool.terminate() stops workers with SIGTERM; the CLI's handler (it raises an
+    # exception instead of ending the process) must not be the workers' own.
+    import signal
+
+    from launchgen import entry
+    from launchgen.validate import engine
+
+    monkeypatch.setattr(engine, "_work", _sigterm_disposition)
+    for index in range(8):
+        (tmp_path / f"m-{index}.yaml").write_text(CONFIGMAP)
+    files = [(path, engine.Context()) for path in sorted(tmp_path.iterdir())]
+    with entry.signals_as_interrupts():
+        assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
+        outcomes = engine._parallel(engine.SchemaStore(), ValidateOptions(), files, 2)
+    assert outcomes is not None and len(outcomes) >= 2
+    assert all(outcome.skipped == 1 for outcome in outcomes)
+
+
 def test_a_large_file_split_over_processes_keeps_its_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
