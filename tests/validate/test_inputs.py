@@ -229,14 +229,16 @@ def test_workers_end_on_sigterm_under_the_cli_handler(
 
     from launchgen import entry
     from launchgen.validate import engine
+    from launchgen.validate.checks import Context
+    from launchgen.validate.schemas import SchemaStore
 
     monkeypatch.setattr(engine, "_work", _sigterm_disposition)
     for index in range(8):
         (tmp_path / f"m-{index}.yaml").write_text(CONFIGMAP)
-    files = [(path, engine.Context()) for path in sorted(tmp_path.iterdir())]
+    files = [(path, Context()) for path in sorted(tmp_path.iterdir())]
     with entry.signals_as_interrupts():
         assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
-        outcomes = engine._parallel(engine.SchemaStore(), ValidateOptions(), files, 2)
+        outcomes = engine._parallel(SchemaStore(), ValidateOptions(), files, 2)
     assert outcomes is not None and len(outcomes) >= 2
     assert all(outcome.skipped == 1 for outcome in outcomes)
 
