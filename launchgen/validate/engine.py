@@ -511,7 +511,12 @@ def _parallel(
     _WORKER = (store, options)
     try:
         with context.Pool(min(jobs, len(batches)), initializer=_worker_start) as pool:
-            return pool.map(_work, batches, chunksize=1)
+            outcomes = pool.map(_work, batches, chunksize=1)
+            # Let the workers finish their loop and exit: leaving the block terminates
+            # the pool, which stops idle workers with signals (and, rarely, hung).
+            pool.close()
+            pool.join()
+            return outcomes
     except OSError:
         return None  # no processes to be had: validate here
     finally:
