@@ -64,7 +64,8 @@ _VALIDATE: tuple[Check, ...] = (
     Check(
         "k8s-unknown-kind",
         "validate",
-        "No schema for this apiVersion/kind",
+        "No schema for this apiVersion/kind (put its CRD in the input, or pass --crds or "
+        "--schema-location)",
         "a custom resource? put its CRD in the input, or pass its folder with --crds or a "
         "schema folder with --schema-location",
         "Neither the shipped Kubernetes schemas of the chosen version, nor a CRD in the "
