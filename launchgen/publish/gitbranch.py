@@ -30,6 +30,7 @@ PUSH_ATTEMPTS = 3
 TIMEOUT = 300
 _SCHEMES = re.compile(r"(https?|ssh|git|file)://[^\s]+\Z")
 _SCP_LIKE = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+\Z")
+_USERINFO = re.compile(r"\A([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@")
 _SAFE_CONFIG = ["-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never"]
 
 
@@ -48,17 +49,22 @@ def branch_for(environment: str) -> str:
 def check_remote(remote: str) -> str:
     """A deploy repo URL git may fetch from: a URL, user@host:path, or a local path."""
     if not remote or remote.startswith("-") or not remote.isprintable() or "::" in remote:
-        raise ConfigError(f"invalid --git remote {printable(remote)!r}: give a URL or a path")
+        raise ConfigError(f"invalid --git remote {shown_remote(remote)!r}: give a URL or a path")
     if _SCHEMES.match(remote) or _SCP_LIKE.match(remote):
         return remote
     if "://" in remote:
         raise ConfigError(
-            f"invalid --git remote {printable(remote)!r}: only https, http, ssh, git and file URLs"
+            f"invalid --git remote {shown_remote(remote)!r}: only https, http, ssh, git and file URLs"
         )
     path = Path(remote)
     if not path.is_dir():
-        raise ConfigError(f"--git remote {printable(remote)}: no such repository folder")
+        raise ConfigError(f"--git remote {shown_remote(remote)}: no such repository folder")
     return str(path.resolve())
+
+
+def shown_remote(remote: str) -> str:
+    """The remote as printed and recorded: a URL's `user:token@` left out (never logged)."""
+    return printable(_USERINFO.sub(r"\1", remote), limit=500)
 
 
 def _env() -> dict[str, str]:
@@ -97,7 +103,7 @@ def _remote_head(remote: str, branch: str, scratch: Path) -> str | None:
     out = _git(
         ["ls-remote", "--heads", "--", remote, f"refs/heads/{branch}"],
         scratch,
-        f"reading {printable(remote)}",
+        f"reading {shown_remote(remote)}",
     ).stdout.split()
     return out[0] if out else None
 
@@ -151,7 +157,7 @@ def _attempt(content: Content, remote: str, by: str, scratch: Path) -> GitPublis
         _git(
             ["fetch", "-q", "--depth=1", "--", remote, f"refs/heads/{branch}"],
             work,
-            f"fetching {branch} from {printable(remote)}",
+            f"fetching {branch} from {shown_remote(remote)}",
         )
         _git(["checkout", "-q", "-B", "publish", "FETCH_HEAD"], work, "git checkout")
     else:
@@ -161,14 +167,14 @@ def _attempt(content: Content, remote: str, by: str, scratch: Path) -> GitPublis
         head is not None
         and _git(["diff", "--cached", "--quiet"], work, "git diff", check=False).returncode == 0
     ):
-        return GitPublished(remote, branch, head, changed=False)
+        return GitPublished(shown_remote(remote), branch, head, changed=False)
     _commit(work, _message(content, by), _identity(work, by))
     commit = _git(["rev-parse", "HEAD"], work, "git rev-parse").stdout.strip()
     lease = f"--force-with-lease=refs/heads/{branch}:{head or ''}"
     pushed = _git(
         ["push", "-q", "--porcelain", lease, "--", remote, f"HEAD:refs/heads/{branch}"],
         work,
-        f"pushing to {printable(remote)}",
+        f"pushing to {shown_remote(remote)}",
         check=False,
     )
     if pushed.returncode != 0:
@@ -179,9 +185,9 @@ def _attempt(content: Content, remote: str, by: str, scratch: Path) -> GitPublis
             return None
         lines = [line for line in pushed.stderr.splitlines() if line.strip()]
         raise ToolError(
-            f"pushing to {printable(remote)} failed: {printable(lines[-1] if lines else 'no message', limit=500)}"
+            f"pushing to {shown_remote(remote)} failed: {printable(lines[-1] if lines else 'no message', limit=500)}"
         )
-    return GitPublished(remote, branch, commit, changed=True)
+    return GitPublished(shown_remote(remote), branch, commit, changed=True)
 
 
 def _commit(work: Path, message: str, env: dict[str, str]) -> None:
@@ -210,6 +216,6 @@ def publish(content: Content, remote: str, *, by: str) -> GitPublished:
         if done is not None:
             return done
     raise LaunchgenError(
-        f"{branch_for(content.source.environment)} in {printable(remote)} kept moving while "
+        f"{branch_for(content.source.environment)} in {shown_remote(remote)} kept moving while "
         f"publishing ({PUSH_ATTEMPTS} attempts): publish again"
     )

@@ -5,7 +5,6 @@ the object name after `--`."""
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -191,19 +190,8 @@ def test_status_prints_the_engine_view(tmp_path: Path) -> None:
         "gitops:\n  engine: flux\n  source: oci\n  url: oci://r.example.com/deploy/checkout\n"
     )
     kubectl, _ = _fake_kubectl(tmp_path, {"checkout-prod": FLUX_FAILING})
-    env = {**os.environ, "PATH": os.environ.get("PATH", "")}
-    result = CliRunner(env=env).invoke(
-        main,
-        [
-            "status",
-            "--properties",
-            str(props),
-            "--kubectl",
-            str(kubectl),
-            "--helm",
-            str(tool("helm4")),
-        ],
-    )
+    base = ["status", "--properties", props, "--kubectl", kubectl, "--helm", tool("helm4")]
+    result = CliRunner().invoke(main, [str(a) for a in base])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     prod = next(line for line in lines if line.strip().startswith("prod"))
@@ -211,20 +199,7 @@ def test_status_prints_the_engine_view(tmp_path: Path) -> None:
     assert "last error: health check failed" in prod
     dev = next(line for line in lines if line.strip().startswith("dev"))
     assert "not found" in dev
-    as_json = CliRunner().invoke(
-        main,
-        [
-            "status",
-            "--properties",
-            str(props),
-            "--kubectl",
-            str(kubectl),
-            "--helm",
-            str(tool("helm4")),
-            "--format",
-            "json",
-        ],
-    )
+    as_json = CliRunner().invoke(main, [str(a) for a in [*base, "--format", "json"]])
     assert as_json.exit_code == 0, as_json.output
     rows = json.loads(as_json.output)["environments"]
     assert rows[1]["engine"]["revision"] == f"prod@{DIGEST}"

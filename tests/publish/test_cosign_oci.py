@@ -87,35 +87,24 @@ def test_cosign_verifies_the_published_attestation(
         verify(bundle, signer.public).files["manifests/01-deployment-checkout.yaml"]
     )
 
-    old = _cosign(tmp_path, "--key", signer.public, "--signature", envelope, manifest)
-    assert old.returncode == 0 and "Verified OK" in old.stdout + old.stderr, old.stderr
-    new = _cosign(
-        tmp_path,
-        "--key",
-        signer.public,
-        "--bundle",
-        sigstore,
-        "--new-bundle-format",
-        "--trusted-root",
-        root,
-        manifest,
-    )
-    assert new.returncode == 0 and "Verified OK" in new.stdout + new.stderr, new.stderr
+    def with_envelope() -> subprocess.CompletedProcess[str]:
+        return _cosign(tmp_path, "--key", signer.public, "--signature", envelope, manifest)
+
+    def with_bundle() -> subprocess.CompletedProcess[str]:
+        args: list[str | Path] = [
+            "--bundle",
+            sigstore,
+            "--new-bundle-format",
+            "--trusted-root",
+            root,
+        ]
+        return _cosign(tmp_path, "--key", signer.public, *args, manifest)
+
+    for verified in (with_envelope(), with_bundle()):
+        assert verified.returncode == 0, verified.stderr
+        assert "Verified OK" in verified.stdout + verified.stderr
     assert json.loads(sigstore.read_bytes())["verificationMaterial"]["publicKey"]["hint"]
 
     manifest.write_bytes(manifest.read_bytes() + b"# changed\n")
-    assert (
-        _cosign(tmp_path, "--key", signer.public, "--signature", envelope, manifest).returncode != 0
-    )
-    changed = _cosign(
-        tmp_path,
-        "--key",
-        signer.public,
-        "--bundle",
-        sigstore,
-        "--new-bundle-format",
-        "--trusted-root",
-        root,
-        manifest,
-    )
-    assert changed.returncode != 0
+    assert with_envelope().returncode != 0
+    assert with_bundle().returncode != 0

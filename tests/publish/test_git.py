@@ -16,7 +16,7 @@ def _show(remote: Path, branch: str, path: str) -> str:
 
 
 def _publish(
-    signer: Signer, bundle: Path, remote: Path, properties: Path, *extra: str
+    signer: Signer, bundle: Path, remote: Path | str, properties: Path, *extra: str
 ) -> tuple[int, str]:
     result = invoke(
         "publish",
@@ -181,7 +181,7 @@ def test_bad_remotes_and_mismatches_are_usage_errors(
         "ext::sh -c touch% /tmp/x",
         str(tmp_path / "missing"),
     ):
-        code, out = _publish(signer, bundle, Path(remote), properties)
+        code, out = _publish(signer, bundle, remote, properties)
         assert code == 2, out
         assert "--git remote" in out and "Traceback" not in out
     code, out = _publish(signer, bundle, deploy_remote, properties, "--env", "dev")
@@ -196,8 +196,19 @@ def test_bad_remotes_and_mismatches_are_usage_errors(
 
 def test_an_unreachable_remote_is_one_line_exit_2(signer: Signer, properties: Path) -> None:
     code, out = _publish(
-        signer, signer.bundle(), Path("https://127.0.0.1:9/nothing.git"), properties
+        signer, signer.bundle(), "https://127.0.0.1:9/nothing.git", properties
     )
     assert code == 2, out
+    assert "reading https://127.0.0.1:9/nothing.git failed" in out
     assert out.count("\n") == 1 and "Traceback" not in out
     assert records.load(properties, "prod", "checkout") is None
+
+
+def test_a_token_in_the_remote_url_is_neither_printed_nor_recorded(
+    signer: Signer, properties: Path
+) -> None:
+    code, out = _publish(
+        signer, signer.bundle(), "https://ci:s3cret@127.0.0.1:9/deploy.git", properties
+    )
+    assert code == 2, out
+    assert "s3cret" not in out and "127.0.0.1:9/deploy.git" in out
