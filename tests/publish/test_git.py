@@ -195,9 +195,7 @@ def test_bad_remotes_and_mismatches_are_usage_errors(
 
 
 def test_an_unreachable_remote_is_one_line_exit_2(signer: Signer, properties: Path) -> None:
-    code, out = _publish(
-        signer, signer.bundle(), "https://127.0.0.1:9/nothing.git", properties
-    )
+    code, out = _publish(signer, signer.bundle(), "https://127.0.0.1:9/nothing.git", properties)
     assert code == 2, out
     assert "reading https://127.0.0.1:9/nothing.git failed" in out
     assert out.count("\n") == 1 and "Traceback" not in out

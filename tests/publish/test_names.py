@@ -40,4 +40,6 @@ def test_credentials_in_a_remote_are_never_shown() -> None:
     assert (
         shown_remote("git@git.example.com:shop/deploy.git") == "git@git.example.com:shop/deploy.git"
     )
-    assert shown_remote("https://git.example.com/a\x1b[2J\n") == "https://git.example.com/a\\x1b[2J\\n"
+    assert (
+        shown_remote("https://git.example.com/a\x1b[2J\n") == "https://git.example.com/a\\x1b[2J\\n"
+    )
