@@ -21,9 +21,12 @@ The attestation (the bundle's DSSE envelope) is attached as cosign attaches one:
 - the envelope itself at tag `sha256-<hex>.att`, as cosign's older layout, which
   `cosign download attestation` reads.
 
-With a signing key, the artifact's digest is also signed as `cosign sign` does
-(signature.py), at tag `sha256-<hex>.sig`: what a Flux OCIRepository's
-`verify.provider: cosign` checks before anything is applied.
+With a signing key, the artifact's digest is also signed as `cosign sign` does, both
+ways: a simple-signing signature at tag `sha256-<hex>.sig` (what a Flux
+OCIRepository's `verify.provider: cosign` checks before anything is applied), and a
+Sigstore bundle referrer over an in-toto statement naming the digest (what `cosign
+verify --new-bundle-format` checks; cosign switches to that format as soon as an
+artifact has bundle referrers, which the attestation gives it).
 
 Every byte is deterministic: the same bundle gives the same digests.
 """
@@ -56,6 +59,9 @@ EMPTY = "application/vnd.oci.empty.v1+json"
 SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json"
 DSSE_ENVELOPE = "application/vnd.dsse.envelope.v1+json"
 IMAGE_CONFIG = "application/vnd.oci.image.config.v1+json"
+COSIGN_SIGN = (
+    "https://sigstore.dev/cosign/sign/v1"  # the predicate of cosign's bundle-format signatures
+)
 
 
 @dataclass(frozen=True)
@@ -127,17 +133,18 @@ def _descriptor(manifest_bytes: bytes, media_type: str = MANIFEST) -> dict[str, 
 
 
 def _attach_bundle(
-    registry: Registry, content: Content, subject: dict[str, Any]
+    registry: Registry, envelope: bytes, predicate_type: str, subject: dict[str, Any]
 ) -> tuple[str, bool]:
-    """The Sigstore bundle as a referrer of `subject` (cosign's bundle spec): (digest, referrers API?)."""
-    bundle = sigstore_bundle(content.envelope)
+    """A DSSE envelope as a Sigstore bundle referring to `subject` (cosign's bundle spec):
+    (the referrer's digest, whether the registry has the referrers API)."""
+    bundle = sigstore_bundle(envelope)
     layer = registry.push_blob(bundle, SIGSTORE_BUNDLE)
     layer["annotations"] = {
         "org.opencontainers.image.title": digest_of(bundle).replace(":", "-") + ".sigstore.json"
     }
     notes = {
         "dev.sigstore.bundle.content": "dsse-envelope",
-        "dev.sigstore.bundle.predicateType": content.predicate_type,
+        "dev.sigstore.bundle.predicateType": predicate_type,
     }
     manifest = canonical_json(
         {
@@ -203,6 +210,26 @@ def _image_config(layer: bytes) -> bytes:
     )
 
 
+def _sign_bundle(registry: Registry, subject: dict[str, Any], key: PrivateKey) -> None:
+    """The artifact's signature as `cosign sign --new-bundle-format` writes it: an in-toto
+    statement naming the digest, signed, attached as a Sigstore bundle referrer."""
+    from launchgen.bundle import dsse
+
+    statement = {
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [
+            {
+                "name": f"{registry.repo.host}/{registry.repo.path}",
+                "digest": {"sha256": subject["digest"].removeprefix("sha256:")},
+            }
+        ],
+        "predicateType": COSIGN_SIGN,
+        "predicate": {},
+    }
+    envelope = dsse.sign(canonical_json(statement), "application/vnd.in-toto+json", key)
+    _attach_bundle(registry, dsse.dumps(envelope), COSIGN_SIGN, subject)
+
+
 def _sign(registry: Registry, digest: str, key: PrivateKey) -> str:
     """A cosign simple-signing signature of `digest` at tag sha256-<hex>.sig."""
     from launchgen.bundle.keys import sign
@@ -248,9 +275,13 @@ def publish(
     layer = registry.push_blob(content.tarball(), layer_type)
     manifest = canonical_json(artifact_manifest(content, flavour, config, layer))
     digest = registry.push_manifest(manifest, MANIFEST, version_tag)
-    attestation, api = _attach_bundle(registry, content, _descriptor(manifest))
+    subject = _descriptor(manifest)
+    attestation, api = _attach_bundle(registry, content.envelope, content.predicate_type, subject)
     _attach_legacy_attestation(registry, content, digest)
-    signature = _sign(registry, digest, signing_key) if signing_key is not None else None
+    signature = None
+    if signing_key is not None:
+        _sign_bundle(registry, subject, signing_key)
+        signature = _sign(registry, digest, signing_key)
     registry.push_manifest(manifest, MANIFEST, env_tag)
     changed = before is None or digest_of(before[0]) != digest
     return OciPublished(

@@ -108,3 +108,39 @@ def test_cosign_verifies_the_published_attestation(
     manifest.write_bytes(manifest.read_bytes() + b"# changed\n")
     assert with_envelope().returncode != 0
     assert with_bundle().returncode != 0
+
+
+def test_cosign_verifies_the_artifact_signature(
+    signer: Signer, registry: str, tmp_path: Path
+) -> None:
+    from launchgen.bundle import keys
+
+    bundle = signer.bundle("1.4.2", "prod")
+    signed, unsigned = f"{registry}/signed/checkout", f"{registry}/unsigned/checkout"
+    for repo, extra in ((signed, ["--signing-key", signer.private]), (unsigned, [])):
+        result = invoke(
+            "publish", bundle, "--key", signer.public, "--oci", f"oci://{repo}", "--plain-http",
+            "--no-record", "--by", "ci", *extra,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    digest = digest_of(Pull(registry, "signed/checkout").manifest("prod")[0])
+    root = tmp_path / "trusted_root.json"
+    root.write_text(TRUSTED_ROOT)
+    _, other = keys.write_key_pair(tmp_path / "other", "ecdsa-p256")
+
+    def cosign_verify(key: Path, ref: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                str(COSIGN), "verify", "--key", str(key), "--insecure-ignore-tlog=true",
+                "--allow-http-registry", "--new-bundle-format", "--trusted-root", str(root), ref,
+            ],
+            capture_output=True, text=True, timeout=120, check=False,
+            env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        )  # fmt: skip
+
+    ok = cosign_verify(signer.public, f"{signed}@{digest}")
+    assert ok.returncode == 0, ok.stderr
+    assert digest in ok.stdout
+    assert cosign_verify(other, f"{signed}@{digest}").returncode != 0
+    # Same bytes, same digest, but nothing signed it there: the attestation alone is no signature.
+    assert cosign_verify(signer.public, f"{unsigned}@{digest}").returncode != 0

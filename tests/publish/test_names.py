@@ -43,3 +43,23 @@ def test_credentials_in_a_remote_are_never_shown() -> None:
     assert (
         shown_remote("https://git.example.com/a\x1b[2J\n") == "https://git.example.com/a\\x1b[2J\\n"
     )
+
+
+def test_version_and_help_import_neither_oras_nor_publish() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from launchgen.cli import main\n"
+        "for args in (['--version'], ['--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('oras', 'requests')"
+        " or m.startswith(('launchgen.publish', 'launchgen.gitops'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert "publish" in out.stdout  # --help listed the command without importing it

@@ -142,7 +142,12 @@ def test_the_attestation_is_a_referrer_and_the_signature_is_cosigns(
     # This registry has no referrers API: the referrers tag schema's index lists the bundle.
     assert pull.get("referrers", digest) is None
     _, index = pull.manifest(f"sha256-{hex_}")
-    (entry,) = index["manifests"]
+    by_type = {m["annotations"]["dev.sigstore.bundle.predicateType"]: m for m in index["manifests"]}
+    assert sorted(by_type) == [
+        "https://sigstore.dev/cosign/sign/v1",
+        "https://slsa.dev/provenance/v1",
+    ]
+    entry = by_type["https://slsa.dev/provenance/v1"]
     assert entry["artifactType"] == "application/vnd.dev.sigstore.bundle.v0.3+json"
     assert entry["annotations"]["dev.sigstore.bundle.content"] == "dsse-envelope"
     _, referrer = pull.manifest(entry["digest"])
