@@ -117,7 +117,8 @@ def test_cosign_verifies_the_artifact_signature(
 
     bundle = signer.bundle("1.4.2", "prod")
     signed, unsigned = f"{registry}/signed/checkout", f"{registry}/unsigned/checkout"
-    for repo, extra in ((signed, ["--signing-key", signer.private]), (unsigned, [])):
+    signing: list[str | Path] = ["--signing-key", signer.private]
+    for repo, extra in ((signed, signing), (unsigned, [])):
         result = invoke(
             "publish", bundle, "--key", signer.public, "--oci", f"oci://{repo}", "--plain-http",
             "--no-record", "--by", "ci", *extra,
