@@ -133,7 +133,43 @@ def add_views(cluster: Cluster, properties: Path, service: str, rows: list[dict[
     if mode is None or not (cluster.dry_run or cluster.reachable()):
         return  # the text says the cluster was not reachable; "not found" would be a guess
     for row in rows:
-        row["engine"] = read(cluster, mode, service, row["environment"])
+        view = read(cluster, mode, service, row["environment"])
+        if view is not None and view.get("revision"):
+            view["published"] = _applies_publish(
+                properties, service, row["environment"], view["revision"]
+            )
+        row["engine"] = view
+
+
+def _revision_id(revision: str) -> str:
+    """The commit or digest in an engine's revision (`prod@sha256:…`, `branch@sha1:…`, a bare sha)."""
+    last = revision.rsplit("@", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else last
+
+
+def applies(note: str, revision: str) -> bool:
+    """Whether a publish record's note names what the engine applied (a digest, or a commit
+    of which the note keeps the first 12 characters)."""
+    found = _revision_id(revision)
+    if len(found) < 12:
+        return False
+    words = note.replace("@", " ").replace(";", " ").replace("sha256:", " ").split()
+    return any(found == word or (len(word) == 12 and found.startswith(word)) for word in words)
+
+
+def _applies_publish(
+    properties: Path, service: str, environment: str, revision: str
+) -> bool | None:
+    """Whether the engine applied the environment's current (published) deployment; None
+    when the records do not say (nothing recorded, or not a publish)."""
+    from launchgen import records
+
+    history = records.load(properties, environment, service)
+    current = history.current() if history else None
+    note = str((current or {}).get("note") or "")
+    if not note.startswith("published to "):
+        return None
+    return applies(note, revision)
 
 
 def describe(view: dict[str, Any] | None) -> str:
@@ -146,6 +182,8 @@ def describe(view: dict[str, Any] | None) -> str:
     parts = [str(view["ready"])]
     if view.get("revision"):
         parts.append(f"revision {view['revision']}")
+    if view.get("published") is not None:
+        parts.append("the recorded publish" if view["published"] else "NOT the recorded publish")
     if view.get("attempted"):
         parts.append(f"attempted {view['attempted']}")
     if view.get("error"):

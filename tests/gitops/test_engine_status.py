@@ -203,3 +203,53 @@ def test_status_prints_the_engine_view(tmp_path: Path) -> None:
     assert as_json.exit_code == 0, as_json.output
     rows = json.loads(as_json.output)["environments"]
     assert rows[1]["engine"]["revision"] == f"prod@{DIGEST}"
+
+
+def test_the_engine_revision_is_matched_against_the_recorded_publish() -> None:
+    from launchgen.gitops.enginestatus import applies
+
+    commit = "cb18ad67ae02b1a21a5417aa93aaa17ca05a4345"
+    both = f"published to git https://g.example.com/d.git environments/prod {commit[:12]}; oci://r/x@{DIGEST}"
+    assert applies(both, f"environments/prod@sha1:{commit}")
+    assert applies(both, f"prod@{DIGEST}")
+    assert applies(both, commit)  # Argo CD: the bare commit
+    assert not applies(both, "prod@sha256:" + "cd" * 32)
+    assert not applies(both, "environments/prod@sha1:" + "0" * 40)
+    assert not applies(both, "prod@sha256:ab")  # too short to name anything
+
+
+def test_status_says_whether_the_engine_runs_the_recorded_publish(tmp_path: Path) -> None:
+    from launchgen import records
+
+    props = tmp_path / "checkout-properties"
+    props.mkdir()
+    (props / ".launchgen.yaml").write_text(
+        "kind: properties\nservice: checkout\nenvironments:\n  - prod\n"
+        "gitops:\n  engine: flux\n  source: oci\n  url: oci://r.example.com/deploy/checkout\n"
+    )
+    fields = {"appVersion": "1.4.2", "chartVersion": "0.1.0", "bundleDigest": "sha256:" + "0" * 64}
+    fields |= {"release": "checkout", "namespace": "checkout-prod"}
+    records.append(
+        props,
+        "checkout",
+        "prod",
+        "deployed",
+        "ci",
+        **fields,
+        note=f"published to oci://r/x@{DIGEST}",
+    )
+    kubectl, _ = _fake_kubectl(tmp_path, {"checkout-prod": FLUX_READY})
+    base = ["status", "--properties", props, "--kubectl", kubectl, "--helm", tool("helm4")]
+    out = CliRunner().invoke(main, [str(a) for a in base]).output
+    assert "ready, revision prod@" in out and "the recorded publish" in out and "NOT" not in out
+    records.append(
+        props,
+        "checkout",
+        "prod",
+        "deployed",
+        "ci",
+        **fields,
+        note="published to oci://r/x@sha256:" + "cd" * 32,
+    )
+    out = CliRunner().invoke(main, [str(a) for a in base]).output
+    assert "NOT the recorded publish" in out
