@@ -233,7 +233,7 @@ def command(
     if gitops:
         from launchgen.gitops import scaffold as engine
 
-        engine.check(gitops, gitops_url, name)
+        engine.check(gitops, gitops_url, name, options["middleware"])
     for line in run_new(request):
         click.echo(line)
     if gitops:

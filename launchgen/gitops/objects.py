@@ -59,31 +59,26 @@ def _flux_source(mode: GitOps, service: str, environment: str) -> dict[str, Any]
     }
 
 
-def _flux_kustomization(mode: GitOps, service: str, environment: str) -> dict[str, Any]:
+def _flux_kustomization(mode: GitOps, service: str, environment: str, app: bool) -> dict[str, Any]:
     source = _flux_source(mode, service, environment)
-    namespace = f"{service}-{environment}"
+    spec: dict[str, Any] = {
+        "interval": "10m",
+        "sourceRef": {"kind": source["kind"], "name": source["metadata"]["name"]},
+        "path": f"./{service}" if mode.source == "git" else "./",
+        "prune": True,
+        # wait: every applied object must become ready (healthChecks is then the
+        # list Flux uses when wait is turned off).
+        "wait": True,
+        "timeout": TIMEOUT,
+    }
+    if app:  # the Launch chart's Deployment is named after the release, the service
+        deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "name": service}
+        spec["healthChecks"] = [{**deployment, "namespace": f"{service}-{environment}"}]
     return {
         "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
         "kind": "Kustomization",
         "metadata": {"name": _name(service, environment), "namespace": FLUX_NAMESPACE},
-        "spec": {
-            "interval": "10m",
-            "sourceRef": {"kind": source["kind"], "name": source["metadata"]["name"]},
-            "path": f"./{service}" if mode.source == "git" else "./",
-            "prune": True,
-            # wait: every applied object must become ready (healthChecks is then the
-            # list Flux uses when wait is turned off).
-            "wait": True,
-            "timeout": TIMEOUT,
-            "healthChecks": [
-                {
-                    "apiVersion": "apps/v1",
-                    "kind": "Deployment",
-                    "name": service,
-                    "namespace": namespace,
-                }
-            ],
-        },
+        "spec": spec,
     }
 
 
@@ -128,11 +123,14 @@ def _argocd_application(mode: GitOps, service: str, environment: str) -> dict[st
     }
 
 
-def for_environment(mode: GitOps, service: str, environment: str) -> list[dict[str, Any]]:
+def for_environment(
+    mode: GitOps, service: str, environment: str, app: bool = True
+) -> list[dict[str, Any]]:
+    """The objects; `app` (a Launch chart service, not middleware) adds the Deployment health check."""
     if mode.engine == "flux":
         return [
             _flux_source(mode, service, environment),
-            _flux_kustomization(mode, service, environment),
+            _flux_kustomization(mode, service, environment, app),
         ]
     return [_argocd_application(mode, service, environment)]
 

@@ -28,10 +28,10 @@ def _dumper() -> type:
     return Indented
 
 
-def render(mode: GitOps, service: str, environment: str) -> str:
+def render(mode: GitOps, service: str, environment: str, app: bool = True) -> str:
     import yaml
 
-    docs = for_environment(mode, service, environment)
+    docs = for_environment(mode, service, environment, app)
     header = (
         f"# {mode.engine} objects deploying {service} to {environment} from what "
         "`launchgen publish` writes.\n# Apply them to the cluster the engine runs in; see docs/gitops.md.\n"
@@ -52,11 +52,17 @@ def render(mode: GitOps, service: str, environment: str) -> str:
     return header + yaml.dump(doc, Dumper=_dumper(), sort_keys=False, default_flow_style=False)
 
 
-def check(choice: str, url: str | None, service: str) -> None:
+def check(choice: str, url: str | None, service: str, middleware: bool = False) -> None:
     """Refuse bad --gitops options before `new` writes anything."""
     from launchgen.gitops.mode import parse
 
-    parse(choice, url, service=service, registry="registry.example.com")
+    mode = parse(choice, url, service=service, registry="registry.example.com")
+    if mode.multi_source and middleware:
+        from launchgen.errors import ConfigError
+
+        raise ConfigError(
+            "--gitops argocd:multi-source renders an app repo's chart: not for --middleware"
+        )
 
 
 def after_new(
@@ -78,24 +84,20 @@ def after_new(
         service=service,
         registry=str(answers.get("registry") or "registry.example.com"),
     )
-    if mode.multi_source and config.get("kind") != "properties":
-        from launchgen.errors import ConfigError
-
-        raise ConfigError(
-            "--gitops argocd:multi-source renders an app repo's chart: not for --middleware"
-        )
     environments = [str(e) for e in config.get("environments") or []]
-    yield from add(repo, mode, service, environments, commit=git)
+    yield from add(
+        repo, mode, service, environments, commit=git, app=config.get("kind") == "properties"
+    )
 
 
 def add(
-    repo: Path, mode: GitOps, service: str, environments: list[str], commit: bool
+    repo: Path, mode: GitOps, service: str, environments: list[str], commit: bool, app: bool = True
 ) -> Iterator[str]:
     from launchgen.files import atomic_write
     from launchgen.standard import REPO_CONFIG_FILE
 
     for environment in environments:
-        atomic_write(repo / FOLDER / f"{environment}.yaml", render(mode, service, environment))
+        atomic_write(repo / FOLDER / f"{environment}.yaml", render(mode, service, environment, app))
     config = repo / REPO_CONFIG_FILE
     text = config.read_text(encoding="utf-8")
     atomic_write(config, text + ("" if text.endswith("\n") else "\n") + mode.block())

@@ -174,3 +174,24 @@ def test_bad_gitops_options_write_nothing(tmp_path: Path, args: list[str], says:
     assert result.exit_code == 2, result.output
     assert says in result.output and "Traceback" not in result.output
     assert not (tmp_path / "checkout-properties").exists()
+
+
+def test_middleware_gets_no_deployment_health_check(tmp_path: Path) -> None:
+    result = invoke(
+        "new", "orders-db", "-o", tmp_path, "--envs", "dev", "--middleware",
+        "--chart", "oci://registry-1.docker.io/bitnamicharts/postgresql", "--chart-version", "16.4.1",
+        "--gitops", "flux",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    repo = tmp_path / "orders-db-properties"
+    source, kustomization = _docs(repo, "dev")
+    assert source["spec"]["url"] == "oci://registry.example.com/deploy/orders-db"
+    assert "healthChecks" not in kustomization["spec"] and kustomization["spec"]["wait"] is True
+    lint = _lint(repo)
+    assert lint.exit_code == 0, lint.output
+    refused = invoke(
+        "new", "cache", "-o", tmp_path, "--middleware", "--chart", "oci://r.example.com/c/redis",
+        "--chart-version", "1.0.0", "--gitops", "argocd:multi-source", "--gitops-url", "https://g.example.com/x",
+    )  # fmt: skip
+    assert refused.exit_code == 2 and "not for --middleware" in refused.output
+    assert not (tmp_path / "cache-properties").exists()
