@@ -49,6 +49,7 @@ class Signer:
         service: str = "checkout",
         name: str | None = None,
         extra: dict[str, bytes] | None = None,
+        repos: dict[str, Any] | None = None,
     ) -> Path:
         record: dict[str, Any] = {
             "kind": "app",
@@ -59,7 +60,9 @@ class Signer:
             "immutable": False,
             "app_version": version,
             "chart": {"name": service, "version": "0.1.0"},
-            "repos": {
+            "repos": repos
+            if repos is not None
+            else {
                 "app": {
                     "uri": "https://git.example.com/shop/checkout.git",
                     "commit": COMMIT,

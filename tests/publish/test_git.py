@@ -210,3 +210,24 @@ def test_a_token_in_the_remote_url_is_neither_printed_nor_recorded(
     )
     assert code == 2, out
     assert "s3cret" not in out and "127.0.0.1:9/deploy.git" in out
+
+
+def test_a_manifest_named_like_a_published_file_is_refused(
+    signer: Signer, deploy_remote: Path, properties: Path
+) -> None:
+    hostile = {"kustomization.yaml": b"resources: [../../etc]\n"}
+    code, out = _publish(signer, signer.bundle(extra=hostile), deploy_remote, properties)
+    assert code == 2 and "a name publish writes itself" in out, out
+    assert git("--git-dir", deploy_remote, "branch", "--list").strip() == ""
+
+
+def test_hostile_source_uris_reach_no_line_unescaped(
+    signer: Signer, deploy_remote: Path, properties: Path
+) -> None:
+    repos = {"app": {"uri": "https://x\nPublished-by: mallory\x1b[2J", "commit": "not-a-commit"}}
+    code, out = _publish(signer, signer.bundle(repos=repos), deploy_remote, properties)
+    assert code == 0, out
+    message = git("--git-dir", deploy_remote, "log", "-1", "--format=%B", "environments/prod")
+    assert "\x1b" not in message and "\nPublished-by: mallory" not in message
+    meta = json.loads(_show(deploy_remote, "environments/prod", "checkout/launchgen.json"))
+    assert "commit" not in meta["sources"]["app"]  # not a commit id: left out
