@@ -89,6 +89,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "launchgen.commands.deploy",
         "Deploy a verified bundle with helm upgrade --install.",
     ),
+    "publish": ("launchgen.commands.publish", "Publish a verified bundle for a GitOps engine."),
     "status": ("launchgen.commands.status", "Show what is deployed where."),
     "approve": ("launchgen.commands.approve", "Approve a monitored deployment."),
     "reject": ("launchgen.commands.reject", "Reject a deployment and roll it back."),

@@ -196,11 +196,24 @@ def _split_envs(value: str | None) -> list[str] | None:
     is_flag=True,
     help="Add missing files to existing folders; never overwrites or deletes.",
 )
+@click.option(
+    "--gitops",
+    metavar="ENGINE[:SOURCE]",
+    help="Add a GitOps engine's objects per environment: flux or argocd, reading "
+    "oci (default), git or (argocd) multi-source. See docs/gitops.md.",
+)
+@click.option("--gitops-url", help="With --gitops: the OCI repository or git URL the engine reads.")
 @click.option("--no-git", is_flag=True, help="Do not make git repositories.")
 @click.option("-i", "--interactive", is_flag=True, help="Prompt for each answer.")
 @reports_errors
 def command(
-    name: str, output_dir: Path, environments: str | None, config_path: str | None, **options: Any
+    name: str,
+    output_dir: Path,
+    environments: str | None,
+    config_path: str | None,
+    gitops: str | None,
+    gitops_url: str | None,
+    **options: Any,
 ) -> None:
     """Generate the app repo NAME/ and properties repo NAME-properties/ of a microservice.
 
@@ -217,5 +230,12 @@ def command(
         config_path=config_path,
         **options,
     )
+    if gitops:
+        from launchgen.gitops import scaffold as engine
+
+        engine.check(gitops, gitops_url, name, options["middleware"])
     for line in run_new(request):
         click.echo(line)
+    if gitops:
+        for line in engine.after_new(output_dir, name, gitops, gitops_url, not request.no_git):
+            click.echo(line)

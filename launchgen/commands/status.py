@@ -29,6 +29,7 @@ def command(
 ) -> None:
     """Each environment's current deployment from the records, and from the cluster when reachable."""
     from launchgen.deploy.engine import status
+    from launchgen.gitops.enginestatus import add_views, describe
 
     repo = properties_repo(properties)
     chosen = [repo.environment(e) for e in environments] or repo.environments
@@ -42,6 +43,7 @@ def command(
         return
     with open_cluster(**cluster) as target:
         rows = status(target, properties, repo.service, chosen)
+        add_views(target, properties, repo.service, rows)  # when an engine deploys the repo
         dry_run = target.dry_run
     if fmt == "json":
         click.echo(json.dumps({"service": repo.service, "environments": rows}, indent=2))
@@ -49,7 +51,7 @@ def command(
     click.echo(f"{repo.service}:")
     for row in rows:
         if row["appVersion"] is None:
-            click.echo(f"  {row['environment']:12} nothing deployed")
+            click.echo(f"  {row['environment']:12} nothing deployed{describe(row.get('engine'))}")
             continue
         state = "approved" if row["approved"] else "awaiting approval"
         live = row["cluster"]
@@ -68,4 +70,5 @@ def command(
         click.echo(
             f"  {row['environment']:12} {row['appVersion']} (chart {row['chartVersion']}, seq {row['seq']}, "
             f"{state}) release {row['release']} in {row['namespace']}{cluster_text}"
+            f"{describe(row.get('engine'))}"
         )

@@ -227,8 +227,9 @@ class Cluster:
         *,
         flags: Sequence[str] = (),
         namespace: str | None = None,
+        names: Sequence[str] = (),
     ) -> str | None:
-        argv = self.kubectl_args(verb, flags=flags, namespace=namespace)
+        argv = self.kubectl_args(verb, flags=flags, names=names, namespace=namespace)
         if self.dry_run:
             self.plan.append(shown(argv))
             return None

@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launchgen.display import printable
 from launchgen.errors import LaunchgenError
+
+if TYPE_CHECKING:
+    from launchgen.bundle.verify import Verified
 
 # helm chart names, as launchgen renders them; never a path.
 _CHART_NAME = re.compile(r"[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?\Z")
@@ -102,7 +105,12 @@ def from_bundle(bundle: Path, public_key: Path) -> DeploymentSource:
     """Verify `bundle` with `public_key` and describe it; any mismatch stops here."""
     from launchgen.bundle.verify import verify
 
-    verified = verify(bundle, public_key)
+    return from_verified(verify(bundle, public_key))
+
+
+def from_verified(verified: Verified) -> DeploymentSource:
+    """Describe a bundle `verify` accepted, checking every name it passes on."""
+    bundle = verified.path
     params: dict[str, Any] = verified.parameters
     subjects = {s["name"] for s in verified.statement.get("subject", [])}
     manifests = {name: data for name, data in verified.files.items() if name in subjects}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from launchgen.display import printable
+from launchgen.gitops.mode import allows_image_tag, is_engine_file
 from launchgen.lint.contract import Context, Hit, is_yaml_path, rule
 from launchgen.lint.repo import Repo
 from launchgen.lint.schemamsg import describe, number, path_of
@@ -95,6 +96,7 @@ def env_files(ctx: Context) -> Iterator[Hit]:
             and relpath not in REPO_FILES
             and not relpath.startswith(".github/")
             and not _is_record(relpath)
+            and not is_engine_file(relpath, repo.config)
         ):
             yield Hit(
                 f"values file {relpath!r} outside envs/<env>/",
@@ -132,12 +134,16 @@ def forbidden_keys(ctx: Context) -> Iterator[Hit]:
 
     appVersion is the only variable of consequence from deployment to deployment; it
     comes from the artifact at deploy time and becomes the image tag. Setting any of
-    these in values pins a deployment to a stale version.
+    these in values pins a deployment to a stale version. One exception: when
+    `.launchgen.yaml` records `gitops: {source: multi-source}` (Argo CD renders the chart
+    itself and cannot set appVersion), `envs/<env>/values.yaml` may set `image.tag`.
     """
     source = ctx.file
     if source is None or source.document is None:
         return
     for path, message in _key_hits(source.data, ()):
+        if path[-2:] == ("image", "tag") and allows_image_tag(ctx.repo.config, source.relpath):
+            continue  # Argo CD multi-source mode: the tag must come from values (docs/gitops.md)
         line, column = source.document.position(path)
         where = ".".join(str(p) for p in path)
         yield Hit(

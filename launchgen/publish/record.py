@@ -1,0 +1,35 @@
+"""A publish in the environment's deployment history, as `launchgen deploy` records a deploy.
+
+The entry is a `deployed` one (what the engine will apply: app version, chart
+version, bundle digest, release, namespace) with a note naming where it was
+published; no helm revision, since no helm release is made.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from launchgen.deploy.source import DeploymentSource
+
+NOTE_LIMIT = 1000
+
+
+def append(properties: Path, source: DeploymentSource, by: str, where: str) -> dict[str, Any]:
+    from launchgen import records
+    from launchgen.display import printable
+
+    return records.append(
+        properties,
+        source.service,
+        source.environment,
+        "deployed",
+        by,
+        appVersion=source.app_version,
+        chartVersion=source.chart_version,
+        bundleDigest=source.digest,
+        release=source.release,
+        namespace=source.namespace,
+        dataSchema=source.data_schema,
+        note=printable(f"published to {where}", limit=NOTE_LIMIT),
+    )
