@@ -10,6 +10,11 @@ and `rollback` with `--dry-run`, and one real `approve` (an append under the loc
 Wall time is the median of `--runs`; memory is the peak RSS of the process
 (os.wait4). Every figure is also given as a ratio to `launchgen --version` measured in
 the same run, the floor any command pays to start Python and the CLI.
+
+Then the append itself, in process (`records.append`, lock, tail read, one write,
+fsync, read-back), `--appends` times on each size and on a one-entry history, with
+the bytes the kernel was asked to write (/proc/self/io wchar): the ratio to the
+one-entry history shows whether an append grows with the history.
 """
 
 from __future__ import annotations
@@ -120,12 +125,63 @@ def row(
     )
 
 
+def append_cost(repo: Path, appends: int) -> tuple[float, float, float]:
+    """(median wall ms, median CPU ms, median bytes written) of one `records.append`."""
+    from launchgen import records
+
+    history = records.load(repo, "dev", "checkout")
+    assert history is not None
+    of = history.last_seq
+    walls, cpus, written = [], [], []
+    for _ in range(appends):
+        io_before = _wchar()
+        cpu, start = time.process_time(), time.perf_counter()
+        records.append(repo, "checkout", "dev", "approved", "bench", of=of)
+        walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+        written.append(_wchar() - io_before)
+    return statistics.median(walls), statistics.median(cpus), statistics.median(written)
+
+
+def _wchar() -> int:
+    with open("/proc/self/io", encoding="ascii") as handle:
+        return int(next(line for line in handle if line.startswith("wchar:")).split()[1])
+
+
+def append_table(root: Path, sizes: list[int], appends: int) -> None:
+    print(f"\nrecords.append in process, median of {appends} (each: lock, tail, write, fsync)")
+    print(
+        f"{'entries':>8}  {'file':>8}  {'wall':>9} {'ratio':>7} {'CPU':>9} {'ratio':>7} {'bytes written':>14}"
+    )
+    base = None
+    for entries in [1, *sizes]:
+        repo = write_repo(root, entries)
+        size = (repo / "deployments" / "dev.yaml").stat().st_size
+        inode = (repo / "deployments" / "dev.yaml").stat().st_ino
+        wall, cpu, written = append_cost(repo, appends)
+        assert (repo / "deployments" / "dev.yaml").stat().st_ino == inode, "the file was replaced"
+        base = base or (wall, cpu)
+        print(
+            f"{entries:>8}  {size / 2**20:>6.1f}MB  {wall:>6.2f} ms {wall / base[0]:>6.2f}x "
+            f"{cpu:>6.2f} ms {cpu / base[1]:>6.2f}x {written:>14.0f}"
+        )
+        shutil.rmtree(repo)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, nargs="+", default=[20000, 200000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--appends", type=int, default=50)
     parser.add_argument("--launchgen", default=shutil.which("launchgen") or "launchgen")
+    parser.add_argument(
+        "--appends-only", action="store_true", help="only the in-process append table"
+    )
     args = parser.parse_args()
+    if args.appends_only:
+        with tempfile.TemporaryDirectory(prefix="launchgen-records-bench-") as tmp:
+            append_table(Path(tmp), args.entries, args.appends)
+        return
     lg = [args.launchgen]
     helm = shutil.which("helm") or "/bin/true"
     with tempfile.TemporaryDirectory(prefix="launchgen-records-bench-") as tmp:
@@ -166,6 +222,7 @@ def main() -> None:
             assert "approved 9.9.9" in output, output
             print(row(entries, size, "approve (appends under the lock)", (wall, cpu, rss), base))
             shutil.rmtree(repo)
+        append_table(root, args.entries, args.appends)
 
 
 if __name__ == "__main__":

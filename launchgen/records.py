@@ -19,10 +19,13 @@ import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from launchgen.deploy import recordfile, recordformat, recordschema
+from launchgen.deploy.recordformat import Entry, HistoryHeader
 from launchgen.errors import LaunchgenError
+
+__all__ = ["Entry", "History", "HistoryHeader", "RecordError"]
 
 SCHEMA = recordschema.SCHEMA
 RECORDS_DIR = "deployments"
@@ -58,11 +61,12 @@ class History:
                 key, 0 if not header.offsets else min(header.offsets.values())
             )
             raise self._error(recordfile.Bad(message, offset))
-        self.service = str(header.values["service"])
-        self.environment = str(header.values["environment"])
+        self.header = cast(HistoryHeader, header.values)
+        self.service = self.header["service"]
+        self.environment = self.header["environment"]
         self._scan = recordfile.backward(source, header)
-        self._seen: list[dict[str, Any]] = []  # newest first
-        self._live: list[dict[str, Any]] = []  # newest first
+        self._seen: list[Entry] = []  # newest first
+        self._live: list[Entry] = []  # newest first
         self._gone: set[int] = set()
         self._approved: set[int] = set()
         self._done = False
@@ -75,7 +79,7 @@ class History:
         line = None if bad.offset is None else self._source.line_of(bad.offset)
         return RecordError(bad.message, path=self._display, line=line)
 
-    def _next(self) -> dict[str, Any] | None:
+    def _next(self) -> Entry | None:
         """Read one more entry backwards; None at the start of the file."""
         if self._done:
             return None
@@ -105,7 +109,7 @@ class History:
             self._live.append(entry)
         return entry
 
-    def _check(self, raw: recordfile.RawEntry) -> dict[str, Any]:
+    def _check(self, raw: recordfile.RawEntry) -> Entry:
         entry = raw.values
 
         def fail(message: str, key: str | None) -> RecordError:
@@ -140,9 +144,9 @@ class History:
             raise fail(
                 f"entry {seq} refers to seq {entry['of']}, which is not an earlier entry", "of"
             )
-        return entry
+        return cast(Entry, entry)
 
-    def _live_at(self, index: int) -> dict[str, Any] | None:
+    def _live_at(self, index: int) -> Entry | None:
         """The index-th live deployment counting from the newest (0), reading as far as needed."""
         while len(self._live) <= index and self._next() is not None:
             pass
@@ -158,36 +162,36 @@ class History:
         return self._seen[0]["seq"] if self._seen else 0
 
     @property
-    def entries(self) -> tuple[dict[str, Any], ...]:
+    def entries(self) -> tuple[Entry, ...]:
         """Every entry, oldest first (reads the whole file)."""
         while self._next() is not None:
             pass
         return tuple(reversed(self._seen))
 
-    def deployments(self) -> list[dict[str, Any]]:
+    def deployments(self) -> list[Entry]:
         return [e for e in self.entries if e["event"] == "deployed"]
 
-    def live(self) -> list[dict[str, Any]]:
+    def live(self) -> list[Entry]:
         """Deployments still in place, oldest first: not rejected, rolled back or pruned."""
         self.entries  # noqa: B018 - reads everything
         return list(reversed(self._live))
 
-    def live_newest(self) -> Iterator[dict[str, Any]]:
+    def live_newest(self) -> Iterator[Entry]:
         """Live deployments newest first, reading backwards only as far as the caller goes."""
         index = 0
         while (entry := self._live_at(index)) is not None:
             yield entry
             index += 1
 
-    def current(self) -> dict[str, Any] | None:
+    def current(self) -> Entry | None:
         """The deployment in place now: the newest live one."""
         return self._live_at(0)
 
-    def previous(self) -> dict[str, Any] | None:
+    def previous(self) -> Entry | None:
         """The live deployment before the current one."""
         return self._live_at(1)
 
-    def pending(self) -> dict[str, Any] | None:
+    def pending(self) -> Entry | None:
         """The current deployment when it is still waiting for approval."""
         current = self.current()
         return current if current is not None and current["seq"] not in self._approved else None
@@ -222,13 +226,39 @@ def load(repo: Path, environment: str, service: str | None = None) -> History | 
     from launchgen.naming import check_environment
 
     check_environment(environment)
-    display = f"{RECORDS_DIR}/{environment}.yaml"
     try:
-        source = recordfile.open_history(record_path(repo, environment))
+        return _open(repo, environment, service)
+    except RecordError:
+        # Readers take no lock: an append landing while the tail was read shows as half
+        # an entry. The file has grown since then if so; read it once more.
+        if not _grew_since_read(repo, environment):
+            raise
+        return _open(repo, environment, service)
+
+
+_sizes_read: dict[Path, int] = {}
+
+
+def _grew_since_read(repo: Path, environment: str) -> bool:
+    path = record_path(repo, environment)
+    try:
+        return path.lstat().st_size > _sizes_read.get(path, -1) >= 0
+    except OSError:
+        return False
+
+
+def _open(
+    repo: Path, environment: str, service: str | None, *, for_append: bool = False
+) -> History | None:
+    display = f"{RECORDS_DIR}/{environment}.yaml"
+    path = record_path(repo, environment)
+    try:
+        source = recordfile.open_history(path, for_append=for_append)
     except recordfile.Bad as exc:
         raise RecordError(exc.message, path=display) from None
     if source is None:
         return None
+    _sizes_read[path] = source.size
     history = History(source, display)
     history.last_seq  # noqa: B018 - the newest entry is always checked
     for key, expected in (("environment", environment), ("service", service)):
@@ -306,34 +336,36 @@ def check_by(by: str) -> str:
     return by
 
 
-def append(
-    repo: Path, service: str, environment: str, event: str, by: str, **fields: Any
-) -> dict[str, Any]:
+def append(repo: Path, service: str, environment: str, event: str, by: str, **fields: Any) -> Entry:
     """Append one entry (its seq and time filled in) under the environment's lock and
-    return it as read back from the file."""
-    from launchgen.files import atomic_append
+    return it as read back from the file. The cost does not grow with the history: the
+    tail is read for the next seq and the entry is written at the end in one write."""
+    from launchgen.naming import check_environment
 
+    check_environment(environment)
     path = record_path(repo, environment)
     display = f"{RECORDS_DIR}/{environment}.yaml"
     _records_folder(repo, environment)
     try:
         with recordfile.locked(lock_path(repo, environment)):
-            history = load(repo, environment, service)
+            history = _open_to_append(repo, environment, service)
             seq = history.last_seq + 1 if history is not None else 1
-            entry = {"seq": seq, "event": event, "at": fields.pop("at", None) or now(), "by": by}
-            entry.update({k: v for k, v in fields.items() if v is not None})
-            problems = recordschema.entry_errors(entry)
+            values = {"seq": seq, "event": event, "at": fields.pop("at", None) or now(), "by": by}
+            values.update({k: v for k, v in fields.items() if v is not None})
+            problems = recordschema.entry_errors(values)
             if problems:
                 where, message = problems[0]
                 raise RecordError(
                     f"not recording an invalid entry: {'/'.join(map(str, where))}: {message}",
                     path=display,
                 )
+            entry = cast(Entry, values)
             text = recordformat.entry_text(entry).encode("utf-8")
             if history is None:
-                atomic_append(
-                    path, None, recordformat.header_text(service, environment).encode() + text
-                )
+                from launchgen.files import atomic_append
+
+                header = recordformat.header_text(service, environment).encode()
+                atomic_append(path, None, header + text)
             else:
                 _append_to(history, path, text)
             written = load(repo, environment, service)
@@ -342,8 +374,55 @@ def append(
                     f"entry seq {seq} is not in the file after writing it", path=display
                 )
     except recordfile.Bad as exc:
-        raise RecordError(exc.message, path=display) from None
+        line = None if exc.offset is None else _line_in(path, exc.offset)
+        raise RecordError(exc.message, path=display, line=line) from None
     return entry
+
+
+def _open_to_append(repo: Path, environment: str, service: str) -> History | None:
+    """The history, opened for appending and checked up to its last entry (under the lock)."""
+    try:
+        return _open(repo, environment, service, for_append=True)
+    except RecordError as exc:
+        torn = _torn_tail(record_path(repo, environment))
+        if torn is None or exc.line is None or exc.line < torn:
+            raise
+        raise RecordError(
+            f"{exc.message} (the file ends in the middle of the entry that starts on line "
+            f"{torn}: was a write cut short? launchgen appends nothing until that incomplete "
+            "entry is removed or completed)",
+            path=exc.path,
+            line=exc.line,
+        ) from None
+
+
+def _torn_tail(path: Path) -> int | None:
+    """The line of the last entry when the file ends without a line break, else None."""
+    source = recordfile.open_history(path)
+    if source is None:
+        return None
+    try:
+        if not recordfile.ends_mid_line(source):
+            return None
+        start = max(0, source.size - recordformat.MAX_ENTRY_BYTES)
+        tail = source.read(start, source.size - start)
+        index = tail.rfind(b"\n" + recordformat.ENTRY_START.rstrip().encode())  # even "  -"
+        return None if index == -1 else source.line_of(start + index + 1)
+    finally:
+        source.close()
+
+
+def _line_in(path: Path, offset: int) -> int | None:
+    try:
+        source = recordfile.open_history(path)
+    except recordfile.Bad:
+        return None
+    if source is None:
+        return None
+    try:
+        return source.line_of(offset)
+    finally:
+        source.close()
 
 
 IGNORE_LOCKS = "# launchgen's lock files (deployments/.<env>.yaml.lock): never committed\n.*.lock\n"
@@ -366,13 +445,14 @@ def _ignore_locks(folder: Path) -> None:
 
 
 def _append_to(history: History, path: Path, text: bytes) -> None:
-    from launchgen.files import atomic_append
-
     source = history._source
     assert isinstance(source, recordfile.FileSource)
     header = history._header
     if header.empty_list:
-        # `entries: []` cannot be appended to as text: the list starts afresh.
+        # `entries: []` cannot be appended to as text: the list starts afresh (the file is
+        # its header and comments only, so rewriting it costs nothing).
+        from launchgen.files import atomic_append
+
         start, end = header.entries_line
         before = source.read(0, start)
         after = source.read(end, source.size - end)
@@ -386,7 +466,5 @@ def _append_to(history: History, path: Path, text: bytes) -> None:
             + text,
         )
         return
-    last = source.read(source.size - 1, 1) if source.size else b"\n"
-    atomic_append(
-        path, source.fd, (b"" if last == b"\n" else b"\n") + text, copy_length=source.size
-    )
+    # A hand-written file may end without a line break; the entry starts on a line of its own.
+    recordfile.append(source, (b"\n" if recordfile.ends_mid_line(source) else b"") + text)

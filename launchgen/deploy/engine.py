@@ -11,6 +11,7 @@ release and namespace an in-place deploy of this repo uses, and says so.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,7 @@ class DeploymentFailed(LaunchgenError):
 @dataclass
 class Outcome:
     message: str
-    entry: dict[str, Any] | None = None
+    entry: records.Entry | None = None
 
 
 def _namespace_manifest(
@@ -254,7 +255,7 @@ def _planned(cluster: Cluster, service: str, environment: str, why: str) -> dict
     }
 
 
-def _is_immutable(entry: dict[str, Any], service: str) -> bool:
+def _is_immutable(entry: Mapping[str, Any], service: str) -> bool:
     return str(entry["release"]) != service
 
 
@@ -265,7 +266,7 @@ def approve(
     from launchgen.deploy.cluster import release_selector
 
     history = _load(properties, service, environment, cluster)
-    pending = history.pending() if history else None
+    pending: Mapping[str, Any] | None = history.pending() if history else None
     if pending is None:
         if not cluster.dry_run:
             raise LaunchgenError(f"no deployment is waiting for approval in {environment}")
@@ -327,7 +328,7 @@ def reject(
 ) -> Outcome:
     """Reject the pending deployment: back to the previous revision, or (immutable) remove it."""
     history = _load(properties, service, environment, cluster)
-    pending = history.pending() if history else None
+    pending: Mapping[str, Any] | None = history.pending() if history else None
     previous = history.previous() if history and pending else None
     if pending is None:
         if not cluster.dry_run:
@@ -390,9 +391,9 @@ def rollback(
 
 def _rollback_target(
     history: records.History | None, environment: str, to_seq: int | None, dry_run: bool
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+) -> tuple[records.Entry | None, list[records.Entry]]:
     """(target, the live deployments after it, newest first), reading back only that far."""
-    undone: list[dict[str, Any]] = []
+    undone: list[records.Entry] = []
     if history is None:
         return None, undone
     for deployment in history.live_newest():
@@ -418,7 +419,7 @@ def _record_each(
     properties: Path,
     service: str,
     environment: str,
-    deployments: list[dict[str, Any]],
+    deployments: list[records.Entry],
     event: str,
     by: str,
 ) -> bool:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from launchgen.deploy.source import DeploymentSource
@@ -24,7 +25,10 @@ class PolicyRefusal(LaunchgenError):
 
 
 def check(
-    source: DeploymentSource, live: dict[str, Any] | None, *, allow_chart_only_upgrade: bool = False
+    source: DeploymentSource,
+    live: Mapping[str, Any] | None,
+    *,
+    allow_chart_only_upgrade: bool = False,
 ) -> None:
     if live is None:
         return

@@ -5,10 +5,14 @@
 * Only the header (the first lines, up to `entries:`) and as many entries as the caller
   asks for, read backwards from the end in blocks, are parsed: `status` costs the same
   with 20 entries or 200,000.
-* Appends take an exclusive lock on a sibling lock file (`deployments/.<env>.yaml.lock`),
-  re-read the tail under it for the next seq, copy the file with the new entry to a
-  temporary file and rename it over the old one: readers (who take no lock) see the
-  old file or the new one, never half an entry.
+* Appends take an exclusive lock (`records.lock_path`), re-read the tail under it for
+  the next seq and write the new entry at the end in one `write` on an O_APPEND
+  descriptor, then fsync: the cost does not depend on the history's length, and the
+  bytes of every earlier entry are never rewritten.
+* A write that fails part-way (a full disk, a file size limit) is cut back to the size
+  the file had, under the same lock: those bytes are certainly ours. A file that a crash
+  left ending in half an entry is refused when read, with the line, and never repaired
+  by guessing: whoever reads it decides (`git diff` shows the incomplete entry).
 """
 
 from __future__ import annotations
@@ -89,9 +93,10 @@ class FileSource(Source):
             self.fd = None
 
 
-def open_history(path: Path) -> FileSource | None:
+def open_history(path: Path, *, for_append: bool = False) -> FileSource | None:
     """The history file at `path`, or None when there is none. Refuses symlinks, folders,
-    devices and files larger than MAX_FILE_BYTES (Bad with offset None)."""
+    devices and files larger than MAX_FILE_BYTES (Bad with offset None). `for_append`
+    opens it for reading and appending (`append`)."""
     parent = path.parent
     try:
         if stat.S_ISLNK(os.lstat(parent).st_mode):
@@ -101,7 +106,8 @@ def open_history(path: Path) -> FileSource | None:
             )
     except FileNotFoundError:
         return None
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    flags = os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    flags |= os.O_RDWR | os.O_APPEND if for_append else os.O_RDONLY
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
@@ -113,7 +119,8 @@ def open_history(path: Path) -> FileSource | None:
             ) from None
         if exc.errno == errno.EISDIR:
             raise Bad("is a folder, not a deployment history file", None) from None
-        raise Bad(f"cannot read: {exc.strerror or exc}", None) from None
+        verb = "open for appending" if for_append else "read"
+        raise Bad(f"cannot {verb}: {exc.strerror or exc}", None) from None
     info = os.fstat(fd)
     problem = None
     if stat.S_ISDIR(info.st_mode):
@@ -285,6 +292,44 @@ def _entry(raw: bytes, offset: int) -> RawEntry:
 
 
 # --- appending ----------------------------------------------------------------
+
+
+def ends_mid_line(source: Source) -> bool:
+    """Does the file end without a line break (a write cut short, or a hand edit)?"""
+    return source.size > 0 and source.read(source.size - 1, 1) != b"\n"
+
+
+def append(source: FileSource, data: bytes) -> None:
+    """Write `data` at the end of the file (opened `for_append`) in one write and fsync it.
+
+    The caller holds the lock and has read the file at `source.size`. If the write or the
+    fsync fails, the file is cut back to that size: whatever was written past it is ours.
+    """
+    if source.fd is None:
+        raise ValueError("history file already closed")
+    fd, size = source.fd, source.size
+    if os.fstat(fd).st_size != size:
+        raise Bad("changed while launchgen held its lock (written by something else?)", None)
+    try:
+        written = os.write(fd, data)
+        if written != len(data):
+            raise OSError(
+                errno.EFBIG, f"only {written} of {len(data)} bytes could be written (disk full?)"
+            )
+        os.fsync(fd)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        except OSError as undo:
+            raise Bad(
+                f"cannot append ({reason}), nor remove the part written after byte {size} "
+                f"({undo.strerror or undo}): remove the incomplete last entry",
+                size,
+            ) from None
+        raise Bad(f"cannot append: {reason}; the file was left as it was", None) from None
+    source.size = size + len(data)
 
 
 @contextmanager

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal, Required, TypedDict
 
 ENTRY_START = "  - "
 ENTRY_INDENT = "    "
@@ -42,10 +43,45 @@ ENTRY_ORDER = (
     "revision",
     "dataSchema",
     "of",
+    "note",
+    # `at` and `by` are required and come last: an entry cut short anywhere before its
+    # final line break lacks `by` or ends in an unterminated string, and is refused.
     "at",
     "by",
-    "note",
 )
+
+Event = Literal["deployed", "failed", "approved", "rejected", "rolled-back", "pruned"]
+
+
+class Entry(TypedDict, total=False):
+    """One entry of `entries:`, as schemas/deployment-history.schema.json defines it.
+
+    `deployed` and `failed` carry what was deployed (appVersion ... namespace, revision
+    and dataSchema when known); the other events refer to a deployment by `of`."""
+
+    seq: Required[int]  # 1, 2, 3, ... in file order
+    event: Required[Event]
+    at: Required[str]  # UTC, 2026-11-26T10:00:00Z
+    by: Required[str]  # who (or which pipeline identity) did it
+    appVersion: str
+    chartVersion: str
+    bundleDigest: str  # sha256:<64 hex>
+    release: str  # helm release name
+    namespace: str
+    revision: int  # helm release revision
+    dataSchema: int
+    of: int  # the seq of the deployment an approval, rejection, rollback or prune is about
+    note: str
+
+
+class HistoryHeader(TypedDict):
+    """The top-level keys before `entries:`."""
+
+    apiVersion: Literal["launchgen.dev/v1"]
+    kind: Literal["DeploymentHistory"]
+    service: str
+    environment: str
+
 
 _KEY_VALUE = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63}):(?:( +)(.*))?\Z")
 _COMMENT_AFTER = re.compile(r"(?:\s+#.*)?\s*\Z")
@@ -219,11 +255,12 @@ def header_text(service: str, environment: str) -> str:
     )
 
 
-def entry_text(entry: dict[str, Any]) -> str:
+def entry_text(entry: Entry) -> str:
     """An entry as launchgen writes it: keys in a fixed order, strings JSON-quoted."""
+    values: Mapping[str, object] = entry
     lines = []
-    for index, key in enumerate(k for k in ENTRY_ORDER if k in entry):
-        value = entry[key]
+    for index, key in enumerate(k for k in ENTRY_ORDER if k in values):
+        value = values[key]
         # JSON strings (ASCII, escaped) are valid YAML double-quoted scalars with the same meaning.
         rendered = json.dumps(value) if isinstance(value, str) else str(value)
         lines.append((ENTRY_START if index == 0 else ENTRY_INDENT) + f"{key}: {rendered}")

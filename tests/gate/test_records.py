@@ -598,3 +598,113 @@ def test_a_gap_in_seq_is_reported_where_it_is(tmp_path: Path) -> None:
         f"deployments/prod.yaml:{line}: entries must be numbered 1, 2, 3, ...: "
         "expected seq 3 after seq 2, got 4"
     )
+
+
+# --- appends are appends (issue 15): O(1), and a write cut short loses nothing ------
+
+
+def test_an_append_writes_at_the_end_of_the_same_file(tmp_path: Path) -> None:
+    import os
+
+    deploy(tmp_path, "1.0.0")
+    path = tmp_path / "deployments" / "prod.yaml"
+    inode = os.stat(path).st_ino
+    before = path.read_bytes()
+    entry = records.append(tmp_path, "checkout", "prod", "approved", "bob", of=1)
+    # the same file grew (no copy renamed over it), by exactly the entry's text
+    assert os.stat(path).st_ino == inode
+    from launchgen.deploy import recordformat
+
+    assert path.read_bytes() == before + recordformat.entry_text(entry).encode()
+
+
+def _cut_points(entry: bytes) -> list[int]:
+    """Every place a write of `entry` could stop, mid-line and after each line break,
+    short of the whole entry; past its indentation (trailing blanks are not an entry)."""
+    breaks = (i + 1 for i, b in enumerate(entry) if b == 10)
+    return sorted(cut for cut in {*range(3, len(entry), 5), *breaks} if 3 <= cut < len(entry))
+
+
+def test_a_history_a_crash_cut_short_is_refused_and_kept(tmp_path: Path) -> None:
+    """A crash mid-append leaves the file ending in part of an entry: reading it names
+    the line, an append refuses (nothing written, nothing removed), at any cut point."""
+    deploy(tmp_path, "1.0.0")
+    path = tmp_path / "deployments" / "prod.yaml"
+    whole = path.read_bytes()
+    records.append(tmp_path, "checkout", "prod", "approved", "bob", of=1, note="a note")
+    full = path.read_bytes()
+    entry = full[len(whole) :]
+    first_line = whole.count(b"\n") + 1
+    refused = 0
+    for cut in _cut_points(entry):
+        if cut == len(entry) - 1:
+            continue  # only the final line break is missing: a complete entry (below)
+        torn = whole + entry[:cut]
+        with path.open("r+b") as handle:  # a real truncated file, as a crash leaves it
+            handle.truncate(len(torn))
+        assert path.read_bytes() == torn
+        with pytest.raises(RecordError) as read:
+            records.load(tmp_path, "prod")
+        message = str(read.value)
+        assert "\n" not in message and message.startswith("deployments/prod.yaml:")
+        line = int(message.split(":")[1])
+        assert first_line <= line <= torn.count(b"\n") + 1, (cut, message)
+        with pytest.raises(RecordError) as appended:
+            records.append(tmp_path, "checkout", "prod", "approved", "carol", of=1)
+        assert path.read_bytes() == torn, cut
+        if not torn.endswith(b"\n"):
+            assert f"the entry that starts on line {first_line}" in str(appended.value)
+            assert "was a write cut short?" in str(appended.value)
+        refused += 1
+        with path.open("ab") as handle:  # back to where the crash began
+            handle.truncate(len(full))
+        path.write_bytes(full)
+    assert refused > 10
+
+
+def test_an_entry_missing_only_its_final_line_break_is_appended_after(tmp_path: Path) -> None:
+    deploy(tmp_path, "1.0.0")
+    path = tmp_path / "deployments" / "prod.yaml"
+    path.write_bytes(path.read_bytes()[:-1])
+    entry = records.append(tmp_path, "checkout", "prod", "approved", "bob", of=1)
+    history = records.load(tmp_path, "prod")
+    assert entry["seq"] == 2 and history is not None
+    assert [e["seq"] for e in history.entries] == [1, 2]
+
+
+SHORT_WRITE = """
+import resource, sys
+from pathlib import Path
+from launchgen import records
+repo = Path(sys.argv[1])
+size = (repo / "deployments" / "prod.yaml").stat().st_size
+# the file may grow by 40 bytes: the write stops part-way through the entry (EFBIG)
+resource.setrlimit(resource.RLIMIT_FSIZE, (size + 40, resource.RLIM_INFINITY))
+try:
+    records.append(repo, "checkout", "prod", "approved", "bob", of=1)
+except records.RecordError as exc:
+    print(exc)
+    sys.exit(3)
+"""
+
+
+def test_a_write_that_fails_part_way_is_cut_back(tmp_path: Path) -> None:
+    """A real short write (a file size limit stands in for a full disk): the bytes the
+    failed append wrote are removed under the lock, and a later append works."""
+    import subprocess
+    import sys
+
+    deploy(tmp_path, "1.0.0")
+    path = tmp_path / "deployments" / "prod.yaml"
+    before = path.read_bytes()
+    run = subprocess.run(
+        [sys.executable, "-c", SHORT_WRITE, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 3, run.stderr
+    assert run.stdout.startswith("deployments/prod.yaml: cannot append: only 40 of ")
+    assert "the file was left as it was" in run.stdout
+    assert path.read_bytes() == before
+    assert records.append(tmp_path, "checkout", "prod", "approved", "bob", of=1)["seq"] == 2

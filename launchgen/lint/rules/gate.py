@@ -20,7 +20,7 @@ from launchgen.gate.revisions import Change, RevisionPair
 from launchgen.lint.contract import Context, Hit, rule
 from launchgen.lint.schemamsg import number
 from launchgen.lint.source import DEFAULT_MAX_BYTES
-from launchgen.records import RECORDS_DIR
+from launchgen.records import RECORDS_DIR, Entry
 from launchgen.records import parse as parse_history
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 
@@ -232,7 +232,7 @@ def _record_changes(changes: list[Change]) -> list[Change]:
     ]
 
 
-def _entries(pair: RevisionPair, which: str, path: str | None) -> tuple[dict[str, Any], ...] | None:
+def _entries(pair: RevisionPair, which: str, path: str | None) -> tuple[Entry, ...] | None:
     data = pair.read(which, path) if path else None
     if data is None or path is None:
         return None
