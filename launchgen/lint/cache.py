@@ -62,6 +62,7 @@ class Cache:
     def __init__(self, directory: Path | None, enabled: bool) -> None:
         self.directory = directory or default_dir()
         self.enabled = enabled
+        self._loaded: dict[Path, dict[str, Any]] = {}  # root -> what `load` read
 
     def _file(self, root: Path) -> Path:
         return self.directory / (key(str(root.resolve())) + ".json")
@@ -74,12 +75,17 @@ class Cache:
                 data = json.load(handle)
         except (OSError, ValueError):
             return {}
-        return data if isinstance(data, dict) and data.get("format") == FORMAT else {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        self._loaded[root] = data
+        return data
 
     def save(self, root: Path, data: dict[str, Any]) -> None:
         if not self.enabled:
             return
         data = {**data, "format": FORMAT}
+        if self._loaded.get(root) == data:
+            return  # a second run over unchanged files: nothing new to write
         target = self._file(root)
         # Our own process's temporary name: no tempfile module to import after yamllint.
         tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -70,6 +71,16 @@ class Context:
 Check = Callable[[Context], Iterable[Hit]]
 
 
+@lru_cache(maxsize=1 << 16)
+def _applies(patterns: tuple[str, ...], relpath: str) -> bool:
+    """Does a rule with these file patterns check `relpath`? Remembered: the repos of a
+    monorepo share their layout, so the same (patterns, path) pairs come back."""
+    return any(
+        is_yaml_path(relpath) if pattern == YAML else fnmatchcase(relpath, pattern)
+        for pattern in patterns
+    )
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -97,10 +108,7 @@ class Rule:
         return " ".join(first.split()).rstrip(".") if first else self.id
 
     def applies_to(self, relpath: str) -> bool:
-        return any(
-            is_yaml_path(relpath) if pattern == YAML else fnmatchcase(relpath, pattern)
-            for pattern in self.files
-        )
+        return _applies(self.files, relpath)
 
     def run(self, ctx: Context) -> Iterator[Hit]:
         yield from self.check(ctx)

@@ -63,3 +63,21 @@ def test_corrupt_cache_is_ignored(props: Path, tmp_path: Path) -> None:
     for entry in (tmp_path / "lint-cache").glob("*.json"):
         entry.write_text("{not json")
     assert lint([str(props)]) == []
+
+
+def test_an_unchanged_second_run_writes_no_cache_file(props: Path) -> None:
+    """The cache file is rewritten only when a result is new (issue 15: a warm monorepo
+    run wrote every repo's file again); an edit is still saved."""
+    from launchgen.lint.cache import Cache
+
+    (props / DEV).write_text("appVersion: 1.2.3\n")
+    lint([str(props)])
+    stored = Cache(None, True)._file(props)
+    first = stored.stat()
+    lint([str(props)])
+    again = stored.stat()
+    assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    (props / DEV).write_text("image:\n  repository: r/x\n")
+    lint([str(props)])
+    assert stored.stat().st_ino != first.st_ino
+    assert Cache(None, True).load(props)["files"][DEV][1] == []

@@ -12,7 +12,7 @@ environment and key, deployment records are append-only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launchgen import semver, yamlio
 from launchgen.display import printable
@@ -20,9 +20,10 @@ from launchgen.gate.revisions import Change, RevisionPair
 from launchgen.lint.contract import Context, Hit, rule
 from launchgen.lint.schemamsg import number
 from launchgen.lint.source import DEFAULT_MAX_BYTES
-from launchgen.records import RECORDS_DIR, Entry
-from launchgen.records import parse as parse_history
 from launchgen.standard import APP_VERSION_PLACEHOLDER
+
+if TYPE_CHECKING:  # the records reader is imported only when a record changed
+    from launchgen.records import Entry
 
 CHART_FILES = ("Chart.yaml", "Chart.lock", "values.yaml", "values.schema.json", ".helmignore")
 CHART_DIRS = ("templates/", "charts/", "crds/")
@@ -225,6 +226,8 @@ def chart_lock_alone(ctx: Context) -> Iterator[Hit]:
 
 
 def _record_changes(changes: list[Change]) -> list[Change]:
+    from launchgen.records import RECORDS_DIR
+
     return [
         c
         for c in changes
@@ -236,6 +239,8 @@ def _entries(pair: RevisionPair, which: str, path: str | None) -> tuple[Entry, .
     data = pair.read(which, path) if path else None
     if data is None or path is None:
         return None
+    from launchgen.records import parse as parse_history
+
     try:
         return parse_history(yamlio.decode(data, path), path).entries
     except Exception:
@@ -320,6 +325,8 @@ def promotion_alone(ctx: Context) -> Iterator[Hit]:
     promotions = _promotions(pair)
     if not promotions:
         return
+    from launchgen.records import RECORDS_DIR
+
     others = sorted(c.path for c in pair.changes() if not c.path.startswith(RECORDS_DIR + "/"))
     if others:
         path, version = promotions[0]

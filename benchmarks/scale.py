@@ -1,0 +1,221 @@
+"""Cost as work grows: 1, 10, 100 and 1,000 services, each command against its peer.
+
+    python benchmarks/scale.py [--services 1 10 100 1000] [--runs 3] [--helm helm4]
+
+For each size, a monorepo of N generated services (app + properties repo, 4
+environments each, as benchmarks/lint_bench.py builds it) is linted, rendered and
+validated; every launchgen figure is a ratio against its peer measured in the same run,
+the two interleaved round by round:
+
+* lint, cold (empty cache) and warm (the same tree again): `launchgen lint .` against
+  yamllint on the same YAML files (`yamllint -f parsable FILE...`);
+* render-all: `launchgen render --no-lint` of every properties repo (one process per
+  service, as a pipeline runs it; each renders its 4 environments with helm side by
+  side) against the raw `helm template` calls it stands for, one after another;
+* validate: `launchgen validate` of everything rendered against kubeconform v0.7.0
+  (`-strict`, launchgen's schemas exported in kubeconform's layout).
+
+Each cell: median wall and CPU (user + system of every process, helm's and yamllint's
+included) of `--runs` rounds; CPU / wall above 1.0 means more than one core was busy.
+The machine's load average is printed with each size: on a shared machine, compare the
+ratios (both sides ran under the same load), not the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from lint_bench import ENVS, make_monorepo, yaml_files  # noqa: E402
+from validate_speed import find_kubeconform  # noqa: E402
+
+from tests.helpers.tools import tool  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(step: Callable[[], object]) -> tuple[float, float]:
+    cpu, start = _children_cpu(), time.perf_counter()
+    step()
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> None:
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if proc.returncode not in ok:
+        raise SystemExit(
+            f"{' '.join(args[:4])}... exited {proc.returncode}:\n{proc.stdout[-600:]}{proc.stderr[-600:]}"
+        )
+
+
+def medians(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[str] = [
+            "| services | what | peer wall / CPU | launchgen wall / CPU | ratio wall | ratio CPU "
+            "| launchgen CPU/wall |",
+            "|---:|---|---:|---:|---:|---:|---:|",
+        ]
+
+    def add(
+        self, services: int, what: str, peer: tuple[float, float], ours: tuple[float, float]
+    ) -> None:
+        row = (
+            f"| {services} | {what} | {peer[0]:.2f} s / {peer[1]:.2f} s | "
+            f"{ours[0]:.2f} s / {ours[1]:.2f} s | {ours[0] / peer[0]:.2f}x | "
+            f"{ours[1] / peer[1]:.2f}x | {ours[1] / ours[0]:.2f} |"
+        )
+        self.rows.append(row)
+        print(row, flush=True)
+
+
+def measure_size(
+    services: int, runs: int, work: Path, helm: str, kubeconform: str | None, table: Table
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",)}
+    cache = work / "cache"
+    env["LAUNCHGEN_CACHE_DIR"] = str(cache)
+    env["XDG_CACHE_HOME"] = str(work / "xdg")
+    mono = make_monorepo(work, services)
+    files = yaml_files(mono)
+    names = [f"svc{i:03d}" for i in range(services)]
+    print(
+        f"# {services} services ({len(files)} YAML files), load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+    # lint: cold, then warm right after it (the cache the cold run filled)
+    yamllint = [str(BIN / "yamllint"), "-f", "parsable", *files]
+    lint = [str(BIN / "launchgen"), "lint", "."]
+    samples: dict[str, list[tuple[float, float]]] = {"yl": [], "cold": [], "warm": []}
+    for _ in range(runs):
+        samples["yl"].append(timed(lambda: run(yamllint, mono, env, (0, 1))))
+        shutil.rmtree(cache, ignore_errors=True)
+        samples["cold"].append(timed(lambda: run(lint, mono, env, (0, 1))))
+        samples["warm"].append(timed(lambda: run(lint, mono, env, (0, 1))))
+    table.add(services, "lint, cold", medians(samples["yl"]), medians(samples["cold"]))
+    table.add(services, "lint, warm (cached)", medians(samples["yl"]), medians(samples["warm"]))
+
+    # render-all
+    out = work / "rendered"
+
+    def raw() -> None:
+        for name in names:
+            for environment in ENVS:
+                run(
+                    [
+                        helm,
+                        "template",
+                        name,
+                        str(mono / name),
+                        "--namespace",
+                        f"{name}-{environment}",
+                        "--values",
+                        str(mono / f"{name}-properties" / "envs" / environment / "values.yaml"),
+                        "--kube-version",
+                        "1.35.0",
+                        "--include-crds",
+                    ],
+                    mono,
+                    env,
+                )
+
+    def ours() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        for name in names:
+            run(
+                [
+                    str(BIN / "launchgen"),
+                    "render",
+                    str(mono / f"{name}-properties"),
+                    "--app-version",
+                    "1.0.0",
+                    "--helm",
+                    helm,
+                    "--no-lint",
+                    "-o",
+                    str(out / name),
+                ],
+                mono,
+                env,
+            )
+
+    samples = {"raw": [], "ours": []}
+    for _ in range(runs):
+        samples["raw"].append(timed(raw))
+        samples["ours"].append(timed(ours))
+    table.add(
+        services,
+        f"render-all ({services * len(ENVS)} renders)",
+        medians(samples["raw"]),
+        medians(samples["ours"]),
+    )
+
+    # validate what was rendered
+    if kubeconform is None:
+        print("kubeconform not found: validate skipped", flush=True)
+        return
+    schemas = work / "kubeconform-schemas"
+    if not schemas.exists():
+        from launchgen.validate.export import export_kubeconform
+        from launchgen.validate.schemas import SchemaStore
+
+        export_kubeconform(SchemaStore(), schemas)
+    location = f"{schemas}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json"
+    theirs = [kubeconform, "-strict", "-summary", "-schema-location", location, str(out)]
+    validate = [str(BIN / "launchgen"), "validate", str(out)]
+    samples = {"kc": [], "ours": []}
+    for _ in range(runs):
+        samples["kc"].append(timed(lambda: run(theirs, mono, env)))
+        samples["ours"].append(timed(lambda: run(validate, mono, env)))
+    table.add(services, "validate", medians(samples["kc"]), medians(samples["ours"]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--services", type=int, nargs="+", default=[1, 10, 100, 1000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--helm", choices=["helm4", "helm3"], default="helm4")
+    args = parser.parse_args()
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "launchgen")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    )
+    helm = str(tool(args.helm))
+    kubeconform = find_kubeconform()
+    print(f"{os.cpu_count()} CPUs, {args.helm}, median of {args.runs} rounds", flush=True)
+    table = Table()
+    print("\n".join(table.rows), flush=True)
+    with tempfile.TemporaryDirectory(prefix="launchgen-scale-") as tmp:
+        for services in args.services:
+            work = Path(tmp) / str(services)
+            work.mkdir()
+            measure_size(services, args.runs, work, helm, kubeconform, table)
+            shutil.rmtree(work)
+    print("\n" + "\n".join(table.rows))
+
+
+if __name__ == "__main__":
+    main()
