@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -168,6 +167,8 @@ def _render_root(root: Path, folders: list[Path]) -> list[Deployment]:
 
 
 def _bundle(path: Path) -> Deployment:
+    import tarfile  # only for bundles: render and deploy read manifests without it
+
     sources: list[tuple[str, str]] = []
     environment: str | None = None
     try:
