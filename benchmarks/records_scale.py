@@ -159,11 +159,12 @@ def append_table(root: Path, sizes: list[int], appends: int) -> None:
         size = (repo / "deployments" / "dev.yaml").stat().st_size
         inode = (repo / "deployments" / "dev.yaml").stat().st_ino
         wall, cpu, written = append_cost(repo, appends)
-        assert (repo / "deployments" / "dev.yaml").stat().st_ino == inode, "the file was replaced"
+        same = (repo / "deployments" / "dev.yaml").stat().st_ino == inode
         base = base or (wall, cpu)
         print(
             f"{entries:>8}  {size / 2**20:>6.1f}MB  {wall:>6.2f} ms {wall / base[0]:>6.2f}x "
-            f"{cpu:>6.2f} ms {cpu / base[1]:>6.2f}x {written:>14.0f}"
+            f"{cpu:>6.2f} ms {cpu / base[1]:>6.2f}x {written:>14.0f}  "
+            + ("appended in place" if same else "file replaced")
         )
         shutil.rmtree(repo)
 
