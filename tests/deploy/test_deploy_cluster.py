@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -52,7 +51,7 @@ def history(svc: Service, env: str = "dev") -> records.History:
     return found
 
 
-def current(svc: Service, env: str = "dev") -> dict[str, Any]:
+def current(svc: Service, env: str = "dev") -> records.Entry:
     entry = history(svc, env).current()
     assert entry is not None
     return entry

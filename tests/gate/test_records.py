@@ -14,7 +14,7 @@ DIGEST = "sha256:" + "cd" * 32
 HEAD = "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvironment: prod\nentries:\n"
 
 
-def deploy(repo: Path, version: str, **extra: object) -> dict[str, Any]:
+def deploy(repo: Path, version: str, **extra: object) -> records.Entry:
     return records.append(
         repo,
         "checkout",

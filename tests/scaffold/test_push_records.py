@@ -31,7 +31,7 @@ def git(cwd: Path, *args: str) -> str:
     ).stdout
 
 
-def deployed(repo: Path, env: str, by: str, version: str) -> dict[str, object]:
+def deployed(repo: Path, env: str, by: str, version: str) -> records.Entry:
     return records.append(
         repo,
         "checkout",
