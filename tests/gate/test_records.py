@@ -708,3 +708,36 @@ def test_a_write_that_fails_part_way_is_cut_back(tmp_path: Path) -> None:
     assert "the file was left as it was" in run.stdout
     assert path.read_bytes() == before
     assert records.append(tmp_path, "checkout", "prod", "approved", "bob", of=1)["seq"] == 2
+
+
+def test_a_reader_that_catches_an_append_half_way_reads_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers take no lock: one that opened the file while an append was half-way
+    through sees a torn last entry; the file has grown since, so it reads it again."""
+    from launchgen.deploy import recordfile
+
+    deploy(tmp_path, "1.0.0")
+    records.append(tmp_path, "checkout", "prod", "approved", "bob", of=1)
+    path = tmp_path / "deployments" / "prod.yaml"
+    full = path.read_bytes()
+    path.write_bytes(full[:-20])
+    real = recordfile.open_history
+    opened: list[int] = []
+
+    def racing(where: Path, *, for_append: bool = False) -> recordfile.FileSource | None:
+        source = real(where, for_append=for_append)
+        if not opened:  # the writer finishes its write just after this reader opened
+            with path.open("ab") as handle:
+                handle.write(full[-20:])
+        opened.append(source.size if source else -1)
+        return source
+
+    monkeypatch.setattr(recordfile, "open_history", racing)
+    history = records.load(tmp_path, "prod")
+    assert history is not None and history.last_seq == 2
+    assert opened == [len(full) - 20, len(full)]
+    # a torn tail that stays torn is still an error
+    path.write_bytes(full[:-20])
+    with pytest.raises(RecordError, match=r"deployments/prod\.yaml:\d+: "):
+        records.load(tmp_path, "prod")
