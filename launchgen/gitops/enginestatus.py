@@ -166,7 +166,7 @@ def _applies_publish(
 
     history = records.load(properties, environment, service)
     current = history.current() if history else None
-    note = str((current or {}).get("note") or "")
+    note = str(current.get("note") or "") if current else ""
     if not note.startswith("published to "):
         return None
     return applies(note, revision)

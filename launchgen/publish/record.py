@@ -8,14 +8,17 @@ published; no helm revision, since no helm release is made.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from launchgen.deploy.source import DeploymentSource
+
+if TYPE_CHECKING:
+    from launchgen.records import Entry
 
 NOTE_LIMIT = 1000
 
 
-def append(properties: Path, source: DeploymentSource, by: str, where: str) -> dict[str, Any]:
+def append(properties: Path, source: DeploymentSource, by: str, where: str) -> Entry:
     from launchgen import records
     from launchgen.display import printable
 
