@@ -1,9 +1,15 @@
-"""SemVer 2.0 ordering, for "the chart version must increase" checks."""
+"""SemVer 2.0: what an exact version is, and ordering for "the chart version must increase" checks."""
 
 from __future__ import annotations
 
 import re
 
+# Exact SemVer 2.0 (no ranges): what "pinned to an exact version" means.
+EXACT_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z"
+)
 _SEMVER = re.compile(
     r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\Z"
 )

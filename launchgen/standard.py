@@ -7,6 +7,8 @@ cannot disagree.
 
 from __future__ import annotations
 
+import re
+
 # The magic appVersion in every app repo's Chart.yaml. It is a valid SemVer, a valid
 # label value and a valid image tag, so helm, kubeconform and linters accept it, and
 # it is unmistakable, so render refuses to let it reach a cluster.
@@ -14,6 +16,11 @@ APP_VERSION_PLACEHOLDER = "0.0.0-launch.placeholder"
 
 # The org-managed library chart every app repo's umbrella chart depends on.
 LAUNCH_CHART_NAME = "launch-microservice"
+# Its repository when the org names none: a reserved .invalid host, because the chart
+# is vendored into the repo and nothing is ever fetched from it.
+BUILTIN_CHART_REPOSITORY = "https://charts.launchgen.invalid"
+# Where a chart may come from: an https://, http:// or oci:// repository.
+CHART_REPOSITORY = re.compile(r"^(https?|oci)://\S+\Z")
 
 # Helm refuses release names longer than 53 characters; namespaces are DNS-1123
 # labels of at most 63.

@@ -8,15 +8,9 @@ from typing import Any, Literal
 
 from launchgen import __version__, naming
 from launchgen.errors import InvalidNameError, LaunchgenError
-from launchgen.standard import APP_VERSION_PLACEHOLDER
+from launchgen.semver import EXACT_SEMVER
+from launchgen.standard import APP_VERSION_PLACEHOLDER, CHART_REPOSITORY
 
-# Exact SemVer 2.0 (no ranges): what "pinned to an exact version" means.
-EXACT_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z"
-)
-CHART_REPOSITORY = re.compile(r"^(https?|oci)://\S+\Z")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
 # A git URL or path pre-commit can clone: one word that is a plain YAML scalar.
 HOOKS_REPO = re.compile(r"^[A-Za-z0-9/~.][^\s'\"{}\[\],#`$\\]*\Z")

@@ -16,11 +16,12 @@ from launchgen import __version__, charts, yamlio
 from launchgen.resources import chart_dir
 from launchgen.scaffold.answers import Answers
 from launchgen.scaffold.cookie import render_template
-from launchgen.standard import APP_VERSION_PLACEHOLDER, LAUNCH_CHART_NAME, REPO_CONFIG_FILE
-
-# The Launch chart's repository when the org names none: a reserved .invalid host,
-# because the chart is vendored into the repo and nothing is ever fetched from it.
-BUILTIN_CHART_REPOSITORY = "https://charts.launchgen.invalid"
+from launchgen.standard import (
+    APP_VERSION_PLACEHOLDER,
+    BUILTIN_CHART_REPOSITORY,
+    LAUNCH_CHART_NAME,
+    REPO_CONFIG_FILE,
+)
 
 CI_FILES = {"github": ".github", "gitlab": ".gitlab-ci.yml"}
 

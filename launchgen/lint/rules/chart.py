@@ -14,7 +14,13 @@ from typing import Any
 from launchgen.display import printable
 from launchgen.lint.contract import Context, Edit, Hit, rule
 from launchgen.lint.schemamsg import json_type, number
-from launchgen.standard import APP_VERSION_PLACEHOLDER, LAUNCH_CHART_NAME, REPO_CONFIG_FILE
+from launchgen.semver import EXACT_SEMVER
+from launchgen.standard import (
+    APP_VERSION_PLACEHOLDER,
+    BUILTIN_CHART_REPOSITORY,
+    LAUNCH_CHART_NAME,
+    REPO_CONFIG_FILE,
+)
 
 CHART = "Chart.yaml"
 LOCK = "Chart.lock"
@@ -156,8 +162,6 @@ def dependency_pinned(ctx: Context) -> Iterator[Hit]:
     Ranges (`^1.2`, `~1`, `1.x`, `>=1`) let the same commit render different charts;
     the standard wants stable outcomes, so each dependency names one SemVer version.
     """
-    from launchgen.scaffold.answers import EXACT_SEMVER
-
     chart = _chart(ctx)
     deps = chart.get("dependencies") if chart else None
     for i, dep in enumerate(deps if isinstance(deps, list) else []):
@@ -175,8 +179,6 @@ def dependency_pinned(ctx: Context) -> Iterator[Hit]:
 
 
 def allowed_repositories(ctx: Context) -> list[str]:
-    from launchgen.scaffold.repos import BUILTIN_CHART_REPOSITORY
-
     configured = list(ctx.options.get("allowed-repositories") or [])
     if configured:
         return configured

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 from launchgen.lint.contract import Context, Hit, rule
 from launchgen.lint.redact import quote
-from launchgen.standard import REPO_CONFIG_FILE
+from launchgen.semver import EXACT_SEMVER
+from launchgen.standard import CHART_REPOSITORY, REPO_CONFIG_FILE
 
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}\Z")
 
@@ -35,8 +36,6 @@ def chart_pinned(ctx: Context) -> Iterator[Hit]:
     Every deployment of a middleware component must render the same chart; a range or
     `latest` lets the vendor change it under you.
     """
-    from launchgen.scaffold.answers import CHART_REPOSITORY, EXACT_SEMVER
-
     chart = _chart(ctx)
     version = chart.get("version")
     if not isinstance(version, str) or not EXACT_SEMVER.match(version):
