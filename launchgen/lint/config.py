@@ -15,14 +15,13 @@ yamllint's config does: `unknown option "x" for rule "y"`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from launchgen.display import printable
 from launchgen.errors import ConfigError
+from launchgen.lint.rules import RULES, suggest
 from launchgen.problem import SEVERITIES, Severity
 
 SECTION_KEYS = ("rules", "ignore", "yamllint")
@@ -42,17 +41,6 @@ class LintSettings:
     rules: Mapping[str, RuleSetting]
     ignore: tuple[str, ...] = ()
     yamllint: bool = True
-
-    @property
-    def fingerprint(self) -> str:
-        payload = {
-            "rules": {
-                k: [v.enabled, v.severity, dict(v.options)] for k, v in sorted(self.rules.items())
-            },
-            "ignore": self.ignore,
-            "yamllint": self.yamllint,
-        }
-        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     @classmethod
     def unresolved(cls) -> LintSettings:
@@ -78,8 +66,6 @@ def _same_type(default: Any, value: Any) -> bool:
 
 def settings_from(section: Any, path: str, line_of: Locate) -> LintSettings:
     """Validate the `lint:` section against the catalog and resolve every rule's setting."""
-    from launchgen.lint.rules import RULES, suggest
-
     base = ("lint",)
     if section is None:
         section = {}
@@ -129,8 +115,6 @@ def settings_from(section: Any, path: str, line_of: Locate) -> LintSettings:
 def _rule_setting(
     rule_id: str, value: Any, path: str, line_of: Locate, where: tuple[str | int, ...]
 ) -> RuleSetting:
-    from launchgen.lint.rules import RULES
-
     rule = RULES[rule_id]
     options = dict(rule.options)
     if isinstance(value, str):

@@ -11,24 +11,27 @@ Scopes:
 - "repo": cross-file; runs when a whole repo is linted; `ctx.file` is None.
 - "revision": compares two git revisions (`lint --base REF`); `ctx.base` is the
   `RevisionPair` (launchgen/gate/revisions.py), `ctx.file` is None.
+
+A rule sees the repo through `RepoView`, not the engine's `Repo`: rules sit below the
+engine and never import it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from launchgen.lint.yamlfiles import NOT_YAML_DIRS as NOT_YAML_DIRS
 from launchgen.lint.yamlfiles import is_yaml_path as is_yaml_path
 from launchgen.problem import Severity
 
 if TYPE_CHECKING:
-    from launchgen.lint.repo import Repo
     from launchgen.lint.source import SourceFile
+    from launchgen.lint.yamldoc import Document
 
 Scope = Literal["file", "repo", "revision"]
 KINDS = frozenset({"app", "properties", "middleware"})
@@ -55,11 +58,31 @@ class Hit:
     fix: Edit | None = None
 
 
+class RepoView(Protocol):
+    """The repo as a rule sees it: its `.launchgen.yaml` and its files."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def config(self) -> dict[str, Any]: ...
+    @property
+    def document(self) -> Document: ...  # `.launchgen.yaml`, for positions
+    @property
+    def kind(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def environments(self) -> list[str]: ...
+    @property
+    def files(self) -> list[str]: ...  # every file lint sees, POSIX paths from the root
+    def source(self, relpath: str) -> SourceFile | None: ...
+
+
 @dataclass
 class Context:
     """What a rule sees: the repo, its files, this rule's options, and the file checked."""
 
-    repo: Repo
+    repo: RepoView
     options: Mapping[str, Any]
     file: SourceFile | None = None
     base: Any = None  # revision rules: the RevisionPair of base and head
@@ -93,7 +116,11 @@ class Rule:
     options: Mapping[str, Any] = field(default_factory=dict)
     fixable: bool = False
     # Files outside the checked file the outcome depends on (the cache keys on them).
-    inputs: Callable[[Repo], list[Path]] | None = None
+    inputs: Callable[[RepoView], list[Path]] | None = None
+    # Its problems come from the whole run (yamllint's processes, the other rules'
+    # problems): the engine computes them after the other rules, with the functions of
+    # the rule's module, and never calls `check`.
+    late: bool = False
 
     @property
     def doc(self) -> str:
@@ -110,9 +137,6 @@ class Rule:
     def applies_to(self, relpath: str) -> bool:
         return _applies(self.files, relpath)
 
-    def run(self, ctx: Context) -> Iterator[Hit]:
-        yield from self.check(ctx)
-
 
 def rule(
     id: str,
@@ -123,7 +147,8 @@ def rule(
     severity: Severity = "error",
     options: Mapping[str, Any] | None = None,
     fixable: bool = False,
-    inputs: Callable[[Repo], list[Path]] | None = None,
+    inputs: Callable[[RepoView], list[Path]] | None = None,
+    late: bool = False,
 ) -> Callable[[Check], Rule]:
     """Turn a check function into a Rule; its module's name is the rule's family."""
 
@@ -140,6 +165,7 @@ def rule(
             options=dict(options or {}),
             fixable=fixable,
             inputs=inputs,
+            late=late,
         )
 
     return wrap

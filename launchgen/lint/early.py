@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from launchgen.lint import cache as cache_mod
-from launchgen.lint import yamllint_proc
+import launchgen.lint.cache as cache_mod
+import launchgen.lint.yamllint_proc as yamllint_proc
 from launchgen.lint.source import SourceFile
 from launchgen.lint.targets import Target, resolve
 from launchgen.lint.yamlfiles import MAX_DEPTH, depth_bound, is_yaml_path

@@ -1,14 +1,18 @@
 """The lint run: repos and files in, problems out.
 
 1. Resolve the paths to repos; start yamllint on the files named (lint/early.py),
-   before even PyYAML is imported; read each `.launchgen.yaml` with the C parser.
+   before even PyYAML is imported; read each `.launchgen.yaml` with the C parser and
+   resolve its lint settings against the rule catalog.
 2. Start yamllint, in separate processes, on the other files whose yamllint result is
-   not cached: before the rule catalog or jsonschema is imported, so yamllint's time
-   overlaps everything else; drop early processes the repo's settings do not want.
-3. Resolve and validate the lint settings; look each file up in the content-hash
-   cache; run launchgen's file rules on the rest, then the repo rules.
+   not cached: before jsonschema is imported, so yamllint's time overlaps everything
+   else; drop early processes the repo's settings do not want.
+3. Validate the config; look each file up in the content-hash cache; run launchgen's
+   file rules on the rest, then the repo rules.
 4. Collect yamllint, stamp configured severities, apply inline suppressions and flag
    the unused ones; with --fix, apply edits and lint again.
+
+The late rules (yaml-lint, suppress-*) are computed in steps 2 and 4 with the functions
+of their own modules.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from launchgen.lint import cache as cache_mod
-from launchgen.lint import suppress, yamllint_proc
+import launchgen.lint.cache as cache_mod
+import launchgen.lint.yamllint_proc as yamllint_proc
+from launchgen.errors import ConfigError
 from launchgen.lint.contract import Context, Edit, Hit, Rule, is_yaml_path
 from launchgen.lint.early import Started
 from launchgen.lint.repo import Repo
+from launchgen.lint.rules import RULES, suppression, yamlfile
 from launchgen.lint.source import SourceFile
 from launchgen.lint.targets import Target, resolve
 from launchgen.lint.yamlfiles import MAX_DEPTH, depth_bound
@@ -32,9 +38,7 @@ from launchgen.problem import Problem, Severity
 if TYPE_CHECKING:
     from launchgen.lint.yamllint_proc import Finding
 
-YAMLLINT = "yaml-lint"
-# Rules whose outcome the engine computes itself, after the others.
-ENGINE_RULES = frozenset({YAMLLINT, "suppress-unused", "suppress-invalid"})
+YAMLLINT = yamlfile.yamllint.id
 # Files the repo rules read besides YAML files.
 REPO_INPUTS = ("Chart.lock",)
 
@@ -99,6 +103,7 @@ class _Work:
     yamllint_failed: bool = False
     repo_hits: list[RawHit] = field(default_factory=list)
     repo_entry: Any = None
+    settings_error: ConfigError | None = None  # raised where the settings are needed
 
 
 def run(
@@ -138,7 +143,8 @@ def _run_targets(
         works = [_read(t, store, started, options.scope) for t in targets]
         _start_yamllint(works, batch, options, started.files if started is not None else {})
         for work in works:
-            work.repo.resolve()
+            if work.settings_error is not None:
+                raise work.settings_error
             if work.stored.get("config") != _config_key(work.repo):
                 work.repo.validate()  # jsonschema is slow to import: only for a config not seen valid
             _lookup(work)
@@ -178,7 +184,12 @@ def _read(
     if scope == "repo":
         files = [f for f in files if not hook_covered(repo.root, f)]
     stored = started.stored.get(target.root) if started is not None else None
-    return _Work(repo, target, files, stored if stored is not None else store.load(target.root))
+    work = _Work(repo, target, files, stored if stored is not None else store.load(target.root))
+    try:
+        repo.resolve()  # before yamllint starts: it reads the settings
+    except ConfigError as exc:
+        work.settings_error = exc
+    return work
 
 
 # -- 2: yamllint -----------------------------------------------------------------------------
@@ -197,7 +208,7 @@ def _start_yamllint(
         running = early.get(work.repo.root, set())
         by_repo = "ignore" in yamllint_proc.config_text(work.repo.root)[0]
         unwanted.update(f if by_repo else str(work.repo.root / f) for f in running)
-        if not options.yamllint or not work.repo.wants_yamllint():
+        if not options.yamllint or work.settings_error or not work.repo.wants_yamllint():
             continue
         config, _ = yamllint_proc.config_text(work.repo.root)
         # yamllint's `ignore` patterns are relative to where it runs: such configs run per repo.
@@ -247,25 +258,12 @@ def _merge_yamllint(
                     relpath if by_repo else str(work.repo.root / relpath)
                 )
                 work.findings[relpath] = found.get(path, [])
-            for f in work.findings[relpath]:
-                if f.rule is None and f.message.startswith("syntax error"):
-                    continue  # yaml-syntax reports it, at the same position
-                message = f"{f.message} ({f.rule})" if f.rule else f.message
-                hit = Hit(
-                    message,
-                    "fix the formatting, or configure this yamllint rule in .yamllint",
-                    line=f.line,
-                    column=f.column,
-                )
-                work.hits.setdefault(relpath, []).append((YAMLLINT, hit, f.level))
+            for hit, level in yamlfile.hits(work.findings[relpath]):
+                work.hits.setdefault(relpath, []).append((YAMLLINT, hit, level))
         for what, message in failures:
             if what in ("yamllint", str(work.repo.root)) and work.yamllint_ran:
                 _, name = yamllint_proc.config_text(work.repo.root)
-                hit = Hit(
-                    message,
-                    "check the yamllint installation and the repo's .yamllint",
-                    path=name or sorted(work.yamllint_ran)[0],
-                )
+                hit = yamlfile.failed(message, name or sorted(work.yamllint_ran)[0])
                 work.repo_hits.append((YAMLLINT, hit, None))
                 work.yamllint_failed = True
 
@@ -274,8 +272,6 @@ def _merge_yamllint(
 
 
 def _context_key(repo: Repo) -> str:
-    from launchgen.lint.rules import RULES
-
     parts = [cache_mod.code_fingerprint(), repo.config_source.digest]
     for rule in RULES.values():
         if rule.inputs is not None and repo.settings.enabled(rule.id) and repo.kind in rule.kinds:
@@ -311,8 +307,6 @@ def _enabled(repo: Repo, rule: Rule) -> bool:
 
 
 def _file_rules(repo: Repo, relpath: str) -> list[Rule]:
-    from launchgen.lint.rules import RULES
-
     enabled = repo.memo.get("file-rules")
     if enabled is None:  # per repo, once: this runs for every file
         enabled = repo.memo["file-rules"] = [
@@ -329,7 +323,7 @@ def _file_rules(repo: Repo, relpath: str) -> list[Rule]:
 
 def _run_rule(rule: Rule, ctx: Context) -> Iterator[Hit]:
     try:
-        yield from rule.run(ctx)
+        yield from rule.check(ctx)
     except Exception as exc:
         where = ctx.file.relpath if ctx.file else None
         yield Hit(
@@ -347,7 +341,7 @@ def _check_files(work: _Work) -> None:
             continue
         found: list[RawHit] = []
         for rule in _file_rules(repo, relpath):
-            if rule.id in ENGINE_RULES:
+            if rule.late:
                 continue
             ctx = Context(repo, repo.settings.rules[rule.id].options, file=source)
             found.extend((rule.id, hit, None) for hit in _run_rule(rule, ctx))
@@ -366,8 +360,6 @@ def _repo_key(work: _Work) -> str:
 
 
 def _check_repo(work: _Work) -> None:
-    from launchgen.lint.rules import RULES
-
     repo = work.repo
     key = _repo_key(work)
     cached = work.stored.get("repo")
@@ -389,7 +381,6 @@ def _check_revision(work: _Work, base: str, head: str) -> None:
     """The revision rules: head against base, read from git objects (never cached:
     they depend on history, not on the files' content)."""
     from launchgen.gate.revisions import RevisionPair
-    from launchgen.lint.rules import RULES
 
     repo = work.repo
     rules = [r for r in RULES.values() if r.scope == "revision" and _enabled(repo, r)]
@@ -433,14 +424,12 @@ def _save(work: _Work, store: cache_mod.Cache) -> None:
 
 def _severity(repo: Repo, rule_id: str, level: str | None) -> Severity:
     setting = repo.settings.rules[rule_id]
-    if rule_id == YAMLLINT and level == "warning" and not setting.severity_set:
-        return "warning"
+    if rule_id == YAMLLINT:
+        return yamlfile.severity(level, setting.severity, setting.severity_set)
     return setting.severity
 
 
 def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
-    from launchgen.lint.rules import RULES
-
     repo = work.repo
     by_file: dict[str, list[tuple[str, Hit, str | None]]] = {}
     for relpath, hits in work.hits.items():
@@ -464,7 +453,7 @@ def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
             else None
         )
         marks = (
-            suppress.parse(text)
+            suppression.parse(text)
             if source is not None and text and b"launchgen:" in (source.raw or b"")
             else []
         )
@@ -491,8 +480,8 @@ def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
             ) | repo_rules
             if relpath not in work.yamllint_ran:
                 ran.discard(YAMLLINT)
-            for rule_id, hit in suppress.problems_of(marks, RULES, ran):
-                if rule_id == "suppress-invalid" and relpath not in linted:
+            for rule_id, hit in suppression.problems_of(marks, RULES, ran):
+                if rule_id == suppression.invalid.id and relpath not in linted:
                     continue  # reported where the file's own rules run (the per-file hook)
                 if repo.settings.enabled(rule_id):
                     problems.append(
@@ -512,7 +501,7 @@ def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
 def _apply_fixes(
     results: list[tuple[RepoResult, list[tuple[Problem, Edit]]]], refused: dict[Path, set[str]]
 ) -> dict[Path, list[str]]:
-    from launchgen.lint import fix
+    from launchgen.lint.fix import apply
 
     fixed: dict[Path, list[str]] = {}
     for result, edits in results:
@@ -525,6 +514,6 @@ def _apply_fixes(
                 # Never written through: the file it points to is fixed as itself, when linted.
                 refused.setdefault(result.root, set()).add(relpath)
                 continue
-            if fix.apply(source, file_edits):
+            if apply(source, file_edits):
                 fixed.setdefault(result.root, []).append(relpath)
     return fixed

@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from launchgen.lint import globs
+from launchgen.lint.globs import matches
 
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
 GIT_TIMEOUT_SECONDS = 60.0
@@ -121,7 +121,7 @@ def _walk(root: Path) -> Iterator[str]:
             ignored = ignored + _ignore_patterns(folder, prefix)
         kept = []
         for name in dirs:
-            if name in SKIPPED_DIRS or (ignored and globs.matches(prefix + name + "/", ignored)):
+            if name in SKIPPED_DIRS or (ignored and matches(prefix + name + "/", ignored)):
                 continue
             if os.path.islink(os.path.join(folder, name)):
                 names.append(name)  # reported as a file: never followed
@@ -130,5 +130,5 @@ def _walk(root: Path) -> Iterator[str]:
         dirs[:] = sorted(kept)
         for name in names:
             relpath = prefix + name
-            if not (ignored and globs.matches(relpath, ignored)):
+            if not (ignored and matches(relpath, ignored)):
                 yield relpath

@@ -1,8 +1,9 @@
 """A repo being linted: its `.launchgen.yaml`, its settings, and its files.
 
-Loading is split in two so the per-file hook stays fast: `Repo.load` reads the config
-with the C parser and resolves the lint settings (enough to start yamllint), and
-`Repo.validate` checks the whole file against schemas/repo-config.schema.json.
+Loading is split in three so the per-file hook stays fast: `Repo.read` reads the config
+with the C parser, `Repo.resolve` resolves the lint settings against the rule catalog
+(enough to start yamllint), and `Repo.validate` checks the whole file against
+schemas/repo-config.schema.json (jsonschema is slow to import).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from launchgen.errors import ConfigError
-from launchgen.lint import globs
 from launchgen.lint.config import LintSettings, settings_from
+from launchgen.lint.globs import matches
+from launchgen.lint.rules.files import TOO_LARGE, explained, read_limits
+from launchgen.lint.rules.yamlfile import yamllint
 from launchgen.lint.source import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, SourceFile
 from launchgen.lint.yamldoc import Document
 from launchgen.standard import REPO_CONFIG_FILE
@@ -33,6 +36,8 @@ class Repo:
     _files: list[str] | None = None
     _sources: dict[str, SourceFile] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # per-repo values the engine computes once
+    max_bytes: int = DEFAULT_MAX_BYTES  # files are read with files-too-large's limits
+    max_lines: int = DEFAULT_MAX_LINES
 
     @property
     def kind(self) -> str:
@@ -53,12 +58,14 @@ class Repo:
 
     @classmethod
     def read(cls, root: Path) -> Repo:
-        """Read `.launchgen.yaml` (no rule catalog, no schema: fast); ConfigError if unusable."""
+        """Read `.launchgen.yaml` (no schema: fast); ConfigError if unusable."""
         source = SourceFile(root, REPO_CONFIG_FILE, DEFAULT_MAX_BYTES)
         display = str(root / REPO_CONFIG_FILE)
         if source.text is None:
-            _, line, message, _ = source.unreadable or ("", 1, "cannot read", "")
-            raise ConfigError(message, path=display, line=line)
+            if source.unreadable is None:
+                raise ConfigError("cannot read", path=display, line=1)
+            hit = explained(source.unreadable)[1]
+            raise ConfigError(hit.message, path=display, line=hit.line)
         parsed = source.parsed
         assert parsed is not None
         if parsed.document is None:
@@ -77,18 +84,13 @@ class Repo:
             )
         return cls(root, document.data, document, source)
 
-    @classmethod
-    def load(cls, root: Path) -> Repo:
-        repo = cls.read(root)
-        repo.resolve()
-        return repo
-
     def resolve(self) -> None:
         """Resolve the lint settings against the rule catalog; ConfigError at the bad line."""
         display = str(self.root / REPO_CONFIG_FILE)
         self.settings = settings_from(
             self.config.get("lint"), display, lambda p: self.document.position(p)[0]
         )
+        self.max_bytes, self.max_lines = read_limits(self.settings.rules[TOO_LARGE].options)
 
     @property
     def _raw_lint(self) -> dict[str, Any]:
@@ -106,12 +108,7 @@ class Repo:
         )
 
     def wants_yamllint(self) -> bool:
-        """Whether yamllint is on, read from the raw config so it can start early."""
-        rules = self._raw_lint.get("rules")
-        setting = rules.get("yaml-lint") if isinstance(rules, dict) else None
-        if setting == "disable" or (isinstance(setting, dict) and setting.get("enabled") is False):
-            return False
-        return self._raw_lint.get("yamllint", True) is not False
+        return self.settings.yamllint and self.settings.enabled(yamllint.id)
 
     def validate(self) -> None:
         """Raise ConfigError, at its line, for the first violation of the config schema."""
@@ -137,45 +134,27 @@ class Repo:
                 line=line,
             )
 
-    def _limit(self, option: str, default: int) -> int:
-        rules = self._raw_lint.get("rules")
-        setting = rules.get("files-too-large") if isinstance(rules, dict) else None
-        value = setting.get(option) if isinstance(setting, dict) else None
-        return (
-            value
-            if isinstance(value, int) and not isinstance(value, bool) and value > 0
-            else default
-        )
-
-    def max_bytes(self) -> int:
-        return self._limit("max-bytes", DEFAULT_MAX_BYTES)
-
-    def max_lines(self) -> int:
-        return self._limit("max-lines", DEFAULT_MAX_LINES)
-
     @property
     def files(self) -> list[str]:
         """Every file of the repo (POSIX paths from the root) git does not ignore, minus
         `lint.ignore`'s (lint/gitfiles.py: one git process per repo)."""
         if self._files is None:
-            from launchgen.lint import gitfiles
+            from launchgen.lint.gitfiles import listed, walked
 
-            found = gitfiles.listed(self.root)
+            found = listed(self.root)
             if found is None:
-                found = gitfiles.walked(self.root)
-            self._files = [p for p in found if not globs.matches(p, self.ignore)]
+                found = walked(self.root)
+            self._files = [p for p in found if not matches(p, self.ignore)]
         return self._files
 
     def is_ignored(self, relpath: str) -> bool:
-        return globs.matches(relpath, self.ignore)
+        return matches(relpath, self.ignore)
 
     def source(self, relpath: str) -> SourceFile | None:
         if relpath not in self._sources:
             if not os.path.lexists(self.root / relpath) or self.is_ignored(relpath):
                 return None
-            self._sources[relpath] = SourceFile(
-                self.root, relpath, self.max_bytes(), self.max_lines()
-            )
+            self._sources[relpath] = SourceFile(self.root, relpath, self.max_bytes, self.max_lines)
         return self._sources[relpath]
 
 

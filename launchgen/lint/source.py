@@ -1,7 +1,8 @@
 """One file of a repo, read once, safely: size-limited, symlink-checked, decoded, parsed.
 
 Reading never raises: anything wrong with the file (too big, outside the repo, not a
-regular file, not UTF-8) is recorded as `unreadable` and reported by the files rules.
+regular file, not UTF-8) is recorded as `unreadable`, and the files rules
+(lint/rules/files.py) say what it means and report it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import stat
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from launchgen.lint.yamldoc import Document, Parsed
@@ -21,6 +22,15 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 # Parsing (ours, and yamllint's pure-Python one, which is superlinear: 100,000 keys take
 # minutes) is bounded by lines; a flow collection's items count too (its commas).
 DEFAULT_MAX_LINES = 10_000
+
+
+class Unreadable(NamedTuple):
+    """Why a file cannot be read as text: what was found, and the limit it broke."""
+
+    reason: str  # outside | not-regular | bytes | grew | lines | os-error | encoding
+    detail: str | int = ""  # the link's target, the size, the OS error, the decoding error
+    limit: int = 0
+    line: int = 1
 
 
 class SourceFile:
@@ -36,8 +46,7 @@ class SourceFile:
         self.path = root / relpath
         self.max_bytes = max_bytes
         self.max_lines = max_lines
-        # (rule id, line, message, hint) when the file cannot be read as text
-        self.unreadable: tuple[str, int, str, str] | None = None
+        self.unreadable: Unreadable | None = None
         self.bom = False
         self._raw: bytes | None = None
         self._read_done = False
@@ -54,59 +63,27 @@ class SourceFile:
             target = os.path.realpath(self.path)
             real_root = os.path.realpath(self.root)
             if not target.startswith(real_root + os.sep):
-                self.unreadable = (
-                    "files-symlink-outside",
-                    1,
-                    f"symlink pointing outside the repo, to {target}",
-                    "commit the file itself; a link outside the repo differs on every machine",
-                )
+                self.unreadable = Unreadable("outside", target)
                 return None
             info = self.path.stat()
             if not stat.S_ISREG(info.st_mode):
-                self.unreadable = (
-                    "files-unreadable",
-                    1,
-                    "not a regular file",
-                    "replace it with a regular file",
-                )
+                self.unreadable = Unreadable("not-regular")
                 return None
             if info.st_size > self.max_bytes:
-                self.unreadable = (
-                    "files-too-large",
-                    1,
-                    f"file is {info.st_size} bytes, over the {self.max_bytes}-byte "
-                    "limit; not parsed",
-                    "split the file, or raise files-too-large's max-bytes option",
-                )
+                self.unreadable = Unreadable("bytes", info.st_size, self.max_bytes)
                 return None
             with open(self.path, "rb") as handle:
                 data = handle.read(self.max_bytes + 1)
             if len(data) > self.max_bytes:  # grew while we looked
-                self.unreadable = (
-                    "files-too-large",
-                    1,
-                    f"file is over the {self.max_bytes}-byte limit; not parsed",
-                    "split the file, or raise files-too-large's max-bytes option",
-                )
+                self.unreadable = Unreadable("grew", "", self.max_bytes)
                 return None
             lines = data.count(b"\n") + data.count(b",")
             if lines > self.max_lines:
-                self.unreadable = (
-                    "files-too-large",
-                    1,
-                    f"file has {lines} lines and flow items, over the "
-                    f"{self.max_lines} limit; not parsed",
-                    "split the file, or raise files-too-large's max-lines option",
-                )
+                self.unreadable = Unreadable("lines", lines, self.max_lines)
                 return None
             return data
         except OSError as exc:
-            self.unreadable = (
-                "files-unreadable",
-                1,
-                f"cannot read: {exc.strerror or exc}",
-                "check the file's permissions",
-            )
+            self.unreadable = Unreadable("os-error", exc.strerror or str(exc))
             return None
 
     @cached_property
@@ -128,12 +105,7 @@ class SourceFile:
         try:
             return decode(raw, self.relpath)
         except YamlError as exc:
-            self.unreadable = (
-                "files-encoding",
-                exc.line or 1,
-                exc.message,
-                "save the file as UTF-8 (without a byte order mark)",
-            )
+            self.unreadable = Unreadable("encoding", exc.message, line=exc.line or 1)
             return None
 
     @cached_property

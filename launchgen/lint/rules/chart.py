@@ -13,6 +13,7 @@ from typing import Any
 
 from launchgen.display import printable
 from launchgen.lint.contract import Context, Edit, Hit, rule
+from launchgen.lint.rules.files import explained
 from launchgen.lint.schemamsg import json_type, number
 from launchgen.semver import EXACT_SEMVER
 from launchgen.standard import (
@@ -257,12 +258,12 @@ def lock(ctx: Context) -> Iterator[Hit]:
     if not isinstance(lock_data, dict):
         parsed = lock_source.parsed
         if lock_source.unreadable is not None:
-            _, line, message, _ = lock_source.unreadable
+            unreadable = explained(lock_source.unreadable)[1]
             yield Hit(
-                f"Chart.lock cannot be read: {message}",
+                f"Chart.lock cannot be read: {unreadable.message}",
                 "regenerate it with `helm dependency update`",
                 path=LOCK,
-                line=line,
+                line=unreadable.line,
             )
         elif parsed is not None and lock_source.document is None:
             # Not a *.yaml file: the yaml rules do not check it, so its parse errors are told here.

@@ -1,29 +1,84 @@
 """Files: every YAML file must be readable as what it claims to be, safely.
 
 These rules run before any parsing, so a hostile or broken file (too big, not UTF-8,
-a link out of the repo) is reported at its path instead of being parsed.
+a link out of the repo) is reported at its path instead of being parsed. Reading a
+file (lint/source.py) records why it failed; `explained` below says which rule reports
+that and how.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from launchgen.lint.contract import YAML, Context, Edit, Hit, is_yaml_path, rule
-from launchgen.lint.source import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES
+from launchgen.lint.source import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, Unreadable
+
+TOO_LARGE = "files-too-large"
+_OUTSIDE_HINT = "commit the file itself; a link outside the repo differs on every machine"
+_BYTES_HINT = "split the file, or raise files-too-large's max-bytes option"
+
+# Why a file could not be read (Unreadable.reason) -> the rule reporting it, its message
+# (formatted with the Unreadable's fields) and its hint.
+_EXPLAINED = {
+    "outside": (
+        "files-symlink-outside",
+        "symlink pointing outside the repo, to {detail}",
+        _OUTSIDE_HINT,
+    ),
+    "not-regular": ("files-unreadable", "not a regular file", "replace it with a regular file"),
+    "os-error": ("files-unreadable", "cannot read: {detail}", "check the file's permissions"),
+    "bytes": (
+        TOO_LARGE,
+        "file is {detail} bytes, over the {limit}-byte limit; not parsed",
+        _BYTES_HINT,
+    ),
+    "grew": (TOO_LARGE, "file is over the {limit}-byte limit; not parsed", _BYTES_HINT),
+    "lines": (
+        TOO_LARGE,
+        "file has {detail} lines and flow items, over the {limit} limit; not parsed",
+        "split the file, or raise files-too-large's max-lines option",
+    ),
+    "encoding": (
+        "files-encoding",
+        "{detail}",
+        "save the file as UTF-8 (without a byte order mark)",
+    ),
+}
+
+
+def explained(why: Unreadable) -> tuple[str, Hit]:
+    """The rule id reporting an unreadable file, and its hit."""
+    rule_id, message, hint = _EXPLAINED[why.reason]
+    return rule_id, Hit(message.format(**why._asdict()), hint, line=why.line)
+
+
+def read_limits(options: Mapping[str, Any]) -> tuple[int, int]:
+    """files-too-large's max-bytes and max-lines, as files are read with: a positive
+    integer, else the default."""
+
+    def limit(option: str, default: int) -> int:
+        value = options.get(option)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        return default
+
+    return limit("max-bytes", DEFAULT_MAX_BYTES), limit("max-lines", DEFAULT_MAX_LINES)
 
 
 def _unreadable(ctx: Context, rule_id: str) -> Iterator[Hit]:
     source = ctx.file
     assert source is not None
     source.text  # noqa: B018 - reading records why a file is unreadable
-    if source.unreadable and source.unreadable[0] == rule_id:
-        _, line, message, hint = source.unreadable
-        yield Hit(message, hint, line=line)
+    if source.unreadable is not None:
+        reported_by, hit = explained(source.unreadable)
+        if reported_by == rule_id:
+            yield hit
 
 
 @rule(
-    "files-too-large",
+    TOO_LARGE,
     scope="file",
     files=(YAML,),
     options={"max-bytes": DEFAULT_MAX_BYTES, "max-lines": DEFAULT_MAX_LINES},
@@ -44,7 +99,7 @@ def too_large(ctx: Context) -> Iterator[Hit]:
           rules:
             files-too-large: {max-bytes: 5000000, max-lines: 50000}
     """
-    yield from _unreadable(ctx, "files-too-large")
+    yield from _unreadable(ctx, TOO_LARGE)
 
 
 @rule("files-encoding", scope="file", files=("*",))
@@ -105,10 +160,7 @@ def symlink_outside(ctx: Context) -> Iterator[Hit]:
     if os.path.islink(source.path):
         target = os.path.realpath(source.path)
         if not target.startswith(os.path.realpath(source.root) + os.sep):
-            yield Hit(
-                f"symlink pointing outside the repo, to {target}",
-                "commit the file itself; a link outside the repo differs on every machine",
-            )
+            yield explained(Unreadable("outside", target))[1]
     elif is_yaml_path(source.relpath):
         yield from _unreadable(ctx, "files-symlink-outside")  # a folder on the way is the link
 

@@ -18,8 +18,7 @@ from typing import Any
 
 from launchgen.display import printable
 from launchgen.gitops.mode import allows_image_tag, is_engine_file
-from launchgen.lint.contract import Context, Hit, is_yaml_path, rule
-from launchgen.lint.repo import Repo
+from launchgen.lint.contract import Context, Hit, RepoView, is_yaml_path, rule
 from launchgen.lint.schemamsg import describe, number, path_of
 from launchgen.standard import LAUNCH_CHART_NAME, REPO_CONFIG_FILE
 
@@ -154,7 +153,7 @@ def forbidden_keys(ctx: Context) -> Iterator[Hit]:
         )
 
 
-def schema_file(repo: Repo) -> Path:
+def schema_file(repo: RepoView) -> Path:
     """The values schema: the app repo's copy when it is reachable, else the shipped one."""
     from launchgen.resources import chart_dir
 

@@ -7,9 +7,14 @@ imports it) with the repo's `.yamllint`, or launchgen's defaults when there is n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from launchgen.lint.contract import YAML, Context, Hit, rule
+
+if TYPE_CHECKING:
+    from launchgen.lint.yamllint_proc import Finding
+    from launchgen.problem import Severity
 
 
 @rule("yaml-syntax", scope="file", files=(YAML,))
@@ -67,7 +72,7 @@ def anchors(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("yaml-lint", scope="file", files=(YAML,))
+@rule("yaml-lint", scope="file", files=(YAML,), late=True)
 def yamllint(ctx: Context) -> Iterator[Hit]:
     """yamllint reports a problem, with the repo's `.yamllint` configuration.
 
@@ -79,7 +84,27 @@ def yamllint(ctx: Context) -> Iterator[Hit]:
 
     Run by the engine in separate yamllint processes, in parallel with the other rules.
     """
-    return iter(())
+    return iter(())  # late: the engine runs yamllint; `hits` below reads its findings
+
+
+def hits(findings: Iterable[Finding]) -> Iterator[tuple[Hit, str]]:
+    """yamllint's findings on one file as hits, each with yamllint's level."""
+    for f in findings:
+        if f.rule is None and f.message.startswith("syntax error"):
+            continue  # yaml-syntax reports it, at the same position
+        message = f"{f.message} ({f.rule})" if f.rule else f.message
+        hint = "fix the formatting, or configure this yamllint rule in .yamllint"
+        yield Hit(message, hint, line=f.line, column=f.column), f.level
+
+
+def failed(message: str, path: str) -> Hit:
+    """yamllint itself failed (not installed, a bad .yamllint): reported at `path`."""
+    return Hit(message, "check the yamllint installation and the repo's .yamllint", path=path)
+
+
+def severity(level: str | None, configured: Severity, severity_set: bool) -> Severity:
+    """yamllint's warnings stay warnings unless this rule's severity is set explicitly."""
+    return "warning" if level == "warning" and not severity_set else configured
 
 
 RULES = (syntax, duplicate_key, anchors, yamllint)
