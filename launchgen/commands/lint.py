@@ -12,6 +12,7 @@ import click
 from launchgen.cli import reports_errors
 from launchgen.display import printable
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
+from launchgen.lint import flags
 
 
 @dataclass(frozen=True)
@@ -89,32 +90,33 @@ def _formats() -> list[str]:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
-    "-f",
-    "--format",
+    *flags.FORMAT.names,
     "fmt",
     type=click.Choice(_formats()),
     default=None,
     help="Report format. [default: github under GitHub Actions, else text]",
 )
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(*flags.STRICT.names, is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
-    "--fix", is_flag=True, help="Apply mechanical fixes in place, then report what remains."
-)
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the result cache.")
-@click.option(
-    "--no-yamllint", is_flag=True, help="Skip yamllint (the repo's other rules still run)."
+    *flags.FIX.names,
+    is_flag=True,
+    help="Apply mechanical fixes in place, then report what remains.",
 )
 @click.option(
-    "--color/--no-color", default=None, help="Colour text output. [default: on a terminal]"
+    *flags.NO_CACHE.names, is_flag=True, help="Ignore and do not update the result cache."
 )
 @click.option(
-    "--base",
+    *flags.NO_YAMLLINT.names, is_flag=True, help="Skip yamllint (the repo's other rules still run)."
+)
+@click.option(*flags.COLOR.names, default=None, help="Colour text output. [default: on a terminal]")
+@click.option(
+    *flags.BASE.names,
     metavar="REF",
     help="Also gate the change from this git revision to --head (branch, tag or SHA). "
     "[default: $PRE_COMMIT_FROM_REF under pre-commit]",
 )
 @click.option(
-    "--scope",
+    *flags.SCOPE.names,
     type=click.Choice(["all", "repo"]),
     default="all",
     show_default=True,
@@ -122,7 +124,7 @@ def _formats() -> list[str]:
     "the launchgen-lint-repo pre-commit hook.",
 )
 @click.option(
-    "--head",
+    *flags.HEAD.names,
     metavar="REF",
     help="The revision gated against --base. [default: $PRE_COMMIT_TO_REF, else HEAD]",
 )

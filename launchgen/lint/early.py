@@ -18,6 +18,7 @@ from typing import Any
 
 import launchgen.lint.cache as cache_mod
 import launchgen.lint.yamllint_proc as yamllint_proc
+from launchgen.lint.flags import FLAGS, NO_CACHE
 from launchgen.lint.source import SourceFile
 from launchgen.lint.targets import Target, resolve
 from launchgen.lint.yamlfiles import MAX_DEPTH, depth_bound, is_yaml_path
@@ -34,10 +35,10 @@ class Started:
         self.files: dict[Path, set[str]] = {}
 
 
-# `launchgen lint` options as the early command-line scan knows them; any other option
-# (--fix, --no-yamllint, --help, a typo) leaves the work to the normal path.
-_FLAGS = frozenset({"--strict", "--no-cache", "--color", "--no-color"})
-_VALUED = frozenset({"-f", "--format", "--base", "--head"})
+# `launchgen lint`'s options the early scan goes ahead under; any other option (--fix,
+# --no-yamllint, --help, a typo) leaves the work to the normal path.
+_FLAGS = frozenset(s for f in FLAGS if f.early and not f.value for s in f.spellings)
+_VALUED = frozenset(s for f in FLAGS if f.early and f.value for s in f.spellings)
 _prestarted: tuple[tuple[tuple[str, ...], bool], Started] | None = None
 
 
@@ -57,7 +58,7 @@ def prestart(argv: Sequence[str]) -> None:
         elif word.startswith(tuple(f"{name}=" for name in _VALUED if name.startswith("--"))):
             continue
         elif word in _FLAGS:
-            cache = cache and word != "--no-cache"
+            cache = cache and word not in NO_CACHE.spellings
         elif word.startswith("-"):
             return
         else:

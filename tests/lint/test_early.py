@@ -103,6 +103,23 @@ def test_prestart_is_taken_over_only_by_the_same_request(
     assert yamllint_hits(lint([DEV])) == [(DEV, 1, 16)]
 
 
+def test_the_early_scan_knows_every_option_of_the_lint_command() -> None:
+    """lint/flags.py declares the command's options once: click and the early scan read it."""
+    import click
+
+    from launchgen.commands.lint import command
+    from launchgen.lint import flags
+
+    declared = {s for flag in flags.FLAGS for s in flag.spellings}
+    options = [p for p in command.params if isinstance(p, click.Option)]
+    assert {s for p in options for s in [*p.opts, *p.secondary_opts]} == declared
+    takes_value = {s for p in options if not p.is_flag for s in p.opts}
+    assert takes_value == {s for flag in flags.FLAGS if flag.value for s in flag.spellings}
+    for word in ("--scope", "--fix", "--no-yamllint"):  # change what yamllint is given
+        early.prestart([word, "repo" if word == "--scope" else DEV])
+        assert early.take([DEV], cache=True) is None, word
+
+
 def test_prestart_through_an_entry_point(props: Path) -> None:
     """What launchgen.cli would do: prestart, then the command, same output as without."""
     (props / DEV).write_text(BAD)
