@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import yaml
 
 from launchgen.lint.rules import FAMILIES, RULES
 from launchgen.problem import SEVERITIES
+from tests.lint.helpers import Case
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,3 +48,17 @@ def test_hooks_file_matches_the_generated_repos() -> None:
     ).read_text()
     for hook_id in hooks:
         assert f"id: {hook_id}" in template
+
+
+def test_every_rule_has_a_bad_and_a_good_example_tree() -> None:
+    """Each test_rules_<family>.py lists CASES; revision rules compare two commits and are
+    tested on real git history in tests/gate/test_gate_rules.py."""
+    cases: list[Case] = []
+    for path in sorted(Path(__file__).parent.glob("test_rules_*.py")):
+        cases += importlib.import_module(f"tests.lint.{path.stem}").CASES
+    assert {c.rule for c in cases} <= set(RULES)
+    for rule in RULES.values():
+        if rule.scope == "revision":
+            continue
+        kinds = {bool(c.expected) for c in cases if c.rule == rule.id}
+        assert kinds == {True, False}, f"{rule.id}: needs a bad and a good case"

@@ -1,4 +1,4 @@
-"""app chart family: one line a case, on the generated app repo's Chart.yaml."""
+"""chart family: the app repo's Chart.yaml and Chart.lock, on minimal trees."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.lint.helpers import check
+from tests.lint.helpers import Case, app, bad, good, params
 
 CHART = (
     "apiVersion: {api}\nname: checkout\nversion: 0.1.0\nappVersion: {app}\ndependencies:\n"
@@ -18,63 +18,70 @@ OK = {
     "dep": "1.0.0",
     "repo": "https://charts.launchgen.invalid",
 }
-
-
-def chart(**changes: str) -> str:
-    return CHART.format(**{**OK, **changes})
-
-
-@pytest.mark.parametrize(
-    ("rule", "changes", "expected"),
-    [
-        ("chart-api-version", {}, []),
-        ("chart-api-version", {"api": "v1"}, [(1, 1)]),
-        ("chart-app-version", {"app": '"1.2.3"'}, [(4, 1)]),
-        ("chart-app-version", {"app": "'0.0.0-launch.placeholder'"}, []),
-        ("chart-app-version-quoted", {"app": "0.0.0-launch.placeholder"}, [(4, 13)]),
-        ("chart-app-version-quoted", {"app": "'0.0.0-launch.placeholder'"}, []),
-        ("chart-dependency-pinned", {"dep": "^1.0.0"}, [(7, 5)]),
-        ("chart-dependency-pinned", {"dep": "1.0.x"}, [(7, 5)]),
-        ("chart-dependency-pinned", {"dep": "1.0.0-rc.1"}, []),
-        ("chart-dependency-repository", {"repo": "https://evil.example.com"}, [(8, 5)]),
-        ("chart-dependency-repository", {"repo": "https://charts.launchgen.invalid/"}, []),
-    ],
+# helm's lock of CHART with OK's dependency (`helm dependency update` writes this digest).
+LOCK = (
+    "dependencies:\n- name: launch-microservice\n  repository: https://charts.launchgen.invalid\n"
+    "  version: 1.0.0\n"
+    "digest: sha256:626ab141b0fef7ce2e370b671fc99406bb16f340dfbc64c6d94183d5df438f89\n"
+    'generated: "1980-01-01T00:00:00Z"\n'
 )
-def test_chart_rules(
-    app: Path, rule: str, changes: dict[str, str], expected: list[tuple[int, int]]
-) -> None:
-    check(app, {"Chart.yaml": chart(**changes)}, rule, *[("Chart.yaml", *e) for e in expected])
 
 
-def test_launch_dependency_missing(app: Path) -> None:
-    text = 'apiVersion: v2\nname: checkout\nversion: 0.1.0\nappVersion: "0.0.0-launch.placeholder"\ndependencies: []\n'
-    check(app, {"Chart.yaml": text}, "chart-launch-dependency", ("Chart.yaml", 5, 1))
+def chart(**changes: str) -> dict[str, str]:
+    return {"Chart.yaml": CHART.format(**{**OK, **changes}), "Chart.lock": LOCK}
 
 
-def test_allowed_repositories_option(app: Path) -> None:
-    config = (app / ".launchgen.yaml").read_text() + (
-        "lint:\n  rules:\n    chart-dependency-repository:\n      allowed-repositories: [oci://registry.example.com]\n"
-    )
-    check(app, {".launchgen.yaml": config}, "chart-dependency-repository", ("Chart.yaml", 15, 5))
+NO_DEPENDENCY = (
+    'apiVersion: v2\nname: checkout\nversion: 0.1.0\nappVersion: "0.0.0-launch.placeholder"\n'
+    "dependencies: []\n"
+)
+ALLOWED = "lint:\n  rules:\n    chart-dependency-repository:\n      allowed-repositories: [oci://registry.example.com]\n"
+
+CASES = [
+    good("chart-api-version", app(chart())),
+    bad("chart-api-version", app(chart(api="v1")), ("Chart.yaml", 1, 1)),
+    bad("chart-app-version", app(chart(app='"1.2.3"')), ("Chart.yaml", 4, 1)),
+    good("chart-app-version", app(chart(app="'0.0.0-launch.placeholder'"))),
+    # Not a mapping: nothing to check, and no internal error (Case.check looks).
+    good("chart-app-version", app({"Chart.yaml": "- a\n- b\n"})),
+    bad(
+        "chart-app-version-quoted",
+        app(chart(app="0.0.0-launch.placeholder")),
+        ("Chart.yaml", 4, 13),
+    ),
+    good("chart-app-version-quoted", app(chart(app="'0.0.0-launch.placeholder'"))),
+    bad("chart-launch-dependency", app({"Chart.yaml": NO_DEPENDENCY}), ("Chart.yaml", 5, 1)),
+    good("chart-launch-dependency", app(chart())),
+    bad("chart-dependency-pinned", app(chart(dep="^1.0.0")), ("Chart.yaml", 7, 5)),
+    bad("chart-dependency-pinned", app(chart(dep="1.0.x")), ("Chart.yaml", 7, 5)),
+    good("chart-dependency-pinned", app(chart(dep="1.0.0-rc.1"))),
+    bad(
+        "chart-dependency-repository",
+        app(chart(repo="https://evil.example.com")),
+        ("Chart.yaml", 8, 5),
+    ),
+    good("chart-dependency-repository", app(chart(repo="https://charts.launchgen.invalid/"))),
+    # The option replaces the built-in repository.
+    bad("chart-dependency-repository", app(chart(), lint=ALLOWED), ("Chart.yaml", 8, 5)),
+    good(
+        "chart-dependency-repository", app(chart(repo="oci://registry.example.com"), lint=ALLOWED)
+    ),
+    good("chart-lock", app(chart())),
+    bad(
+        "chart-lock",
+        app({**chart(), "Chart.lock": LOCK.replace("version: 1.0.0", "version: 1.0.1")}),
+        ("Chart.lock", 1, 1),
+    ),
+    bad(
+        "chart-lock",
+        app({**chart(), "Chart.lock": LOCK.replace("sha256:6", "sha256:7")}),
+        ("Chart.lock", 5, 1),
+    ),
+    bad("chart-lock", app({"Chart.yaml": chart()["Chart.yaml"]}), ("Chart.yaml", 5, 1)),
+    bad("chart-lock", app({**chart(), "Chart.lock": "a: [1\n"}), ("Chart.lock", 2, 1)),
+]
 
 
-def test_chart_lock_out_of_sync(app: Path) -> None:
-    lock = (app / "Chart.lock").read_text().replace("version: 1.0.0", "version: 1.0.1")
-    check(app, {"Chart.lock": lock}, "chart-lock", ("Chart.lock", 1, 1))
-
-
-def test_chart_lock_bad_digest_points_at_digest(app: Path) -> None:
-    lock = (app / "Chart.lock").read_text().replace("sha256:6", "sha256:7")
-    check(app, {"Chart.lock": lock}, "chart-lock", ("Chart.lock", 5, 1))
-
-
-def test_chart_lock_missing(app: Path) -> None:
-    (app / "Chart.lock").unlink()
-    check(app, {}, "chart-lock", ("Chart.yaml", 12, 1))
-
-
-def test_chart_that_is_a_list_is_no_traceback(app: Path) -> None:
-    problems = check(app, {"Chart.yaml": "- a\n- b\n"}, "chart-app-version")
-    assert {p.rule for p in problems} == {"chart-lock"} or all(
-        "internal" not in p.message for p in problems
-    )
+@pytest.mark.parametrize("case", params(*CASES))
+def test_case(case: Case, tmp_path: Path) -> None:
+    case.check(tmp_path)

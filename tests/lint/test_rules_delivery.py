@@ -6,41 +6,57 @@ from pathlib import Path
 
 import pytest
 
-from tests.lint.helpers import check
+from tests.lint.helpers import PROPS_ENVS, Case, app, bad, good, params, props
 
 PROD = "envs/prod/values.yaml"
 
 
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        ("rollout:\n  enabled: true\n", []),
-        ("rollout:\n  enabled: true\n  strategy: blueGreen\n", []),
-        (
-            "rollout:\n  enabled: true\n  strategy: blueGreen\n  blueGreen:\n    autoPromotionEnabled: true\n",
-            [(5, 5)],
-        ),
-        (
-            "rollout:\n  enabled: true\n  canary:\n    steps:\n      - setWeight: 50\n      - pause: {duration: 5m}\n",
-            [(4, 5)],
-        ),
-        (
-            "rollout:\n  enabled: true\n  canary:\n    steps:\n      - setWeight: 50\n      - pause: {}\n",
-            [],
-        ),
-        ("rollout:\n  enabled: false\n  canary:\n    steps:\n      - setWeight: 50\n", []),
-    ],
-)
-def test_rollout_approval(props: Path, values: str, expected: list[tuple[int, int]]) -> None:
-    check(props, {PROD: values}, "delivery-rollout-approval", *[(PROD, *e) for e in expected])
+def prod(text: str) -> dict[str, str]:
+    return {**PROPS_ENVS, PROD: text}
 
 
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        ("rollout:\n  enabled: true\n  strategy: linear\n", [(3, 3)]),
-        ("rollout:\n  enabled: true\n  strategy: canary\n", []),
-    ],
-)
-def test_rollout_strategy(props: Path, values: str, expected: list[tuple[int, int]]) -> None:
-    check(props, {PROD: values}, "delivery-rollout-strategy", *[(PROD, *e) for e in expected])
+CANARY = "rollout:\n  enabled: {on}\n  canary:\n    steps:\n      - setWeight: 50\n      - pause: {pause}\n"
+
+CASES = [
+    good("delivery-rollout-approval", props(prod("rollout:\n  enabled: true\n"))),
+    good(
+        "delivery-rollout-approval",
+        props(prod("rollout:\n  enabled: true\n  strategy: blueGreen\n")),
+    ),
+    bad(
+        "delivery-rollout-approval",
+        props(
+            prod(
+                "rollout:\n  enabled: true\n  strategy: blueGreen\n  blueGreen:\n    autoPromotionEnabled: true\n"
+            )
+        ),
+        (PROD, 5, 5),
+    ),
+    bad(
+        "delivery-rollout-approval",
+        props(prod(CANARY.format(on="true", pause="{duration: 5m}"))),
+        (PROD, 4, 5),
+    ),
+    bad(
+        "delivery-rollout-approval",
+        app({"values.yaml": CANARY.format(on="true", pause="{duration: 5m}")}),
+        ("values.yaml", 4, 5),
+    ),
+    good("delivery-rollout-approval", props(prod(CANARY.format(on="true", pause="{}")))),
+    good(
+        "delivery-rollout-approval", props(prod(CANARY.format(on="false", pause="{duration: 5m}")))
+    ),
+    bad(
+        "delivery-rollout-strategy",
+        props(prod("rollout:\n  enabled: true\n  strategy: linear\n")),
+        (PROD, 3, 3),
+    ),
+    good(
+        "delivery-rollout-strategy", props(prod("rollout:\n  enabled: true\n  strategy: canary\n"))
+    ),
+]
+
+
+@pytest.mark.parametrize("case", params(*CASES))
+def test_case(case: Case, tmp_path: Path) -> None:
+    case.check(tmp_path)

@@ -7,60 +7,86 @@ from pathlib import Path
 
 import pytest
 
-from tests.lint.helpers import check
+from tests.lint.helpers import PROPS_ENVS, Case, bad, good, params, props
 
 DEV = "envs/dev/values.yaml"
+LINK = "envs/dev/linked.yaml"
 
 
-def test_too_large_file_is_not_read(props: Path) -> None:
-    big = props / DEV
-    with open(big, "wb") as handle:
-        handle.truncate(50 * 1024 * 1024)  # 50 MB, sparse: cheap to make
-    check(props, {}, "files-too-large", (DEV, 1, 1))
+def sparse_50_mb(root: Path) -> None:
+    with open(root / DEV, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # cheap to make, never read
 
 
-def test_max_bytes_option(props: Path) -> None:
-    config = (
-        props / ".launchgen.yaml"
-    ).read_text() + "lint:\n  rules:\n    files-too-large:\n      max-bytes: 10\n"
-    problems = check(
-        props,
-        {".launchgen.yaml": config},
-        "files-too-large",
-        (DEV, 1, 1),
-        ("envs/test/values.yaml", 1, 1),
-        ("envs/prod/values.yaml", 1, 1),
-        (".yamllint", 1, 1),
-        (".pre-commit-config.yaml", 1, 1),
-        (".launchgen.yaml", 1, 1),
-    )
-    assert problems
-
-
-def test_not_utf8(props: Path) -> None:
-    check(props, {DEV: b"a: 1\nb: caf\xe9\n"}, "files-encoding", (DEV, 2, 1))
-
-
-def test_bom_is_a_warning(props: Path) -> None:
-    problems = check(props, {DEV: b"\xef\xbb\xbfreplicaCount: 1\n"}, "files-bom", (DEV, 1, 1))
-    assert {p.rule for p in problems} == {"files-bom"}
-
-
-def test_symlink_outside_the_repo(props: Path, tmp_path: Path) -> None:
-    outside = tmp_path / "secret.yaml"
+def link_out(root: Path) -> None:
+    outside = root.parent / "secret.yaml"
     outside.write_text("password: x\n")
-    os.symlink(outside, props / "envs" / "dev" / "linked.yaml")
-    problems = check(props, {}, "files-symlink-outside", ("envs/dev/linked.yaml", 1, 1))
-    assert not [p for p in problems if p.rule == "secrets-plaintext"]
+    os.symlink(outside, root / LINK)
 
 
-def test_symlinked_folder_outside_the_repo(props: Path, tmp_path: Path) -> None:
-    (tmp_path / "elsewhere").mkdir()
-    os.symlink(tmp_path / "elsewhere", props / "envs" / "linked")
-    check(props, {}, "files-symlink-outside", ("envs/linked", 1, 1))
+def link_folder_out(root: Path) -> None:
+    (root.parent / "elsewhere").mkdir()
+    os.symlink(root.parent / "elsewhere", root / "envs" / "linked")
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_fifo_is_never_opened(props: Path) -> None:
-    os.mkfifo(props / "envs" / "dev" / "pipe.yaml")
-    check(props, {}, "files-unreadable", ("envs/dev/pipe.yaml", 1, 1))
+def link_in(root: Path) -> None:
+    os.symlink("values.yaml", root / LINK)
+
+
+def fifo(root: Path) -> None:
+    os.mkfifo(root / "envs" / "dev" / "pipe.yaml")
+
+
+TINY = "lint:\n  rules:\n    files-too-large:\n      max-bytes: 10\n"
+
+CASES = [
+    bad("files-too-large", props(PROPS_ENVS), (DEV, 1, 1), setup=sparse_50_mb),
+    bad(
+        "files-too-large",
+        props({DEV: "a: 1\nb: 2\nc: 3\n"}, lint=TINY),
+        (DEV, 1, 1),
+        (".launchgen.yaml", 1, 1),
+    ),
+    bad(
+        "files-too-large",
+        props(
+            {DEV: "a: [" + ", ".join(["1"] * 20) + "]\n"},
+            lint="lint:\n  rules:\n    files-too-large: {max-lines: 10}\n",
+        ),
+        (DEV, 1, 1),
+    ),
+    good("files-too-large", props(PROPS_ENVS)),
+    bad("files-encoding", props({**PROPS_ENVS, DEV: b"a: 1\nb: caf\xe9\n"}), (DEV, 2, 1)),
+    good("files-encoding", props({**PROPS_ENVS, DEV: "a: café\n"})),
+    bad("files-bom", props({**PROPS_ENVS, DEV: b"\xef\xbb\xbfreplicaCount: 1\n"}), (DEV, 1, 1)),
+    good("files-bom", props({**PROPS_ENVS, DEV: "replicaCount: 1\n"})),
+    bad("files-symlink-outside", props(PROPS_ENVS), (LINK, 1, 1), setup=link_out),
+    bad("files-symlink-outside", props(PROPS_ENVS), ("envs/linked", 1, 1), setup=link_folder_out),
+    good("files-symlink-outside", props(PROPS_ENVS), setup=link_in),
+    good("files-unreadable", props(PROPS_ENVS)),
+]
+if hasattr(os, "mkfifo"):
+    CASES.append(
+        bad("files-unreadable", props(PROPS_ENVS), ("envs/dev/pipe.yaml", 1, 1), setup=fifo)
+    )
+
+
+@pytest.mark.parametrize("case", params(*CASES))
+def test_case(case: Case, tmp_path: Path) -> None:
+    case.check(tmp_path)
+
+
+def test_bom_is_a_warning_and_nothing_else(tmp_path: Path) -> None:
+    case = bad(
+        "files-bom", props({**PROPS_ENVS, DEV: b"\xef\xbb\xbfreplicaCount: 1\n"}), (DEV, 1, 1)
+    )
+    assert [(p.rule, p.severity) for p in case.check(tmp_path)] == [("files-bom", "warning")]
+
+
+def test_a_link_out_is_never_read(tmp_path: Path) -> None:
+    problems = bad("files-symlink-outside", props(PROPS_ENVS), (LINK, 1, 1), setup=link_out).check(
+        tmp_path
+    )
+    assert "secrets-plaintext" not in {p.rule for p in problems}  # "password: x" is not read
+    link = next(p for p in problems if p.rule == "files-symlink-outside")
+    assert "secret.yaml" in link.message

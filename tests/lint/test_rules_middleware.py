@@ -6,48 +6,44 @@ from pathlib import Path
 
 import pytest
 
-from tests.lint.helpers import MIDDLEWARE_CONFIG, check
+from tests.lint.helpers import MIDDLEWARE_CONFIG, Case, Tree, bad, good, params
 
+CONFIG = ".launchgen.yaml"
 DIGEST = "sha256:" + "a" * 64
+OCI = "oci://registry-1.docker.io/bitnamicharts"
 
 
-@pytest.mark.parametrize(
-    ("config", "rule", "expected"),
-    [
-        (MIDDLEWARE_CONFIG.replace("16.4.1", "16.x"), "middleware-chart-pinned", [(7, 3)]),
-        (
-            MIDDLEWARE_CONFIG.replace("oci://registry-1.docker.io/bitnamicharts", "bitnami"),
-            "middleware-chart-pinned",
-            [(6, 3)],
-        ),
-        (MIDDLEWARE_CONFIG, "middleware-chart-pinned", []),
-        (MIDDLEWARE_CONFIG, "middleware-chart-digest", [(7, 3)]),
-        (MIDDLEWARE_CONFIG + f"  digest: {DIGEST}\n", "middleware-chart-digest", []),
-        (MIDDLEWARE_CONFIG + "  digest: md5:abc\n", "middleware-chart-digest", [(8, 3)]),
-        (
-            MIDDLEWARE_CONFIG.replace(
-                "oci://registry-1.docker.io/bitnamicharts", "https://charts.bitnami.com"
-            ),
-            "middleware-chart-digest",
-            [],
-        ),
-    ],
-)
-def test_vendor_chart(
-    middleware: Path, config: str, rule: str, expected: list[tuple[int, int]]
-) -> None:
-    config = config.replace("[dev, prod]", "[dev, test, prod]")
-    check(
-        middleware, {".launchgen.yaml": config}, rule, *[(".launchgen.yaml", *e) for e in expected]
-    )
+def middleware(config: str) -> Tree:
+    return Tree("orders-db-properties", {CONFIG: config})
 
 
-def test_middleware_values_per_environment(middleware: Path) -> None:
-    config = MIDDLEWARE_CONFIG.replace("[dev, prod]", "[dev, test, prod, dr]")
-    column = config.splitlines()[2].index("dr") + 1
-    check(
-        middleware,
-        {".launchgen.yaml": config},
-        "properties-env-files",
-        (".launchgen.yaml", 3, column),
-    )
+CASES = [
+    bad(
+        "middleware-chart-pinned",
+        middleware(MIDDLEWARE_CONFIG.replace("16.4.1", "16.x")),
+        (CONFIG, 7, 3),
+    ),
+    bad(
+        "middleware-chart-pinned",
+        middleware(MIDDLEWARE_CONFIG.replace(OCI, "bitnami")),
+        (CONFIG, 6, 3),
+    ),
+    good("middleware-chart-pinned", middleware(MIDDLEWARE_CONFIG)),
+    bad("middleware-chart-digest", middleware(MIDDLEWARE_CONFIG), (CONFIG, 7, 3)),
+    bad(
+        "middleware-chart-digest",
+        middleware(MIDDLEWARE_CONFIG + "  digest: md5:abc\n"),
+        (CONFIG, 8, 3),
+    ),
+    good("middleware-chart-digest", middleware(MIDDLEWARE_CONFIG + f"  digest: {DIGEST}\n")),
+    # An https:// repository gives no digest to pin.
+    good(
+        "middleware-chart-digest",
+        middleware(MIDDLEWARE_CONFIG.replace(OCI, "https://charts.bitnami.com")),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", params(*CASES))
+def test_case(case: Case, tmp_path: Path) -> None:
+    case.check(tmp_path)

@@ -1,54 +1,65 @@
-"""naming family."""
+"""naming family: DNS-1123 names, helm's length limits, chart and repo names."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.lint.helpers import APP_CONFIG, check
+import pytest
 
-LONG = "a" * 45
+from tests.lint.helpers import APP_CONFIG, PROPS_ENVS, Case, Tree, app, bad, good, params, props
+
+CONFIG = ".launchgen.yaml"
+LONG = "a" * 45  # with the 9-character immutable postfix: 54, over helm's 53
+CHART = 'apiVersion: v2\nname: {name}\nversion: 0.1.0\nappVersion: "0.0.0-launch.placeholder"\n'
 
 
-def test_chart_name_must_be_service(app: Path) -> None:
-    chart = (app / "Chart.yaml").read_text().replace("name: checkout", "name: cart")
-    check(app, {"Chart.yaml": chart}, "naming-chart-name", ("Chart.yaml", 4, 1))
+def config(text: str, name: str = "checkout") -> Tree:
+    return Tree(name, {CONFIG: text})
 
 
-def test_dns1123_service_and_environments(app: Path) -> None:
-    config = "kind: app\nservice: Check_Out\nenvironments: [dev, Prod]\n"
-    check(
-        app,
-        {".launchgen.yaml": config},
+CASES = [
+    bad(
         "naming-dns1123",
-        (".launchgen.yaml", 2, 1),
-        (".launchgen.yaml", 3, 21),
-    )
+        config("kind: app\nservice: Check_Out\nenvironments: [dev, Prod]\n"),
+        (CONFIG, 2, 1),
+        (CONFIG, 3, 21),
+    ),
+    bad(
+        "naming-dns1123", app({"Chart.yaml": CHART.format(name="Check_Out")}), ("Chart.yaml", 2, 1)
+    ),
+    good("naming-dns1123", app({"Chart.yaml": CHART.format(name="checkout")})),
+    bad(
+        "naming-release-length",
+        config(APP_CONFIG.replace("service: checkout", f"service: {LONG}")),
+        (CONFIG, 2, 1),
+    ),
+    good(
+        "naming-release-length",
+        config(APP_CONFIG.replace("service: checkout", f"service: {'a' * 44}")),
+    ),
+    bad(
+        "naming-namespace-length",
+        config(f"kind: app\nservice: {'a' * 44}\nenvironments:\n  - dev\n  - {'p' * 10}\n"),
+        (CONFIG, 5, 5),
+    ),
+    good(
+        "naming-namespace-length",
+        config(f"kind: app\nservice: {'a' * 44}\nenvironments:\n  - dev\n  - {'p' * 9}\n"),
+    ),
+    bad("naming-chart-name", app({"Chart.yaml": CHART.format(name="cart")}), ("Chart.yaml", 2, 1)),
+    good("naming-chart-name", app({"Chart.yaml": CHART.format(name="checkout")})),
+    bad("naming-repo-name", config(APP_CONFIG, name="not-checkout"), (CONFIG, 2, 1)),
+    bad("naming-repo-name", Tree("checkout", props(PROPS_ENVS).files), (CONFIG, 2, 1)),
+    bad(
+        "naming-repo-name",
+        config(APP_CONFIG.replace("../checkout-properties", "../other-properties")),
+        (CONFIG, 4, 1),
+    ),
+    good("naming-repo-name", app()),
+    good("naming-repo-name", props(PROPS_ENVS)),
+]
 
 
-def test_release_length_counts_the_postfix(app: Path) -> None:
-    config = APP_CONFIG.replace("service: checkout", f"service: {LONG}")
-    check(app, {".launchgen.yaml": config}, "naming-release-length", (".launchgen.yaml", 2, 1))
-
-
-def test_release_length_at_the_limit_is_fine(app: Path) -> None:
-    config = APP_CONFIG.replace("service: checkout", f"service: {'a' * 44}")
-    check(app, {".launchgen.yaml": config}, "naming-release-length")
-
-
-def test_namespace_length(app: Path) -> None:
-    config = f"kind: app\nservice: {'a' * 44}\nenvironments:\n  - dev\n  - {'p' * 10}\n"
-    check(app, {".launchgen.yaml": config}, "naming-namespace-length", (".launchgen.yaml", 5, 5))
-
-
-def test_repo_name(tmp_path: Path, app: Path) -> None:
-    moved = app.rename(tmp_path / "not-checkout")
-    check(moved, {}, "naming-repo-name", (".launchgen.yaml", 5, 1))
-
-
-def test_properties_repo_link(app: Path) -> None:
-    config = (
-        (app / ".launchgen.yaml")
-        .read_text()
-        .replace("../checkout-properties", "../other-properties")
-    )
-    check(app, {".launchgen.yaml": config}, "naming-repo-name", (".launchgen.yaml", 10, 1))
+@pytest.mark.parametrize("case", params(*CASES))
+def test_case(case: Case, tmp_path: Path) -> None:
+    case.check(tmp_path)

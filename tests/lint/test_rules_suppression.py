@@ -4,40 +4,80 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.lint.helpers import check, found
+import pytest
+
+from tests.lint.helpers import PROPS_ENVS, Case, bad, found, good, params, props
 
 DEV = "envs/dev/values.yaml"
+TEST = "envs/test/values.yaml"
+PROD = "envs/prod/values.yaml"
 
 
-def test_same_line_suppression(props: Path) -> None:
-    values = "db:\n  password: hunter2  # launchgen: disable=secrets-plaintext test fixture only\n"
-    problems = check(props, {DEV: values}, "secrets-plaintext")
-    assert found(problems, "suppress-unused") == []
+def dev(text: str) -> dict[str, str]:
+    return {**PROPS_ENVS, DEV: text}
 
 
-def test_own_line_suppression_applies_to_the_next_line(props: Path) -> None:
-    values = "db:\n  # launchgen: disable=secrets-plaintext rotated weekly, dev only\n\n  password: hunter2\n"
-    check(props, {DEV: values}, "secrets-plaintext")
+CASES = [
+    # A suppression of a problem that is there is used; one of a problem that is not, unused.
+    good(
+        "suppress-unused",
+        props(dev("db:\n  password: hunter2  # launchgen: disable=secrets-plaintext fixture\n")),
+    ),
+    bad(
+        "suppress-unused",
+        props(dev("replicaCount: 1  # launchgen: disable=secrets-plaintext was a password\n")),
+        (DEV, 1, 18),
+    ),
+    # The per-file hook does not run repo rules: their suppressions are not unused there.
+    good(
+        "suppress-unused",
+        props({**PROPS_ENVS, PROD: "a: 1  # launchgen: disable=properties-drift on purpose\n"}),
+        paths=(PROD,),
+    ),
+    bad(
+        "suppress-unused",
+        props(
+            {
+                **PROPS_ENVS,
+                TEST: "a: 1\n",
+                PROD: "a: 1  # launchgen: disable=properties-drift why\n",
+            }
+        ),
+        (PROD, 1, 7),
+    ),
+    good("suppress-invalid", props(dev("a: 1  # launchgen: disable=secrets-plaintext a reason\n"))),
+    bad(
+        "suppress-invalid",
+        props(
+            dev(
+                "a: 1  # launchgen: disable=no-such-rule why\nb: 2  # launchgen: disable=secrets-plaintext\n"
+            )
+        ),
+        (DEV, 1, 7),
+        (DEV, 2, 7),
+    ),
+    bad("suppress-invalid", props(dev("a: 1  # launchgen: disable= why\n")), (DEV, 1, 7)),
+]
 
 
-def test_file_suppression(props: Path) -> None:
-    values = "# launchgen: disable-file=secrets-plaintext,yaml-duplicate-key fixture\na:\n  password: x\na: 2\n"
-    problems = check(props, {DEV: values}, "secrets-plaintext")
-    assert found(problems, "yaml-duplicate-key") == []
+@pytest.mark.parametrize("case", params(*CASES))
+def test_case(case: Case, tmp_path: Path) -> None:
+    case.check(tmp_path)
 
 
-def test_unused_suppression(props: Path) -> None:
-    values = "replicaCount: 1  # launchgen: disable=secrets-plaintext was a password here\n"
-    check(props, {DEV: values}, "suppress-unused", (DEV, 1, 18))
-
-
-def test_suppression_of_repo_rule_is_not_unused_in_per_file_mode(props: Path) -> None:
-    values = "replicaCount: 1  # launchgen: disable=properties-drift on purpose\n"
-    check(
-        props, {"envs/prod/values.yaml": values}, "suppress-unused", paths=["envs/prod/values.yaml"]
-    )
-
-
-def test_invalid_suppressions(props: Path) -> None:
-    values = "a: 1  # launchgen: disable=no-such-rule why\nb: 2  # launchgen: disable=secrets-plaintext\n"
-    check(props, {DEV: values}, "suppress-invalid", (DEV, 1, 7), (DEV, 2, 7))
+@pytest.mark.parametrize(
+    "values",
+    [
+        "db:\n  password: hunter2  # launchgen: disable=secrets-plaintext test fixture only\n",
+        "db:\n  # launchgen: disable=secrets-plaintext rotated weekly, dev only\n\n  password: hunter2\n",
+        "# launchgen: disable-file=secrets-plaintext,yaml-duplicate-key fixture\na: 1\na: 2\ndb:\n  password: x\n",
+    ],
+    ids=["same-line", "own-line-covers-the-next", "whole-file"],
+)
+def test_suppressed_problems_are_not_reported(values: str, tmp_path: Path) -> None:
+    problems = good("secrets-plaintext", props(dev(values))).check(tmp_path / "suppressed")
+    assert found(problems, "suppress-unused") == found(problems, "yaml-duplicate-key") == []
+    # Without the comments the problems are there.
+    bare = "\n".join(line.split("#")[0].rstrip() for line in values.splitlines()) + "\n"
+    problems = Case("secrets-plaintext", props(dev(bare)), ()).run(tmp_path / "bare")
+    assert found(problems, "secrets-plaintext")

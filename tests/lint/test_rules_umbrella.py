@@ -6,34 +6,39 @@ from pathlib import Path
 
 import pytest
 
-from tests.lint.helpers import check
+from tests.lint.helpers import PROPS_ENVS, Case, app, bad, good, params, props
+
+ENV_VALUES = [
+    "values-prod.yaml",
+    "values.dev.yaml",
+    "envs/prod/values.yaml",
+    "prod/values.yaml",
+    "prod.yaml",
+]
+CHART_FILES = ["Chart.yaml", "templates/deployment.yaml", "envs/dev/_helpers.tpl"]
+
+CASES = [
+    *(
+        bad("umbrella-env-values", app({name: "replicaCount: 3\n"}), (name, 1, 1))
+        for name in ENV_VALUES
+    ),
+    good(
+        "umbrella-env-values", app({"values.yaml": "replicaCount: 3\n", "ci/config.yaml": "a: 1\n"})
+    ),
+    bad(
+        "umbrella-env-overrides",
+        app({"values.yaml": "replicaCount: 1\nprod:\n  replicaCount: 3\n"}),
+        ("values.yaml", 2, 1),
+    ),
+    good("umbrella-env-overrides", app({"values.yaml": "replicaCount: 1\nproduct:\n  name: x\n"})),
+    *(
+        bad("umbrella-properties-templates", props({**PROPS_ENVS, name: "a: 1\n"}), (name, 1, 1))
+        for name in CHART_FILES
+    ),
+    good("umbrella-properties-templates", props(PROPS_ENVS)),
+]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "values-prod.yaml",
-        "values.dev.yaml",
-        "envs/prod/values.yaml",
-        "prod/values.yaml",
-        "prod.yaml",
-    ],
-)
-def test_environment_values_in_app_repo(app: Path, name: str) -> None:
-    check(app, {name: "replicaCount: 3\n"}, "umbrella-env-values", (name, 1, 1))
-
-
-def test_ordinary_app_files_are_fine(app: Path) -> None:
-    check(app, {"ci/config.yaml": "a: 1\n"}, "umbrella-env-values")
-
-
-def test_override_block_in_app_values(app: Path) -> None:
-    values = (app / "values.yaml").read_text() + "prod:\n  replicaCount: 3\n"
-    check(app, {"values.yaml": values}, "umbrella-env-overrides", ("values.yaml", 7, 1))
-
-
-@pytest.mark.parametrize(
-    "name", ["Chart.yaml", "templates/deployment.yaml", "envs/dev/_helpers.tpl"]
-)
-def test_chart_files_in_properties_repo(props: Path, name: str) -> None:
-    check(props, {name: "a: 1\n"}, "umbrella-properties-templates", (name, 1, 1))
+@pytest.mark.parametrize("case", params(*CASES))
+def test_case(case: Case, tmp_path: Path) -> None:
+    case.check(tmp_path)
