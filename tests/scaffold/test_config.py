@@ -8,7 +8,7 @@ import pytest
 
 from launchgen import config
 from launchgen.errors import ConfigError
-from launchgen.scaffold.repos import BUILTIN_CHART_REPOSITORY
+from launchgen.standard import BUILTIN_CHART_REPOSITORY
 from tests.scaffold.test_new_cli import invoke
 
 ORG = """\
