@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from launchgen.lint.contract import Hit
+from launchgen.lint.rules import RULES
+from launchgen.lint.rules.files import explained
+from launchgen.lint.source import Unreadable
 from tests.lint.helpers import PROPS_ENVS, Case, bad, good, params, props
 
 DEV = "envs/dev/values.yaml"
@@ -90,3 +94,31 @@ def test_a_link_out_is_never_read(tmp_path: Path) -> None:
     assert "secrets-plaintext" not in {p.rule for p in problems}  # "password: x" is not read
     link = next(p for p in problems if p.rule == "files-symlink-outside")
     assert "secret.yaml" in link.message
+
+
+@pytest.mark.parametrize(
+    ("why", "rule", "message"),
+    [
+        (
+            Unreadable("grew", "", 10),
+            "files-too-large",
+            "file is over the 10-byte limit; not parsed",
+        ),
+        (
+            Unreadable("os-error", "Permission denied"),
+            "files-unreadable",
+            "cannot read: Permission denied",
+        ),
+        (
+            Unreadable("outside", "/etc/{x}"),
+            "files-symlink-outside",
+            "symlink pointing outside the repo, to /etc/{x}",
+        ),
+    ],
+)
+def test_every_reason_a_read_fails_is_reported_by_a_files_rule(
+    why: Unreadable, rule: str, message: str
+) -> None:
+    """What trees cannot make (a file growing while read, EACCES as root) is told the same way."""
+    assert explained(why) == (rule, Hit(message, explained(why)[1].hint))
+    assert rule in RULES and explained(why)[1].hint
