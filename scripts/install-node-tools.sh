@@ -5,6 +5,8 @@
 #
 #   scripts/install-node-tools.sh          # installs (no-op when the pinned version is there)
 #   scripts/install-node-tools.sh --env    # also prints `export GITLAB_CI_LOCAL=...`
+#   scripts/install-node-tools.sh --installed   # prints that export if installed, else
+#                                               # exits 1; installs nothing (the tests)
 #
 # gitlab-ci-local 4.60.1 is the last release that runs on Node 20 (later ones need 22).
 # It copies the checkout with rsync, so rsync must be installed too.
@@ -19,6 +21,12 @@ bin="$dir/node_modules/.bin/gitlab-ci-local"
 # them, which fails offline.
 if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node_version.h ]]; then
   export npm_config_nodedir=/usr
+fi
+
+if [[ "${1:-}" == "--installed" ]]; then
+  [[ -f "$dir/.complete" ]] || { echo "gitlab-ci-local $version is not installed in $dir" >&2; exit 1; }
+  printf 'export GITLAB_CI_LOCAL=%q\n' "$bin"
+  exit 0
 fi
 
 if [[ ! -f "$dir/.complete" ]]; then

@@ -11,6 +11,15 @@ while read -r name package version; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   bash "$here/install-go-tool.sh" "$name" "$package" "$version" >/dev/null
 done <"$here/go-tools.txt"
+# tests/validate/test_kubeconform.py also runs kubeconform on its own fixtures, read from
+# its module source in Go's module cache: fetch that too when the binary came cached.
+command -v go >/dev/null 2>&1 || export PATH="/usr/local/go/bin:$PATH"
+if command -v go >/dev/null 2>&1; then
+  kubeconform=$(awk '$1 == "kubeconform" {print $3}' "$here/go-tools.txt")
+  if [[ ! -d "$(go env GOMODCACHE)/github.com/yannh/kubeconform@$kubeconform/fixtures" ]]; then
+    (cd "$(mktemp -d)" && go mod download "github.com/yannh/kubeconform@$kubeconform") >&2
+  fi
+fi
 if [[ "${1:-}" == "--env" ]]; then
   bash "$here/install-helm.sh" --env
 fi

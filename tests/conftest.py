@@ -10,17 +10,8 @@ import pytest
 from launchgen.scaffold import Answers, new
 from tests.helpers.tools import HELM_VERSIONS, helm_env, tool
 
-pytest_plugins = ["tests.cluster.fixture"]
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Lint results and compiled validators go to a folder of the run, not the user's ~/.cache."""
-    import os
-
-    root = tmp_path_factory.mktemp("caches")
-    os.environ.setdefault("LAUNCHGEN_CACHE_DIR", str(root / "lint-cache"))
-    os.environ["XDG_CACHE_HOME"] = str(root / "xdg-cache")
+# The real control plane (kube_cluster, kube_namespace) and the run's own caches.
+pytest_plugins = ["tests.cluster.fixture", "tests.helpers.caches"]
 
 
 def make_answers(name: str = "checkout", **overrides: Any) -> Answers:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,6 @@ from launchgen.render import RenderRequest, render
 from launchgen.scaffold import new
 from tests.conftest import make_answers
 from tests.helpers.tools import tool
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _own_validator_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """package validates: its compiled validators go to the session's own cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from launchgen.bundle import (
     ENVELOPE_NAME,
@@ -22,7 +21,7 @@ from launchgen.bundle import (
     verify,
 )
 from launchgen.bundle.keys import write_key_pair
-from launchgen.cli import main
+from tests.helpers.cli import invoke
 
 pytestmark = pytest.mark.helm
 
@@ -184,7 +183,7 @@ def test_not_a_bundle_is_one_line_exit_1(
 ) -> None:
     target = tmp_path / "x.tar.gz"
     target.write_bytes(content)
-    result = CliRunner().invoke(main, ["verify", str(target), "--key", str(key_pair[1])])
+    result = invoke("verify", str(target), "--key", str(key_pair[1]))
     assert (
         result.exit_code == 1
         and message in result.output
@@ -195,34 +194,28 @@ def test_not_a_bundle_is_one_line_exit_1(
 def test_truncated_bundle_fails(bundle: Path, key_pair: tuple[Path, Path], tmp_path: Path) -> None:
     target = tmp_path / "short.tar.gz"
     target.write_bytes(bundle.read_bytes()[: len(bundle.read_bytes()) // 2])
-    result = CliRunner().invoke(main, ["verify", str(target), "--key", str(key_pair[1])])
+    result = invoke("verify", str(target), "--key", str(key_pair[1]))
     assert result.exit_code == 1 and "is truncated" in result.output
 
 
 def test_cli_round_trip_with_key_from_environment_and_ecdsa(rendered: Path, tmp_path: Path) -> None:
-    runner = CliRunner()
-    made = runner.invoke(main, ["keygen", "-o", str(tmp_path / "ci"), "--type", "ecdsa-p256"])
+    made = invoke("keygen", "-o", str(tmp_path / "ci"), "--type", "ecdsa-p256")
     assert made.exit_code == 0, made.output
     private = tmp_path / "ci.key"
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     env = {"LAUNCHGEN_SIGNING_KEY": base64.b64encode(private.read_bytes()).decode()}
     out = tmp_path / "b.tar.gz"
-    packed = runner.invoke(main, ["package", str(rendered), "-o", str(out)], env=env)
+    packed = invoke("package", str(rendered), "-o", str(out), env=env)
     assert packed.exit_code == 0, packed.output
-    checked = runner.invoke(main, ["verify", str(out), "--key", str(tmp_path / "ci.pub")])
+    checked = invoke("verify", str(out), "--key", str(tmp_path / "ci.pub"))
     assert checked.exit_code == 0 and "verified" in checked.output
-    assert (
-        runner.invoke(main, ["keygen", "-o", str(tmp_path / "ci")]).exit_code == 2
-    )  # never overwrites
+    assert invoke("keygen", "-o", str(tmp_path / "ci")).exit_code == 2  # never overwrites
 
 
 def test_encrypted_key_needs_its_passphrase(rendered: Path, tmp_path: Path) -> None:
-    runner = CliRunner()
     env = {"PASS": "correct horse"}
     assert (
-        runner.invoke(
-            main, ["keygen", "-o", str(tmp_path / "enc"), "--passphrase-env", "PASS"], env=env
-        ).exit_code
+        invoke("keygen", "-o", str(tmp_path / "enc"), "--passphrase-env", "PASS", env=env).exit_code
         == 0
     )
     args = [
@@ -233,14 +226,9 @@ def test_encrypted_key_needs_its_passphrase(rendered: Path, tmp_path: Path) -> N
         "--key",
         str(tmp_path / "enc.key"),
     ]
-    refused = runner.invoke(main, args)
+    refused = invoke(*args)
     assert refused.exit_code == 2 and "LAUNCHGEN_SIGNING_KEY_PASSPHRASE" in refused.output
-    assert (
-        runner.invoke(
-            main, args, env={"LAUNCHGEN_SIGNING_KEY_PASSPHRASE": "correct horse"}
-        ).exit_code
-        == 0
-    )
+    assert invoke(*args, env={"LAUNCHGEN_SIGNING_KEY_PASSPHRASE": "correct horse"}).exit_code == 0
 
 
 def test_package_refuses_manifests_that_do_not_validate(
@@ -252,15 +240,15 @@ def test_package_refuses_manifests_that_do_not_validate(
     shutil.copytree(rendered, broken)
     service = broken / "manifests" / "03-service-checkout.yaml"
     service.write_text(service.read_text().replace("type: ClusterIP", "type: ClusterIP\n  typo: 1"))
-    result = CliRunner().invoke(
-        main, ["package", str(broken), "-o", str(tmp_path / "b.tgz"), "--key", str(key_pair[0])]
+    result = invoke(
+        "package", str(broken), "-o", str(tmp_path / "b.tgz"), "--key", str(key_pair[0])
     )
     assert result.exit_code == 1 and "refusing to package: 1 validation error" in result.output
     assert "typo" in result.output and not (tmp_path / "b.tgz").exists()
 
 
 def test_package_needs_a_render_folder(key_pair: tuple[Path, Path], tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["package", str(tmp_path), "-o", str(tmp_path / "b.tgz"), "--key", str(key_pair[0])]
+    result = invoke(
+        "package", str(tmp_path), "-o", str(tmp_path / "b.tgz"), "--key", str(key_pair[0])
     )
     assert result.exit_code == 2 and "not a launchgen render output" in result.output

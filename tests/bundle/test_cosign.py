@@ -2,8 +2,8 @@
 
 The canonical envelope launchgen now demands is the one it always wrote, so tools that
 read DSSE keep working: `cosign verify-blob-attestation` checks the signature with the
-.pub and that the manifest given is a subject of the statement. Skipped only when the
-cosign binary is absent from the development tools folder (scripts/go-tools.txt).
+.pub and that the manifest given is a subject of the statement. cosign is one of the
+Go tools scripts/install-tools.sh builds (scripts/go-tools.txt).
 """
 
 from __future__ import annotations
@@ -15,19 +15,13 @@ import pytest
 
 from launchgen.bundle.keys import generate, public_pem
 from tests.bundle import forge
-from tests.helpers.tools import TOOLS_DIR
-
-COSIGN = TOOLS_DIR / "cosign"
-
-pytestmark = pytest.mark.skipif(
-    not COSIGN.exists(), reason=f"cosign is not installed in {TOOLS_DIR}"
-)
+from tests.helpers.tools import tool
 
 
 def _cosign(public: Path, envelope: Path, blob: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
-            str(COSIGN),
+            str(tool("cosign")),
             "verify-blob-attestation",
             "--key",
             str(public),

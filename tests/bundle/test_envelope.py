@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
@@ -17,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from launchgen.bundle import VerifyError, dsse, intoto, verify
 from launchgen.bundle.keys import generate, key_id, public_pem, sign
-from launchgen.cli import main
 from tests.bundle import forge
+from tests.helpers.cli import invoke
 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
@@ -32,7 +31,7 @@ def signer(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
 
 
 def _cli(bundle: Path, key: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["verify", str(bundle), "--key", str(key)])
+    result = invoke("verify", str(bundle), "--key", str(key))
     return result.exit_code, result.output
 
 

@@ -9,14 +9,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from launchgen.bundle import VerifyError, archive, verify
 from launchgen.bundle.keys import generate, write_key_pair
 from launchgen.bundle.limits import Limits
 from launchgen.charts import reproducible_targz
-from launchgen.cli import main
 from tests.bundle import forge
+from tests.helpers.cli import invoke
 
 MiB = 1024 * 1024
 
@@ -40,7 +39,7 @@ def _peak(action: Callable[[], object]) -> tuple[int, BaseException | None]:
 
 
 def _cli(bundle: Path, key: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["verify", str(bundle), "--key", str(key)])
+    result = invoke("verify", str(bundle), "--key", str(key))
     return result.exit_code, result.output
 
 
@@ -135,14 +134,14 @@ def test_a_bundle_that_is_not_a_regular_file_is_not_read(
         target = str(tmp_path / "fifo")
         os.mkfifo(target)
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["verify", target, "--key", str(keys[1])])
+    result = invoke("verify", target, "--key", str(keys[1]))
     assert result.exit_code == 2 and "not a regular file" in result.output
     assert time.monotonic() - started < 10
 
 
 def test_a_key_file_is_read_within_a_bound(keys: tuple[Path, Path], tmp_path: Path) -> None:
     bundle = forge.write(tmp_path / "b.tar.gz", forge.signed_files(generate()))
-    result = CliRunner().invoke(main, ["verify", str(bundle), "--key", "/dev/zero"])
+    result = invoke("verify", str(bundle), "--key", "/dev/zero")
     assert (
         result.exit_code == 2 and "public key /dev/zero is larger than 65536 bytes" in result.output
     )

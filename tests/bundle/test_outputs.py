@@ -10,14 +10,13 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from launchgen.bundle import verify
-from launchgen.cli import main
+from tests.helpers.cli import invoke
 
 
 def _run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = invoke(*list(args))
     return result.exit_code, result.output
 
 

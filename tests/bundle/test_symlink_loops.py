@@ -5,13 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from launchgen.cli import main
+from tests.helpers.cli import invoke
 
 
 def _package(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["package", *map(str, args)])
+    result = invoke("package", *map(str, args))
     return result.exit_code, result.output
 
 

@@ -6,16 +6,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from launchgen.cli import main
 from launchgen.scaffold import new
 from tests.conftest import make_answers
+from tests.helpers.cli import invoke
 from tests.helpers.tools import tool
-
-
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @dataclass

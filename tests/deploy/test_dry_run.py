@@ -8,6 +8,7 @@ import pytest
 
 from launchgen import records
 from tests.deploy.helpers import Service, make_service
+from tests.helpers.cli import invoke
 from tests.helpers.tools import tool
 
 pytestmark = pytest.mark.helm
@@ -162,7 +163,6 @@ def test_policy_refuses_skipping_the_data_schema_window(svc: Service) -> None:
 
 def test_wrong_key_and_wrong_environment_are_refused(svc: Service, tmp_path: Path) -> None:
     bundle = svc.bundle("1.0.0")
-    from tests.deploy.helpers import invoke
 
     assert invoke("keygen", "-o", tmp_path / "other").exit_code == 0
     result = svc.deploy(bundle, dry_run=True)

@@ -18,6 +18,7 @@ from launchgen.errors import InvalidNameError
 from launchgen.helm import Helm, HelmVersion
 from tests.deploy.helpers import Service, make_service
 from tests.deploy.test_dry_run import DIGEST, record
+from tests.helpers.cli import invoke
 from tests.helpers.tools import tool
 
 pytestmark = pytest.mark.helm
@@ -181,7 +182,6 @@ def test_a_chart_name_from_the_bundle_never_becomes_a_path(
     svc: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A signed bundle whose chart is named ../x: refused before anything is written."""
-    from tests.deploy.helpers import invoke
 
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -259,7 +259,6 @@ def fake_tool(path: Path, script: str) -> Path:
 
 
 def test_non_utf8_output_from_helm_does_not_crash_status(svc: Service, tmp_path: Path) -> None:
-    from tests.deploy.helpers import invoke
 
     record(svc, "1.0.0", svc.name, f"{svc.name}-dev", 1)
     helm = fake_tool(
@@ -284,7 +283,6 @@ def test_non_utf8_helm_errors_are_one_line(svc: Service, tmp_path: Path) -> None
         "  *) printf 'Error: manifest \\377\\376 \\033[31mred\\n' >&2; exit 1;;\nesac\n",
     )
     kubectl = fake_tool(tmp_path / "kubectl", "exit 1\n")
-    from tests.deploy.helpers import invoke
 
     result = invoke(
         "rollback",
@@ -319,7 +317,6 @@ def test_deploy_timeout_is_a_duration(svc: Service) -> None:
 
 
 def test_who_is_checked_before_the_cluster_is_touched(svc: Service, tmp_path: Path) -> None:
-    from tests.deploy.helpers import invoke
 
     record(svc, "1.0.0", svc.name, f"{svc.name}-dev", 1)
     calls = tmp_path / "calls"

@@ -7,11 +7,11 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from launchgen.cli import main
 from launchgen.diff import diff_manifests
 from launchgen.diff.manifests import load
+from tests.helpers import cli
 from tests.helpers.tools import helm_env, run, tool
 
 pytestmark = pytest.mark.helm
@@ -60,7 +60,7 @@ def renders(app_repos: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path, P
 
 
 def invoke(*args: str) -> Result:
-    return CliRunner().invoke(main, ["diff", *args])
+    return cli.invoke("diff", *args)
 
 
 def test_only_app_version_changed_exits_0(renders: tuple[Path, Path, Path]) -> None:
@@ -179,7 +179,8 @@ def test_renders_made_on_the_fly(app_repos: tuple[Path, Path]) -> None:
     same = invoke("1.0.0", "1.1.0", "--render", str(props), "--env", "prod", "--helm", helm)
     assert same.exit_code == 0, same.output
     assert "app version: 1.0.0 -> 1.1.0" in same.output
-    from tests.gate.gitutil import commit, edit, git
+    from tests.helpers.gitrepo import commit, git
+    from tests.helpers.trees import edit
 
     base = git(props, "rev-parse", "HEAD")
     commit(

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from launchgen.cli import main
 from launchgen.render import RenderRequest, render
+from tests.helpers.cli import invoke
 from tests.helpers.tools import tool
 
 pytestmark = pytest.mark.helm
@@ -36,7 +36,7 @@ def _render(props: Path, version: str, out: Path, *envs: str) -> Path:
 
 
 def _diff(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, ["diff", *(str(a) for a in args)])
+    return invoke("diff", *(str(a) for a in args))
 
 
 def _scale(props: Path, env: str, replicas: int) -> None:
@@ -175,7 +175,8 @@ def test_render_on_the_fly_compares_every_environment(app_repos: tuple[Path, Pat
     same = _diff("1.0.0", "1.1.0", "--render", props, "--helm", helm)
     assert same.exit_code == 0, same.output
     assert "in 3 environments" in same.output
-    from tests.gate.gitutil import commit, edit, git
+    from tests.helpers.gitrepo import commit, git
+    from tests.helpers.trees import edit
 
     base = git(props, "rev-parse", "HEAD")
     commit(
@@ -222,12 +223,12 @@ def test_signed_bundles_are_paired_by_the_environment_their_statement_names(
     roots: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
     old, same, scaled = roots
-    assert CliRunner().invoke(main, ["keygen", "-o", str(tmp_path / "signing")]).exit_code == 0
+    assert invoke("keygen", "-o", str(tmp_path / "signing")).exit_code == 0
 
     def bundle(folder: Path, name: str) -> Path:
         out = tmp_path / f"{name}.tar.gz"
-        result = CliRunner().invoke(
-            main, ["package", str(folder), "--key", str(tmp_path / "signing.key"), "-o", str(out)]
+        result = invoke(
+            "package", str(folder), "--key", str(tmp_path / "signing.key"), "-o", str(out)
         )
         assert result.exit_code == 0, result.output
         return out

@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from launchgen.cli import main
 from tests.conftest import make_answers
+from tests.helpers.cli import invoke
 from tests.helpers.tools import tool
 
 pytestmark = [pytest.mark.helm]
@@ -95,36 +94,29 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     new(make_answers(SERVICE), root)
     (root / f"{SERVICE}-properties" / "deployments").mkdir()
     (root / f"{SERVICE}-properties" / "deployments" / "dev.yaml").write_text(_record())
-    runner = CliRunner()
-    assert runner.invoke(main, ["keygen", "-o", str(root / "signing")]).exit_code == 0
+    assert invoke("keygen", "-o", str(root / "signing")).exit_code == 0
     rendered = root / "rendered"
-    result = runner.invoke(
-        main,
-        [
-            "render",
-            str(root / f"{SERVICE}-properties"),
-            "--app-version",
-            "1.0.0",
-            "--env",
-            "dev",
-            "-o",
-            str(rendered),
-            "--no-lint",
-            "--helm",
-            str(tool("helm4")),
-        ],
+    result = invoke(
+        "render",
+        str(root / f"{SERVICE}-properties"),
+        "--app-version",
+        "1.0.0",
+        "--env",
+        "dev",
+        "-o",
+        str(rendered),
+        "--no-lint",
+        "--helm",
+        str(tool("helm4")),
     )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(
-        main,
-        [
-            "package",
-            str(rendered / "dev"),
-            "--key",
-            str(root / "signing.key"),
-            "-o",
-            str(root / "bundle.tar.gz"),
-        ],
+    result = invoke(
+        "package",
+        str(rendered / "dev"),
+        "--key",
+        str(root / "signing.key"),
+        "-o",
+        str(root / "bundle.tar.gz"),
     )
     assert result.exit_code == 0, result.output
     return root
@@ -176,12 +168,11 @@ def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
 
 
 def run(argv: list[str], cwd: Path | None = None) -> tuple[int, str]:
-    runner = CliRunner()
     old = os.getcwd()
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = runner.invoke(main, argv, catch_exceptions=True)
+        result = invoke(*argv, catch_exceptions=True)
     finally:
         os.chdir(old)
     output = result.output + (result.stderr if result.stderr_bytes is not None else "")

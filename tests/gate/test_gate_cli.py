@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from launchgen.cli import main
-from tests.gate.gitutil import commit, edit, git
+from tests.helpers.cli import invoke
+from tests.helpers.gitrepo import commit, git
+from tests.helpers.trees import edit
 
 
 def lint(repo: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(
-        main, ["lint", str(repo), "--no-cache", "--format", "json", *args], env=env
-    )
+    return invoke("lint", str(repo), "--no-cache", "--format", "json", *args, env=env)
 
 
 def bump_template(app: Path) -> str:
@@ -88,7 +87,7 @@ def test_gate_rule_severity_is_configurable(app_repos: tuple[Path, Path]) -> Non
 
 def test_unknown_base_is_exit_2_in_one_line(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
-    result = CliRunner().invoke(main, ["lint", str(app), "--base", "origin/nope"])
+    result = invoke("lint", str(app), "--base", "origin/nope")
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
     assert "unknown revision 'origin/nope'" in result.output

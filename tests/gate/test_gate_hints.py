@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from launchgen.cli import main
 from launchgen.lint import lint
 from launchgen.problem import Problem
 from launchgen.standard import APP_VERSION_PLACEHOLDER
-from tests.gate.gitutil import commit, edit, git
+from tests.helpers.cli import invoke
+from tests.helpers.gitrepo import commit, git
+from tests.helpers.trees import edit
 
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
 
@@ -88,7 +87,7 @@ def test_bump_hint_for_a_lowered_version_and_many_files(app_repos: tuple[Path, P
 def test_relative_base_on_a_one_commit_repo(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
     assert git(app, "rev-list", "--count", "HEAD") == "1"
-    result = CliRunner().invoke(main, ["lint", str(app), "--base", "HEAD~1"])
+    result = invoke("lint", str(app), "--base", "HEAD~1")
     assert result.exit_code == 2
     assert "git fetch" not in result.output
     assert "revision 'HEAD~1' does not exist: 'HEAD' has 1 commit in its history" in result.output
@@ -97,7 +96,7 @@ def test_relative_base_on_a_one_commit_repo(app_repos: tuple[Path, Path]) -> Non
 
 def test_unknown_branch_without_a_remote_says_so(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
-    result = CliRunner().invoke(main, ["lint", str(app), "--base", "main2"])
+    result = invoke("lint", str(app), "--base", "main2")
     assert (
         result.exit_code == 2 and "git fetch" not in result.output and "no remote" in result.output
     )
@@ -108,5 +107,5 @@ def test_unknown_branch_with_a_remote_names_the_fetch(
 ) -> None:
     app, _ = app_repos
     git(app, "remote", "add", "upstream", str(tmp_path / "nowhere"))
-    result = CliRunner().invoke(main, ["lint", str(app), "--base", "upstream/release"])
+    result = invoke("lint", str(app), "--base", "upstream/release")
     assert result.exit_code == 2 and "git fetch upstream release" in result.output

@@ -8,7 +8,8 @@ from launchgen import records
 from launchgen.lint import lint
 from launchgen.problem import Problem
 from launchgen.standard import APP_VERSION_PLACEHOLDER
-from tests.gate.gitutil import commit, edit, git
+from tests.helpers.gitrepo import commit, git
+from tests.helpers.trees import edit
 
 DIGEST = "sha256:" + "ab" * 32
 

@@ -9,6 +9,7 @@ import pytest
 
 from launchgen import records
 from launchgen.records import RecordError
+from tests.helpers.gitrepo import git
 
 DIGEST = "sha256:" + "cd" * 32
 HEAD = "apiVersion: launchgen.dev/v1\nkind: DeploymentHistory\nservice: s\nenvironment: prod\nentries:\n"
@@ -550,31 +551,13 @@ def test_questions_about_the_present_read_only_the_end(tmp_path: Path) -> None:
 
 
 def test_lock_files_stay_out_of_git(tmp_path: Path) -> None:
-    import subprocess
-
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    git(tmp_path, "init", "-q")
     records.preflight(tmp_path, "prod")  # a deployment that then fails leaves nothing to commit
-    assert (
-        subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all"],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        == ""
-    )
+    assert git(tmp_path, "status", "--porcelain", "--untracked-files=all") == ""
     deploy(tmp_path, "1.0.0")
     assert (tmp_path / ".git" / "launchgen" / "deployments-prod.lock").exists()
-    subprocess.run(["git", "add", "deployments"], cwd=tmp_path, check=True)
-    staged = subprocess.run(
-        ["git", "diff", "--cached", "--name-only"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    assert staged == ["deployments/prod.yaml"]
+    git(tmp_path, "add", "deployments")
+    assert git(tmp_path, "diff", "--cached", "--name-only").split() == ["deployments/prod.yaml"]
 
 
 def test_outside_git_the_lock_sits_beside_the_record_and_is_ignored(tmp_path: Path) -> None:

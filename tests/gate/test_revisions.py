@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from launchgen.gate.revisions import RevisionError, RevisionPair
-from tests.gate.gitutil import commit, edit, git
+from tests.helpers.gitrepo import commit, git
+from tests.helpers.trees import edit
 
 
 def test_base_as_branch_tag_and_sha(app_repos: tuple[Path, Path]) -> None:

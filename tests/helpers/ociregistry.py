@@ -1,4 +1,4 @@
-"""A real OCI registry (CNCF distribution, built by scripts/install-oci-registry.sh) on
+"""A real OCI registry (CNCF distribution, built by scripts/install-tools.sh) on
 127.0.0.1, with charts pushed to it by helm."""
 
 from __future__ import annotations
@@ -11,14 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.helpers.tools import ROOT, TOOLS_DIR, run, tool
-
-
-def registry_binary() -> Path:
-    path = TOOLS_DIR / "oci-registry"
-    if not path.exists():
-        subprocess.run(["bash", str(ROOT / "scripts" / "install-oci-registry.sh")], check=True)
-    return path
+from tests.helpers.tools import run, tool
 
 
 def _free_port() -> int:
@@ -38,7 +31,7 @@ def serve_oci_registry(folder: Path) -> Iterator[str]:
         f"    rootdirectory: {folder / 'data'}\nhttp:\n  addr: 127.0.0.1:{port}\n"
     )
     proc = subprocess.Popen(
-        [str(registry_binary()), "serve", str(config)],
+        [str(tool("oci-registry")), "serve", str(config)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

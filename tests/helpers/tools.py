@@ -1,11 +1,14 @@
-"""The real helm binaries the suite runs, installed by scripts/install-helm.sh."""
+"""The real tools the suite runs (helm 4 and 3, kubectl, the Go tools of
+scripts/go-tools.txt), installed before the run by scripts/install-tools.sh. A test never
+installs or builds one: a missing tool fails the test and names the script."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS_DIR = Path(
@@ -15,13 +18,33 @@ TOOLS_DIR = Path(
 HELM_VERSIONS = {"helm4": "v4.1.4", "helm3": "v3.19.0"}
 
 
+INSTALL = "scripts/install-tools.sh"
+
+
+def go_tools() -> dict[str, str]:
+    """name -> "package@version" of every Go tool scripts/go-tools.txt pins."""
+    pinned = {}
+    for line in (ROOT / "scripts" / "go-tools.txt").read_text().splitlines():
+        fields = line.split()
+        if len(fields) == 3 and not line.startswith("#"):
+            pinned[fields[0]] = f"{fields[1]}@{fields[2]}"
+    return pinned
+
+
 def tool(name: str) -> Path:
-    """Path of a development tool (helm4, helm3, kubectl), installing it on first use."""
+    """Path of an installed development tool: helm4, helm3, kubectl or a Go tool of
+    scripts/go-tools.txt (at its pinned version)."""
     path = TOOLS_DIR / name
-    if not path.exists():
-        subprocess.run(["bash", str(ROOT / "scripts" / "install-helm.sh")], check=True)
-    if not path.exists():  # pragma: no cover - the install script failed loudly already
-        raise RuntimeError(f"{name} missing after scripts/install-helm.sh")
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"{name} is not installed in {TOOLS_DIR}: run {INSTALL}", pytrace=False)
+    pinned = go_tools().get(name)
+    if pinned is not None:
+        stamp = path.with_name(f"{name}.version")
+        built = stamp.read_text().strip() if stamp.is_file() else "an unknown version"
+        if built != pinned:
+            pytest.fail(
+                f"{path} is {built}, the suite needs {pinned}: run {INSTALL}", pytrace=False
+            )
     return path
 
 
@@ -54,9 +77,3 @@ def run(
             f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
         )
     return result
-
-
-def which_git() -> str:
-    git = shutil.which("git")
-    assert git, "git is required by the test suite"
-    return git

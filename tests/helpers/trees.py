@@ -15,3 +15,10 @@ def build_file_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
         else:
             path.write_text(content)
     return root
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> str:
+    """The text of `root/relative` with `old` replaced by `new` (which must be there)."""
+    text = (root / relative).read_text()
+    assert old in text, f"{old!r} not in {relative}"
+    return text.replace(old, new)

@@ -11,33 +11,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from tests.cluster.fixture import KubeCluster
+from tests.helpers.cli import run_launchgen
+from tests.helpers.gitrepo import git
 from tests.helpers.tools import HELM_VERSIONS, tool
 
 pytestmark = [pytest.mark.cluster, pytest.mark.helm]
-
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "team",
-    "GIT_AUTHOR_EMAIL": "team@example.test",
-    "GIT_COMMITTER_NAME": "team",
-    "GIT_COMMITTER_EMAIL": "team@example.test",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", *args], cwd=repo, env={**os.environ, **GIT_IDENTITY}, capture_output=True, text=True
-    )
-    assert result.returncode == 0, (
-        f"git {' '.join(args)} in {repo}:\n{result.stdout}{result.stderr}"
-    )
-    return result.stdout.strip()
 
 
 @dataclass
@@ -59,18 +43,16 @@ class Team:
         return self.root / f"{self.service}-properties"
 
     def launchgen(self, *args: str | Path, cwd: Path | None = None, expect: int = 0) -> str:
-        argv = [sys.executable, "-m", "launchgen", *(str(a) for a in args)]
         env = {**os.environ, "LAUNCHGEN_HELM": self.helm, "LAUNCHGEN_KUBECTL": str(tool("kubectl"))}
-        result = subprocess.run(
-            argv, cwd=cwd or self.props, env=env, capture_output=True, text=True, timeout=600
-        )
+        result = run_launchgen(*args, cwd=cwd or self.props, env=env)
         self.log.append(f"$ launchgen {' '.join(str(a) for a in args)} -> {result.returncode}")
-        output = result.stdout + result.stderr
+        stdout = result.stdout.decode()
+        output = stdout + result.stderr.decode()
         assert "Traceback" not in output and "internal error" not in output, output
         assert result.returncode == expect, (
             f"launchgen {' '.join(map(str, args))}: exit {result.returncode}\n{output}"
         )
-        return result.stdout
+        return stdout
 
     def cluster(self, *args: str) -> list[str]:
         return [
@@ -191,7 +173,7 @@ def make_team(root: Path, helm: str, kubeconfig: Path, name: str) -> Team:
     team.launchgen("keygen", "-o", root / "signing", cwd=root)
     for repo in (team.app, team.props):
         remote = root / "remotes" / f"{repo.name}.git"
-        subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+        git(root, "init", "-q", "--bare", "-b", "main", remote)
         git(repo, "branch", "-M", "main")
         git(repo, "remote", "add", "origin", str(remote))
         git(repo, "push", "-q", "origin", "main")
@@ -288,10 +270,7 @@ def test_second_and_third_week(kube_cluster: KubeCluster, helm_binary: str, tmp_
 
     # The records on the remote are the ones the cluster agrees with.
     clone = tmp_path / "reviewer"
-    subprocess.run(
-        ["git", "clone", "-q", str(tmp_path / "remotes" / f"{team.props.name}.git"), str(clone)],
-        check=True,
-    )
+    git(tmp_path, "clone", "-q", tmp_path / "remotes" / f"{team.props.name}.git", clone)
     assert (clone / "deployments" / "dev.yaml").read_text() == (
         team.props / "deployments" / "dev.yaml"
     ).read_text()

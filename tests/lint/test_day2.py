@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from launchgen import records
 from launchgen.cli import main
 from launchgen.lint import lint
-from tests.gate.gitutil import commit, git
+from tests.helpers.gitrepo import commit, git
 
 DIGEST = "sha256:" + "ab" * 32
 

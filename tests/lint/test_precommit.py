@@ -7,7 +7,6 @@ without an isolated build environment or an index.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,22 +17,11 @@ import yaml
 
 from launchgen.scaffold import new
 from tests.conftest import make_answers
+from tests.helpers.gitrepo import git
 from tests.helpers.precommit import copy_launchgen_into, offline_precommit_env
-from tests.helpers.tools import which_git
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK_IDS = [h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())]
-
-
-def git(cwd: Path, *args: str) -> None:
-    env = dict(
-        os.environ,
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@e",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@e",
-    )
-    subprocess.run([which_git(), *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from launchgen import records
 from launchgen.cli import main
 from launchgen.lint import lint
 from launchgen.problem import Problem
-from tests.gate.gitutil import commit, edit, git
+from tests.helpers.gitrepo import commit, git
+from tests.helpers.trees import edit
 
 DEV = "envs/dev/values.yaml"
 SECRET = "hunter2-s3cr3t"

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from launchgen import records
-from launchgen.cli import main
+from tests.helpers.cli import invoke
+from tests.helpers.gitrepo import git
 from tests.pipelines.harness import (
     GITHUB_HOST,
     GITLAB_HOST,
@@ -19,8 +19,7 @@ from tests.pipelines.harness import (
     Repos,
     Runner,
     generate,
-    git,
-    install_gitlab_ci_local,
+    installed_gitlab_ci_local,
     make_runner,
     url_rewrites,
 )
@@ -36,7 +35,7 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Runner:
 
 @pytest.fixture(scope="session")
 def gitlab_runner(runner: Runner) -> Runner:
-    runner.gitlab_ci_local = install_gitlab_ci_local()
+    runner.gitlab_ci_local = installed_gitlab_ci_local()
     return runner
 
 
@@ -50,7 +49,7 @@ class Keys:
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     folder = tmp_path_factory.mktemp("keys")
-    result = CliRunner().invoke(main, ["keygen", "-o", str(folder / "signing")])
+    result = invoke("keygen", "-o", str(folder / "signing"))
     assert result.exit_code == 0, result.output
     return Keys(
         (folder / "signing.key").read_text(),

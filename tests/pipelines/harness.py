@@ -9,7 +9,6 @@ Remotes are local bare repositories.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -26,7 +25,9 @@ import yaml
 
 from launchgen.scaffold import new
 from tests.conftest import make_answers
+from tests.helpers.gitrepo import ISOLATED, git
 from tests.helpers.tools import ROOT, tool
+from tests.helpers.wheelhouse import wheelhouse
 
 GITLAB_HOST, GITHUB_HOST, GROUP = "gitlab.test", "github.test", "acme"
 # A kubeconfig for a cluster nobody listens at: the deploy jobs' twins without a cluster.
@@ -37,21 +38,6 @@ users: [{name: u, user: {token: x}}]
 contexts: [{name: c, context: {cluster: c, user: u}}]
 current-context: c
 """
-CACHE = Path.home() / ".cache" / "launchgen-dev"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "dev",
-    "GIT_AUTHOR_EMAIL": "dev@example.test",
-    "GIT_COMMITTER_NAME": "dev",
-    "GIT_COMMITTER_EMAIL": "dev@example.test",
-}
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV}
-    )
-    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
-    return result.stdout
 
 
 @dataclass
@@ -65,22 +51,9 @@ class Runner:
 
 
 def _wheelhouse(tmp: Path) -> tuple[Path, Path]:
-    """(dependencies, launchgen wheel): the dependencies' wheels are cached by the
-    dependency list; this checkout's wheel is built once per session."""
-    pyproject = (ROOT / "pyproject.toml").read_text()
-    deps = re.search(r"^dependencies = \[.*?\]", pyproject, re.S | re.M)
-    assert deps
-    house = CACHE / "wheelhouse" / hashlib.sha256(deps.group(0).encode()).hexdigest()[:16]
-    if not (house / ".complete").exists():
-        shutil.rmtree(house, ignore_errors=True)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "-q", "-w", str(house), str(ROOT)],
-            check=True,
-            capture_output=True,
-        )
-        for wheel in house.glob("launchgen-*.whl"):
-            wheel.unlink()
-        (house / ".complete").touch()
+    """(dependencies, launchgen wheel): the dependencies' wheels come from the wheelhouse
+    built before the run; this checkout's wheel is built once per session (offline)."""
+    house = wheelhouse()
     own = tmp / "launchgen-wheel"
     subprocess.run(
         [
@@ -132,7 +105,7 @@ def make_runner(tmp: Path) -> Runner:
         "HELM_CONFIG_HOME": str(helm_home / "config"),
         "HELM_CACHE_HOME": str(helm_home / "cache"),
         "HELM_DATA_HOME": str(helm_home / "data"),
-        **GIT_ENV,
+        **ISOLATED,
     }
     for var in (
         "VIRTUAL_ENV",
@@ -154,19 +127,20 @@ def make_runner(tmp: Path) -> Runner:
     return Runner(requirement, env)
 
 
-def install_gitlab_ci_local() -> Path:
+def installed_gitlab_ci_local() -> Path:
+    """gitlab-ci-local as scripts/install-node-tools.sh installed it (tests install nothing)."""
     if os.environ.get("GITLAB_CI_LOCAL"):
         return Path(os.environ["GITLAB_CI_LOCAL"])
-    if shutil.which("npm") is None or shutil.which("rsync") is None:
-        pytest.fail("gitlab-ci-local needs npm (Node 20+) and rsync: scripts/install-node-tools.sh")
-    out = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "install-node-tools.sh"), "--env"],
-        check=True,
+    if shutil.which("rsync") is None:
+        pytest.fail("gitlab-ci-local needs rsync (apt-get install rsync)", pytrace=False)
+    found = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "install-node-tools.sh"), "--installed"],
         capture_output=True,
         text=True,
-    ).stdout
-    match = re.search(r"GITLAB_CI_LOCAL=(\S+)", out)
-    assert match, out
+    )
+    match = re.search(r"GITLAB_CI_LOCAL=(\S+)", found.stdout)
+    if found.returncode or not match:
+        pytest.fail(f"{found.stderr.strip()}: run scripts/install-node-tools.sh", pytrace=False)
     return Path(match.group(1))
 
 

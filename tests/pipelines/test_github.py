@@ -17,6 +17,7 @@ import pytest
 
 from launchgen import records
 from tests.cluster.fixture import KubeCluster
+from tests.helpers.gitrepo import git
 from tests.pipelines.conftest import TOKEN, Keys, remote_rewrites, seed_live_version
 from tests.pipelines.harness import (
     GITHUB_HOST,
@@ -27,7 +28,6 @@ from tests.pipelines.harness import (
     Runner,
     Step,
     execute,
-    git,
     run_steps,
 )
 

@@ -17,13 +17,13 @@ import pytest
 
 from launchgen import records
 from tests.cluster.fixture import KubeCluster
+from tests.helpers.gitrepo import git
 from tests.pipelines.conftest import TOKEN, Keys, remote_rewrites, seed_live_version
 from tests.pipelines.harness import (
     UNREACHABLE,
     GitlabRun,
     Repos,
     Runner,
-    git,
     gitlab_variables_home,
     run_gitlab,
 )

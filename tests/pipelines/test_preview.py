@@ -10,11 +10,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from click.testing import CliRunner
 
-from launchgen.cli import main
 from launchgen.scaffold import new
 from tests.conftest import make_answers
+from tests.helpers.cli import invoke
 
 PLAINTEXT = "hunter2-s3cr3t"
 
@@ -43,7 +42,7 @@ def manifests(folder: Path, kind: str, value: str) -> Path:
 
 
 def diff_json(old: Path, new_: Path) -> dict[str, object]:
-    result = CliRunner().invoke(main, ["diff", str(old), str(new_), "--format", "json"])
+    result = invoke("diff", str(old), str(new_), "--format", "json")
     assert result.exit_code == 1, result.output  # a change not derived from the app version
     data: dict[str, object] = json.loads(result.output)
     return data

@@ -15,7 +15,8 @@ import pytest
 from launchgen.scaffold import new
 from tests.cluster.fixture import KubeCluster
 from tests.conftest import make_answers
-from tests.deploy.helpers import Service, invoke
+from tests.deploy.helpers import Service
+from tests.helpers.cli import invoke
 from tests.helpers.tools import HELM_VERSIONS, tool
 
 pytestmark = [pytest.mark.cluster, pytest.mark.helm]

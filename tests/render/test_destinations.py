@@ -8,19 +8,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from launchgen.cli import main
 from launchgen.render.version import AppVersionError, check_app_version
+from tests.helpers.cli import invoke
 from tests.helpers.tools import tool
 
 pytestmark = pytest.mark.helm
 
 
 def _cli(props: Path, *args: str | Path) -> Result:
-    return CliRunner().invoke(
-        main, ["render", str(props), "--helm", str(tool("helm4")), *(str(a) for a in args)]
-    )
+    return invoke("render", str(props), "--helm", str(tool("helm4")), *(str(a) for a in args))
 
 
 def _one_line_error(result: Result, *fragments: str) -> None:

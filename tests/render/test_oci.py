@@ -6,15 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from launchgen import charts
-from launchgen.cli import main
 from launchgen.resources import chart_dir
 from launchgen.scaffold import new
 from launchgen.scaffold.answers import VendorChart
 from launchgen.standard import LAUNCH_CHART_NAME
 from tests.conftest import make_answers
+from tests.helpers.cli import invoke
 from tests.helpers.ociregistry import push, serve_oci_registry
 from tests.helpers.tools import helm_env
 from tests.render.helpers import APP_CHART
@@ -23,21 +23,18 @@ pytestmark = pytest.mark.helm
 
 
 def render(props: Path, out: Path, helm: Path, *extra: str) -> Result:
-    return CliRunner().invoke(
-        main,
-        [
-            "render",
-            str(props),
-            "--env",
-            "dev",
-            "-o",
-            str(out),
-            "--no-lint",
-            "--plain-http",
-            "--helm",
-            str(helm),
-            *extra,
-        ],
+    return invoke(
+        "render",
+        str(props),
+        "--env",
+        "dev",
+        "-o",
+        str(out),
+        "--no-lint",
+        "--plain-http",
+        "--helm",
+        str(helm),
+        *extra,
     )
 
 

@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from launchgen.cli import main
 from launchgen.errors import LaunchgenError, ToolError
 from launchgen.render import Rendered, RenderRequest, render
 from launchgen.render.version import AppVersionError, check_app_version
@@ -18,8 +16,10 @@ from launchgen.scaffold.answers import VendorChart
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 from tests.conftest import make_answers
 from tests.helpers.chartrepo import serve_chart_repo
+from tests.helpers.cli import invoke
+from tests.helpers.gitrepo import commit
 from tests.helpers.tools import tool
-from tests.render.helpers import commit_all, serve_app_chart, tree_bytes
+from tests.render.helpers import serve_app_chart, tree_bytes
 
 pytestmark = pytest.mark.helm
 
@@ -104,9 +104,7 @@ def test_refuses_placeholder_and_invalid_versions(version: str) -> None:
 
 def test_cli_refuses_placeholder_with_one_line(app_repos: tuple[Path, Path]) -> None:
     _, props = app_repos
-    result = CliRunner().invoke(
-        main, ["render", str(props), "--app-version", APP_VERSION_PLACEHOLDER]
-    )
+    result = invoke("render", str(props), "--app-version", APP_VERSION_PLACEHOLDER)
     assert result.exit_code == 2
     assert "placeholder" in result.output and "Traceback" not in result.output
 
@@ -117,7 +115,7 @@ def test_properties_from_git_url_at_a_ref(
     app, props = app_repos
     values = props / "envs" / "dev" / "values.yaml"
     values.write_text(values.read_text().replace("replicaCount: 1", "replicaCount: 3"))
-    commit = commit_all(props, "three replicas")
+    sha = commit(props, "three replicas")
     values.write_text(
         values.read_text().replace("replicaCount: 3", "replicaCount: 5")
     )  # uncommitted: not read
@@ -126,7 +124,7 @@ def test_properties_from_git_url_at_a_ref(
         tmp_path / "out",
         helm[0],
         app_version="1.0.0",
-        properties_ref=commit,
+        properties_ref=sha,
         app_repo=str(app),
         environments=["dev"],
     )
@@ -135,8 +133,8 @@ def test_properties_from_git_url_at_a_ref(
     record = json.loads((done.folder / "render.json").read_text())
     assert record["repos"]["properties"] == {
         "uri": f"file://{props}",
-        "ref": commit,
-        "commit": commit,
+        "ref": sha,
+        "commit": sha,
         "dirty": False,
     }
 
@@ -179,21 +177,18 @@ def test_values_breaking_the_chart_schema_fail_with_helms_message(
 ) -> None:
     _, props = app_repos
     (props / "envs/dev/values.yaml").write_text("replicaCount: many\n")
-    result = CliRunner().invoke(
-        main,
-        [
-            "render",
-            str(props),
-            "--app-version",
-            "1.0.0",
-            "--env",
-            "dev",
-            "--no-lint",
-            "--helm",
-            str(tool("helm4")),
-            "-o",
-            str(tmp_path / "out"),
-        ],
+    result = invoke(
+        "render",
+        str(props),
+        "--app-version",
+        "1.0.0",
+        "--env",
+        "dev",
+        "--no-lint",
+        "--helm",
+        str(tool("helm4")),
+        "-o",
+        str(tmp_path / "out"),
     )
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
@@ -247,10 +242,6 @@ def test_unknown_environment_is_refused(app_repos: tuple[Path, Path], tmp_path: 
 
 
 def test_refuses_repos_with_lint_errors(app_repos: tuple[Path, Path], tmp_path: Path) -> None:
-    from importlib.util import find_spec
-
-    if find_spec("launchgen.lint") is None:
-        pytest.skip("launchgen.lint.lint(paths) -> list[Problem] is not there yet")
     app, props = app_repos
     (app / "Chart.yaml").write_text(
         (app / "Chart.yaml").read_text().replace(APP_VERSION_PLACEHOLDER, "1.0.0")
@@ -265,6 +256,6 @@ def test_refuses_repos_with_lint_errors(app_repos: tuple[Path, Path], tmp_path: 
         "-o",
         str(tmp_path / "o"),
     ]
-    refused = CliRunner().invoke(main, args)
+    refused = invoke(*args)
     assert refused.exit_code == 1 and "lint error" in refused.output
-    assert CliRunner().invoke(main, [*args, "--no-lint"]).exit_code == 0
+    assert invoke(*args, "--no-lint").exit_code == 0

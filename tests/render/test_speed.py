@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from launchgen.render import RenderRequest, render
+from tests.helpers.gitrepo import commit, git
 from tests.helpers.tools import tool
-from tests.render.helpers import commit_all
 
 pytestmark = pytest.mark.helm
 
@@ -37,9 +37,7 @@ def test_commit_and_dirty_state_of_local_repos(
     app_repos: tuple[Path, Path], tmp_path: Path
 ) -> None:
     _app, props = app_repos
-    head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=props, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    head = git(props, "rev-parse", "HEAD")
     repos = _record(props, tmp_path / "a")["repos"]
     assert repos["properties"] == {
         "uri": str(props.resolve()),
@@ -50,7 +48,7 @@ def test_commit_and_dirty_state_of_local_repos(
     assert repos["app"]["dirty"] is False and len(repos["app"]["commit"]) == 40
     (props / "notes.txt").write_text("untracked\n")
     assert _record(props, tmp_path / "b")["repos"]["properties"]["dirty"] is True
-    committed = commit_all(props, "notes")
+    committed = commit(props, "notes")
     assert _record(props, tmp_path / "c")["repos"]["properties"] == {
         "uri": str(props.resolve()),
         "ref": None,

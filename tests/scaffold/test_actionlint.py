@@ -13,7 +13,7 @@ import pytest
 from launchgen.scaffold import new
 from launchgen.scaffold.answers import VendorChart
 from tests.conftest import make_answers
-from tests.helpers.tools import ROOT, TOOLS_DIR
+from tests.helpers.tools import tool
 
 ACTIONLINT_VERSION = "v1.7.12"
 WHEEL = "https://files.acme.test/launchgen-1.2.0-py3-none-any.whl"
@@ -39,11 +39,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
 
 @pytest.fixture(scope="module")
 def actionlint() -> Path:
-    path = TOOLS_DIR / "actionlint"
-    if not path.exists():
-        subprocess.run(
-            ["bash", str(ROOT / "scripts" / "install-tools.sh")], check=True, capture_output=True
-        )
+    path = tool("actionlint")
     version = subprocess.run(
         [str(path), "--version"], capture_output=True, text=True, check=True
     ).stdout

@@ -19,26 +19,15 @@ from launchgen import __version__
 from launchgen.scaffold import new
 from launchgen.scaffold.hooks import LOCAL_KEYS, manifest
 from tests.conftest import make_answers
+from tests.helpers.gitrepo import ISOLATED, git
 from tests.helpers.precommit import copy_launchgen_into, offline_precommit_env
 
 ROOT = Path(__file__).resolve().parents[2]
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@e",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@e",
-}
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, env=dict(os.environ, **GIT_ENV)
-    )
 
 
 @pytest.fixture
 def offline_env(tmp_path: Path) -> dict[str, str]:
-    return offline_precommit_env(tmp_path / "pre-commit-home", **GIT_ENV)
+    return offline_precommit_env(tmp_path / "pre-commit-home", **ISOLATED)
 
 
 def run_precommit(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -14,22 +14,16 @@ from pathlib import Path
 import pytest
 
 from launchgen.scaffold import STAGING_PREFIX
+from tests.helpers.cli import LAUNCHGEN
+from tests.helpers.gitrepo import git, git_env
 
 RUNS = 40
-ENV = dict(
-    os.environ,
-    LAUNCHGEN_CONFIG="",
-    XDG_CONFIG_HOME="/nonexistent",
-    GIT_AUTHOR_NAME="t",
-    GIT_AUTHOR_EMAIL="t@e",
-    GIT_COMMITTER_NAME="t",
-    GIT_COMMITTER_EMAIL="t@e",
-)
+ENV = git_env({"LAUNCHGEN_CONFIG": "", "XDG_CONFIG_HOME": "/nonexistent"})
 
 
 def start(output: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "launchgen", "new", "checkout", "-o", str(output)],
+        [*LAUNCHGEN, "new", "checkout", "-o", str(output)],
         env=ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -44,15 +38,9 @@ def outcome(output: Path) -> str:
         return f"staging folder left: {left}"
     if left == ["checkout", "checkout-properties"]:
         for repo in left:
-            status = subprocess.run(
-                ["git", "status", "--porcelain"],
-                cwd=output / repo,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            if status.stdout:
-                return f"{repo} is not a clean commit: {status.stdout}"
+            status = git(output / repo, "status", "--porcelain")
+            if status:
+                return f"{repo} is not a clean commit: {status}"
         return "both"
     return "none" if not left else f"half a result: {left}"
 

@@ -7,18 +7,17 @@ from pathlib import Path
 
 import git
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from launchgen import yamlio
-from launchgen.cli import main
 from launchgen.errors import EXIT_ERROR
 from launchgen.standard import APP_VERSION_PLACEHOLDER
+from tests.helpers import cli
 
 
 def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
-    return CliRunner().invoke(
-        main,
-        list(args),
+    return cli.invoke(
+        *args,
         env={"LAUNCHGEN_CONFIG": "", "XDG_CONFIG_HOME": "/nonexistent", **(env or {})},
         input=input,
     )
@@ -252,9 +251,7 @@ def test_version_and_help() -> None:
 
 
 def test_shell_completion_lists_commands() -> None:
-    result = CliRunner().invoke(
-        main,
-        [],
+    result = cli.invoke(
         env={
             "_LAUNCHGEN_COMPLETE": "bash_complete",
             "COMP_WORDS": "launchgen ne",

@@ -3,7 +3,6 @@ concurrent pushers lose no record and leave every file valid and numbered."""
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -14,21 +13,10 @@ import pytest
 from launchgen import records
 from launchgen.scaffold import new
 from tests.conftest import make_answers
+from tests.helpers.gitrepo import git, git_env
 
-ENV = dict(
-    os.environ,
-    GIT_AUTHOR_NAME="t",
-    GIT_AUTHOR_EMAIL="t@e",
-    GIT_COMMITTER_NAME="t",
-    GIT_COMMITTER_EMAIL="t@e",
-)
+ENV = git_env()
 AT = "2026-01-01T00:00:00Z"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=ENV
-    ).stdout
 
 
 def deployed(repo: Path, env: str, by: str, version: str) -> records.Entry:

@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from launchgen import resources, yamlio
-from launchgen.cli import main
-from tests.gate.gitutil import commit, git
+from tests.helpers.cli import invoke
+from tests.helpers.gitrepo import commit, git
 
 NEW_VERSION = "0.2.0"
 
@@ -27,7 +27,7 @@ def newer_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def update(repo: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["update", str(repo), *args])
+    return invoke("update", str(repo), *args)
 
 
 def test_template_change_merges_with_local_edit(

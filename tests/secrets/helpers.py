@@ -13,17 +13,12 @@ import pytest
 
 from launchgen.scaffold import new
 from tests.conftest import make_answers
-from tests.deploy.helpers import Service, invoke
-from tests.helpers.tools import TOOLS_DIR, run
+from tests.deploy.helpers import Service
+from tests.helpers.cli import invoke
+from tests.helpers.tools import run, tool
 
 PLAIN = 'DB_PASSWORD: "hunter2-plaintext"\nAPI_TOKEN: "tok-0123456789-plaintext"\n'
 PLAINTEXTS = (b"hunter2-plaintext", b"tok-0123456789-plaintext")
-
-
-def go_tool(name: str) -> Path:
-    path = TOOLS_DIR / name
-    assert path.exists(), f"{name} is missing: run scripts/install-tools.sh"
-    return path
 
 
 @dataclass
@@ -34,7 +29,7 @@ class AgeKey:
 
 def age_key(folder: Path) -> AgeKey:
     identity = folder / f"age-{uuid.uuid4().hex[:6]}.txt"
-    run([go_tool("age-keygen"), "-o", identity])
+    run([tool("age-keygen"), "-o", identity])
     recipient = next(
         line.split(": ", 1)[1]
         for line in identity.read_text().splitlines()
@@ -54,7 +49,7 @@ def sops_env(monkeypatch: pytest.MonkeyPatch, key: AgeKey | None, home: Path) ->
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg"))
-    monkeypatch.setenv("LAUNCHGEN_SOPS", str(go_tool("sops")))
+    monkeypatch.setenv("LAUNCHGEN_SOPS", str(tool("sops")))
     if key is not None:
         monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(key.identity))
 
@@ -65,7 +60,7 @@ def encrypt(props: Path, env: str, plain: str, *, extra_args: tuple[str, ...] = 
     target.write_text(plain)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SOPS_")}
     run(
-        [go_tool("sops"), "encrypt", *extra_args, "--in-place", f"envs/{env}/secrets.yaml"],
+        [tool("sops"), "encrypt", *extra_args, "--in-place", f"envs/{env}/secrets.yaml"],
         cwd=props,
         env=clean,
     )

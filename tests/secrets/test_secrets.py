@@ -15,7 +15,8 @@ import pytest
 
 from launchgen import sopssecrets
 from launchgen.errors import LaunchgenError
-from tests.deploy.helpers import Service, invoke
+from tests.deploy.helpers import Service
+from tests.helpers.cli import invoke
 from tests.helpers.tools import HELM_VERSIONS, tool
 from tests.secrets.helpers import (
     PLAIN,

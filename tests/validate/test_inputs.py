@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from launchgen.cli import main
 from launchgen.validate import ValidateOptions, validate
 from launchgen.validate.engine import ValidationResult
+from tests.helpers.cli import invoke, run_launchgen
 
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {LOG_LEVEL: info}\n"
 SECRET = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n"
@@ -75,12 +72,11 @@ def test_nothing_to_validate_is_not_green(tmp_path: Path, content: str | None) -
     target.mkdir()
     if content is not None:
         (target / "empty.yaml").write_text(content)
-    runner = CliRunner()
-    result = runner.invoke(main, ["validate", str(target)])
+    result = invoke("validate", str(target))
     assert result.exit_code == 1, result.output
     assert "no resources found in" in result.output
     assert "valid for Kubernetes" not in result.output
-    as_json = json.loads(runner.invoke(main, ["validate", str(target), "-f", "json"]).output)
+    as_json = json.loads(invoke("validate", str(target), "-f", "json").output)
     assert [p["rule"] for p in as_json["problems"]] == ["no-resources"]
 
 
@@ -151,7 +147,7 @@ def test_never_a_traceback(tmp_path: Path, name: str) -> None:
         if text is not None
         else b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xff}\n"
     )
-    result = CliRunner().invoke(main, ["validate", str(path)])
+    result = invoke("validate", str(path))
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
     lines = [line for line in result.output.splitlines() if line.startswith(str(path))]
@@ -178,9 +174,7 @@ def test_non_utf8_file_name(tmp_path: Path) -> None:
         (folder / name.decode("utf-8", "surrogateescape")).write_text(SECRET)
     except (UnicodeEncodeError, OSError):
         pytest.skip("the file system refuses non-UTF-8 names")
-    proc = subprocess.run(
-        [sys.executable, "-m", "launchgen", "validate", str(folder)], capture_output=True
-    )
+    proc = run_launchgen("validate", folder)
     assert proc.returncode == 1, proc.stderr
     assert b"standard-secret-literal" in proc.stdout and b"Traceback" not in proc.stderr
     assert b"bad-\\udcff-name.yaml" in proc.stdout

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from launchgen.cli import main
 from launchgen.validate import ValidateOptions, validate
-from tests.helpers.tools import ROOT, TOOLS_DIR
+from tests.helpers.cli import invoke
+from tests.helpers.tools import tool
 
 # Each case: file name -> (YAML, our verdict: "valid", "invalid" or the rule expected).
 CASES: dict[str, tuple[str, str]] = {
@@ -271,20 +270,7 @@ def test_schema_only_leaves_out_the_standard(tmp_path: Path) -> None:
 
 
 def kubeconform() -> Path:
-    binary = TOOLS_DIR / "kubeconform"
-    if not binary.exists():
-        subprocess.run(
-            [
-                "bash",
-                str(ROOT / "scripts" / "install-go-tool.sh"),
-                "kubeconform",
-                "github.com/yannh/kubeconform/cmd/kubeconform",
-                "v0.7.0",
-            ],
-            check=True,
-            capture_output=True,
-        )
-    return binary
+    return tool("kubeconform")
 
 
 def kubeconform_verdicts(folder: Path, schemas: Path, *flags: str) -> dict[str, str]:
@@ -575,7 +561,7 @@ def test_schema_location_folder_in_kubeconform_layout(tmp_path: Path, exported: 
 )
 def test_schema_location_refused(tmp_path: Path, location: str, message: str) -> None:
     (tmp_path / "m.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
-    result = CliRunner().invoke(main, ["validate", str(tmp_path), "--schema-location", location])
+    result = invoke("validate", str(tmp_path), "--schema-location", location)
     assert result.exit_code == 2 and message in result.output, result.output
 
 
@@ -588,9 +574,7 @@ def test_schema_with_a_remote_ref_is_refused(tmp_path: Path) -> None:
     (tmp_path / "m.yaml").write_text(
         "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: c}\n"
     )
-    result = CliRunner().invoke(
-        main, ["validate", str(tmp_path / "m.yaml"), "--schema-location", str(schemas)]
-    )
+    result = invoke("validate", str(tmp_path / "m.yaml"), "--schema-location", str(schemas))
     assert result.exit_code == 2 and "standalone" in result.output, result.output
 
 
@@ -635,10 +619,13 @@ def kubeconform_fixtures() -> Path | None:
 def test_kubeconform_own_fixtures_same_verdicts_never_a_crash(
     tmp_path: Path, exported: Path, flags: tuple[str, ...]
 ) -> None:
-    kubeconform()  # builds it, which downloads its module and fixtures
     fixtures = kubeconform_fixtures()
     if fixtures is None:
-        pytest.skip("kubeconform's module source is not in the Go module cache")
+        pytest.fail(
+            "kubeconform's module source (its fixtures) is not in the Go module cache: "
+            "run scripts/install-tools.sh",
+            pytrace=False,
+        )
     files = sorted(p for p in fixtures.iterdir() if p.suffix in (".yaml", ".json") and p.is_file())
     assert len(files) > 20
     location = f"{exported}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json"

@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from launchgen.cli import main
 from launchgen.errors import ConfigError
 from launchgen.validate import ValidateOptions, documents, validate
+from tests.helpers.cli import invoke
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -219,18 +218,17 @@ def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text(DEPLOYMENT)
     bad.write_text(DEPLOYMENT.replace("replicas: 2", "replicas: two"))
-    runner = CliRunner()
-    ok = runner.invoke(main, ["validate", str(good)])
+    ok = invoke("validate", str(good))
     assert ok.exit_code == 0 and "1 resources in 1 files valid for Kubernetes 1.35" in ok.output
-    failed = runner.invoke(main, ["validate", str(good), str(bad), "-f", "json"])
+    failed = invoke("validate", str(good), str(bad), "-f", "json")
     assert failed.exit_code == 1
     (problem,) = json.loads(failed.output)["problems"]
     assert (problem["rule"], problem["path"], problem["line"]) == ("k8s-schema", str(bad), 7)
-    sarif = json.loads(runner.invoke(main, ["validate", str(bad), "-f", "sarif"]).output)
+    sarif = json.loads(invoke("validate", str(bad), "-f", "sarif").output)
     assert sarif["runs"][0]["results"][0]["ruleId"] == "k8s-schema"
-    missing = runner.invoke(main, ["validate", str(tmp_path / "nope")])
+    missing = invoke("validate", str(tmp_path / "nope"))
     assert missing.exit_code == 2 and "no such file or folder" in missing.output
-    old = runner.invoke(main, ["validate", str(good), "--kube-version", "1.2"])
+    old = invoke("validate", str(good), "--kube-version", "1.2")
     assert old.exit_code == 2 and "no schemas for Kubernetes 1.2" in old.output
 
 

@@ -1,0 +1,21 @@
+"""Pytest plugin: every cache launchgen keeps (lint results, compiled schema validators,
+helm version probes) goes to a folder of this test run, never the user's ~/.cache.
+
+Session-wide, so module- and session-scoped fixtures are isolated too. Sharing it across
+tests is safe: lint results are keyed by the repo's path (each test has its own) and by
+content; compiled validators are keyed by their schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    root = tmp_path_factory.mktemp("caches")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(root / "xdg-cache"))
+        patch.setenv("LAUNCHGEN_CACHE_DIR", str(root / "lint-cache"))
+        yield
