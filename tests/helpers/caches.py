@@ -3,7 +3,8 @@ helm version probes) goes to a folder of this test run, never the user's ~/.cach
 
 Session-wide, so module- and session-scoped fixtures are isolated too. Sharing it across
 tests is safe: lint results are keyed by the repo's path (each test has its own) and by
-content; compiled validators are keyed by their schema."""
+content; compiled validators are keyed by their schema. Tests that look into a cache
+folder point the variables at their own tmp_path (tests/lint/conftest.py)."""
 
 from __future__ import annotations
 
