@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from launchgen.cli import main
 from launchgen.deploy.cluster import Cluster
 from launchgen.gitops.enginestatus import describe, parse_argocd, parse_flux, read
 from launchgen.gitops.mode import GitOps
 from launchgen.helm import Helm
+from tests.helpers.cli import invoke
 from tests.helpers.tools import tool
 
 DIGEST = "sha256:" + "ab" * 32
@@ -190,8 +189,16 @@ def test_status_prints_the_engine_view(tmp_path: Path) -> None:
         "gitops:\n  engine: flux\n  source: oci\n  url: oci://r.example.com/deploy/checkout\n"
     )
     kubectl, _ = _fake_kubectl(tmp_path, {"checkout-prod": FLUX_FAILING})
-    base = ["status", "--properties", props, "--kubectl", kubectl, "--helm", tool("helm4")]
-    result = CliRunner().invoke(main, [str(a) for a in base])
+    base: list[str | Path] = [
+        "status",
+        "--properties",
+        props,
+        "--kubectl",
+        kubectl,
+        "--helm",
+        tool("helm4"),
+    ]
+    result = invoke(*base)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     prod = next(line for line in lines if line.strip().startswith("prod"))
@@ -199,7 +206,7 @@ def test_status_prints_the_engine_view(tmp_path: Path) -> None:
     assert "last error: health check failed" in prod
     dev = next(line for line in lines if line.strip().startswith("dev"))
     assert "not found" in dev
-    as_json = CliRunner().invoke(main, [str(a) for a in [*base, "--format", "json"]])
+    as_json = invoke(*base, "--format", "json")
     assert as_json.exit_code == 0, as_json.output
     rows = json.loads(as_json.output)["environments"]
     assert rows[1]["engine"]["revision"] == f"prod@{DIGEST}"
@@ -239,8 +246,16 @@ def test_status_says_whether_the_engine_runs_the_recorded_publish(tmp_path: Path
         note=f"published to oci://r/x@{DIGEST}",
     )
     kubectl, _ = _fake_kubectl(tmp_path, {"checkout-prod": FLUX_READY})
-    base = ["status", "--properties", props, "--kubectl", kubectl, "--helm", tool("helm4")]
-    out = CliRunner().invoke(main, [str(a) for a in base]).output
+    base: list[str | Path] = [
+        "status",
+        "--properties",
+        props,
+        "--kubectl",
+        kubectl,
+        "--helm",
+        tool("helm4"),
+    ]
+    out = invoke(*base).output
     assert "ready, revision prod@" in out and "the recorded publish" in out and "NOT" not in out
     records.append(
         props,
@@ -251,5 +266,5 @@ def test_status_says_whether_the_engine_runs_the_recorded_publish(tmp_path: Path
         **fields,
         note="published to oci://r/x@sha256:" + "cd" * 32,
     )
-    out = CliRunner().invoke(main, [str(a) for a in base]).output
+    out = invoke(*base).output
     assert "NOT the recorded publish" in out

@@ -8,13 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from launchgen.cli import main
-
-
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
+from tests.helpers.cli import invoke
 
 
 def _new(tmp_path: Path, *gitops: str) -> Path:

@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
 from launchgen.bundle import archive, dsse, intoto, keys
-from launchgen.cli import main
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -128,7 +126,3 @@ def deploy_remote(tmp_path: Path) -> Path:
     remote = tmp_path / "deploy.git"
     git("init", "-q", "--bare", remote)
     return remote
-
-
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])

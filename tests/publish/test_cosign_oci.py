@@ -17,15 +17,12 @@ import pytest
 
 from launchgen.bundle.verify import verify
 from launchgen.publish.registry import digest_of
+from tests.helpers.cli import invoke
 from tests.helpers.ociregistry import serve_oci_registry
-from tests.helpers.tools import TOOLS_DIR
-from tests.publish.conftest import Signer, invoke
+from tests.helpers.tools import tool
+from tests.publish.conftest import Signer
 from tests.publish.test_oci import Pull
 
-COSIGN = TOOLS_DIR / "cosign"
-pytestmark = pytest.mark.skipif(
-    not COSIGN.exists(), reason=f"cosign is not installed in {TOOLS_DIR}"
-)
 # cosign reads a key-based Sigstore bundle offline given a trusted root; none is needed here.
 TRUSTED_ROOT = '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}'
 
@@ -39,7 +36,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def _cosign(home: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
-            str(COSIGN),
+            str(tool("cosign")),
             "verify-blob-attestation",
             "--type",
             "slsaprovenance1",
@@ -132,7 +129,7 @@ def test_cosign_verifies_the_artifact_signature(
     def cosign_verify(key: Path, ref: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [
-                str(COSIGN), "verify", "--key", str(key), "--insecure-ignore-tlog=true",
+                str(tool("cosign")), "verify", "--key", str(key), "--insecure-ignore-tlog=true",
                 "--allow-http-registry", "--new-bundle-format", "--trusted-root", str(root), ref,
             ],
             capture_output=True, text=True, timeout=120, check=False,

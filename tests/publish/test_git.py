@@ -8,7 +8,8 @@ from pathlib import Path
 import yaml
 
 from launchgen import records
-from tests.publish.conftest import COMMIT, Signer, git, invoke
+from tests.helpers.cli import invoke
+from tests.publish.conftest import COMMIT, Signer, git
 
 
 def _show(remote: Path, branch: str, path: str) -> str:

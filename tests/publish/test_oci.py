@@ -22,8 +22,9 @@ from launchgen.publish import content as published
 from launchgen.publish import oci
 from launchgen.publish.ociref import repository
 from launchgen.publish.registry import INDEX, MANIFEST, Registry, canonical_json, digest_of
+from tests.helpers.cli import invoke
 from tests.helpers.ociregistry import serve_oci_registry
-from tests.publish.conftest import COMMIT, Signer, invoke
+from tests.publish.conftest import COMMIT, Signer
 
 ACCEPT = ", ".join([MANIFEST, INDEX])
 

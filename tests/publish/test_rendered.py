@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from tests.deploy.helpers import make_service
+from tests.helpers.cli import invoke
 from tests.helpers.tools import run, tool
-from tests.publish.conftest import git, invoke
+from tests.publish.conftest import git
 
 pytestmark = pytest.mark.helm
 

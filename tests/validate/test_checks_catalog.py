@@ -10,15 +10,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from launchgen.checks import CHECKS, CONTROL, KINDS, hint
-from launchgen.cli import main
 from launchgen.commands.explain import explanation
 from launchgen.errors import InvalidNameError
 from launchgen.lint.rules import RULES
 from launchgen.naming import check_environment_names
 from launchgen.validate import ValidateOptions, validate
+from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "launchgen"
@@ -151,7 +150,7 @@ def test_naming_environments_is_a_check_with_a_page() -> None:
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = cli.invoke(*args)
     return result.exit_code, result.output
 
 
