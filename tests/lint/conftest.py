@@ -1,4 +1,4 @@
-"""Fixtures for the lint tests: generated repos (no git, fast) and an isolated cache."""
+"""Fixtures for the lint tests: generated repos (no git, fast)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,6 @@ import pytest
 from launchgen.scaffold import new
 from launchgen.scaffold.answers import VendorChart
 from tests.conftest import make_answers
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LAUNCHGEN_CACHE_DIR", str(tmp_path / "lint-cache"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # compiled schema validators
 
 
 @pytest.fixture

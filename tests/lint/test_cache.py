@@ -9,6 +9,7 @@ import pytest
 
 from launchgen.lint import engine, lint
 from launchgen.lint.contract import Context, Hit, Rule
+from tests.helpers.caches import own_caches
 
 DEV = "envs/dev/values.yaml"
 
@@ -58,9 +59,14 @@ def test_yamllint_config_change_invalidates(props: Path) -> None:
     assert lint([str(props)]) == []
 
 
-def test_corrupt_cache_is_ignored(props: Path, tmp_path: Path) -> None:
+def test_corrupt_cache_is_ignored(
+    props: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lint_cache, _ = own_caches(tmp_path, monkeypatch)
     assert lint([str(props)]) == []
-    for entry in (tmp_path / "lint-cache").glob("*.json"):
+    entries = list(lint_cache.glob("*.json"))
+    assert entries  # the cache was written, so the corruption below is tested
+    for entry in entries:
         entry.write_text("{not json")
     assert lint([str(props)]) == []
 

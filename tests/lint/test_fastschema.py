@@ -18,6 +18,7 @@ from launchgen.lint import lint
 from launchgen.lint.rules.properties import _load_validator
 from launchgen.resources import chart_dir, schema_path
 from launchgen.standard import LAUNCH_CHART_NAME
+from tests.helpers.caches import own_caches
 
 VALUES_SCHEMA = chart_dir(LAUNCH_CHART_NAME) / "values.schema.json"
 DEV = "envs/dev/values.yaml"
@@ -136,17 +137,19 @@ def test_not_json_or_not_a_schema_is_left_to_jsonschema() -> None:
     assert schemacompile.checker(b'{"type": "object", "pattern": "("}') is None
 
 
-def compiled_files(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "xdg-cache" / "launchgen" / "validators").glob("*.pyc"))
+def compiled_files(xdg: Path) -> list[Path]:
+    return sorted((xdg / "launchgen" / "validators").glob("*.pyc"))
 
 
 def test_compiled_code_is_kept_and_reused_without_fastjsonschema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _, xdg = own_caches(tmp_path, monkeypatch)
+    monkeypatch.setattr(schemacompile, "_memo", {})
     schema = b'{"type": "object", "properties": {"n": {"type": "integer"}}, "additionalProperties": false}'
     first = schemacompile.checker(schema)
     assert first is not None and first({"n": 1}) and not first({"n": "1"})
-    assert len(compiled_files(tmp_path)) == 1
+    assert len(compiled_files(xdg)) == 1
     monkeypatch.setattr(schemacompile, "_memo", {})
 
     def no_compiling(source: bytes, schema: object) -> None:
@@ -160,14 +163,16 @@ def test_compiled_code_is_kept_and_reused_without_fastjsonschema(
 def test_a_stale_or_foreign_compiled_file_is_never_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _, xdg = own_caches(tmp_path, monkeypatch)
+    monkeypatch.setattr(schemacompile, "_memo", {})
     strict = b'{"type": "object", "properties": {"n": {"type": "integer"}}}'
     loose = b'{"type": "object", "properties": {"n": {"type": "string"}}}'
     check_strict = schemacompile.checker(strict)
     assert check_strict is not None
-    [strict_file] = compiled_files(tmp_path)
+    [strict_file] = compiled_files(xdg)
     check_loose = schemacompile.checker(loose)
     assert check_loose is not None
-    [loose_file] = [f for f in compiled_files(tmp_path) if f != strict_file]
+    [loose_file] = [f for f in compiled_files(xdg) if f != strict_file]
     # The loose schema's file now holds the strict schema's code (as a stale or swapped file would).
     loose_file.write_bytes(strict_file.read_bytes())
     monkeypatch.setattr(schemacompile, "_memo", {})
