@@ -1,63 +1,62 @@
 """The `launchgen` command line: parse options, call the API, map errors to exit codes.
 
-Commands import what they need when they run, so `launchgen --help` and shell
-completion stay fast.
+A command is a module in `launchgen.commands` holding a click command `command` that
+parses options, calls the library and returns its exit code (None for 0); it raises
+LaunchgenError for anything the user can act on. The group below turns both into
+the process's exit, once for every command. Commands import what they need when they
+run, so `launchgen --help` and shell completion stay fast.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from launchgen import __version__
-from launchgen.errors import EXIT_ERROR, LaunchgenError
-
-F = TypeVar("F", bound=Callable[..., Any])
+from launchgen.errors import EXIT_ERROR, EXIT_OK, LaunchgenError
 
 
-def reports_errors(func: F) -> F:
-    """Turn LaunchgenError into one red line and its exit code; never a traceback."""
+@contextmanager
+def errors_reported() -> Iterator[None]:
+    """The one place errors become messages and exit codes (as pre-commit's
+    error_handler): LaunchgenError is one red line and its exit code; Ctrl-C or SIGTERM
+    exits 130 or 143; anything else is a bug, logged to a file. Never a traceback."""
+    from launchgen.entry import signals_as_interrupts
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from launchgen.entry import signals_as_interrupts
+    try:
+        with signals_as_interrupts():
+            yield
+    except LaunchgenError as exc:
+        from launchgen.display import printable
 
-        try:
-            with signals_as_interrupts():
-                return func(*args, **kwargs)
-        except LaunchgenError as exc:
-            from launchgen.display import printable
+        # Messages carry names and paths from input: one escaped line, whatever they hold.
+        click.secho(f"launchgen: error: {printable(str(exc), limit=4000)}", fg="red", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt as exc:
+        # Ctrl-C, or SIGTERM (a cancelled CI job), which launchgen.entry turns
+        # into the same exception so cleanup runs: exit 130 or 143.
+        from launchgen.entry import interrupted_exit_code
 
-            # Messages carry names and paths from input: one escaped line, whatever they hold.
-            click.secho(f"launchgen: error: {printable(str(exc), limit=4000)}", fg="red", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt as exc:
-            # Ctrl-C, or SIGTERM (a cancelled CI job), which launchgen.entry turns
-            # into the same exception so cleanup runs: exit 130 or 143.
-            from launchgen.entry import interrupted_exit_code
+        click.echo("launchgen: interrupted", err=True)
+        sys.exit(interrupted_exit_code(exc))
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as exc:
+        from launchgen.crash import write_crash_log
+        from launchgen.display import printable
 
-            click.echo("launchgen: interrupted", err=True)
-            sys.exit(interrupted_exit_code(exc))
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:
-            from launchgen.crash import write_crash_log
-            from launchgen.display import printable
-
-            log = write_crash_log(exc)
-            click.secho(
-                f"launchgen: internal error: {type(exc).__name__}: {printable(str(exc))} "
-                f"(details in {log}; please report it)",
-                fg="red",
-                err=True,
-            )
-            sys.exit(EXIT_ERROR)
-
-    return wrapper  # type: ignore[return-value]
+        log = write_crash_log(exc)
+        click.secho(
+            f"launchgen: internal error: {type(exc).__name__}: {printable(str(exc))} "
+            f"(details in {log}; please report it)",
+            fg="red",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
 
 
 # Every command, by name: the module holding its click command `command`, and the
@@ -124,6 +123,14 @@ class LazyGroup(click.Group):
 
         command: click.Command = import_module(COMMANDS[name][0]).command
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; what it returns is the exit code (None: 0)."""
+        with errors_reported():
+            code = super().invoke(ctx)
+        if code not in (None, EXIT_OK):
+            sys.exit(code)
+        return None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]

@@ -1,7 +1,7 @@
 """The `launchgen` console script: one stop before the CLI proper.
 
 It also holds the process's signal handling. While a command runs
-(`signals_as_interrupts()`, entered by `launchgen.cli.reports_errors`) SIGTERM behaves
+(`signals_as_interrupts()`, entered by `launchgen.cli.errors_reported`) SIGTERM behaves
 like Ctrl-C (SIGINT): a cancelled CI job sends SIGTERM, and Python's default for it is
 to die on the spot, skipping every `finally:` and leaving half-written results behind.
 Both signals raise `Interrupted` (a KeyboardInterrupt) instead, so cleanup code runs;

@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
 
 
@@ -16,7 +15,6 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
     "--env", "environment", required=True, help="Environment whose pending deployment to approve."
 )
 @cluster_options
-@reports_errors
 def command(environment: str, properties: Path, by: str | None, **cluster: Any) -> None:
     """Approve the deployment waiting in ENV (and promote its paused Argo Rollout)."""
     from launchgen.deploy.engine import approve

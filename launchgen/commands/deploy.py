@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
 
 
@@ -34,7 +33,6 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
     help="Allow a new chart version with the live app version.",
 )
 @cluster_options
-@reports_errors
 def command(
     bundle: Path,
     public_key: Path,

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 
 
@@ -70,7 +69,6 @@ def _render_pair(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@reports_errors
 def command(
     old: str,
     new: str,
@@ -82,7 +80,7 @@ def command(
     new_ref: str | None,
     helm_path: str | None,
     fmt: str,
-) -> None:
+) -> int:
     """Compare two rendered deployments by resource and field: two render folders, two
     render roots (every environment, compared one by one), two bundles, or (with
     --render) two app versions rendered on the fly.
@@ -117,4 +115,4 @@ def command(
         click.echo(report.as_json(result), nl=False)
     else:
         click.echo(report.text(result, color=sys.stdout.isatty()), nl=False)
-    sys.exit(EXIT_OK if result.only_app_version else EXIT_PROBLEMS)
+    return EXIT_OK if result.only_app_version else EXIT_PROBLEMS

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from launchgen.cli import reports_errors
-
 
 def explanation(rule_id: str) -> str:
     """The page of a lint rule, of a check (`launchgen.checks`), or of both when a check
@@ -68,7 +66,6 @@ def _check_facts(check_id: str) -> str:
 
 @click.command()
 @click.argument("rule_id", metavar="ID")
-@reports_errors
 def command(rule_id: str) -> None:
     """Explain the lint rule or check ID: what it checks, why, and how to fix or configure it."""
     click.echo(explanation(rule_id), nl=False)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.errors import ConfigError
 
 
@@ -34,7 +33,6 @@ from launchgen.errors import ConfigError
 @click.option(
     "--force", is_flag=True, help="Replace an existing key pair (the old private key is lost)."
 )
-@reports_errors
 def command(prefix: Path, key_type: str, passphrase_env: str | None, force: bool) -> None:
     """Create a key pair: sign bundles with the .key, verify them with the .pub.
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.display import printable
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 from launchgen.lint import flags
@@ -128,7 +127,6 @@ def _formats() -> list[str]:
     metavar="REF",
     help="The revision gated against --base. [default: $PRE_COMMIT_TO_REF, else HEAD]",
 )
-@reports_errors
 def command(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -140,7 +138,7 @@ def command(
     base: str | None,
     head: str | None,
     scope: str,
-) -> None:
+) -> int:
     """Check repos against the platform standard.
 
     PATHS are repo roots (every rule), files or folders in a repo (per-file rules, as
@@ -168,4 +166,4 @@ def command(
         head=head,
         scope=scope,
     )
-    sys.exit(execute(request))
+    return execute(request)

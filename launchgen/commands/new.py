@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from launchgen import config
-from launchgen.cli import reports_errors
 from launchgen.errors import LaunchgenError
 from launchgen.scaffold import Answers, new
 from launchgen.scaffold.answers import VendorChart, split_vendor_chart
@@ -205,7 +204,6 @@ def _split_envs(value: str | None) -> list[str] | None:
 @click.option("--gitops-url", help="With --gitops: the OCI repository or git URL the engine reads.")
 @click.option("--no-git", is_flag=True, help="Do not make git repositories.")
 @click.option("-i", "--interactive", is_flag=True, help="Prompt for each answer.")
-@reports_errors
 def command(
     name: str,
     output_dir: Path,

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
-
 
 @click.command()
 @click.argument("render_dir", type=click.Path(file_okay=False, path_type=Path))
@@ -37,7 +35,6 @@ from launchgen.cli import reports_errors
 @click.option(
     "--no-validate", is_flag=True, help="Package without validating (the statement then says so)."
 )
-@reports_errors
 def command(
     render_dir: Path,
     output: Path,

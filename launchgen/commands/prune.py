@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
 
 
@@ -21,7 +20,6 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
     help="How many of the newest deployments to keep.",
 )
 @cluster_options
-@reports_errors
 def command(environment: str, keep: int, properties: Path, by: str | None, **cluster: Any) -> None:
     """Remove the releases and namespaces of old immutable deployments, keeping the last N."""
     from launchgen.deploy.engine import prune

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
-
 
 @click.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
@@ -59,7 +57,6 @@ from launchgen.cli import reports_errors
     "--by",
     help="Who is acting, for the record [default: $GITHUB_ACTOR, $GITLAB_USER_LOGIN or the user].",
 )
-@reports_errors
 def command(
     bundle: Path,
     public_key: Path,

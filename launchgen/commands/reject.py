@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
 
 
@@ -16,7 +15,6 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
     "--env", "environment", required=True, help="Environment whose pending deployment to reject."
 )
 @cluster_options
-@reports_errors
 def command(environment: str, properties: Path, by: str | None, **cluster: Any) -> None:
     """Reject the deployment waiting in ENV: in place, back to the previous revision;
     immutable, its release and namespace are removed and the previous one stays."""

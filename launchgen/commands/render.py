@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
-
 
 @click.command()
 @click.argument("properties", metavar="PROPERTIES_REPO")
@@ -62,7 +60,6 @@ from launchgen.cli import reports_errors
 @click.option(
     "--plain-http", is_flag=True, help="Fetch charts over plain HTTP (an OCI registry without TLS)."
 )
-@reports_errors
 def command(
     properties: str,
     environments: tuple[str, ...],

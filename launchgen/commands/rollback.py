@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
 
 
@@ -20,7 +19,6 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
     help="Record seq of the deployment to go back to [default: the previous one].",
 )
 @cluster_options
-@reports_errors
 def command(
     environment: str, to_seq: int | None, properties: Path, by: str | None, **cluster: Any
 ) -> None:

@@ -8,7 +8,6 @@ from typing import get_args
 import click
 
 from launchgen.checks import Kind
-from launchgen.cli import reports_errors
 
 CHECK_KINDS: tuple[Kind, ...] = get_args(Kind)
 CHOICES = ("all", "lint", *CHECK_KINDS)
@@ -77,7 +76,6 @@ def table(rows: list[dict[str, object]], group: str = "family", suffix: str = ""
     help="Lint's rules only, or the checks of one command family (validate, deploy-policy, "
     "naming).",
 )
-@reports_errors
 def command(fmt: str, kind: str) -> None:
     """List the lint rules, then the checks other commands make: id, severity, what each checks.
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo
 
 
@@ -23,7 +22,6 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
     help="version: print only the current app version (empty when nothing is deployed), for scripts.",
 )
 @cluster_options
-@reports_errors
 def command(
     environments: tuple[str, ...], fmt: str, properties: Path, by: str | None, **cluster: Any
 ) -> None:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 
 
 @click.command()
 @click.argument("repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--dry-run", is_flag=True, help="Show the diff and write nothing.")
-@reports_errors
-def command(repo: Path, dry_run: bool) -> None:
+def command(repo: Path, dry_run: bool) -> int:
     """Re-apply the current templates to REPO with a three-way merge, keeping local edits.
 
     Uses the template version and answers recorded in .launchgen.yaml. Conflicts are
@@ -37,4 +34,4 @@ def command(repo: Path, dry_run: bool) -> None:
         f"{verb} {repo} from template {result.from_version} to {result.to_version}: "
         f"{len(result.changed)} file(s), {len(result.conflicts)} conflict(s)"
     )
-    sys.exit(EXIT_PROBLEMS if result.conflicts else EXIT_OK)
+    return EXIT_PROBLEMS if result.conflicts else EXIT_OK

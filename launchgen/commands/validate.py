@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 from launchgen.report import FORMATS, default_format, render
 
@@ -67,7 +66,6 @@ from launchgen.report import FORMATS, default_format, render
     default=None,
     help="Report format. [default: text; github under GitHub Actions]",
 )
-@reports_errors
 def command(
     paths: tuple[Path, ...],
     kube_version: str,
@@ -80,7 +78,7 @@ def command(
     schema_only: bool,
     jobs: int | None,
     fmt: str | None,
-) -> None:
+) -> int:
     """Validate manifest files or folders (a `launchgen render` output folder included), offline.
 
     Folders are read recursively; CRDs in the input validate the custom resources beside
@@ -121,4 +119,4 @@ def command(
             f"{result.resources} resources in {result.files} files valid for Kubernetes "
             f"{printable(result.kube_version)}{skipped}"
         )
-    sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
+    return EXIT_PROBLEMS if errors else EXIT_OK

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from launchgen.cli import reports_errors
-
 
 @click.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
@@ -17,7 +15,6 @@ from launchgen.cli import reports_errors
     required=True,
     help="The signer's public key (PEM).",
 )
-@reports_errors
 def command(bundle: Path, key: Path) -> None:
     """Verify BUNDLE: signed by KEY, every digest matching, exactly the files signed.
 

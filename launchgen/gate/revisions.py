@@ -8,7 +8,6 @@ otherwise the error says how to fetch the history (`fetch-depth: 0`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -163,16 +162,3 @@ class RevisionPair:
             return None
         data: bytes = blob.data_stream.read()
         return data
-
-    def files(self, which: str, prefix: str = "") -> Iterator[str]:
-        """Paths of every file at 'base' or 'head' under `prefix`."""
-        commit = self.base if which == "base" else self.head
-        tree = commit.tree
-        if prefix:
-            try:
-                tree = tree / prefix.rstrip("/")
-            except KeyError:
-                return
-        for item in tree.traverse():
-            if item.type == "blob":
-                yield item.path
