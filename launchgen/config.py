@@ -21,6 +21,9 @@ from launchgen.standard import DEFAULT_ENVIRONMENTS
 
 # The shipped chart's version; app repos pin it unless the org says otherwise.
 BUILTIN_LAUNCH_CHART_VERSION = "1.0.0"
+# The first version of a new app's umbrella chart (--chart-version).
+FIRST_CHART_VERSION = "0.1.0"
+CI_SYSTEMS = ("github", "gitlab")
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,6 @@ def resolve(
         else:
             value = setting.default
         resolved[name] = value
-    if resolved["ci"] not in ("github", "gitlab"):
+    if resolved["ci"] not in CI_SYSTEMS:
         raise ConfigError(f"ci must be 'github' or 'gitlab', got {resolved['ci']!r}")
     return resolved

@@ -35,3 +35,12 @@ DEFAULT_ENVIRONMENTS = ("dev", "test", "prod")
 
 REPO_CONFIG_FILE = ".launchgen.yaml"
 PROPERTIES_SUFFIX = "-properties"
+
+# The Kubernetes version helm renders for unless told otherwise; validate checks
+# against the schemas of its minor release (they are published per minor).
+KUBE_VERSION = "1.35.0"
+KUBE_MINOR_VERSION = KUBE_VERSION.rsplit(".", 1)[0]
+
+# What `launchgen render` writes beside each environment's manifests: what was rendered
+# from what. Validate, package and diff recognise a render output folder by it.
+RENDER_RECORD = "render.json"

@@ -20,9 +20,9 @@ import launchgen.bundle.renderdir as renderdir
 from launchgen.bundle.schema import problems
 from launchgen.display import printable
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, WouldOverwriteError
+from launchgen.standard import RENDER_RECORD
 
 ENVELOPE_NAME = dsse.NAME
-RENDER_RECORD = renderdir.RENDER_RECORD
 
 
 class ValidationRefusal(LaunchgenError):

@@ -15,8 +15,8 @@ from typing import Any
 from launchgen.bundle.archive import safe_name
 from launchgen.display import printable
 from launchgen.errors import LaunchgenError
+from launchgen.standard import RENDER_RECORD
 
-RENDER_RECORD = "render.json"
 MANIFESTS = "manifests"
 INPUTS = "inputs"
 

@@ -2,87 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchgen import config
-from launchgen.errors import LaunchgenError
-from launchgen.scaffold import Answers, new
-from launchgen.scaffold.answers import VendorChart, split_vendor_chart
+from launchgen.config import CI_SYSTEMS, FIRST_CHART_VERSION, SETTINGS
+
+if TYPE_CHECKING:
+    from launchgen.scaffold.request import NewRequest, Settings
 
 
-@dataclass
-class NewRequest:
-    name: str
-    output_dir: Path
-    environments: list[str] | None = None
-    registry: str | None = None
-    chart_repository: str | None = None
-    launch_chart_version: str | None = None
-    middleware: bool = False
-    vendor_chart: str | None = None
-    chart_version: str | None = None
-    chart_digest: str | None = None
-    ci: str | None = None
-    description: str | None = None
-    secrets: str = "none"
-    sops_age_recipient: str | None = None
-    data: bool = False
-    config_path: str | None = None
-    force: bool = False
-    no_git: bool = False
-    interactive: bool = False
-
-
-def build_answers(request: NewRequest) -> Answers:
-    """Resolve every answer: flag > environment > org config > default (then prompts)."""
-    flags: dict[str, Any] = {
-        "environments": request.environments,
-        "registry": request.registry,
-        "chart_repository": request.chart_repository,
-        "launch_chart_version": request.launch_chart_version,
-        "ci": request.ci,
-    }
-    settings = config.resolve(flags, request.config_path)
-    if request.interactive:
-        settings = _prompt(request, settings)
-    common: dict[str, Any] = {
-        "name": request.name,
-        "environments": tuple(settings["environments"]),
-        "ci": settings["ci"],
-        "registry": settings["registry"],
-        "description": request.description or "",
-        "secrets": request.secrets,
-        "sops_age_recipient": request.sops_age_recipient,
-        "hooks_repo": settings["hooks_repo"],
-        "launchgen_requirement": settings["launchgen_requirement"],
-        "pip_index_url": settings["pip_index_url"],
-    }
-    if not request.middleware:
-        if request.vendor_chart or request.chart_digest:
-            raise LaunchgenError("--chart and --chart-digest are for middleware: add --middleware")
-        return Answers(
-            kind="app",
-            data=request.data,
-            chart_repository=settings["chart_repository"],
-            launch_chart_version=settings["launch_chart_version"],
-            chart_version=request.chart_version or "0.1.0",
-            **common,
-        )
-    if not request.vendor_chart or not request.chart_version:
-        raise LaunchgenError(
-            "--middleware needs --chart REPOSITORY/NAME and --chart-version VERSION"
-        )
-    repository, chart_name = split_vendor_chart(request.vendor_chart)
-    vendor = VendorChart(chart_name, repository, request.chart_version, request.chart_digest)
-    return Answers(kind="middleware", vendor_chart=vendor, **common)
-
-
-def _prompt(request: NewRequest, settings: dict[str, Any]) -> dict[str, Any]:
+def _prompt(request: NewRequest, settings: Settings) -> Settings:
     answered = dict(settings)
     envs = click.prompt(
         "Environments, in promotion order", default=",".join(settings["environments"])
@@ -90,7 +21,7 @@ def _prompt(request: NewRequest, settings: dict[str, Any]) -> dict[str, Any]:
     answered["environments"] = [e.strip() for e in envs.split(",") if e.strip()]
     answered["registry"] = click.prompt("Container registry", default=settings["registry"])
     answered["ci"] = click.prompt(
-        "CI system", default=settings["ci"], type=click.Choice(["github", "gitlab"])
+        "CI system", default=settings["ci"], type=click.Choice(CI_SYSTEMS)
     )
     if not request.middleware:
         repository = click.prompt(
@@ -103,15 +34,6 @@ def _prompt(request: NewRequest, settings: dict[str, Any]) -> dict[str, Any]:
             "Launch chart version", default=settings["launch_chart_version"]
         )
     return answered
-
-
-def run_new(request: NewRequest) -> Iterator[str]:
-    answers = build_answers(request)
-    for repo in new(answers, request.output_dir, force=request.force, git=not request.no_git):
-        where = f"commit {repo.commit[:12]}" if repo.commit else "no commit"
-        yield f"created {repo.path} ({where})"
-        for kept in repo.kept:
-            yield f"  kept existing {kept}"
 
 
 def _split_envs(value: str | None) -> list[str] | None:
@@ -134,10 +56,11 @@ def _split_envs(value: str | None) -> list[str] | None:
     "--envs",
     "environments",
     metavar="A,B,C",
-    help="Environments, in promotion order. [default: dev,test,prod]",
+    help=f"Environments, in promotion order. [default: {','.join(SETTINGS['environments'].default)}]",
 )
 @click.option(
-    "--registry", help="Container registry the image is pushed to. [default: registry.example.com]"
+    "--registry",
+    help=f"Container registry the image is pushed to. [default: {SETTINGS['registry'].default}]",
 )
 @click.option(
     "--chart-repository",
@@ -155,7 +78,8 @@ def _split_envs(value: str | None) -> list[str] | None:
 )
 @click.option(
     "--chart-version",
-    help="App: the umbrella chart's first version [0.1.0]. Middleware: the exact vendor chart version.",
+    help=f"App: the umbrella chart's first version [{FIRST_CHART_VERSION}]. "
+    "Middleware: the exact vendor chart version.",
 )
 @click.option(
     "--chart-digest",
@@ -163,8 +87,8 @@ def _split_envs(value: str | None) -> list[str] | None:
 )
 @click.option(
     "--ci",
-    type=click.Choice(["github", "gitlab"]),
-    help="CI system of the generated pipelines. [default: github]",
+    type=click.Choice(CI_SYSTEMS),
+    help=f"CI system of the generated pipelines. [default: {SETTINGS['ci'].default}]",
 )
 @click.option("--description", help="One line saying what the service is.")
 @click.option(
@@ -221,6 +145,9 @@ def command(
       launchgen new orders-db --middleware \\
         --chart oci://registry-1.docker.io/bitnamicharts/postgresql --chart-version 16.4.1
     """
+    from launchgen.scaffold import new
+    from launchgen.scaffold.request import NewRequest, build_answers
+
     request = NewRequest(
         name=name,
         output_dir=output_dir,
@@ -232,8 +159,12 @@ def command(
         from launchgen.gitops import scaffold as engine
 
         engine.check(gitops, gitops_url, name, options["middleware"])
-    for line in run_new(request):
-        click.echo(line)
+    answers = build_answers(request, _prompt if request.interactive else None)
+    for repo in new(answers, request.output_dir, force=request.force, git=not request.no_git):
+        where = f"commit {repo.commit[:12]}" if repo.commit else "no commit"
+        click.echo(f"created {repo.path} ({where})")
+        for kept in repo.kept:
+            click.echo(f"  kept existing {kept}")
     if gitops:
         for line in engine.after_new(output_dir, name, gitops, gitops_url, not request.no_git):
             click.echo(line)

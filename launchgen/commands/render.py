@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from launchgen.standard import KUBE_VERSION
+
 
 @click.command()
 @click.argument("properties", metavar="PROPERTIES_REPO")
@@ -41,7 +43,7 @@ import click
 )
 @click.option(
     "--kube-version",
-    default="1.35.0",
+    default=KUBE_VERSION,
     show_default=True,
     help="Kubernetes version helm renders for.",
 )

@@ -9,13 +9,14 @@ import click
 
 from launchgen.errors import EXIT_OK, EXIT_PROBLEMS
 from launchgen.report import FORMATS, default_format, render
+from launchgen.standard import KUBE_MINOR_VERSION
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--kube-version",
-    default="1.35",
+    default=KUBE_MINOR_VERSION,
     show_default=True,
     help="Kubernetes version to validate against.",
 )

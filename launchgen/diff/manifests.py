@@ -23,9 +23,9 @@ from typing import Any
 
 from launchgen.display import printable
 from launchgen.errors import LaunchgenError
+from launchgen.standard import RENDER_RECORD
 
 YAML_SUFFIXES = (".yaml", ".yml")
-RENDER_RECORD = "render.json"
 BUNDLE_STATEMENT = "attestation.dsse.json"
 
 

@@ -9,7 +9,7 @@ from launchgen.render.engine import (
     RenderRequest,
     render,
 )
-from launchgen.render.output import RENDER_RECORD
+from launchgen.standard import RENDER_RECORD
 
 __all__ = [
     "DEFAULT_KUBE_VERSION",

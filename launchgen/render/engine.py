@@ -30,14 +30,14 @@ from launchgen.render import helmversion
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
 from launchgen.render.data import as_hooks, data_chart_dir
 from launchgen.render.data import release_name as data_release_name
-from launchgen.render.output import RENDER_RECORD, check_destination, replace_folder
+from launchgen.render.output import check_destination, replace_folder
 from launchgen.render.sources import RepoSource, is_git_url, open_repo
 from launchgen.render.split import Manifest, number
 from launchgen.render.template import TemplateJob, template_all
 from launchgen.render.version import check_app_version
-from launchgen.standard import REPO_CONFIG_FILE
+from launchgen.standard import KUBE_VERSION, RENDER_RECORD, REPO_CONFIG_FILE
 
-DEFAULT_KUBE_VERSION = "1.35.0"
+DEFAULT_KUBE_VERSION = KUBE_VERSION
 
 
 class LintRefusal(LaunchgenError):

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from launchgen.errors import WouldOverwriteError
-
-RENDER_RECORD = "render.json"
+from launchgen.standard import RENDER_RECORD
 
 
 def check_destination(output_dir: Path, environments: Sequence[str]) -> None:

@@ -6,7 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from launchgen import __version__, naming
+from launchgen import naming
+from launchgen.config import CI_SYSTEMS, FIRST_CHART_VERSION, SETTINGS
 from launchgen.errors import InvalidNameError, LaunchgenError
 from launchgen.semver import EXACT_SEMVER
 from launchgen.standard import APP_VERSION_PLACEHOLDER, CHART_REPOSITORY
@@ -36,14 +37,14 @@ class Answers:
     kind: Kind
     name: str
     environments: tuple[str, ...]
-    ci: str = "github"
-    registry: str = "registry.example.com"
+    ci: str = SETTINGS["ci"].default
+    registry: str = SETTINGS["registry"].default
     chart_repository: str | None = None
-    launch_chart_version: str = "1.0.0"
-    chart_version: str = "0.1.0"
+    launch_chart_version: str = SETTINGS["launch_chart_version"].default
+    chart_version: str = FIRST_CHART_VERSION
     description: str = ""
     hooks_repo: str | None = None  # None: `repo: local` hooks run the installed launchgen
-    launchgen_requirement: str = f"launchgen=={__version__}"
+    launchgen_requirement: str = SETTINGS["launchgen_requirement"].default
     pip_index_url: str | None = None  # None: pip's default index (or PIP_INDEX_URL in CI)
     vendor_chart: VendorChart | None = field(default=None)
     secrets: str = "none"
@@ -62,7 +63,7 @@ class Answers:
             raise LaunchgenError(
                 "--secrets sops needs --sops-age-recipient age1... (the public age key secrets are encrypted to)"
             )
-        if self.ci not in ("github", "gitlab"):
+        if self.ci not in CI_SYSTEMS:
             raise LaunchgenError(f"--ci must be 'github' or 'gitlab', got {self.ci!r}")
         _exact_version("--chart-version", self.chart_version)
         if self.hooks_repo is not None and not HOOKS_REPO.match(self.hooks_repo):

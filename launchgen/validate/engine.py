@@ -23,11 +23,10 @@ from launchgen.checks import hint
 from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.problem import Problem
-from launchgen.standard import APP_VERSION_PLACEHOLDER
+from launchgen.standard import APP_VERSION_PLACEHOLDER, RENDER_RECORD
 from launchgen.validate.checks import Context, check_object
 from launchgen.validate.schemas import DEFAULT_KUBE_VERSION, KindSchema, SchemaStore
 
-RENDER_RECORD = "render.json"
 RENDER_INPUTS = "inputs"  # a render's own inputs (values files, Chart.yaml): not manifests
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 PARALLEL_BYTES = 1 << 20  # below this, one process is faster than starting others

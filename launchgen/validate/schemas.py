@@ -21,8 +21,9 @@ from launchgen.display import printable
 from launchgen.errors import ConfigError
 from launchgen.resources import data_dir
 from launchgen.schemacompile import Check, schema_checker
+from launchgen.standard import KUBE_MINOR_VERSION
 
-DEFAULT_KUBE_VERSION = "1.35"
+DEFAULT_KUBE_VERSION = KUBE_MINOR_VERSION
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
 
 
