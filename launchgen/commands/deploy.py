@@ -52,23 +52,13 @@ def command(
     """
     from launchgen.deploy.cluster import check_timeout
     from launchgen.deploy.engine import deploy
-    from launchgen.deploy.source import from_bundle
-    from launchgen.errors import LaunchgenError
+    from launchgen.deploy.source import for_properties_repo
 
     check_timeout(timeout)
     repo = properties_repo(properties)
-    if environment:
-        repo.environment(environment)
-    source = from_bundle(bundle, public_key)
-    repo.environment(source.environment)
-    if environment and environment != source.environment:
-        raise LaunchgenError(
-            f"bundle {bundle} was rendered for {source.environment}, not {environment}"
-        )
-    if source.service != repo.service:
-        raise LaunchgenError(
-            f"bundle {bundle} is for {source.service}, but {properties} is {repo.service}'s properties repo"
-        )
+    source = for_properties_repo(
+        bundle, public_key, properties, repo.service, repo.environments, environment
+    )
     with open_cluster(**cluster) as target:
         outcome = deploy(
             target,

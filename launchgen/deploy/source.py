@@ -136,6 +136,34 @@ def from_verified(verified: Verified) -> DeploymentSource:
     return source
 
 
+def for_properties_repo(
+    bundle: Path,
+    public_key: Path,
+    properties: Path,
+    service: str,
+    environments: list[str],
+    environment: str | None = None,
+) -> DeploymentSource:
+    """The verified bundle, when it is for `service` in one of `environments` (any
+    valid name when the repo lists none) and, when given, for `environment`."""
+    from launchgen.naming import check_environment
+
+    listed = environments or None
+    if environment:
+        check_environment(environment, listed)
+    source = from_bundle(bundle, public_key)
+    check_environment(source.environment, listed)
+    if environment and environment != source.environment:
+        raise LaunchgenError(
+            f"bundle {bundle} was rendered for {source.environment}, not {environment}"
+        )
+    if source.service != service:
+        raise LaunchgenError(
+            f"bundle {bundle} is for {source.service}, but {properties} is {service}'s properties repo"
+        )
+    return source
+
+
 def check(source: DeploymentSource) -> None:
     """Every name and version a deployment passes to helm or kubectl, or writes to disk."""
     from launchgen.naming import (
