@@ -1,13 +1,16 @@
 """The one way launchgen runs helm: version detection, isolated homes, flag mapping.
 
-Every helm call (render today, deploy and rollback later) goes through `Helm`, so
-that helm 3 (>= 3.14) and helm 4 behave the same for launchgen:
+Every helm call (render, deploy and the day-2 commands) goes through `Helm`, so that
+helm 3 (>= 3.14) and helm 4 behave the same for launchgen:
 
-* callers write helm 4 flags; `Helm` maps them to helm 3's names when needed;
+* the arguments come from `launchgen.helmargv`, in helm 4's flag names; `Helm` maps
+  them to helm 3's names when needed;
 * helm runs with its own HELM_* homes, so the user's helm configuration is neither
   needed nor polluted (credentials may be borrowed from it on request);
-* failures become one-line ToolErrors carrying helm's own message;
-* `dry_run` records the exact commands instead of running them.
+* failures become one-line ToolErrors carrying helm's own message.
+
+A dry run is the deployment workflow's (`launchgen.deploy.cluster.Cluster`): it
+plans `Helm.command(args)` instead of running it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from launchgen import helmargv
 from launchgen.display import printable
 from launchgen.errors import InvalidNameError, ToolError
 
@@ -115,16 +119,14 @@ class Helm:
     `home`: folder for HELM_CONFIG/CACHE/DATA_HOME (a temporary one by default).
     `user_credentials`: give helm a copy of the user's registry logins and repository
     credentials (for private HTTP/OCI chart repositories).
-    `dry_run`: record commands in `commands` instead of running them (`version` is
-    then assumed when given, else detected).
+    `assumed_version`: helm's version when already known (render caches it per
+    binary), so helm is not asked again.
     """
 
     binary: str | Path | None = None
     home: Path | None = None
     user_credentials: bool = False
-    dry_run: bool = False
     assumed_version: HelmVersion | None = None
-    commands: list[list[str]] = field(default_factory=list)
     _path: str = field(default="", init=False, repr=False)
     _version: HelmVersion | None = field(default=None, init=False, repr=False)
     _tmp_home: str | None = field(default=None, init=False, repr=False)
@@ -133,10 +135,7 @@ class Helm:
 
     def __post_init__(self) -> None:
         self._version = self.assumed_version
-        if self.dry_run and self.assumed_version is not None:
-            self._path = str(self.binary or "helm")
-        else:
-            self._path = find_binary(self.binary)
+        self._path = find_binary(self.binary)
 
     def __enter__(self) -> Helm:
         return self
@@ -191,7 +190,7 @@ class Helm:
         if self._version is None and self._version_proc is None:
             try:
                 self._version_proc = subprocess.Popen(
-                    [self._path, "version", "--template", "{{.Version}}"],
+                    [self._path, *helmargv.VERSION],
                     env=self.env(),
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
@@ -209,9 +208,7 @@ class Helm:
                 proc, self._version_proc = self._version_proc, None
                 stdout = self.finish(proc, "helm version")
             else:
-                stdout = self._exec(
-                    [self._path, "version", "--template", "{{.Version}}"], "version"
-                ).stdout
+                stdout = self._exec([self._path, *helmargv.VERSION], "version").stdout
             version = HelmVersion.parse(stdout)
             if (version.major, version.minor, version.patch) < MIN_HELM3:
                 raise ToolError(
@@ -254,9 +251,6 @@ class Helm:
     ) -> HelmResult:
         """Run `helm ARGS` (helm 4 flag names); raise ToolError with helm's message on failure."""
         argv = self.command(args)
-        if self.dry_run:
-            self.commands.append(argv)
-            return HelmResult(tuple(argv), "", "")
         return self._exec(argv, what or f"helm {args[0] if args else ''}".strip(), cwd=cwd)
 
     def _exec(self, argv: list[str], what: str, cwd: Path | None = None) -> HelmResult:

@@ -219,10 +219,12 @@ def inspect(properties: Path, environment: str, origin: str | None = None) -> En
 # --- render -------------------------------------------------------------------------
 
 
-def template_args(properties: Path, environment: str, origin: str | None = None) -> list[str]:
-    """Extra `helm template` arguments for an environment: the secrets file's digest."""
+def template_values(
+    properties: Path, environment: str, origin: str | None = None
+) -> dict[str, str]:
+    """What `helm template` sets (--set-string) for an environment: the secrets file's digest."""
     found = inspect(properties, environment, origin)
-    return [] if found is None else ["--set-string", f"{VALUE}.digest={found.digest}"]
+    return {} if found is None else {f"{VALUE}.digest": found.digest}
 
 
 def _mapping(value: object) -> dict[str, Any]:
@@ -480,20 +482,20 @@ data:
 """
 
 
-def attach(secrets: DeploySecrets | None, chart: Path, *, dry_run: bool) -> list[str]:
-    """Make the Secret part of the wrapper chart; the `helm upgrade` arguments that feed it.
+def attach(secrets: DeploySecrets | None, chart: Path, *, dry_run: bool) -> str | None:
+    """Make the Secret part of the wrapper chart; the values file `helm upgrade` reads
+    it from (in a dry run, a placeholder saying what it would hold).
 
     The values go through a FIFO in the chart's private scratch folder: helm reads them
     from a pipe, nothing is written to disk, and removing the folder ends the feeder."""
     if secrets is None:
-        return []
+        return None
     if dry_run or secrets.values is None:
         keys = ", ".join(secrets.encrypted.keys) or "none"
-        return [
-            "--values",
+        return (
             f"<Secret {secrets.name} decrypted by sops from {printable(secrets.encrypted.display)} "
-            f"{secrets.encrypted.digest[:19]}, keys: {printable(keys, limit=400)}>",
-        ]
+            f"{secrets.encrypted.digest[:19]}, keys: {printable(keys, limit=400)}>"
+        )
     (chart / "templates" / WRAPPER_TEMPLATE).write_text(SECRET_TEMPLATE)
     fifo = chart.parent / f".{WRAPPER_VALUE}-{os.urandom(8).hex()}"
     os.mkfifo(fifo, 0o600)
@@ -503,7 +505,7 @@ def attach(secrets: DeploySecrets | None, chart: Path, *, dry_run: bool) -> list
         daemon=True,
         name="launchgen-sops-values",
     ).start()
-    return ["--values", str(fifo)]
+    return str(fifo)
 
 
 def _feed(fifo: Path, payload: bytes, *, poll: float = 0.02) -> None:

@@ -50,9 +50,9 @@ def command(
     previous revision in place; an immutable deployment's namespace is removed) and
     the command exits 1. Success is appended to deployments/ENV.yaml, pending approval.
     """
-    from launchgen.deploy.cluster import check_timeout
     from launchgen.deploy.engine import deploy
     from launchgen.deploy.source import for_properties_repo
+    from launchgen.helmargv import check_timeout
 
     check_timeout(timeout)
     repo = properties_repo(properties)

@@ -4,9 +4,9 @@ Every command that changes a cluster runs through `Cluster`, so `--dry-run` is o
 switch: commands are recorded (and printed as the plan) instead of run, and reads
 that a plan depends on answer nothing (the plan shows them too).
 
-This is also the one place where helm and kubectl command lines are built. Release
-names, namespaces and object names come from records, bundles and helm's own output,
-all of which are untrusted: each is checked again here, right before it becomes an
+helm command lines are built by `launchgen.helmargv`; kubectl's are built here.
+Release names, namespaces and object names come from records, bundles and helm's own
+output, all of which are untrusted: each is checked again right before it becomes an
 argument, and positional arguments always follow `--`, so a recorded release such as
 `--kubeconfig=evil` can never become an option.
 """
@@ -21,12 +21,13 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from launchgen import helmargv
 from launchgen.display import printable
 from launchgen.errors import InvalidNameError, ToolError
 from launchgen.helm import Helm, HelmResult, one_line
+from launchgen.helmargv import Release
 from launchgen.naming import check_namespace, check_release_name
 
 KUBECTL_ENV_VAR = "LAUNCHGEN_KUBECTL"
@@ -35,7 +36,6 @@ _OBJECT_NAME = re.compile(
     r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?\Z"
 )
 _PLACEHOLDER = re.compile(r"<[^<>\n]+>\Z")
-_TIMEOUT = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|ms|s|m|h))+\Z")
 
 
 def find_kubectl(explicit: str | None = None) -> str:
@@ -46,15 +46,6 @@ def find_kubectl(explicit: str | None = None) -> str:
             f"kubectl not found ({chosen}): install it, or pass --kubectl PATH or set ${KUBECTL_ENV_VAR}"
         )
     return found
-
-
-def check_timeout(value: str) -> str:
-    """A Go duration such as 5m or 1m30s (it becomes helm's --timeout value)."""
-    if not _TIMEOUT.match(value):
-        raise InvalidNameError(
-            f"invalid timeout {printable(value)!r}: a duration such as 300s, 5m or 1h"
-        )
-    return value
 
 
 def check_object_name(name: str) -> str:
@@ -85,69 +76,20 @@ class Cluster:
 
     # --- helm -------------------------------------------------------------------
 
-    def helm_args(
-        self,
-        verb: Sequence[str],
-        release: str,
-        *,
-        namespace: str,
-        flags: Sequence[str] = (),
-        chart: Path | str | None = None,
-        revision: int | None = None,
-    ) -> list[str]:
-        """`helm VERB --namespace NS FLAGS [--kubeconfig K] -- RELEASE [CHART] [REVISION]`.
+    def release(self, name: str, namespace: str) -> Release:
+        """A release on this cluster (its names checked), for `launchgen.helmargv`."""
+        return Release(name, namespace, self.kubeconfig)
 
-        `chart` is a folder launchgen wrote (or, in a dry run, a `<placeholder>`)."""
-        check_release_name(release)
-        check_namespace(namespace)
-        tail = [release]
-        if chart is not None:
-            tail.append(str(chart))
-        if revision is not None:
-            if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
-                raise InvalidNameError(f"invalid helm revision {revision!r}")
-            tail.append(str(revision))
-        return [
-            *verb,
-            "--namespace",
-            namespace,
-            *flags,
-            *(["--kubeconfig", self.kubeconfig] if self.kubeconfig else []),
-            "--",
-            *tail,
-        ]
-
-    def helm_run(
-        self,
-        verb: Sequence[str],
-        release: str,
-        *,
-        namespace: str,
-        what: str,
-        flags: Sequence[str] = (),
-        chart: Path | str | None = None,
-        revision: int | None = None,
-    ) -> HelmResult:
-        args = self.helm_args(
-            verb, release, namespace=namespace, flags=flags, chart=chart, revision=revision
-        )
+    def helm_run(self, args: Sequence[str], *, what: str) -> HelmResult:
+        """Run a helm command built by `launchgen.helmargv`; in a dry run, plan it."""
         if self.dry_run:
             self.plan.append(shown(self.helm.command(args)))
             return HelmResult(tuple(args), "", "")
         return self.helm.run(args, what=what)
 
-    def helm_read(
-        self,
-        verb: Sequence[str],
-        release: str,
-        *,
-        namespace: str,
-        what: str,
-        flags: Sequence[str] = (),
-    ) -> str | None:
+    def helm_read(self, args: Sequence[str], *, what: str) -> str | None:
         """A read-only helm call; None in a dry run (where it is shown in the plan) or when it
         fails (e.g. no such release)."""
-        args = self.helm_args(verb, release, namespace=namespace, flags=flags)
         if self.dry_run:
             self.plan.append(shown(self.helm.command(args)))
             return None
@@ -162,7 +104,7 @@ class Cluster:
         `helm history -o json` has the same shape in helm 3 and helm 4; only entries with
         an integer revision are kept."""
         out = self.helm_read(
-            ["history"], release, namespace=namespace, what="helm history", flags=["-o", "json"]
+            helmargv.history(self.release(release, namespace)), what="helm history"
         )
         if not out:
             return []

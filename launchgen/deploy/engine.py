@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from launchgen import records
+from launchgen import helmargv, records
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError, ToolError
 
 if TYPE_CHECKING:  # the day-2 commands import none of what deploy alone needs
@@ -98,22 +98,17 @@ def deploy(
     )
     with tempfile.TemporaryDirectory(prefix="launchgen-deploy-") as scratch:
         chart: Path | str = write_chart(source, Path(scratch))
-        secret_args = sopssecrets.attach(secrets, Path(chart), dry_run=cluster.dry_run)
+        secret_values = sopssecrets.attach(secrets, Path(chart), dry_run=cluster.dry_run)
         if cluster.dry_run:
             chart = f"<chart from bundle {source.digest[:19]}>"
         try:
             cluster.helm_run(
-                ["upgrade", "--install"],
-                release,
-                namespace=namespace,
-                chart=chart,
-                flags=[
-                    "--wait=watcher",
-                    "--rollback-on-failure",
-                    "--timeout",
-                    timeout,
-                    *secret_args,
-                ],
+                helmargv.upgrade_install(
+                    cluster.release(release, namespace),
+                    chart,
+                    timeout=timeout,
+                    values=[secret_values] if secret_values else [],
+                ),
                 what="helm upgrade --install",
             )
         except ToolError as exc:
@@ -126,10 +121,7 @@ def deploy(
     if run_tests:
         try:
             cluster.helm_run(
-                ["test"],
-                release,
-                namespace=namespace,
-                flags=["--timeout", timeout],
+                helmargv.test(cluster.release(release, namespace), timeout=timeout),
                 what="helm test",
             )
         except ToolError as exc:
@@ -194,10 +186,9 @@ def _undo(
     """Take a release back: immutable ones are removed with their namespace; in-place
     ones go back to `to_revision` (default: the one before the last), or are
     uninstalled when there is none."""
+    target = cluster.release(release, namespace)
     if immutable:
-        cluster.helm_run(
-            ["uninstall"], release, namespace=namespace, flags=["--wait"], what="helm uninstall"
-        )
+        cluster.helm_run(helmargv.uninstall(target), what="helm uninstall")
         _remove_namespace(cluster, namespace)
         return
     if to_revision is None:
@@ -207,18 +198,9 @@ def _undo(
             cluster.note("0 is helm's previous revision; a first install is uninstalled instead")
             to_revision = 0
     if to_revision is None:
-        cluster.helm_run(
-            ["uninstall"], release, namespace=namespace, flags=["--wait"], what="helm uninstall"
-        )
+        cluster.helm_run(helmargv.uninstall(target), what="helm uninstall")
     else:
-        cluster.helm_run(
-            ["rollback"],
-            release,
-            namespace=namespace,
-            flags=["--wait"],
-            revision=to_revision,
-            what="helm rollback",
-        )
+        cluster.helm_run(helmargv.rollback(target, to_revision), what="helm rollback")
 
 
 def _load(

@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from launchgen import naming
+from launchgen import helmargv, naming
 from launchgen.display import printable
 from launchgen.errors import LaunchgenError
 from launchgen.helm import Helm
@@ -130,14 +129,14 @@ def _add_http_repositories(helm: Helm, dependencies: list[dict[str, Any]]) -> No
     for url in sorted({str(d.get("repository") or "") for d in dependencies}):
         if url.startswith(("http://", "https://")):
             name = "launchgen-" + hashlib.sha256(url.encode()).hexdigest()[:12]
-            helm.run(["repo", "add", name, url, "--force-update"], what=f"helm repo add {url}")
+            helm.run(helmargv.repo_add(name, url), what=f"helm repo add {url}")
 
 
 def prepare_umbrella(
-    app_repo: Path, app_version: str, helm: Helm, workdir: Path, download_flags: Sequence[str] = ()
+    app_repo: Path, app_version: str, helm: Helm, workdir: Path, plain_http: bool = False
 ) -> PreparedChart:
     """Copy the umbrella chart into `workdir`, set appVersion, resolve dependencies
-    (`download_flags`, e.g. --plain-http, go to helm's chart downloads)."""
+    (over plain HTTP from an OCI registry without TLS, with `plain_http`)."""
     meta = read_chart_yaml(app_repo)
     target = workdir / str(meta["name"])
     shutil.copytree(app_repo, target, ignore=shutil.ignore_patterns(".git"), symlinks=True)
@@ -158,7 +157,7 @@ def prepare_umbrella(
     if wanted and not _dependencies_present(target, wanted):
         _add_http_repositories(helm, wanted)
         helm.run(
-            ["dependency", "build", str(target), *download_flags],
+            helmargv.dependency_build(target, plain_http=plain_http),
             what=f"helm dependency build of {app_repo}",
         )
 
@@ -175,7 +174,7 @@ def _sha256(path: Path) -> str:
 
 
 def pull_vendor_chart(
-    chart: dict[str, Any], helm: Helm, workdir: Path, download_flags: Sequence[str] = ()
+    chart: dict[str, Any], helm: Helm, workdir: Path, plain_http: bool = False
 ) -> PreparedChart:
     """Pull a middleware's pinned vendor chart (HTTP or OCI repository) into `workdir`."""
     name, repository, version = (str(chart.get(k) or "") for k in ("name", "repository", "version"))
@@ -189,27 +188,10 @@ def pull_vendor_chart(
         )
     destination = workdir / "vendor"
     destination.mkdir()
-    if repository.startswith("oci://"):
-        args = [
-            "pull",
-            f"{repository.rstrip('/')}/{name}",
-            "--version",
-            version,
-            "--destination",
-            str(destination),
-        ]
-    else:
-        args = [
-            "pull",
-            name,
-            "--repo",
-            repository,
-            "--version",
-            version,
-            "--destination",
-            str(destination),
-        ]
-    helm.run([*args, *download_flags], what=f"helm pull of {name} {version} from {repository}")
+    helm.run(
+        helmargv.pull(name, repository, version, destination, plain_http=plain_http),
+        what=f"helm pull of {name} {version} from {repository}",
+    )
     archives = sorted(destination.glob("*.tgz"))
     if not archives:
         raise LaunchgenError(

@@ -165,19 +165,18 @@ def render(request: RenderRequest) -> list[Rendered]:
         if known_version is None:
             helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
-        downloads = ["--plain-http"] if request.plain_http else []
         data: PreparedChart | None = None
         if app is not None:
             chart = prepare_umbrella(
-                app.path, str(request.app_version), helm, workdir / "app", downloads
+                app.path, str(request.app_version), helm, workdir / "app", request.plain_http
             )
             data_dir = data_chart_dir(app.path)
             if data_dir is not None:
                 data = prepare_umbrella(
-                    data_dir, str(request.app_version), helm, workdir / "data", downloads
+                    data_dir, str(request.app_version), helm, workdir / "data", request.plain_http
                 )
         else:
-            chart = pull_vendor_chart(config["chart"], helm, workdir, downloads)
+            chart = pull_vendor_chart(config["chart"], helm, workdir, request.plain_http)
         postfix = (
             naming.immutable_postfix(
                 request.deployment_id or str(request.app_version or chart.version)
@@ -197,7 +196,7 @@ def render(request: RenderRequest) -> list[Rendered]:
                 release,
                 naming.namespace_for(service, env, postfix),
                 properties.path / "envs" / env / "values.yaml",
-                tuple(sopssecrets.template_args(properties.path, env, properties.origin)),
+                tuple(sopssecrets.template_values(properties.path, env, properties.origin).items()),
             )
             for env in environments
         ]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from launchgen import helmargv
 from launchgen.helm import Helm
 from launchgen.render.chart import PreparedChart
 from launchgen.render.split import Resource, parse
@@ -20,24 +21,17 @@ class TemplateJob:
     release: str
     namespace: str
     values: Path
-    extra: tuple[str, ...] = ()  # more flags for this run (the sops secrets' digest)
+    # What helm sets with --set-string for this run (the sops secrets' digest).
+    set_strings: tuple[tuple[str, str], ...] = ()
 
     def args(self, kube_version: str) -> list[str]:
-        # Flags first, then `--` and the positionals: nothing after it reads as a flag.
-        return [
-            "template",
-            "--namespace",
-            self.namespace,
-            "--values",
-            str(self.values),
-            "--kube-version",
-            kube_version,
-            "--include-crds",
-            *self.extra,
-            "--",
-            self.release,
-            str(self.chart.path),
-        ]
+        return helmargv.template(
+            helmargv.Release(self.release, self.namespace),
+            self.chart.path,
+            values=[self.values],
+            kube_version=kube_version,
+            set_strings=dict(self.set_strings),
+        )
 
 
 def template_all(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from launchgen import records
+from launchgen import helmargv, records
 from launchgen.deploy.cluster import Cluster
 from launchgen.errors import InvalidNameError
 from launchgen.helm import Helm, HelmVersion
@@ -65,10 +65,7 @@ def test_a_recorded_release_never_becomes_a_helm_option(
 
 def test_names_are_checked_again_where_argv_is_built(tmp_path: Path) -> None:
     cluster = Cluster(
-        Helm(binary="helm", dry_run=True, assumed_version=HelmVersion(4, 1, 4)),
-        "kubectl",
-        None,
-        True,
+        Helm(tool("helm4"), assumed_version=HelmVersion(4, 1, 4)), "kubectl", None, True
     )
     for release, namespace in (
         ("--kubeconfig=evil", "ns"),
@@ -78,16 +75,14 @@ def test_names_are_checked_again_where_argv_is_built(tmp_path: Path) -> None:
     ):
         with pytest.raises(InvalidNameError):
             cluster.helm_run(
-                ["rollback"], release, namespace=namespace, revision=1, what="helm rollback"
+                helmargv.rollback(cluster.release(release, namespace), 1), what="helm rollback"
             )
     with pytest.raises(InvalidNameError):
         cluster.kubectl(["delete", "namespace"], "delete", names=["--all"])
     with pytest.raises(InvalidNameError):
         cluster.helm.command(["rollback", "--namespace", "ns", "--", "-evil", "1"])
-    cluster.helm_run(
-        ["rollback"], "ok", namespace="ns", revision=1, flags=["--wait"], what="helm rollback"
-    )
-    assert cluster.plan == ["helm rollback --namespace ns --wait -- ok 1"]
+    cluster.helm_run(helmargv.rollback(cluster.release("ok", "ns"), 1), what="helm rollback")
+    assert cluster.plan == [f"{tool('helm4')} rollback --namespace ns --wait -- ok 1"]
 
 
 @pytest.mark.parametrize("helm", ["helm4", "helm3"])

@@ -43,13 +43,25 @@ def test_maps_helm4_flags_for_helm3_only(flags: list[str], helm3: list[str]) -> 
     assert Helm(tool("helm4")).command(flags)[1:] == flags
 
 
-def test_dry_run_records_exact_commands_without_running() -> None:
-    helm = Helm("/nowhere/helm", dry_run=True, assumed_version=HelmVersion(3, 14, 0))
-    result = helm.run(["upgrade", "--install", "checkout", "chart.tgz", "--rollback-on-failure"])
-    assert result.stdout == ""
-    assert helm.commands == [
-        ["/nowhere/helm", "upgrade", "--install", "checkout", "chart.tgz", "--atomic"]
+def test_a_known_version_is_not_asked_again(tmp_path: Path) -> None:
+    """`assumed_version` (render's cached helm version) maps flags without running helm."""
+    never = _fake_helm(tmp_path, 'echo ran >> "$0.log"; exit 1')
+    helm = Helm(never, assumed_version=HelmVersion(3, 14, 0))
+    assert helm.command(["upgrade", "--install", "--rollback-on-failure", "--", "x", "."]) == [
+        str(never),
+        "upgrade",
+        "--install",
+        "--atomic",
+        "--",
+        "x",
+        ".",
     ]
+    assert helm.version == HelmVersion(3, 14, 0)
+    assert not Path(f"{never}.log").exists()
+    assert Helm(never).command(["env"]) == [str(never), "env"]  # nothing to map: not asked
+    with pytest.raises(ToolError, match=r"^version failed: no error message"):
+        _ = Helm(never).version
+    assert Path(f"{never}.log").read_text() == "ran\n"
 
 
 def test_missing_binary_is_one_line_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

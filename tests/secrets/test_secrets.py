@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from launchgen import sopssecrets
+from launchgen import helmargv, sopssecrets
 from launchgen.errors import LaunchgenError
 from tests.deploy.helpers import Service
 from tests.helpers.cli import invoke
@@ -349,9 +349,10 @@ def test_the_wrapper_values_reach_helm_through_a_pipe(tmp_path: Path) -> None:
     (chart / "templates").mkdir(parents=True)
     encrypted = sopssecrets.Encrypted("envs/dev/secrets.yaml", b"x", "sha256:" + "a" * 64, ("A",))
     secrets = sopssecrets.DeploySecrets("svc-secrets", encrypted, {"A": "value-" * 30000})
-    args = sopssecrets.attach(secrets, chart, dry_run=False)
-    fifo = Path(args[1])
-    assert args[0] == "--values" and fifo.parent == chart.parent and fifo.is_fifo()
+    fed = sopssecrets.attach(secrets, chart, dry_run=False)
+    assert fed is not None
+    fifo = Path(fed)
+    assert fifo.parent == chart.parent and fifo.is_fifo()
     assert (fifo.stat().st_mode & 0o777) == 0o600
     payload = json.loads(fifo.read_bytes())  # more than a pipe buffer: the feeder streams it
     assert payload[sopssecrets.WRAPPER_VALUE]["data"]["A"].startswith("dmFsdWUt")
@@ -394,11 +395,15 @@ def test_real_helm_reads_the_secret_from_the_pipe(tmp_path: Path, helm_name: str
         "envs/dev/secrets.yaml", b"x", "sha256:" + "a" * 64, ("DB_PASSWORD", "EMPTY")
     )
     values = {"DB_PASSWORD": "p@ss: {{ .Release.Name }}\n'\"", "EMPTY": ""}
-    args = sopssecrets.attach(
+    fed = sopssecrets.attach(
         sopssecrets.DeploySecrets("svc-secrets", encrypted, values), chart, dry_run=False
     )
+    assert fed is not None
+    args = helmargv.template(
+        helmargv.Release("svc", "svc-dev"), chart, values=[fed], kube_version="1.35.0"
+    )
     out = subprocess.run(
-        [str(tool(helm_name)), "template", "svc", str(chart), *args],
+        [str(tool(helm_name)), *args],
         capture_output=True,
         text=True,
         timeout=120,
