@@ -1,14 +1,23 @@
-"""Reading YAML with positions, and writing it back, without global parser state.
+"""Reading YAML, and writing it back, without global parser state.
 
-Every problem launchgen reports points at a line and column, so documents are loaded
-with ruamel.yaml's round-trip loader, which keeps them. Each call builds its own
-YAML object: no state leaks between files or threads.
+Two readers, one per need:
+
+* `load`/`loads`: ruamel.yaml's round-trip loader, which keeps every key's line and
+  column (`position`), for files whose problems point inside them (the org config,
+  checked against its schema) and files launchgen writes back (`dumps`). Each call
+  builds its own YAML object: no state leaks between files or threads.
+* `load_fast`: libyaml (PyYAML's C parser), plain data only, many times faster to
+  import and to run, for files read for their values (`.launchgen.yaml`,
+  Chart.yaml, Chart.lock). A syntax error still names its line.
+
+Either way, a problem is a `YamlError` naming the file and line.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +68,49 @@ def loads(text: str, path: str) -> Any:
         raise YamlError(f"invalid YAML: {problem}", path=path, line=line, column=column) from None
     except YAMLError as exc:
         raise YamlError(f"invalid YAML: {str(exc).splitlines()[0]}", path=path) from None
+
+
+def load_fast(source: str | bytes, path: str, *, unique_keys: bool = False) -> Any:
+    """Parse one YAML document with libyaml into plain data; errors become YamlError with
+    a line. `unique_keys`: a key given twice in a mapping is an error (as `loads`)."""
+    import yaml
+
+    loader = _unique_key_loader()(source) if unique_keys else yaml.CSafeLoader(source)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise YamlError(
+            f"invalid YAML: {problem}",
+            path=path,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    finally:
+        loader.dispose()
+
+
+@cache
+def _unique_key_loader() -> type[Any]:
+    """libyaml's loader, refusing a mapping key given twice (built on first use: PyYAML
+    is imported only by whoever reads with it)."""
+    import yaml
+    from yaml.constructor import ConstructorError
+
+    class UniqueKeyLoader(yaml.CSafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[tuple[str, str]] = set()
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if (key.tag, key.value) in seen:
+                        raise ConstructorError(
+                            None, None, f"found duplicate key {key.value!r}", key.start_mark
+                        )
+                    seen.add((key.tag, key.value))
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
 
 
 def load(path: Path, display: str | None = None) -> Any:

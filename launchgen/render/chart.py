@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from launchgen import helmargv, naming
+from launchgen import helmargv, naming, yamlio
 from launchgen.display import printable
 from launchgen.errors import LaunchgenError
 from launchgen.helm import Helm
@@ -36,16 +34,6 @@ class PreparedChart:
     app_version: str | None
     inputs: dict[str, bytes]  # file name in the artifact -> exact bytes used
     digest: str | None = None  # sha256 of a pulled vendor chart archive
-
-
-def load_yaml(raw: bytes, where: str) -> Any:
-    try:
-        return yaml.load(raw, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise LaunchgenError(f"{where}{line}: invalid YAML: {problem}") from None
 
 
 def check_chart_name(name: object, where: str) -> str:
@@ -70,7 +58,7 @@ def read_chart_yaml(chart_dir: Path) -> dict[str, Any]:
         raw = path.read_bytes()
     except OSError:
         raise LaunchgenError(f"{chart_dir} is not a helm chart: no Chart.yaml") from None
-    data = load_yaml(raw, str(path))
+    data = yamlio.load_fast(raw, str(path))
     if not isinstance(data, dict) or not data.get("name") or not data.get("version"):
         raise LaunchgenError(f"{path}: not a helm Chart.yaml (needs name and version)")
     where = {
@@ -147,7 +135,7 @@ def prepare_umbrella(
 
     lock_path = target / "Chart.lock"
     locked = (
-        load_yaml(lock_path.read_bytes(), str(app_repo / "Chart.lock"))
+        yamlio.load_fast(lock_path.read_bytes(), str(app_repo / "Chart.lock"))
         if lock_path.is_file()
         else None
     )
@@ -214,7 +202,7 @@ def _archive_app_version(archive: Path, name: str) -> str | None:
     try:
         with tarfile.open(archive, "r:gz") as tar:
             member = tar.extractfile(f"{name}/Chart.yaml")
-            data = load_yaml(member.read(), f"{archive.name}:Chart.yaml") if member else None
+            data = yamlio.load_fast(member.read(), f"{archive.name}:Chart.yaml") if member else None
     except (tarfile.TarError, KeyError, OSError):
         return None
     value = data.get("appVersion") if isinstance(data, dict) else None

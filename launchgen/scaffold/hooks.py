@@ -58,9 +58,10 @@ def manifest_path() -> Path:
 
 def manifest() -> list[dict[str, Any]]:
     """launchgen's hooks, as its `.pre-commit-hooks.yaml` defines them."""
-    import yaml
+    from launchgen import yamlio
 
-    hooks = yaml.safe_load(manifest_path().read_text(encoding="utf-8"))
+    path = manifest_path()
+    hooks = yamlio.load_fast(path.read_bytes(), str(path))
     if not isinstance(hooks, list) or not all(isinstance(h, dict) and "id" in h for h in hooks):
         raise ValueError(f"{manifest_path()}: not a pre-commit hooks manifest")
     return hooks

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchgen import yamlio
+from launchgen import repoconfig
 from launchgen.errors import LaunchgenError
 from launchgen.files import atomic_write
 from launchgen.scaffold.answers import Answers, VendorChart
@@ -51,8 +51,6 @@ class UpdateResult:
 
 
 def _load_config(repo: Path) -> dict[str, Any]:
-    from launchgen import repoconfig
-
     config = repoconfig.load(repo, needs=("kind", "template", "answers"))
     if not isinstance(config["answers"], dict) or not isinstance(config["template"], dict):
         raise LaunchgenError(
@@ -85,10 +83,11 @@ def _base_commit(git_repo: Any, version: str) -> Any:
     for commit in git_repo.iter_commits(paths=REPO_CONFIG_FILE):
         try:
             data = (commit.tree / REPO_CONFIG_FILE).data_stream.read()
-            recorded = yamlio.to_plain(yamlio.loads(data.decode("utf-8"), REPO_CONFIG_FILE))
-        except (KeyError, LaunchgenError, UnicodeDecodeError):
+            recorded = repoconfig.parse(data, REPO_CONFIG_FILE)
+        except (KeyError, LaunchgenError):
             break
-        if str((recorded.get("template") or {}).get("version")) != version:
+        template = recorded.get("template") if isinstance(recorded, dict) else None
+        if not isinstance(template, dict) or str(template.get("version")) != version:
             break
         base = commit
     if base is None:
