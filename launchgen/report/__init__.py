@@ -1,7 +1,9 @@
 """Reporters: problems as text, JSON, SARIF, GitHub annotations, JUnit XML or GitLab Code Quality.
 
-A plain registry, as check-jsonschema keeps its reporters: a format name maps to a
-function from problems to the text printed.
+A plain registry, as check-jsonschema keeps its reporters: a format name maps to the
+module `launchgen.report.<module>` whose `report(problems, *, color, tool, rule_help)`
+returns the text printed. A new format is one such module and one line below;
+`--format` offers it at once (lint and validate read FORMATS).
 """
 
 from __future__ import annotations
@@ -16,16 +18,16 @@ if TYPE_CHECKING:
 Reporter = Callable[..., str]
 
 
-def _lazy(name: str) -> Reporter:
-    """The reporter `name` of report.formats, imported when first called (fast startup)."""
+def _lazy(module: str) -> Reporter:
+    """The reporter of `launchgen.report.<module>`, imported when first called (fast startup)."""
 
     def reporter(problems: Sequence[Problem], **options: Any) -> str:
-        from launchgen.report import formats
+        from importlib import import_module
 
-        function: Reporter = getattr(formats, name)
+        function: Reporter = import_module(f"launchgen.report.{module}").report
         return function(problems, **options)
 
-    reporter.__name__ = name
+    reporter.__name__ = module
     return reporter
 
 
