@@ -31,9 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from launchgen import helmargv  # noqa: E402
 from launchgen.helm import Helm  # noqa: E402
 from launchgen.render import RenderRequest, render  # noqa: E402
 from launchgen.scaffold import Answers, new  # noqa: E402
+from launchgen.standard import KUBE_VERSION  # noqa: E402
 from tests.helpers.tools import tool  # noqa: E402
 
 ENVS = ("dev", "test", "prod")
@@ -79,16 +81,12 @@ def bench(helm_name: str, runs: int, work: Path, app: Path, props: Path) -> None
                 subprocess.run(
                     [
                         helm_bin,
-                        "template",
-                        "checkout",
-                        str(app),
-                        "--namespace",
-                        f"checkout-{name}",
-                        "--values",
-                        str(props / "envs" / name / "values.yaml"),
-                        "--kube-version",
-                        "1.35.0",
-                        "--include-crds",
+                        *helmargv.template(
+                            helmargv.Release("checkout", f"checkout-{name}"),
+                            app,
+                            values=[props / "envs" / name / "values.yaml"],
+                            kube_version=KUBE_VERSION,
+                        ),
                     ],
                     check=True,
                     capture_output=True,
