@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from launchgen.render.engine import (
-    DEFAULT_KUBE_VERSION,
     LintRefusal,
     Rendered,
     RenderRequest,
@@ -12,7 +11,6 @@ from launchgen.render.engine import (
 from launchgen.standard import RENDER_RECORD
 
 __all__ = [
-    "DEFAULT_KUBE_VERSION",
     "RENDER_RECORD",
     "LintRefusal",
     "RenderRequest",

@@ -37,8 +37,6 @@ from launchgen.render.template import TemplateJob, template_all
 from launchgen.render.version import check_app_version
 from launchgen.standard import KUBE_VERSION, RENDER_RECORD, REPO_CONFIG_FILE
 
-DEFAULT_KUBE_VERSION = KUBE_VERSION
-
 
 class LintRefusal(LaunchgenError):
     """The repos have lint errors: render refuses them (exit 1, like lint itself)."""
@@ -57,7 +55,7 @@ class RenderRequest:
     output_dir: Path = Path("rendered")
     immutable: bool = False
     deployment_id: str | None = None
-    kube_version: str = DEFAULT_KUBE_VERSION
+    kube_version: str = KUBE_VERSION
     helm: str | None = None
     lint: bool = True
     user_credentials: bool = False
