@@ -25,7 +25,7 @@ def errors_reported() -> Iterator[None]:
     """The one place errors become messages and exit codes (as pre-commit's
     error_handler): LaunchgenError is one red line and its exit code; Ctrl-C or SIGTERM
     exits 130 or 143; anything else is a bug, logged to a file. Never a traceback."""
-    from launchgen.entry import signals_as_interrupts
+    from launchgen.interrupts import signals_as_interrupts
 
     try:
         with signals_as_interrupts():
@@ -37,9 +37,9 @@ def errors_reported() -> Iterator[None]:
         click.secho(f"launchgen: error: {printable(str(exc), limit=4000)}", fg="red", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt as exc:
-        # Ctrl-C, or SIGTERM (a cancelled CI job), which launchgen.entry turns
+        # Ctrl-C, or SIGTERM (a cancelled CI job), which launchgen.interrupts turns
         # into the same exception so cleanup runs: exit 130 or 143.
-        from launchgen.entry import interrupted_exit_code
+        from launchgen.interrupts import interrupted_exit_code
 
         click.echo("launchgen: interrupted", err=True)
         sys.exit(interrupted_exit_code(exc))

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import launchgen.render.helmversion as helmversion
 from launchgen import naming, sopssecrets
 from launchgen.display import printable
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError
 from launchgen.helm import Helm, find_binary
-from launchgen.render import helmversion
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
 from launchgen.render.data import as_hooks, data_chart_dir
 from launchgen.render.data import release_name as data_release_name
@@ -73,7 +73,7 @@ class Rendered:
 
 
 def _repo_config(properties: RepoSource) -> dict[str, Any]:
-    from launchgen.render import config
+    import launchgen.render.config as config
 
     return config.load(properties.path, properties.origin)
 

@@ -3,7 +3,7 @@
 Everything is generated (and committed) in a staging folder next to the destinations,
 then published: each repo is renamed into place, the app repo and the properties repo
 together or not at all. Publishing and removing the staging folder run with SIGINT
-and SIGTERM held (`launchgen.entry.signals_deferred`), so a cancelled CI job or a
+and SIGTERM held (`launchgen.interrupts.signals_deferred`), so a cancelled CI job or a
 Ctrl-C leaves either both repos or neither, and no staging folder.
 """
 
@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launchgen.entry import signals_deferred
 from launchgen.errors import LaunchgenError, WouldOverwriteError
 from launchgen.files import is_empty_dir, merge_tree_without_overwrite
+from launchgen.interrupts import signals_deferred
 from launchgen.scaffold.answers import Answers
 from launchgen.scaffold.repos import app_repo, properties_repo
 

@@ -211,7 +211,7 @@ def _added_mode(generated: Path) -> int:
 def apply_update(repo: Path, result: UpdateResult) -> None:
     """Write every change; a replaced file keeps its mode (files.atomic_write). Ctrl-C or
     SIGTERM waits until all are written, so an update is never applied half-way."""
-    from launchgen.entry import signals_deferred
+    from launchgen.interrupts import signals_deferred
 
     with signals_deferred():
         for change in result.changed:

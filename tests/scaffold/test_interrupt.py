@@ -101,7 +101,7 @@ def test_interrupt_exit_codes(tmp_path: Path, signum: int, code: int) -> None:
 
 
 def test_signals_are_held_in_a_deferred_block_and_raised_once_after_it() -> None:
-    from launchgen.entry import Interrupted, signals_as_interrupts, signals_deferred
+    from launchgen.interrupts import Interrupted, signals_as_interrupts, signals_deferred
 
     before = signal.getsignal(signal.SIGTERM)
     reached_end_of_block = False
@@ -120,7 +120,7 @@ def test_an_object_the_interrupt_cut_short_prints_no_traceback_later() -> None:
     that must not reach stderr as a traceback after "launchgen: interrupted"."""
     script = (
         "import os, signal, sys\n"
-        "from launchgen.entry import Interrupted, signals_as_interrupts\n"
+        "from launchgen.interrupts import Interrupted, signals_as_interrupts\n"
         "class HalfBuilt:\n"
         "    def __init__(self):\n"
         "        os.kill(os.getpid(), signal.SIGTERM)\n"

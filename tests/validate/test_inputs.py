@@ -221,7 +221,7 @@ def test_workers_end_on_sigterm_under_the_cli_handler(
     # exception instead of ending the process) must not be the workers' own.
     import signal
 
-    from launchgen import entry
+    from launchgen import interrupts
     from launchgen.validate import engine
     from launchgen.validate.checks import Context
     from launchgen.validate.schemas import SchemaStore
@@ -230,7 +230,7 @@ def test_workers_end_on_sigterm_under_the_cli_handler(
     for index in range(8):
         (tmp_path / f"m-{index}.yaml").write_text(CONFIGMAP)
     files = [(path, Context()) for path in sorted(tmp_path.iterdir())]
-    with entry.signals_as_interrupts():
+    with interrupts.signals_as_interrupts():
         assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
         outcomes = engine._parallel(SchemaStore(), ValidateOptions(), files, 2)
     assert outcomes is not None and len(outcomes) >= 2
