@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from launchgen import cli
+from tests.helpers.cli import invoke
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +19,7 @@ def fake_command(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli.main, ["fake", *args])
+    return invoke("fake", *args)
 
 
 @pytest.mark.parametrize(

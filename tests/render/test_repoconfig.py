@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from launchgen import repoconfig
-from launchgen.cli import main
 from launchgen.errors import LaunchgenError
 from launchgen.render import config as render_config
+from tests.helpers.cli import invoke
 from tests.helpers.trees import build_file_tree
 
 GOOD = (
@@ -95,7 +94,7 @@ def test_render_checks_what_it_needs(tmp_path: Path, content: str, message: str)
 )
 def test_every_command_reports_the_same_line(tmp_path: Path, args: list[str]) -> None:
     props = _repo(tmp_path, "kind: properties\nservice: a\nservice: b\n")
-    result = CliRunner().invoke(main, [a.format(props=props) for a in args])
+    result = invoke(*(a.format(props=props) for a in args))
     assert result.exit_code == 2, result.output
     assert result.output == (
         f"launchgen: error: {props}/.launchgen.yaml:3: invalid YAML: found duplicate key 'service'\n"
