@@ -17,7 +17,7 @@ says no, the caller asks jsonschema for the errors users see. So "valid" must ne
 be wrong: the fast path is taken only for schemas whose every keyword both libraries
 implement alike and whose `$ref`s are local (`supported`); any other schema gets no
 check (None) and always goes to jsonschema. This module is below lint and validate
-and imports neither.
+and imports neither. Schemas larger than MAX_COMPILED_SCHEMA get no check either.
 """
 
 from __future__ import annotations
@@ -38,6 +38,12 @@ Check = Callable[[Any], bool]
 
 # Bump when the generated code or the file layout changes: old files are then never read.
 FORMAT = "3"
+# Above this size (the schema as compact JSON) only jsonschema checks: a CRD schema
+# written out inline compiles to code in proportion to its size (Argo CD's Application,
+# 72 KB, to 2 MB of Python; its ApplicationSet, 430 KB, to 20 MB and a minute of
+# compiling), while jsonschema checks one document in well under a second. The largest
+# Kubernetes kind (Pod, 51 KB with the definitions it reaches) stays compiled.
+MAX_COMPILED_SCHEMA = 64 * 1024
 # Keywords both libraries implement alike (drafts 4 to 2020-12, as used here).
 # `format` is an annotation for both: jsonschema asserts it only with a format checker,
 # and the code is generated with use_formats=False.
@@ -120,7 +126,7 @@ def checker(source: bytes, schema: dict[str, Any] | None = None) -> Check | None
     """A fast validity check for the schema whose JSON text is `source`, or None when
     only jsonschema will do. `schema` is `source` parsed, when the caller has it."""
     origin = _fastjsonschema_origin()
-    if origin is None:
+    if origin is None or len(source) > MAX_COMPILED_SCHEMA:
         return None
     name = hashlib.sha256(
         b"\0".join([FORMAT.encode(), sys.version.encode(), origin.encode(), source])

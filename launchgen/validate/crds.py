@@ -155,23 +155,35 @@ def load(folder: Path) -> dict[str, CustomKind]:
     if not folder.is_dir():
         raise ConfigError(f"--crds {printable(folder)}: not a folder")
     found: dict[str, CustomKind] = {}
-    for path in sorted(
+    for path in files(folder):
+        found.update(load_file(path))
+    return found
+
+
+def files(folder: Path) -> list[Path]:
+    """The files under `folder` that may hold CRDs, in a stable order."""
+    return sorted(
         p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
-    ):
+    )
+
+
+def load_file(path: Path) -> dict[str, CustomKind]:
+    """apiVersion/kind -> schema of every CRD version in one file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{printable(path)}: cannot read: {exc.strerror}") from None
+    found: dict[str, CustomKind] = {}
+    for doc in documents.iter_documents(raw):
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ConfigError(f"{printable(path)}: cannot read: {exc.strerror}") from None
-        for doc in documents.iter_documents(raw):
-            try:
-                data = documents.parse(doc)
-            except documents.DocumentError as exc:
-                raise ConfigError(
-                    f"{printable(path)}:{doc.start_line + exc.line - 1}: {exc.message}"
-                ) from None
-            if is_crd(data):
-                kinds, problems = from_object(data)
-                if problems:
-                    raise ConfigError(f"{printable(path)}:{doc.start_line}: {problems[0][1]}")
-                found.update(kinds)
+            data = documents.parse(doc)
+        except documents.DocumentError as exc:
+            raise ConfigError(
+                f"{printable(path)}:{doc.start_line + exc.line - 1}: {exc.message}"
+            ) from None
+        if is_crd(data):
+            kinds, problems = from_object(data)
+            if problems:
+                raise ConfigError(f"{printable(path)}:{doc.start_line}: {problems[0][1]}")
+            found.update(kinds)
     return found

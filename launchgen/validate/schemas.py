@@ -212,7 +212,8 @@ class SchemaStore:
         self._checks: dict[str, Check] = {}
         self._full: dict[str, Any] = {}
         self._walkers: dict[str, Any] = {}  # key -> explain.Walker, or None for jsonschema
-        self._shipped: dict[str, crds.CustomKind] | None = None
+        self._shipped: dict[str, crds.CustomKind] = {}
+        self._shipped_unread: list[Path] | None = None
 
     def lookup(self, api_version: str, kind: str) -> KindSchema | None:
         key = f"{api_version}/{kind}"
@@ -226,14 +227,23 @@ class SchemaStore:
             self.custom.setdefault(key, custom)
             self._kinds.pop(key, None)
 
-    def _shipped_crds(self) -> dict[str, crds.CustomKind]:
-        """The custom resources the Launch chart can render (Rollout, ExternalSecret):
-        schemas/crds/, read only when a manifest needs them; --crds folders win."""
-        if self._shipped is None:
+    def _shipped_crd(self, key: str) -> crds.CustomKind | None:
+        """The custom resources launchgen renders or generates (Rollout, ExternalSecret,
+        the GitOps engines' objects): schemas/crds/, read only when a manifest needs
+        them; --crds folders win. A file at a time, those whose name holds the kind
+        first: Argo CD's ApplicationSet CRD alone is 1.5 MB, which a Rollout should not
+        pay for. The name only orders the reads; every file is read before a kind is
+        called unknown."""
+        if self._shipped_unread is None:
             from launchgen.resources import schema_path
 
-            self._shipped = crds.load(schema_path("crds"))
-        return self._shipped
+            self._shipped_unread = crds.files(schema_path("crds"))
+        kind = key.rsplit("/", 1)[-1].lower()
+        self._shipped_unread.sort(key=lambda p: kind not in p.stem.replace("-", ""))
+        while key not in self._shipped and self._shipped_unread:
+            for found, custom in crds.load_file(self._shipped_unread.pop(0)).items():
+                self._shipped.setdefault(found, custom)
+        return self._shipped.get(key)
 
     def _build(self, api_version: str, kind: str) -> KindSchema | None:
         key = f"{api_version}/{kind}"
@@ -265,7 +275,7 @@ class SchemaStore:
                         load_schema_file(path),
                         printable(path),
                     )
-        shipped = self._shipped_crds().get(key)
+        shipped = self._shipped_crd(key)
         if shipped is not None:
             return KindSchema(
                 key,
