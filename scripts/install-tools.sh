@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every development tool the test suite runs: real helm 4 and helm 3 (with kubectl) and
-# the Go tools listed in scripts/go-tools.txt, each cached by version.
+# Every development tool the test suite runs: real helm 4 and helm 3 (with kubectl), the
+# Go tools listed in scripts/go-tools.txt and Flux's controllers (scripts/flux/build.sh),
+# each cached by version.
 #
 #   scripts/install-tools.sh            # installs into $LAUNCHGEN_TOOLS (default ~/.cache/launchgen-dev/bin)
 #   eval "$(scripts/install-tools.sh --env)"   # also prints the exports the tests read
@@ -20,6 +21,8 @@ if command -v go >/dev/null 2>&1; then
     (cd "$(mktemp -d)" && go mod download "github.com/yannh/kubeconform@$kubeconform") >&2
   fi
 fi
+# The GitOps engine the tests/gitops tests run (one shared build of two controllers).
+bash "$here/flux/build.sh" >/dev/null
 if [[ "${1:-}" == "--env" ]]; then
   bash "$here/install-helm.sh" --env
 fi

@@ -1,0 +1,48 @@
+"""Fixtures of the GitOps engine tests: Flux's controllers running against the test
+control plane (tests/helpers/flux.py), the project's OCI registry and a git server, all
+on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cluster.fixture import KubeCluster
+from tests.helpers import flux as flux_helper
+from tests.helpers.gitserver import serve_git
+from tests.helpers.ociregistry import serve_oci_registry
+
+
+@pytest.fixture(scope="session")
+def flux(
+    kube_cluster: KubeCluster, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[flux_helper.Flux]:
+    """source-controller and kustomize-controller, watching every namespace; skipped
+    when they are not built, unless LAUNCHGEN_BUILD_CLUSTER=1 asks to build them."""
+    if not flux_helper.built():
+        if os.environ.get("LAUNCHGEN_BUILD_CLUSTER") != "1":
+            pytest.skip(
+                "Flux controllers not built: run scripts/flux/build.sh and "
+                "scripts/install-tools.sh (or set LAUNCHGEN_BUILD_CLUSTER=1)"
+            )
+        flux_helper.build()
+    with flux_helper.run_flux(kube_cluster, tmp_path_factory.mktemp("flux")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def oci_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """host:port of a real OCI registry (plain HTTP, loopback)."""
+    with serve_oci_registry(tmp_path_factory.mktemp("registry")) as host:
+        yield host
+
+
+@pytest.fixture(scope="session")
+def git_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(base URL, folder): a bare repository FOLDER/NAME.git is cloned from URL/NAME.git."""
+    root = tmp_path_factory.mktemp("git-server")
+    with serve_git(root) as url:
+        yield url, root
