@@ -182,7 +182,7 @@ def run_flux(cluster: KubeCluster, workdir: Path) -> Iterator[Flux]:
     start = _load_start()
     cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(CRDS))
     cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", "-f", str(CRDS))
-    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "storage").mkdir(parents=True, exist_ok=True)  # must exist beforehand
     storage_port = start.free_port()
     env = {**cluster.env, "KUBECONFIG": str(cluster.kubeconfig), "HOME": str(workdir)}
     common = [
@@ -301,4 +301,20 @@ def cosign_sign(key: Path, reference: str) -> None:
             "--allow-http-registry", reference,
         ],
         env={**_tool_env(key.parent), "COSIGN_PASSWORD": ""},
+    )  # fmt: skip
+
+
+def cosign_verify(public: Path, reference: str) -> subprocess.CompletedProcess[str]:
+    """`cosign verify` with a key, offline: no transparency log, and an empty trusted
+    root so cosign does not fetch Sigstore's from the network."""
+    home = public.parent
+    root = home / "trusted-root.json"
+    root.write_text('{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}')
+    return run(
+        [
+            COSIGN, "verify", "--key", public, "--insecure-ignore-tlog=true",
+            "--trusted-root", root, "--allow-http-registry", reference,
+        ],
+        env=_tool_env(home),
+        check=False,
     )  # fmt: skip
