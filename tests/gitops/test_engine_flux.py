@@ -7,7 +7,6 @@ keeps running the last verified version."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -50,12 +49,6 @@ def _manifests(folder: Path, version: str) -> Path:
     return folder
 
 
-def _image(cluster: KubeCluster, namespace: str) -> str:
-    out = cluster.kubectl("get", "deployment", "checkout", "-n", namespace, "-o", "json")
-    image: str = json.loads(out.stdout)["spec"]["template"]["spec"]["containers"][0]["image"]
-    return image
-
-
 def _kustomization(namespace: str, source_kind: str, path: str) -> str:
     return textwrap.dedent(
         f"""\
@@ -72,19 +65,6 @@ def _kustomization(namespace: str, source_kind: str, path: str) -> str:
           sourceRef: {{kind: {source_kind}, name: checkout}}
         """
     )
-
-
-def _applied(flux: fx.Flux, namespace: str, revision: str) -> dict[str, Any]:
-    """The Kustomization once it applied `revision` (a digest or commit it contains)
-    and the Deployment it waited for is healthy."""
-
-    def done(obj: dict[str, Any]) -> bool:
-        ready = fx.condition(obj, "Ready")
-        return revision in obj.get("status", {}).get("lastAppliedRevision", "") and bool(
-            ready and ready["status"] == "True"
-        )
-
-    return flux.wait(fx.KUSTOMIZATION, "checkout", namespace, done, f"applied at {revision}")
 
 
 def _oci_repository(namespace: str, url: str, verify: bool) -> str:
@@ -117,15 +97,15 @@ def test_an_oci_artifact_is_applied_and_a_new_version_rolls_out(
 
     source = flux.wait_ready(fx.OCI_REPOSITORY, "checkout", ns)
     assert source["status"]["artifact"]["revision"] == f"dev@{first}"
-    _applied(flux, ns, first)
-    assert _image(kube_cluster, ns) == f"{IMAGE}:1.4.0"
+    flux.wait_applied("checkout", ns, first)
+    assert flux.image("checkout", ns) == f"{IMAGE}:1.4.0"
 
     # A new version on the same tag: the engine picks it up and the Deployment follows.
     second = fx.oras_push(reference, _manifests(tmp_path / "v2", "1.5.0"), tmp_path / "push2")
     assert second != first
     flux.reconcile(fx.OCI_REPOSITORY, "checkout", ns)
-    _applied(flux, ns, second)
-    assert _image(kube_cluster, ns) == f"{IMAGE}:1.5.0"
+    flux.wait_applied("checkout", ns, second)
+    assert flux.image("checkout", ns) == f"{IMAGE}:1.5.0"
 
 
 def _git(*args: str | Path, cwd: Path) -> str:
@@ -167,16 +147,16 @@ def test_an_environment_branch_is_applied_and_a_promotion_commit_rolls_out(
     flux.apply(_kustomization(ns, "GitRepository", "./checkout"))
     source = flux.wait_ready(fx.GIT_REPOSITORY, "checkout", ns)
     assert source["status"]["artifact"]["revision"] == f"environments/dev@sha1:{first}"
-    _applied(flux, ns, first)
-    assert _image(kube_cluster, ns) == f"{IMAGE}:2.0.0"
+    flux.wait_applied("checkout", ns, first)
+    assert flux.image("checkout", ns) == f"{IMAGE}:2.0.0"
 
     _manifests(work / "checkout", "2.1.0")
     _git("commit", "--quiet", "-am", "promote checkout 2.1.0 to dev", cwd=work)
     _git("push", "--quiet", bare, "environments/dev", cwd=work)
     second = _git("rev-parse", "HEAD", cwd=work)
     flux.reconcile(fx.GIT_REPOSITORY, "checkout", ns)
-    _applied(flux, ns, second)
-    assert _image(kube_cluster, ns) == f"{IMAGE}:2.1.0"
+    flux.wait_applied("checkout", ns, second)
+    assert flux.image("checkout", ns) == f"{IMAGE}:2.1.0"
 
 
 def _refused(flux: fx.Flux, namespace: str) -> dict[str, Any]:
@@ -205,8 +185,8 @@ def _verified_source(
     source = flux.wait_ready(fx.OCI_REPOSITORY, "checkout", ns)
     verified = fx.condition(source, "SourceVerified")
     assert verified and verified["status"] == "True", source["status"]
-    _applied(flux, ns, signed)
-    assert _image(kube_cluster, ns) == f"{IMAGE}:3.0.0"
+    flux.wait_applied("checkout", ns, signed)
+    assert flux.image("checkout", ns) == f"{IMAGE}:3.0.0"
     return key, public, signed
 
 
@@ -230,7 +210,7 @@ def test_verification_refuses_tampered_unsigned_and_untrusted_artifacts(
     _refused(flux, ns)
     kustomization = flux.get(fx.KUSTOMIZATION, "checkout", ns)
     assert signed in kustomization["status"]["lastAppliedRevision"]
-    assert _image(kube_cluster, ns) == f"{IMAGE}:3.0.0"  # still the verified version
+    assert flux.image("checkout", ns) == f"{IMAGE}:3.0.0"  # still the verified version
 
     # Signed with the trusted key: accepted and rolled out.
     release = fx.oras_push(f"{repo}:dev", _manifests(tmp_path / "v3", "3.1.0"), tmp_path / "p3")
@@ -238,8 +218,8 @@ def test_verification_refuses_tampered_unsigned_and_untrusted_artifacts(
     source = flux.reconcile(fx.OCI_REPOSITORY, "checkout", ns)
     verified = fx.condition(source, "SourceVerified")
     assert verified and verified["status"] == "True", source["status"]
-    _applied(flux, ns, release)
-    assert _image(kube_cluster, ns) == f"{IMAGE}:3.1.0"
+    flux.wait_applied("checkout", ns, release)
+    assert flux.image("checkout", ns) == f"{IMAGE}:3.1.0"
 
 
 def test_a_signature_moved_onto_other_content_passes_flux_but_not_cosign(
@@ -268,8 +248,8 @@ def test_a_signature_moved_onto_other_content_passes_flux_but_not_cosign(
     verified = fx.condition(source, "SourceVerified")
     assert verified and verified["status"] == "True", source["status"]
     assert source["status"]["artifact"]["revision"] == f"dev@{moved}"
-    _applied(flux, ns, moved)
-    assert _image(kube_cluster, ns) == f"{IMAGE}:6.6.6"
+    flux.wait_applied("checkout", ns, moved)
+    assert flux.image("checkout", ns) == f"{IMAGE}:6.6.6"
 
     refused = fx.cosign_verify(public, f"{repo}@{moved}")
     assert refused.returncode != 0

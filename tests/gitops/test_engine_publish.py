@@ -10,7 +10,6 @@ import json
 import tarfile
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -52,22 +51,6 @@ def _deploy_objects(flux: fx.Flux, mode: GitOps, service: str, namespace: str) -
     for obj in for_environment(mode, service, "dev"):
         obj["metadata"]["namespace"] = namespace
         flux.apply(json.dumps(obj))
-
-
-def _image(cluster: KubeCluster, service: str) -> str:
-    out = cluster.kubectl("get", "deployment", service, "-n", f"{service}-dev", "-o", "json")
-    image: str = json.loads(out.stdout)["spec"]["template"]["spec"]["containers"][0]["image"]
-    return image
-
-
-def _applied(flux: fx.Flux, service: str, namespace: str, revision: str) -> dict[str, Any]:
-    def done(obj: dict[str, Any]) -> bool:
-        ready = fx.condition(obj, "Ready")
-        return revision in obj.get("status", {}).get("lastAppliedRevision", "") and bool(
-            ready and ready["status"] == "True"
-        )
-
-    return flux.wait(fx.KUSTOMIZATION, f"{service}-dev", namespace, done, f"at {revision}")
 
 
 def _tag_digest(reference: str, home: Path) -> str:
@@ -124,16 +107,16 @@ def test_publish_to_oci_is_deployed_by_flux_and_a_changed_artifact_is_refused(
     source = flux.wait_ready(fx.OCI_REPOSITORY, f"{service}-dev", ns)
     verified = fx.condition(source, "SourceVerified")
     assert verified and verified["status"] == "True", source["status"]
-    _applied(flux, service, ns, one)
-    assert _image(kube_cluster, service) == f"registry.example.com/{service}:1.4.2"
+    flux.wait_applied(f"{service}-dev", ns, one)
+    assert flux.image(service, f"{service}-dev") == f"registry.example.com/{service}:1.4.2"
 
     # The next version published to the environment rolls out.
     _publish(signer, signer.bundle("1.5.0", "dev", service=service), *target)
     two = _tag_digest(f"{repo}:dev", tmp_path)
     assert two != one
     flux.reconcile(fx.OCI_REPOSITORY, f"{service}-dev", ns)
-    _applied(flux, service, ns, two)
-    assert _image(kube_cluster, service) == f"registry.example.com/{service}:1.5.0"
+    flux.wait_applied(f"{service}-dev", ns, two)
+    assert flux.image(service, f"{service}-dev") == f"registry.example.com/{service}:1.5.0"
 
     # Changed after publishing (the manifests edited, everything else as published) and
     # pushed to the environment's tag: refused, the Deployment keeps 1.5.0.
@@ -143,14 +126,14 @@ def test_publish_to_oci_is_deployed_by_flux_and_a_changed_artifact_is_refused(
     ready = fx.condition(source, "Ready")
     assert ready and (ready["status"], ready["reason"]) == ("False", "VerificationError"), ready
     assert source["status"]["artifact"]["revision"] == f"dev@{two}"
-    assert _image(kube_cluster, service) == f"registry.example.com/{service}:1.5.0"
+    assert flux.image(service, f"{service}-dev") == f"registry.example.com/{service}:1.5.0"
 
     # Rollback: re-publishing the previous bundle moves the tag back to its digest.
     _publish(signer, first, *target)
     assert _tag_digest(f"{repo}:dev", tmp_path) == one
     flux.reconcile(fx.OCI_REPOSITORY, f"{service}-dev", ns)
-    _applied(flux, service, ns, one)
-    assert _image(kube_cluster, service) == f"registry.example.com/{service}:1.4.2"
+    flux.wait_applied(f"{service}-dev", ns, one)
+    assert flux.image(service, f"{service}-dev") == f"registry.example.com/{service}:1.4.2"
 
 
 def test_publish_to_an_environment_branch_is_deployed_by_flux(
@@ -169,13 +152,13 @@ def test_publish_to_an_environment_branch_is_deployed_by_flux(
         return out.stdout.strip()
 
     first = head()
-    _applied(flux, service, ns, first)
-    assert _image(kube_cluster, service) == f"registry.example.com/{service}:1.4.2"
+    flux.wait_applied(f"{service}-dev", ns, first)
+    assert flux.image(service, f"{service}-dev") == f"registry.example.com/{service}:1.4.2"
 
     # Promotion: the next version is a commit on the environment branch.
     _publish(signer, signer.bundle("1.5.0", "dev", service=service), "--git", remote)
     second = head()
     assert second != first
     flux.reconcile(fx.GIT_REPOSITORY, f"{service}-dev", ns)
-    _applied(flux, service, ns, second)
-    assert _image(kube_cluster, service) == f"registry.example.com/{service}:1.5.0"
+    flux.wait_applied(f"{service}-dev", ns, second)
+    assert flux.image(service, f"{service}-dev") == f"registry.example.com/{service}:1.5.0"

@@ -133,6 +133,23 @@ class Flux:
 
         return self.wait(resource, name, namespace, done, f"Ready={status}", timeout)
 
+    def wait_applied(self, name: str, namespace: str, revision: str) -> dict[str, Any]:
+        """The Kustomization once it applied `revision` (a digest or commit its
+        lastAppliedRevision holds) and what it waited for is healthy."""
+
+        def done(obj: dict[str, Any]) -> bool:
+            ready = condition(obj, "Ready")
+            applied = obj.get("status", {}).get("lastAppliedRevision", "")
+            return revision in applied and bool(ready and ready["status"] == "True")
+
+        return self.wait(KUSTOMIZATION, name, namespace, done, f"applied at {revision}")
+
+    def image(self, deployment: str, namespace: str) -> str:
+        """The image of a Deployment's first container, as the engine applied it."""
+        out = self.cluster.kubectl("get", "deployment", deployment, "-n", namespace, "-o", "json")
+        image: str = json.loads(out.stdout)["spec"]["template"]["spec"]["containers"][0]["image"]
+        return image
+
     def reconcile(self, resource: str, name: str, namespace: str) -> dict[str, Any]:
         """Ask for a reconcile now (what `flux reconcile` does) and return the object once
         the controller handled that request."""
