@@ -1,6 +1,7 @@
 """Fixtures of the GitOps engine tests: Flux's controllers running against the test
 control plane (tests/helpers/flux.py), the project's OCI registry and a git server, all
-on 127.0.0.1."""
+on 127.0.0.1. Package-scoped: started once for tests/gitops and stopped after it, so
+the controllers do not watch the cluster through the rest of the suite."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tests.helpers.gitserver import serve_git
 from tests.helpers.ociregistry import serve_oci_registry
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def flux(
     kube_cluster: KubeCluster, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[flux_helper.Flux]:
@@ -33,14 +34,14 @@ def flux(
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def oci_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """host:port of a real OCI registry (plain HTTP, loopback)."""
     with serve_oci_registry(tmp_path_factory.mktemp("registry")) as host:
         yield host
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def git_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """(base URL, folder): a bare repository FOLDER/NAME.git is cloned from URL/NAME.git."""
     root = tmp_path_factory.mktemp("git-server")
