@@ -15,7 +15,8 @@ import pytest
 
 from tests.cluster.fixture import KubeCluster
 from tests.helpers import flux as fx
-from tests.helpers.tools import run, which_git
+from tests.helpers.gitrepo import which_git
+from tests.helpers.tools import run
 
 pytestmark = pytest.mark.cluster
 

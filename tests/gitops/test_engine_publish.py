@@ -18,8 +18,9 @@ from launchgen.gitops.mode import GitOps
 from launchgen.gitops.objects import COSIGN_SECRET, for_environment
 from tests.cluster.fixture import KubeCluster
 from tests.helpers import flux as fx
+from tests.helpers.cli import invoke
 from tests.helpers.tools import run
-from tests.publish.conftest import Signer, invoke
+from tests.publish.conftest import Signer
 
 pytestmark = pytest.mark.cluster
 
