@@ -10,11 +10,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from launchgen.cli import main
 from launchgen.resources import schema_path
 from launchgen.validate import ValidateOptions, validate
+from tests.helpers.cli import invoke
 
 OCI_REPOSITORY = """\
 apiVersion: source.toolkit.fluxcd.io/v1
@@ -151,11 +150,10 @@ def test_the_cli_names_the_engine_crd_in_its_hint(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text("---\n".join(valid for valid, _, _ in CASES.values()))
     bad.write_text(KUSTOMIZATION.replace("  prune: true\n", ""))
-    runner = CliRunner()
-    ok = runner.invoke(main, ["validate", str(good)])
+    ok = invoke("validate", good)
     assert ok.exit_code == 0, ok.output
     assert "5 resources in 1 files valid" in ok.output
-    failed = runner.invoke(main, ["validate", str(bad), "-f", "json"])
+    failed = invoke("validate", bad, "-f", "json")
     assert failed.exit_code == 1, failed.output
     (problem,) = json.loads(failed.output)["problems"]
     assert problem["rule"] == "k8s-schema" and "prune" in problem["message"]

@@ -7,17 +7,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from launchgen.cli import main
+from tests.helpers.cli import invoke as run_cli
 
 DEV = "envs/dev/values.yaml"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(
-        main, list(args), env=env or {"GITHUB_ACTIONS": ""}, catch_exceptions=False
-    )
+    result = run_cli(*args, env=env or {"GITHUB_ACTIONS": ""}, catch_exceptions=False)
     return result.exit_code, result.output
 
 

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from launchgen import records
-from launchgen.cli import main
 from launchgen.lint import lint
+from tests.helpers.cli import invoke as run_cli
 from tests.helpers.gitrepo import commit, git
 
 DIGEST = "sha256:" + "ab" * 32
@@ -37,9 +36,7 @@ def deploy(props: Path, version: str, env: str = "dev") -> None:
 
 
 def cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(
-        main, list(args), env={"GITHUB_ACTIONS": ""}, catch_exceptions=False
-    )
+    result = run_cli(*args, env={"GITHUB_ACTIONS": ""}, catch_exceptions=False)
     return result.exit_code, result.output
 
 
@@ -218,11 +215,11 @@ def test_render_into_the_properties_repo_then_lint_and_render_again(
         "-o",
         "rendered",
     ]
-    first = CliRunner().invoke(main, args)
+    first = run_cli(*args)
     assert first.exit_code == 0, first.output
     assert list((props / "rendered").rglob("*.yaml"))
     deploy(props, "1.4.2")
     commit(props, "record the deploy", {})
     assert cli("lint", "--no-cache", "--no-color", ".") == (0, "All checks passed!\n")
-    again = CliRunner().invoke(main, [*args[:3], "1.4.3", *args[4:]])
+    again = run_cli(*[*args[:3], "1.4.3", *args[4:]])
     assert again.exit_code == 0, again.output

@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from launchgen import records
-from launchgen.cli import main
 from launchgen.lint import lint
 from launchgen.problem import Problem
+from tests.helpers.cli import invoke as run_cli
 from tests.helpers.gitrepo import commit, git
 from tests.helpers.trees import edit
 
@@ -25,9 +24,7 @@ SECRET = "hunter2-s3cr3t"
 
 
 def cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(
-        main, list(args), env={"GITHUB_ACTIONS": ""}, catch_exceptions=False
-    )
+    result = run_cli(*args, env={"GITHUB_ACTIONS": ""}, catch_exceptions=False)
     return result.exit_code, result.output
 
 

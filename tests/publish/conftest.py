@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import pytest
 
 from launchgen.bundle import archive, dsse, intoto, keys
+from tests.helpers.gitrepo import git
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -100,14 +100,6 @@ def signer(tmp_path: Path) -> Signer:
     return Signer(key, private, public, folder)
 
 
-def git(*args: str | Path, cwd: Path | None = None) -> str:
-    result = subprocess.run(
-        ["git", *map(str, args)], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.fixture
 def properties(tmp_path: Path) -> Path:
     """A properties repo of service checkout (a git checkout, as in CI)."""
@@ -116,7 +108,7 @@ def properties(tmp_path: Path) -> Path:
     (repo / ".launchgen.yaml").write_text(
         "kind: properties\nservice: checkout\nenvironments:\n  - dev\n  - test\n  - prod\n"
     )
-    git("init", "-q", repo)
+    git(repo, "init", "-q")
     return repo
 
 
@@ -124,5 +116,5 @@ def properties(tmp_path: Path) -> Path:
 def deploy_remote(tmp_path: Path) -> Path:
     """An empty bare repository: the deploy repo's remote."""
     remote = tmp_path / "deploy.git"
-    git("init", "-q", "--bare", remote)
+    git(tmp_path, "init", "-q", "--bare", remote)
     return remote

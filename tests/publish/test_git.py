@@ -9,11 +9,12 @@ import yaml
 
 from launchgen import records
 from tests.helpers.cli import invoke
-from tests.publish.conftest import COMMIT, Signer, git
+from tests.helpers.gitrepo import git
+from tests.publish.conftest import COMMIT, Signer
 
 
 def _show(remote: Path, branch: str, path: str) -> str:
-    return git("--git-dir", remote, "show", f"{branch}:{path}")
+    return git(remote, "show", f"{branch}:{path}")
 
 
 def _publish(
@@ -54,7 +55,7 @@ def test_publish_commits_the_bundle_to_the_environment_branch(
     assert meta["bundleDigest"].startswith("sha256:")
     envelope = _show(deploy_remote, branch, "checkout/attestation.dsse.json")
     assert json.loads(envelope)["payloadType"] == "application/vnd.in-toto+json"
-    message = git("--git-dir", deploy_remote, "log", "-1", "--format=%s%n%b%n%an", branch)
+    message = git(deploy_remote, "log", "-1", "--format=%s%n%b%n%an", branch)
     assert message.startswith("Promote checkout 1.4.2 to prod")
     assert meta["bundleDigest"] in message and "ci-bot" in message
     # Recorded as deploy records, pending approval.
@@ -72,23 +73,23 @@ def test_promotion_is_a_new_commit_and_republishing_changes_nothing(
 ) -> None:
     first = signer.bundle("1.4.2", "prod")
     assert _publish(signer, first, deploy_remote, properties)[0] == 0
-    head = git("--git-dir", deploy_remote, "rev-parse", "environments/prod").strip()
+    head = git(deploy_remote, "rev-parse", "environments/prod").strip()
     code, out = _publish(signer, first, deploy_remote, properties)
     assert code == 0 and "already published" in out
-    assert git("--git-dir", deploy_remote, "rev-parse", "environments/prod").strip() == head
+    assert git(deploy_remote, "rev-parse", "environments/prod").strip() == head
     assert records.load(properties, "prod", "checkout").last_seq == 1  # type: ignore[union-attr]
 
     second = signer.bundle("1.5.0", "prod")
     assert _publish(signer, second, deploy_remote, properties)[0] == 0
-    log = git("--git-dir", deploy_remote, "log", "--format=%s", "environments/prod").splitlines()
+    log = git(deploy_remote, "log", "--format=%s", "environments/prod").splitlines()
     assert log == ["Promote checkout 1.5.0 to prod", "Promote checkout 1.4.2 to prod"]
     assert "checkout:1.5.0" in _show(
         deploy_remote, "environments/prod", "checkout/manifests/01-deployment-checkout.yaml"
     )
     # Rollback: publishing the earlier bundle again is a commit back to its exact files.
     assert _publish(signer, first, deploy_remote, properties)[0] == 0
-    tree_now = git("--git-dir", deploy_remote, "rev-parse", "environments/prod:checkout").strip()
-    tree_first = git("--git-dir", deploy_remote, "rev-parse", f"{head}:checkout").strip()
+    tree_now = git(deploy_remote, "rev-parse", "environments/prod:checkout").strip()
+    tree_first = git(deploy_remote, "rev-parse", f"{head}:checkout").strip()
     assert tree_now == tree_first
     assert records.load(properties, "prod", "checkout").last_seq == 3  # type: ignore[union-attr]
 
@@ -111,14 +112,10 @@ def test_other_services_and_environments_are_left_alone(
     assert result.exit_code == 0, result.output
     assert _publish(signer, signer.bundle("1.4.2", "prod"), deploy_remote, properties)[0] == 0
     assert _publish(signer, signer.bundle("1.4.2", "dev"), deploy_remote, properties)[0] == 0
-    files = git(
-        "--git-dir", deploy_remote, "ls-tree", "-r", "--name-only", "environments/prod"
-    ).split()
+    files = git(deploy_remote, "ls-tree", "-r", "--name-only", "environments/prod").split()
     assert "orders/manifests/01-deployment-orders.yaml" in files
     assert "checkout/manifests/01-deployment-checkout.yaml" in files
-    dev = git(
-        "--git-dir", deploy_remote, "ls-tree", "-r", "--name-only", "environments/dev"
-    ).split()
+    dev = git(deploy_remote, "ls-tree", "-r", "--name-only", "environments/dev").split()
     assert not any(name.startswith("orders/") for name in dev)
 
 
@@ -133,9 +130,7 @@ def test_a_manifest_dropped_from_the_bundle_is_removed_from_the_folder(
         == 0
     )
     assert _publish(signer, signer.bundle("1.5.0", "prod"), deploy_remote, properties)[0] == 0
-    files = git(
-        "--git-dir", deploy_remote, "ls-tree", "-r", "--name-only", "environments/prod"
-    ).split()
+    files = git(deploy_remote, "ls-tree", "-r", "--name-only", "environments/prod").split()
     assert "checkout/manifests/03-configmap-old.yaml" not in files
 
 
@@ -149,7 +144,7 @@ def test_an_unverified_bundle_publishes_nothing(
     code, out = _publish(signer, bundle, deploy_remote, properties)
     assert code == 1, out
     assert "Traceback" not in out and "launchgen: error:" in out
-    assert git("--git-dir", deploy_remote, "branch", "--list").strip() == ""
+    assert git(deploy_remote, "branch", "--list").strip() == ""
     assert records.load(properties, "prod", "checkout") is None
 
 
@@ -170,7 +165,7 @@ def test_a_bundle_signed_by_another_key_is_refused(
         properties,
     )
     assert result.exit_code == 1, result.output
-    assert git("--git-dir", deploy_remote, "branch", "--list").strip() == ""
+    assert git(deploy_remote, "branch", "--list").strip() == ""
 
 
 def test_bad_remotes_and_mismatches_are_usage_errors(
@@ -192,7 +187,7 @@ def test_bad_remotes_and_mismatches_are_usage_errors(
     assert code == 2 and "is for orders" in out
     result = invoke("publish", bundle, "--key", signer.public, "--properties", properties)
     assert result.exit_code == 2 and "nothing to publish to" in result.output
-    assert git("--git-dir", deploy_remote, "branch", "--list").strip() == ""
+    assert git(deploy_remote, "branch", "--list").strip() == ""
 
 
 def test_an_unreachable_remote_is_one_line_exit_2(signer: Signer, properties: Path) -> None:
@@ -219,7 +214,7 @@ def test_a_manifest_named_like_a_published_file_is_refused(
     hostile = {"kustomization.yaml": b"resources: [../../etc]\n"}
     code, out = _publish(signer, signer.bundle(extra=hostile), deploy_remote, properties)
     assert code == 2 and "a name publish writes itself" in out, out
-    assert git("--git-dir", deploy_remote, "branch", "--list").strip() == ""
+    assert git(deploy_remote, "branch", "--list").strip() == ""
 
 
 def test_hostile_source_uris_reach_no_line_unescaped(
@@ -228,7 +223,7 @@ def test_hostile_source_uris_reach_no_line_unescaped(
     repos = {"app": {"uri": "https://x\nPublished-by: mallory\x1b[2J", "commit": "not-a-commit"}}
     code, out = _publish(signer, signer.bundle(repos=repos), deploy_remote, properties)
     assert code == 0, out
-    message = git("--git-dir", deploy_remote, "log", "-1", "--format=%B", "environments/prod")
+    message = git(deploy_remote, "log", "-1", "--format=%B", "environments/prod")
     assert "\x1b" not in message and "\nPublished-by: mallory" not in message
     meta = json.loads(_show(deploy_remote, "environments/prod", "checkout/launchgen.json"))
     assert "commit" not in meta["sources"]["app"]  # not a commit id: left out
