@@ -140,11 +140,7 @@ def deploy(
         source.environment,
         "deployed",
         by,
-        appVersion=source.app_version,
-        chartVersion=source.chart_version,
-        bundleDigest=source.digest,
-        release=release,
-        namespace=namespace,
+        **source.record_fields(),
         revision=revisions[-1]["revision"] if revisions else None,
         dataSchema=source.data_schema,
     )
@@ -162,11 +158,7 @@ def _record_failure(properties: Path, source: DeploymentSource, by: str, note: s
         source.environment,
         "failed",
         by,
-        appVersion=source.app_version,
-        chartVersion=source.chart_version,
-        bundleDigest=source.digest,
-        release=source.release,
-        namespace=source.namespace,
+        **source.record_fields(),
         note=note[:1000],
     )
 

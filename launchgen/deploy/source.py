@@ -60,6 +60,16 @@ class DeploymentSource:
     digest: str  # sha256 of the bundle file: what the deployment record points at
     immutable: bool = False
 
+    def record_fields(self) -> dict[str, str]:
+        """What every deployment record of this bundle names (deploy, failure, publish)."""
+        return {
+            "appVersion": self.app_version,
+            "chartVersion": self.chart_version,
+            "bundleDigest": self.digest,
+            "release": self.release,
+            "namespace": self.namespace,
+        }
+
     @cached_property
     def data_schema(self) -> int | None:
         """The data schema the app version declares (Deployment annotation), if any."""

@@ -28,11 +28,7 @@ def append(properties: Path, source: DeploymentSource, by: str, where: str) -> E
         source.environment,
         "deployed",
         by,
-        appVersion=source.app_version,
-        chartVersion=source.chart_version,
-        bundleDigest=source.digest,
-        release=source.release,
-        namespace=source.namespace,
+        **source.record_fields(),
         dataSchema=source.data_schema,
         note=printable(f"published to {where}", limit=NOTE_LIMIT),
     )
