@@ -21,8 +21,10 @@ command -v go >/dev/null 2>&1 || export PATH="/usr/local/go/bin:$PATH"
 mkdir -p "$tools_dir"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# From a neutral folder, so no go.mod around us takes part.
-(cd "$work" && GOFLAGS=-mod=mod GOBIN="$work/bin" go install -trimpath -ldflags "-s -w" "$package@$version") >&2
+# From a neutral folder, so no go.mod around us takes part. No cgo (none of these tools
+# needs it), as the control plane and Flux are built: static binaries, and the standard
+# library compiled once for all of them.
+(cd "$work" && CGO_ENABLED=0 GOFLAGS=-mod=mod GOBIN="$work/bin" go install -trimpath -ldflags "-s -w" "$package@$version") >&2
 install -m 0755 "$work/bin/$(basename "$package")" "$target.tmp" && mv "$target.tmp" "$target"
 echo "$package@$version" >"$target.version"
 echo "$target"

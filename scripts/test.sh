@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a warm one:
 #   scripts/test.sh [pytest args...]
-# Installs launchgen and its test dependencies into .venv, the real helm 4 and helm 3
-# binaries and the Go tools (scripts/install-tools.sh), gitlab-ci-local, and builds the
-# Kubernetes control plane the tests start (all cached after the first run), then runs
-# ruff, mypy and pytest. The tests themselves install and build nothing: a missing tool
+# Installs launchgen and its test dependencies into .venv, and every tool the tests run
+# (scripts/install-tools.sh: helm 4 and 3, the Go tools, Flux, gitlab-ci-local and the
+# Kubernetes control plane, all cached after the first run), then runs ruff, mypy and
+# pytest. The tests themselves install and build nothing: a missing tool
 # fails its tests with the script to run.
 #
 # LAUNCHGEN_SKIP_CLUSTER=1 skips the control plane build and deselects the `cluster`
@@ -32,24 +32,25 @@ if [[ ! -x .venv/bin/python ]]; then
   "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
-# helm 4 and 3, kubectl, and the Go tools of scripts/go-tools.txt (the OCI registry,
-# kubeconform, actionlint, sops, ...), each built or fetched once and cached by version.
-PYTHON="$PWD/.venv/bin/python" bash scripts/install-tools.sh   # fails loudly here
-eval "$(PYTHON="$PWD/.venv/bin/python" bash scripts/install-tools.sh --env)"
-# gitlab-ci-local runs the generated GitLab pipelines (tests/pipelines); needs npm and rsync.
-bash scripts/install-node-tools.sh   # fails loudly here, not as test errors later
-eval "$(bash scripts/install-node-tools.sh --env)"
+# helm 4 and 3, kubectl, the Go tools of scripts/go-tools.txt (the OCI registry,
+# kubeconform, actionlint, sops, ...), Flux, gitlab-ci-local and the control plane, each
+# built or fetched once and cached by version; in the background while launchgen itself
+# installs, since on a cold machine the Go builds take most of the time.
+PYTHON="$PWD/.venv/bin/python" bash scripts/install-tools.sh &
+tools=$!
+trap 'kill "$tools" 2>/dev/null || true' EXIT # a failed pip install stops the builds too
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 # The wheels of launchgen's dependencies, for the pipeline jobs' offline pip installs.
 .venv/bin/python -m tests.helpers.wheelhouse >/dev/null
+wait "$tools" # fails loudly here, with the failed step's log, not as test errors later
+trap - EXIT
+eval "$(PYTHON="$PWD/.venv/bin/python" bash scripts/install-tools.sh --env)"
 
 select=()
 if [[ "${LAUNCHGEN_SKIP_CLUSTER:-0}" == 1 ]]; then
   echo "test.sh: LAUNCHGEN_SKIP_CLUSTER=1: the cluster tests are deselected" >&2
   select=(-m "not cluster")
-elif [[ -z "${LAUNCHGEN_TEST_KUBECONFIG:-}" ]]; then
-  bash scripts/cluster/build.sh >&2
 fi
 
 export PATH="$PWD/.venv/bin:$PATH"

@@ -9,7 +9,7 @@ Enable with ``pytest_plugins = ["tests.cluster.fixture"]`` in tests/conftest.py
 - ``kube_namespace`` (per test): a fresh namespace, deleted afterwards.
 
 The binaries are built before the run by scripts/cluster/build.sh (scripts/test.sh
-runs it); without them a test that uses the cluster fails and says so. It never builds.
+runs it through scripts/install-tools.sh); without them a test that uses the cluster fails and says so. It never builds.
 """
 
 from __future__ import annotations

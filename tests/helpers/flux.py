@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.cluster.fixture import KubeCluster, _load_start
-from tests.helpers.tools import ROOT, TOOLS_DIR, run
+from tests.helpers.tools import TOOLS_DIR, run
 
-BUILD = ROOT / "scripts" / "flux" / "build.sh"
 SOURCE_CONTROLLER = TOOLS_DIR / "source-controller"
 KUSTOMIZE_CONTROLLER = TOOLS_DIR / "kustomize-controller"
 CRDS = TOOLS_DIR / "flux-crds"
@@ -45,14 +44,6 @@ KUSTOMIZATION = "kustomizations.kustomize.toolkit.fluxcd.io"
 def built() -> bool:
     return all(
         p.exists() for p in (SOURCE_CONTROLLER, KUSTOMIZE_CONTROLLER, CRDS / ".version", ORAS)
-    )
-
-
-def build() -> None:
-    """scripts/flux/build.sh and the oras of scripts/go-tools.txt (minutes when cold)."""
-    subprocess.run(["bash", str(BUILD)], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(
-        ["bash", str(ROOT / "scripts" / "install-tools.sh")], check=True, stdout=subprocess.DEVNULL
     )
 
 
