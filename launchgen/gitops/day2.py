@@ -32,6 +32,7 @@ from launchgen.errors import ConfigError, LaunchgenError
 if TYPE_CHECKING:
     from launchgen.records import Entry, History
 
+BACK_TO = "back to "  # how a re-publish's record note starts
 ENGINE_NAMES = {
     "flux": "Flux (its Kustomization prunes: prune: true)",
     "argocd": "Argo CD (its sync prunes: syncPolicy automated.prune)",
@@ -336,6 +337,20 @@ def _message(
 
 def _note(target: Entry, places: list[str]) -> str:
     return printable(
-        f"back to {target['appVersion']} (seq {target['seq']}) at {'; '.join(places)}",
+        f"{BACK_TO}{target['appVersion']} (seq {target['seq']}) at {'; '.join(places)}",
         limit=1000,
     )
+
+
+def went_back_to(history: History, deployment: Entry) -> list[str]:
+    """The notes of the rejections and rollbacks that put `deployment` back (where they
+    re-published it: a git rollback is a commit of its own). Reads the whole history."""
+    marker = f"(seq {deployment['seq']}) at "
+    return [
+        str(entry.get("note") or "")
+        for entry in history.entries
+        if entry["seq"] > deployment["seq"]
+        and entry["event"] in ("rejected", "rolled-back")
+        and str(entry.get("note") or "").startswith(BACK_TO)
+        and marker in str(entry.get("note") or "")
+    ]

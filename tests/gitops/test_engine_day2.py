@@ -366,3 +366,34 @@ def test_a_version_tag_published_over_is_refused(tmp_path: Path, oci_registry: s
     assert "the record names" in out and "nothing was changed" in out
     assert _resolve(registry, path, "prod") == before
     assert day2.history().last_seq == 3
+
+
+def test_status_knows_the_rollback_commit_is_the_recorded_deployment(
+    day2: Day2, tmp_path: Path
+) -> None:
+    """A git rollback is a commit of its own: status matches the engine's revision against
+    the rollback's record too, not only the original publish's (no false alarm)."""
+    from tests.gitops.test_engine_status import FLUX_READY, _fake_kubectl
+    from tests.helpers.tools import tool
+
+    day2.publish("1.4.2")
+    day2.publish("1.5.0")
+    assert day2.run("rollback", "--env", "prod")[0] == 0
+    head = git(day2.remote, "rev-parse", BRANCH).strip()
+
+    def status(revision: str) -> str:
+        folder = tmp_path / f"kubectl-{revision[-8:]}"
+        folder.mkdir()
+        applied = {**FLUX_READY["status"], "lastAppliedRevision": revision}
+        kubectl, _ = _fake_kubectl(folder, {"checkout-prod": {**FLUX_READY, "status": applied}})
+        result = invoke(
+            "status", "--properties", day2.properties, "--kubectl", kubectl,
+            "--helm", tool("helm4"),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return next(line for line in result.output.splitlines() if line.strip().startswith("prod"))
+
+    now = status(f"{BRANCH}@sha1:{head}")
+    assert "the recorded publish" in now and "NOT" not in now
+    second = git(day2.remote, "rev-parse", f"{BRANCH}~1").strip()  # 1.5.0, rolled back
+    assert "NOT the recorded publish" in status(f"{BRANCH}@sha1:{second}")
