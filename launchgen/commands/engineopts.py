@@ -6,9 +6,13 @@ The same names as `launchgen publish`'s: a rollback re-publishes to where publis
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from launchgen.gitops.day2 import Targets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,3 +40,20 @@ def engine_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def engine_targets(
+    properties: Path, service: str, environment: str, options: dict[str, Any]
+) -> Targets | None:
+    """Engine mode's targets (None: push mode). Takes the engine options out of a
+    command's `options`, leaving the cluster options for `open_cluster`."""
+    from launchgen.gitops import day2
+
+    return day2.targets(
+        properties,
+        service,
+        environment,
+        git=options.pop("git_remote"),
+        oci=options.pop("oci_repository"),
+        plain_http=options.pop("plain_http"),
+    )

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
-from launchgen.commands.engineopts import engine_options
+from launchgen.commands.engineopts import engine_options, engine_targets
 
 
 @click.command()
@@ -17,15 +17,7 @@ from launchgen.commands.engineopts import engine_options
 )
 @engine_options
 @cluster_options
-def command(
-    environment: str,
-    git_remote: str | None,
-    oci_repository: str | None,
-    plain_http: bool,
-    properties: Path,
-    by: str | None,
-    **cluster: Any,
-) -> None:
+def command(environment: str, properties: Path, by: str | None, **options: Any) -> None:
     """Reject the deployment waiting in ENV.
 
     Push mode: in place, helm goes back to the previous revision; immutable, its release
@@ -42,28 +34,15 @@ def command(
 
     repo = properties_repo(properties)
     environment = repo.environment(environment)
-    where = day2.targets(
-        properties,
-        repo.service,
-        environment,
-        git=git_remote,
-        oci=oci_repository,
-        plain_http=plain_http,
-    )
+    where = engine_targets(properties, repo.service, environment, options)
     if where is not None:
-        click.echo(
-            day2.reject(
-                properties,
-                repo.service,
-                environment,
-                where,
-                by=who(by),
-                dry_run=cluster["dry_run"],
-            )
+        done = day2.reject(
+            properties, repo.service, environment, where, by=who(by), dry_run=options["dry_run"]
         )
+        click.echo(done)
         return
     from launchgen.deploy.engine import reject
 
-    with open_cluster(**cluster) as target:
+    with open_cluster(**options) as target:
         outcome = reject(target, properties, repo.service, environment, by=who(by))
     click.echo(outcome.message)  # after the plan

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from launchgen.commands.clusteropts import cluster_options, open_cluster, properties_repo, who
-from launchgen.commands.engineopts import engine_options
+from launchgen.commands.engineopts import engine_options, engine_targets
 
 
 @click.command()
@@ -24,12 +24,9 @@ from launchgen.commands.engineopts import engine_options
 def command(
     environment: str,
     to: str | None,
-    git_remote: str | None,
-    oci_repository: str | None,
-    plain_http: bool,
     properties: Path,
     by: str | None,
-    **cluster: Any,
+    **options: Any,
 ) -> None:
     """Roll ENV back to an earlier deployment still in its history.
 
@@ -50,30 +47,17 @@ def command(
     repo = properties_repo(properties)
     environment = repo.environment(environment)
     target = parse_to(to)
-    where = day2.targets(
-        properties,
-        repo.service,
-        environment,
-        git=git_remote,
-        oci=oci_repository,
-        plain_http=plain_http,
-    )
+    where = engine_targets(properties, repo.service, environment, options)
     if where is not None:
-        click.echo(
-            day2.rollback(
-                properties,
-                repo.service,
-                environment,
-                where,
-                by=who(by),
-                to=target,
-                dry_run=cluster["dry_run"],
-            )
-        )
+        done = day2.rollback(
+            properties, repo.service, environment, where, by=who(by), to=target,
+            dry_run=options["dry_run"],
+        )  # fmt: skip
+        click.echo(done)
         return
     from launchgen.deploy.engine import rollback
 
-    with open_cluster(**cluster) as cluster_target:
+    with open_cluster(**options) as cluster_target:
         outcome = rollback(
             cluster_target, properties, repo.service, environment, by=who(by), to=target
         )
