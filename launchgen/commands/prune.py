@@ -21,11 +21,22 @@ from launchgen.commands.clusteropts import cluster_options, open_cluster, proper
 )
 @cluster_options
 def command(environment: str, keep: int, properties: Path, by: str | None, **cluster: Any) -> None:
-    """Remove the releases and namespaces of old immutable deployments, keeping the last N."""
-    from launchgen.deploy.engine import prune
+    """Remove the releases and namespaces of old immutable deployments, keeping the last N.
+
+    Engine mode (a gitops: block in .launchgen.yaml, or a published deployment): there
+    are no releases to remove, the engine prunes what it deploys; says so and exits 0
+    without touching helm or the cluster.
+    """
+    from launchgen.gitops import day2
 
     repo = properties_repo(properties)
     environment = repo.environment(environment)
+    where = day2.targets(properties, repo.service, environment)
+    if where is not None:
+        click.echo(day2.prune(environment, where))
+        return
+    from launchgen.deploy.engine import prune
+
     with open_cluster(**cluster) as target:
         outcome = prune(target, properties, repo.service, environment, keep=keep, by=who(by))
     click.echo(outcome.message)  # after the plan

@@ -331,11 +331,12 @@ def rollback(
     environment: str,
     *,
     by: str,
-    to_seq: int | None = None,
+    to: int | str | None = None,
 ) -> Outcome:
-    """Roll back to an earlier live deployment (default: the one before the current)."""
+    """Roll back to an earlier live deployment (default: the one before the current);
+    `to`: its seq or app version."""
     history = _load(properties, service, environment, cluster)
-    target, undone = _rollback_target(history, environment, to_seq, cluster.dry_run)
+    target, undone = rollback_target(history, environment, to, cluster.dry_run)
     if target is None:  # dry run with nothing to go on
         planned = _planned(
             cluster,
@@ -363,29 +364,41 @@ def rollback(
     return Outcome(f"rolled {environment} back to {target['appVersion']} (seq {target['seq']})")
 
 
-def _rollback_target(
-    history: records.History | None, environment: str, to_seq: int | None, dry_run: bool
+def rollback_target(
+    history: records.History | None, environment: str, to: int | str | None, dry_run: bool
 ) -> tuple[records.Entry | None, list[records.Entry]]:
-    """(target, the live deployments after it, newest first), reading back only that far."""
+    """(target, the live deployments after it, newest first), reading back only that far.
+    `to`: the target's seq (int) or app version (str, its newest live deployment)."""
     undone: list[records.Entry] = []
     if history is None:
         return None, undone
+    named = f"seq {to}" if isinstance(to, int) else f"version {to}"
     for deployment in history.live_newest():
-        if (to_seq is None and undone) or deployment["seq"] == to_seq:
+        hit = deployment["seq"] == to if isinstance(to, int) else deployment["appVersion"] == to
+        if (to is None and undone) or hit:
             if not undone:
-                raise LaunchgenError(
-                    f"seq {to_seq} is already the current deployment in {environment}"
-                )
+                raise LaunchgenError(f"{named} is already the current deployment in {environment}")
             return deployment, undone
-        if to_seq is not None and deployment["seq"] < to_seq:
+        if isinstance(to, int) and deployment["seq"] < to:
             break
         undone.append(deployment)
-    if to_seq is None:
+    if to is None:
         if dry_run:
             return None, []
         raise LaunchgenError(f"no earlier deployment to roll back to in {environment}")
-    live = ", ".join(str(d["seq"]) for d in reversed(history.live())) or "none"
-    raise LaunchgenError(f"seq {to_seq} is not a live deployment in {environment} (live: {live})")
+    live = ", ".join(f"{d['seq']} ({d['appVersion']})" for d in reversed(history.live())) or "none"
+    raise LaunchgenError(f"{named} is not a live deployment in {environment} (live: {live})")
+
+
+def parse_to(text: str | None) -> int | str | None:
+    """`rollback --to`: a record seq (digits) or an app version."""
+    from launchgen.naming import check_version
+
+    if text is None:
+        return None
+    if text.isdigit() and text.isascii():
+        return int(text)
+    return check_version(text, source="--to")
 
 
 def _record_each(

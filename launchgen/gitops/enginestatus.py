@@ -169,7 +169,13 @@ def _applies_publish(
     note = str(current.get("note") or "") if current else ""
     if not note.startswith("published to "):
         return None
-    return applies(note, revision)
+    if applies(note, revision):
+        return True
+    # a reject or rollback in engine mode re-published it (on git, as a commit of its own)
+    from launchgen.gitops.day2 import went_back_to
+
+    assert history is not None and current is not None
+    return any(applies(back, revision) for back in went_back_to(history, current))
 
 
 def describe(view: dict[str, Any] | None) -> str:

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from launchgen.errors import EXIT_PROBLEMS, LaunchgenError
+
 if TYPE_CHECKING:
     from launchgen.bundle.verify import Verified
     from launchgen.deploy.source import DeploymentSource
@@ -31,6 +33,29 @@ NAMESPACE = "namespace.yaml"
 ENVELOPE = "attestation.dsse.json"
 _COMMIT = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 _TEST_HOOKS = {"test", "test-success", "test-failure"}
+METADATA_LIMIT = 64 * 1024  # a launchgen.json read back from a deploy repo or registry
+
+
+class NotAsRecorded(LaunchgenError):
+    """What a deploy repo or registry holds is not what the deployment record names (exit 1):
+    nothing is moved onto it."""
+
+    exit_code = EXIT_PROBLEMS
+
+
+def names_bundle(metadata: str, *, service: str, environment: str, digest: str) -> bool:
+    """Whether a launchgen.json read back (untrusted) is the one publish wrote for this
+    service and environment from the bundle `digest`."""
+    try:
+        found = json.loads(metadata)
+    except ValueError:
+        return False
+    return (
+        isinstance(found, dict)
+        and found.get("bundleDigest") == digest
+        and found.get("service") == service
+        and found.get("environment") == environment
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ An engine (a Flux GitRepository, an Argo CD Application) follows the branch and
 applies the folder. Each publish is one commit that replaces the service's folder
 and says what was promoted; other services' folders on the branch are left alone.
 Publishing what the branch already holds changes nothing. Promotion is that commit
-(or a merge of it), rollback a revert of it or a publish of the earlier bundle.
+(or a merge of it); a rollback (`restore`) is one more commit that puts the folder back
+exactly as the commit that published the earlier bundle left it.
 
 git runs as a subprocess with `--` before every positional taken from input, no
 prompts, and the `ext::`/`fd::` transports refused (a remote URL must not run
@@ -17,12 +18,13 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from launchgen.display import printable
 from launchgen.errors import ConfigError, LaunchgenError, ToolError
-from launchgen.publish.content import Content
+from launchgen.publish.content import METADATA, METADATA_LIMIT, Content, NotAsRecorded, names_bundle
 
 BRANCH_PREFIX = "environments/"
 FALLBACK_EMAIL = "launchgen@localhost"
@@ -31,6 +33,7 @@ TIMEOUT = 300
 _SCHEMES = re.compile(r"(https?|ssh|git|file)://[^\s]+\Z")
 _SCP_LIKE = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+\Z")
 _USERINFO = re.compile(r"\A([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@")
+_COMMIT = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 _SAFE_CONFIG = ["-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never"]
 
 
@@ -83,6 +86,7 @@ def _git(
             env=env or _env(),
             capture_output=True,
             text=True,
+            errors="replace",  # a blob read back is untrusted: never a decoding traceback
             timeout=TIMEOUT,
             stdin=subprocess.DEVNULL,
         )
@@ -147,28 +151,35 @@ def _write_folder(work: Path, folder: str, content: Content) -> None:
     _git(["add", "--", folder], work, "git add")
 
 
-def _attempt(content: Content, remote: str, by: str, scratch: Path) -> GitPublished | None:
-    """One fetch-commit-push; None when the push lost a race (the branch moved meanwhile)."""
-    branch = branch_for(content.source.environment)
-    work = scratch / "work"
-    _git(["init", "-q", "--", str(work)], scratch, "git init")
+def _open_branch(work: Path, remote: str, branch: str, *, history: bool = False) -> str | None:
+    """Check the remote's branch out in a new repo `work` (an orphan branch when the remote
+    has none); the commit it points at. `history`: all of it, not only the tip."""
+    _git(["init", "-q", "--", str(work)], work.parent, "git init")
     head = _remote_head(remote, branch, work)
-    if head is not None:
-        _git(
-            ["fetch", "-q", "--depth=1", "--", remote, f"refs/heads/{branch}"],
-            work,
-            f"fetching {branch} from {shown_remote(remote)}",
-        )
-        _git(["checkout", "-q", "-B", "publish", "FETCH_HEAD"], work, "git checkout")
-    else:
+    if head is None:
         _git(["checkout", "-q", "--orphan", "publish"], work, "git checkout")
-    _write_folder(work, content.source.service, content)
+        return None
+    depth = [] if history else ["--depth=1"]
+    _git(
+        ["fetch", "-q", *depth, "--", remote, f"refs/heads/{branch}"],
+        work,
+        f"fetching {branch} from {shown_remote(remote)}",
+    )
+    _git(["checkout", "-q", "-B", "publish", "FETCH_HEAD"], work, "git checkout")
+    return head
+
+
+def _commit_and_push(
+    work: Path, remote: str, branch: str, head: str | None, message: str, by: str
+) -> GitPublished | None:
+    """Commit what is staged and push it with a lease on `head`; None when the push lost a
+    race (the branch moved meanwhile). Nothing staged: the branch already holds it."""
     if (
         head is not None
         and _git(["diff", "--cached", "--quiet"], work, "git diff", check=False).returncode == 0
     ):
         return GitPublished(shown_remote(remote), branch, head, changed=False)
-    _commit(work, _message(content, by), _identity(work, by))
+    _commit(work, message, _identity(work, by))
     commit = _git(["rev-parse", "HEAD"], work, "git rev-parse").stdout.strip()
     lease = f"--force-with-lease=refs/heads/{branch}:{head or ''}"
     pushed = _git(
@@ -190,6 +201,15 @@ def _attempt(content: Content, remote: str, by: str, scratch: Path) -> GitPublis
     return GitPublished(shown_remote(remote), branch, commit, changed=True)
 
 
+def _attempt(content: Content, remote: str, by: str, scratch: Path) -> GitPublished | None:
+    """One fetch-commit-push of `content`; None when the push lost a race."""
+    branch = branch_for(content.source.environment)
+    work = scratch / "work"
+    head = _open_branch(work, remote, branch)
+    _write_folder(work, content.source.service, content)
+    return _commit_and_push(work, remote, branch, head, _message(content, by), by)
+
+
 def _commit(work: Path, message: str, env: dict[str, str]) -> None:
     try:
         result = subprocess.run(
@@ -207,15 +227,106 @@ def _commit(work: Path, message: str, env: dict[str, str]) -> None:
         raise ToolError(f"git commit failed: {printable(result.stderr.strip(), limit=500)}")
 
 
-def publish(content: Content, remote: str, *, by: str) -> GitPublished:
-    """Commit `content` to the environment's branch of `remote` and push it."""
-    remote = check_remote(remote)
+def _retrying(
+    remote: str, branch: str, attempt: Callable[[Path], GitPublished | None]
+) -> GitPublished:
+    """`attempt` in a fresh scratch folder until its push wins (PUSH_ATTEMPTS at most)."""
     for _ in range(PUSH_ATTEMPTS):
         with tempfile.TemporaryDirectory(prefix="launchgen-publish-") as scratch:
-            done = _attempt(content, remote, by, Path(scratch))
+            done = attempt(Path(scratch))
         if done is not None:
             return done
     raise LaunchgenError(
-        f"{branch_for(content.source.environment)} in {shown_remote(remote)} kept moving while "
-        f"publishing ({PUSH_ATTEMPTS} attempts): publish again"
+        f"{branch} in {shown_remote(remote)} kept moving while "
+        f"publishing ({PUSH_ATTEMPTS} attempts): try again"
     )
+
+
+def publish(content: Content, remote: str, *, by: str) -> GitPublished:
+    """Commit `content` to the environment's branch of `remote` and push it."""
+    remote = check_remote(remote)
+    branch = branch_for(content.source.environment)
+    return _retrying(remote, branch, lambda scratch: _attempt(content, remote, by, scratch))
+
+
+def _blob(work: Path, revision_path: str, limit: int) -> str | None:
+    """A small file of the repo (`REV:PATH`, `:PATH` for the index) as text; None when it
+    is missing, larger than `limit`, or not a file."""
+    kind = _git(["cat-file", "-t", revision_path], work, "git cat-file", check=False)
+    if kind.returncode != 0 or kind.stdout.strip() != "blob":
+        return None
+    size = _git(["cat-file", "-s", revision_path], work, "git cat-file", check=False).stdout
+    if not size.strip().isdigit() or int(size) > limit:
+        return None
+    return _git(["cat-file", "blob", revision_path], work, "git cat-file").stdout
+
+
+def _published_in(
+    work: Path, folder: str, matches: Callable[[str], bool], digest: str
+) -> str | None:
+    """The newest commit of the checked-out branch whose `folder/launchgen.json` is the one
+    `matches` accepts: found by git's pickaxe on the digest, then read and checked."""
+    metadata = f"{folder}/{METADATA}"
+    candidates = _git(
+        ["log", "--format=%H", f"-S{digest}", "publish", "--", metadata], work, "git log"
+    ).stdout.split()
+    for commit in candidates:
+        if not _COMMIT.match(commit):
+            continue
+        text = _blob(work, f"{commit}:{metadata}", METADATA_LIMIT)
+        if text is not None and matches(text):
+            return commit
+    return None
+
+
+def restore(
+    remote: str,
+    environment: str,
+    service: str,
+    digest: str,
+    message: Callable[[str], str],
+    *,
+    by: str,
+) -> tuple[GitPublished, str]:
+    """Put `service/` on the environment's branch back exactly as the commit that published
+    bundle `digest` left it (the newest such commit in the branch's history), as one new
+    commit (`message(that commit)`), pushed with a lease. (The push, that commit.)
+
+    The commit is found by its launchgen.json, never by the record alone, and what is
+    staged is read back and checked before the push: a branch that holds no publish of
+    `digest` is refused (NotAsRecorded) and nothing is pushed."""
+    from launchgen.publish.ociref import check_digest
+
+    remote = check_remote(remote)
+    digest = check_digest(digest)
+    branch = branch_for(environment)
+    where = f"{branch} of {shown_remote(remote)}"
+    found: list[str] = []
+
+    def matches(text: str) -> bool:
+        return names_bundle(text, service=service, environment=environment, digest=digest)
+
+    def attempt(scratch: Path) -> GitPublished | None:
+        work = scratch / "work"
+        head = _open_branch(work, remote, branch, history=True)
+        if head is None:
+            raise NotAsRecorded(f"{where} does not exist: nothing was published there")
+        source = _published_in(work, service, matches, digest)
+        if source is None:
+            raise NotAsRecorded(
+                f"no commit on {where} has a {service}/{METADATA} naming bundle {digest}: "
+                "the records and the deploy repo disagree; nothing was changed"
+            )
+        _git(["rm", "-r", "-q", "--ignore-unmatch", "--", service], work, "git rm")
+        _git(["checkout", "-q", source, "--", service], work, "git checkout")
+        staged = _blob(work, f":{service}/{METADATA}", METADATA_LIMIT)
+        if staged is None or not matches(staged):  # what the engine would apply, read back
+            raise NotAsRecorded(
+                f"{service}/ restored from {source[:12]} of {where} does not name bundle "
+                f"{digest}: nothing was changed"
+            )
+        found[:] = [source]
+        return _commit_and_push(work, remote, branch, head, message(source), by)
+
+    done = _retrying(remote, branch, attempt)
+    return done, found[0]

@@ -287,3 +287,77 @@ def publish(
     return OciPublished(
         repo.url, digest, (version_tag, env_tag), attestation, api, signature, changed
     )
+
+
+@dataclass(frozen=True)
+class Retagged:
+    repository: str  # oci://host/path
+    digest: str  # the artifact the environment tag names now
+    tag: str  # the environment tag
+    changed: bool  # False: the tag already named it
+
+
+def retag(
+    repository: str,
+    environment: str,
+    version: str,
+    bundle_digest: str,
+    *,
+    recorded: str | None = None,
+    plain_http: bool = False,
+    move: bool = True,
+) -> Retagged:
+    """Point tag `<env>` back at the artifact tagged `<env>-<version>`: what the engine
+    follows goes back to an earlier publish, the same bytes and digest (its attestation
+    and signature referrers still name it).
+
+    Checked first, never moved onto on the record's word alone: the artifact must be the
+    one published from bundle `bundle_digest` for this environment (its annotations), and
+    have digest `recorded` when the record names one; otherwise NotAsRecorded.
+    `move=False` only checks (the tag stays)."""
+    from launchgen.publish.content import NotAsRecorded
+
+    repo = ociref.repository(repository)
+    bundle_digest = ociref.check_digest(bundle_digest)
+    if recorded is not None:
+        recorded = ociref.check_digest(recorded)
+    env_tag = ociref.tag(environment)
+    version_tag = ociref.tag(f"{environment}-{version}")
+    registry = Registry(repo, plain_http=plain_http)
+    found = registry.manifest(version_tag, (MANIFEST,))
+    if found is None:
+        raise NotAsRecorded(
+            f"{repo.ref(version_tag)} does not exist: {version} was not published there; "
+            "nothing was changed"
+        )
+    data, _ = found
+    digest = digest_of(data)
+    if recorded is not None and digest != recorded:
+        raise NotAsRecorded(
+            f"{repo.ref(version_tag)} is {digest}, but the record names {recorded}: "
+            "the tag was published over since; nothing was changed"
+        )
+    notes = _annotations(data)
+    if (notes.get("dev.launchgen.bundle.digest"), notes.get("dev.launchgen.environment")) != (
+        bundle_digest,
+        environment,
+    ):
+        raise NotAsRecorded(
+            f"{repo.ref(digest)} is not the artifact published from bundle {bundle_digest} "
+            f"for {environment}: nothing was changed"
+        )
+    before = registry.manifest(env_tag, (MANIFEST,))
+    changed = before is None or digest_of(before[0]) != digest
+    if changed and move:
+        registry.push_manifest(data, MANIFEST, env_tag)
+    return Retagged(repo.url, digest, env_tag, changed)
+
+
+def _annotations(manifest: bytes) -> dict[str, Any]:
+    """A manifest's annotations (read back from a registry: any shape)."""
+    try:
+        parsed = json.loads(manifest)
+    except ValueError:
+        return {}
+    notes = parsed.get("annotations") if isinstance(parsed, dict) else None
+    return notes if isinstance(notes, dict) else {}

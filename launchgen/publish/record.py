@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from launchgen.records import Entry
 
 NOTE_LIMIT = 1000
+NOTE_PREFIX = "published to "  # how day-2 commands tell a publish from a helm deploy
 
 
 def append(properties: Path, source: DeploymentSource, by: str, where: str) -> Entry:
@@ -30,5 +31,5 @@ def append(properties: Path, source: DeploymentSource, by: str, where: str) -> E
         by,
         **source.record_fields(),
         dataSchema=source.data_schema,
-        note=printable(f"published to {where}", limit=NOTE_LIMIT),
+        note=printable(NOTE_PREFIX + where, limit=NOTE_LIMIT),
     )
