@@ -104,6 +104,7 @@ def start(paths: Sequence[str], store: cache_mod.Cache, yamllint: bool) -> Start
         for target in started.targets:
             if target.files:
                 _start_target(started, target, store, fingerprint)
+        started.batch.launch()
     except BaseException:
         started.batch.close()
         raise
@@ -116,7 +117,7 @@ def _start_target(
     root = target.root
     stored = started.stored[root] = store.load(root)
     config, _ = yamllint_proc.config_text(root)
-    cwd = root if "ignore" in config else None  # as the engine groups them
+    cwd, what = yamllint_proc.group(config, root)  # as the engine groups them
     cached = stored.get("yamllint", {})
     files = []
     for relpath in sorted(target.files):
@@ -132,4 +133,4 @@ def _start_target(
     if files:
         started.files[root] = set(files)
         paths = files if cwd else [str(root / f) for f in files]
-        started.batch.start(config, paths, cwd or Path.cwd(), what=str(cwd) if cwd else "yamllint")
+        started.batch.start(config, paths, cwd or Path.cwd(), what=what)

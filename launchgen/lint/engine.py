@@ -198,7 +198,7 @@ def _read(
 def _start_yamllint(
     works: list[_Work], batch: yamllint_proc.Batch, options: Options, early: dict[Path, set[str]]
 ) -> None:
-    groups: dict[tuple[str, Path | None], list[str]] = {}
+    groups: dict[tuple[str, Path | None, str], list[str]] = {}
     fingerprint = yamllint_proc.fingerprint()
     unwanted: set[str] = set()  # early-started files the repo's settings do not lint
     # yamllint's findings depend on a file's bytes and the config only, unless the config
@@ -206,13 +206,11 @@ def _start_yamllint(
     linted: dict[str, str] = {}  # lint key -> path of the file yamllint gets
     for work in works:
         running = early.get(work.repo.root, set())
-        by_repo = "ignore" in yamllint_proc.config_text(work.repo.root)[0]
-        unwanted.update(f if by_repo else str(work.repo.root / f) for f in running)
+        unwanted.update(str(work.repo.root / f) for f in running)
         if not options.yamllint or work.settings_error or not work.repo.wants_yamllint():
             continue
         config, _ = yamllint_proc.config_text(work.repo.root)
-        # yamllint's `ignore` patterns are relative to where it runs: such configs run per repo.
-        cwd = work.repo.root if "ignore" in config else None
+        cwd, what = yamllint_proc.group(config, work.repo.root)
         stored = work.stored.get("yamllint", {})
         for relpath in work.files:
             source = work.repo.source(relpath) if is_yaml_path(relpath) else None
@@ -232,7 +230,7 @@ def _start_yamllint(
                 continue
             path = relpath if cwd else str(work.repo.root / relpath)
             if relpath in running:
-                unwanted.discard(path)  # already being linted, with this same config
+                unwanted.discard(str(work.repo.root / relpath))  # already linted, same config
                 if cwd is None:
                     linted.setdefault(key, path)
                 continue
@@ -241,28 +239,27 @@ def _start_yamllint(
                     work.same_as[relpath] = linted[key]
                     continue
                 linted[key] = path
-            groups.setdefault((config, cwd), []).append(path)
+            groups.setdefault((config, cwd, what), []).append(path)
     batch.drop(unwanted)
-    for (config, cwd), files in groups.items():
-        batch.start(config, files, cwd or Path.cwd(), what=str(cwd) if cwd else "yamllint")
+    for (config, cwd, what), files in groups.items():
+        batch.start(config, files, cwd or Path.cwd(), what=what)
+    batch.launch()
 
 
 def _merge_yamllint(
     works: list[_Work], found: dict[str, list[Finding]], failures: list[tuple[str, str]]
 ) -> None:
     for work in works:
-        by_repo = "ignore" in yamllint_proc.config_text(work.repo.root)[0]
         for relpath in sorted(work.yamllint_ran):
             if relpath not in work.findings:
-                path = work.same_as.get(relpath) or (
-                    relpath if by_repo else str(work.repo.root / relpath)
-                )
+                path = work.same_as.get(relpath) or str(work.repo.root / relpath)
                 work.findings[relpath] = found.get(path, [])
             for hit, level in yamlfile.hits(work.findings[relpath]):
                 work.hits.setdefault(relpath, []).append((YAMLLINT, hit, level))
+        config, name = yamllint_proc.config_text(work.repo.root)
+        _, ours = yamllint_proc.group(config, work.repo.root)
         for what, message in failures:
-            if what in ("yamllint", str(work.repo.root)) and work.yamllint_ran:
-                _, name = yamllint_proc.config_text(work.repo.root)
+            if what == ours and work.yamllint_ran:
                 hit = yamlfile.failed(message, name or sorted(work.yamllint_ran)[0])
                 work.repo_hits.append((YAMLLINT, hit, None))
                 work.yamllint_failed = True
