@@ -65,6 +65,8 @@ def app_repo(answers: Answers, into: Path) -> Path:
         _data_chart(repo / "data", answers, context)
     for folder in chart_dirs:
         (folder / "Chart.lock").write_text(charts.chart_lock_text([dependency]))
+        if answers.keeps_vendored_chart:
+            continue  # `launchgen update` of an older pin: its chart and schema stay as they are
         shutil.copyfile(shipped / "values.schema.json", folder / "values.schema.json")
         if answers.chart_repository is None:
             # No org repository: vendor the shipped chart so the repo renders offline.
