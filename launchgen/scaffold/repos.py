@@ -210,6 +210,11 @@ _EXTERNAL_SECRETS = (
 )
 
 
+# An app's envs/<env>/values.yaml says where its image tag comes from; `new --gitops
+# argocd:multi-source` replaces this line (launchgen.gitops.scaffold).
+TAG_NOTE = "# The image tag is never set here: it is the app version, given at deploy time.\n"
+
+
 def _env_values(answers: Answers, env: str, is_last: bool) -> str:
     header = f"# Values of {answers.name} in the {env} environment.\n"
     if answers.kind == "middleware":
@@ -223,8 +228,7 @@ def _env_values(answers: Answers, env: str, is_last: bool) -> str:
     return (
         header
         + (
-            "# The image tag is never set here: it is the app version, given at deploy time.\n"
-            f"replicaCount: {replicas}\n"
+            TAG_NOTE + f"replicaCount: {replicas}\n"
             "resources:\n"
             "  requests:\n"
             "    cpu: 100m\n"
