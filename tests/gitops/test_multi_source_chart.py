@@ -10,6 +10,7 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
+import git
 import pytest
 import yaml
 
@@ -80,7 +81,13 @@ def test_argo_cd_renders_the_environment_tag_with_helm(tmp_path: Path, helm: Hel
         # As Argo CD does for a chart repository it knows: build the dependency first.
         run([binary, "repo", "add", "launch", url], env=helm_env)
         run([binary, "dependency", "build", "."], cwd=app, env=helm_env)
-    # Freshly generated, lint says exactly what is missing: each environment's tag.
+    # Freshly generated (and committed), each environment's values say where the tag goes,
+    # and lint says exactly what is missing: each environment's tag.
+    with git.Repo(props) as handle:
+        assert not handle.is_dirty(untracked_files=True)
+    for env in TAGS:
+        text = (props / "envs" / env / "values.yaml").read_text()
+        assert "properties-image-tag-required" in text and "never set here" not in text
     code, rules = _lint_rules(props)
     assert (code, rules) == (1, {"properties-image-tag-required"})
     # Rendered now, Argo CD would deploy the placeholder: that is what lint stops.

@@ -178,7 +178,7 @@ def image_tag_required(ctx: Context) -> Iterator[Hit]:
         line, column = source.document.position(("image",)) if image is not None else (1, 1)
         yield Hit(
             f"no image.tag: Argo CD multi-source mode would deploy the chart's appVersion "
-            f"{APP_VERSION_PLACEHOLDER!r}, which is no image",
+            f"{APP_VERSION_PLACEHOLDER!r}, never a real image",
             f"set image.tag in {source.relpath} to the image tag to deploy to {env} "
             "(a version CI pushed, e.g. `image: {tag: 1.4.2}`)",
             line=line,
@@ -187,7 +187,7 @@ def image_tag_required(ctx: Context) -> Iterator[Hit]:
     elif str(tag) == APP_VERSION_PLACEHOLDER:
         line, column = source.document.position(("image", "tag"))
         yield Hit(
-            f"image.tag is the app version placeholder {APP_VERSION_PLACEHOLDER!r}, which is no image",
+            f"image.tag is the app version placeholder {APP_VERSION_PLACEHOLDER!r}, never a real image",
             f"set it to the image tag to deploy to {env} (a version CI pushed, e.g. 1.4.2)",
             line=line,
             column=column,
