@@ -20,7 +20,7 @@ from launchgen.errors import ConfigError
 from launchgen.standard import DEFAULT_ENVIRONMENTS
 
 # The shipped chart's version; app repos pin it unless the org says otherwise.
-BUILTIN_LAUNCH_CHART_VERSION = "1.0.0"
+BUILTIN_LAUNCH_CHART_VERSION = "1.1.0"
 # The first version of a new app's umbrella chart (--chart-version).
 FIRST_CHART_VERSION = "0.1.0"
 CI_SYSTEMS = ("github", "gitlab")

@@ -32,9 +32,14 @@ def render(mode: GitOps, service: str, environment: str, app: bool = True) -> st
     import yaml
 
     docs = for_environment(mode, service, environment, app)
+    origin = (
+        "the app repo's chart and this repo's values"
+        if mode.multi_source
+        else "what `launchgen publish` writes"
+    )
     header = (
-        f"# {mode.engine} objects deploying {service} to {environment} from what "
-        "`launchgen publish` writes.\n# Apply them to the cluster the engine runs in; see docs/gitops.md.\n"
+        f"# {mode.engine} objects deploying {service} to {environment} from {origin}.\n"
+        "# Apply them to the cluster the engine runs in; see docs/gitops.md.\n"
     )
     if mode.engine == "flux" and mode.source == "oci":
         header += (
@@ -43,13 +48,29 @@ def render(mode: GitOps, service: str, environment: str, app: bool = True) -> st
         )
     if mode.multi_source:
         header += (
-            "# Multi-source: the chart's appVersion cannot be set here, so envs/<env>/values.yaml\n"
-            "# sets image.tag (lint allows it in this mode only).\n"
+            f"# Multi-source: the chart's appVersion cannot be set here, so envs/{environment}/values.yaml\n"
+            "# sets image.tag (Launch chart 1.1.0 or later; lint requires it there, and allows it\n"
+            "# in this mode only).\n"
         )
     # One document per file (lint's rule for YAML files): several objects go in a List,
     # which `kubectl apply -f` applies item by item.
     doc = docs[0] if len(docs) == 1 else {"apiVersion": "v1", "kind": "List", "items": docs}
     return header + yaml.dump(doc, Dumper=_dumper(), sort_keys=False, default_flow_style=False)
+
+
+def _multi_source_values(text: str, environment: str) -> str:
+    """An environment's values, saying that the image tag Argo CD deploys is set here and
+    how (lint's properties-image-tag-required reports it until it is)."""
+    from launchgen.scaffold.repos import TAG_NOTE
+
+    note = (
+        f"# Argo CD multi-source mode (gitops/{environment}.yaml) cannot set the chart's appVersion:\n"
+        f"# image.tag below is the version deployed to {environment}, and promoting is changing it.\n"
+        "# Until it is set, lint reports properties-image-tag-required. For example:\n"
+        "#   image:\n"
+        "#     tag: 1.4.2\n"
+    )
+    return text.replace(TAG_NOTE, note) if TAG_NOTE in text else note + text
 
 
 def check(choice: str, url: str | None, service: str, middleware: bool = False) -> None:
@@ -98,6 +119,11 @@ def add(
 
     for environment in environments:
         atomic_write(repo / FOLDER / f"{environment}.yaml", render(mode, service, environment, app))
+        if mode.multi_source:
+            values = repo / "envs" / environment / "values.yaml"
+            atomic_write(
+                values, _multi_source_values(values.read_text(encoding="utf-8"), environment)
+            )
     config = repo / REPO_CONFIG_FILE
     text = config.read_text(encoding="utf-8")
     atomic_write(config, text + ("" if text.endswith("\n") else "\n") + mode.block())
@@ -122,5 +148,5 @@ def _commit(repo: Path, message: str) -> str:
                 "user", "email", default=os.environ.get("GIT_AUTHOR_EMAIL", "launchgen@localhost")
             )
         actor = git.Actor(str(name), str(email))
-        handle.git.add("--", FOLDER, REPO_CONFIG_FILE)
+        handle.git.add("--", FOLDER, REPO_CONFIG_FILE, "envs")
         return str(handle.index.commit(message, author=actor, committer=actor).hexsha)

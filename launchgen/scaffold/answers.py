@@ -7,7 +7,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from launchgen import naming
-from launchgen.config import CI_SYSTEMS, FIRST_CHART_VERSION, SETTINGS
+from launchgen.config import (
+    BUILTIN_LAUNCH_CHART_VERSION,
+    CI_SYSTEMS,
+    FIRST_CHART_VERSION,
+    SETTINGS,
+)
 from launchgen.errors import InvalidNameError, LaunchgenError
 from launchgen.semver import EXACT_SEMVER
 from launchgen.standard import APP_VERSION_PLACEHOLDER, CHART_REPOSITORY
@@ -76,6 +81,12 @@ class Answers:
         check_index_url(self.pip_index_url)
         if self.kind == "app":
             _exact_version("--launch-chart-version", self.launch_chart_version)
+            if self.keeps_vendored_chart:
+                raise LaunchgenError(
+                    f"--launch-chart-version {self.launch_chart_version}: without --chart-repository "
+                    f"the repo vendors the shipped chart, version {BUILTIN_LAUNCH_CHART_VERSION}; "
+                    "give --chart-repository to pin another version"
+                )
             if self.chart_repository is not None and not CHART_REPOSITORY.match(
                 self.chart_repository
             ):
@@ -100,6 +111,18 @@ class Answers:
                 raise LaunchgenError(
                     f"--chart-digest must be sha256:<64 hex digits>, got {vendor.digest!r}"
                 )
+
+    @property
+    def keeps_vendored_chart(self) -> bool:
+        """An app repo without a chart repository vendors the Launch chart shipped with
+        launchgen. Pinned to another version (an older pin, replayed by `launchgen
+        update`), it keeps the chart and values schema it vendors: only the shipped
+        version can be packaged, and under its own version only."""
+        return (
+            self.kind == "app"
+            and self.chart_repository is None
+            and self.launch_chart_version != BUILTIN_LAUNCH_CHART_VERSION
+        )
 
     @property
     def image_repository(self) -> str:

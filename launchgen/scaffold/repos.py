@@ -65,6 +65,8 @@ def app_repo(answers: Answers, into: Path) -> Path:
         _data_chart(repo / "data", answers, context)
     for folder in chart_dirs:
         (folder / "Chart.lock").write_text(charts.chart_lock_text([dependency]))
+        if answers.keeps_vendored_chart:
+            continue  # `launchgen update` of an older pin: its chart and schema stay as they are
         shutil.copyfile(shipped / "values.schema.json", folder / "values.schema.json")
         if answers.chart_repository is None:
             # No org repository: vendor the shipped chart so the repo renders offline.
@@ -208,6 +210,11 @@ _EXTERNAL_SECRETS = (
 )
 
 
+# An app's envs/<env>/values.yaml says where its image tag comes from; `new --gitops
+# argocd:multi-source` replaces this line (launchgen.gitops.scaffold).
+TAG_NOTE = "# The image tag is never set here: it is the app version, given at deploy time.\n"
+
+
 def _env_values(answers: Answers, env: str, is_last: bool) -> str:
     header = f"# Values of {answers.name} in the {env} environment.\n"
     if answers.kind == "middleware":
@@ -221,8 +228,7 @@ def _env_values(answers: Answers, env: str, is_last: bool) -> str:
     return (
         header
         + (
-            "# The image tag is never set here: it is the app version, given at deploy time.\n"
-            f"replicaCount: {replicas}\n"
+            TAG_NOTE + f"replicaCount: {replicas}\n"
             "resources:\n"
             "  requests:\n"
             "    cpu: 100m\n"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from launchgen.config import BUILTIN_LAUNCH_CHART_VERSION
 from tests.helpers.tools import run
 from tests.scaffold.test_generated_chart_helm import documents
 
@@ -138,7 +139,8 @@ def test_migration_job_is_a_pre_upgrade_hook(
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ("image:\n  tag: latest\n", "tag"),
+        ("image:\n  tag: 1.4.2+build.7\n", "1.4.2+build.7"),
+        ("image:\n  tag: 142\n", "tag"),
         ("rollout:\n  enabled: true\n  strategy: linear\n", "canary"),
         ("replicas: 3\n", "replicas"),
         (
@@ -186,4 +188,4 @@ def test_data_chart_renders_only_the_migration_hook(tmp_path: Path, helm: Helm) 
         documents(run([binary, "template", "checkout", "."], cwd=app, env=env).stdout), "Job"
     )
     tracked = git.Repo(app).git.ls_files().splitlines()
-    assert "data/charts/launch-microservice-1.0.0.tgz" in tracked
+    assert f"data/charts/launch-microservice-{BUILTIN_LAUNCH_CHART_VERSION}.tgz" in tracked

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from launchgen import records
+from launchgen.config import BUILTIN_LAUNCH_CHART_VERSION as PINNED
 from launchgen.lint import lint
 from launchgen.problem import Problem
 from launchgen.standard import APP_VERSION_PLACEHOLDER
@@ -106,19 +107,20 @@ def test_app_version_leaving_the_placeholder(app_repos: tuple[Path, Path]) -> No
 def test_dependency_upgrade_is_reported_old_to_new(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
     base = head(app)
-    chart = edit(app, "Chart.yaml", "version: 1.0.0", "version: 1.1.0").replace(
+    chart = edit(app, "Chart.yaml", f"version: {PINNED}", "version: 9.0.0").replace(
         "version: 0.1.0", "version: 0.2.0"
     )
-    lock = edit(app, "Chart.lock", "version: 1.0.0", "version: 1.1.0")
+    lock = edit(app, "Chart.lock", f"version: {PINNED}", "version: 9.0.0")
     commit(app, "upgrade", {"Chart.yaml": chart, "Chart.lock": lock})
     assert problems(app, base) == [("gate-dependency-upgrade", "Chart.yaml", 14)]
-    assert messages(app, base) == ["dependency launch-microservice upgraded: 1.0.0 -> 1.1.0"]
+    assert messages(app, base) == [f"dependency launch-microservice upgraded: {PINNED} -> 9.0.0"]
 
 
 def test_chart_lock_changed_alone(app_repos: tuple[Path, Path]) -> None:
     app, _ = app_repos
     base = head(app)
-    commit(app, "lock", {"Chart.lock": edit(app, "Chart.lock", "version: 1.0.0", "version: 1.0.1")})
+    lock = edit(app, "Chart.lock", f"version: {PINNED}", "version: 9.0.1")
+    commit(app, "lock", {"Chart.lock": lock})
     rules = [p[0] for p in problems(app, base)]
     assert rules == ["gate-chart-lock-alone", "gate-chart-version-bump"]
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from launchgen import charts
+from launchgen.config import BUILTIN_LAUNCH_CHART_VERSION
 from launchgen.resources import chart_dir
 from launchgen.standard import LAUNCH_CHART_NAME
 from tests.helpers.tools import run, tool
@@ -37,8 +38,11 @@ def serve_folder(folder: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def serve_chart_repo(folder: Path, versions: tuple[str, ...] = ("1.0.0",)) -> Iterator[str]:
-    """Serve the shipped Launch chart (at each version) as a chart repository; yields its URL."""
+def serve_chart_repo(
+    folder: Path, versions: tuple[str, ...] = (BUILTIN_LAUNCH_CHART_VERSION,)
+) -> Iterator[str]:
+    """Serve the shipped Launch chart as a chart repository; yields its URL. Each other
+    version in `versions` is the same chart relabelled (a stand-in, not that release)."""
     folder.mkdir(parents=True, exist_ok=True)
     for version in versions:
         staged = folder.parent / f"stage-{version}"
@@ -50,7 +54,8 @@ def serve_chart_repo(folder: Path, versions: tuple[str, ...] = ("1.0.0",)) -> It
                 target.parent.mkdir(parents=True, exist_ok=True)
                 data = path.read_bytes()
                 if path.name == "Chart.yaml":
-                    data = data.replace(b"version: 1.0.0", f"version: {version}".encode())
+                    shipped = f"version: {BUILTIN_LAUNCH_CHART_VERSION}\n"
+                    data = data.replace(shipped.encode(), f"version: {version}\n".encode())
                 target.write_bytes(data)
         name, data = charts.package_chart(staged, LAUNCH_CHART_NAME, version)
         (folder / name).write_bytes(data)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import Result
 
 from launchgen import charts
+from launchgen.config import BUILTIN_LAUNCH_CHART_VERSION
 from launchgen.resources import chart_dir
 from launchgen.scaffold import new
 from launchgen.scaffold.answers import VendorChart
@@ -41,7 +42,9 @@ def render(props: Path, out: Path, helm: Path, *extra: str) -> Result:
 def test_app_chart_dependency_from_oci(tmp_path: Path, helm: tuple[Path, dict[str, str]]) -> None:
     binary, _ = helm
     with serve_oci_registry(tmp_path / "registry") as host:
-        name, data = charts.package_chart(chart_dir(LAUNCH_CHART_NAME), LAUNCH_CHART_NAME, "1.0.0")
+        name, data = charts.package_chart(
+            chart_dir(LAUNCH_CHART_NAME), LAUNCH_CHART_NAME, BUILTIN_LAUNCH_CHART_VERSION
+        )
         (tmp_path / name).write_bytes(data)
         push(tmp_path / name, f"oci://{host}/charts", helm_env(tmp_path / "push-home"))
         new(make_answers(chart_repository=f"oci://{host}/charts"), tmp_path / "gen", git=False)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from launchgen import yamlio
+from launchgen.config import BUILTIN_LAUNCH_CHART_VERSION
 from launchgen.scaffold import new
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 from tests.conftest import make_answers
@@ -44,7 +45,7 @@ def test_dependency_build_from_a_real_chart_repository(tmp_path: Path, helm: Hel
         built = run([binary, "dependency", "build", "."], cwd=app, env=env)
     # The generated Chart.lock was accepted as in sync, and the chart came over HTTP.
     assert "out of sync" not in built.stdout + built.stderr
-    assert (app / "charts" / "launch-microservice-1.0.0.tgz").is_file()
+    assert (app / "charts" / f"launch-microservice-{BUILTIN_LAUNCH_CHART_VERSION}.tgz").is_file()
     for env_dir in sorted((props / "envs").iterdir()):
         values = env_dir / "values.yaml"
         run([binary, "lint", "--strict", ".", "-f", values], cwd=app, env=env)
@@ -60,7 +61,9 @@ def test_chart_lock_out_of_sync_is_caught_by_helm(tmp_path: Path, helm: Helm) ->
         new(make_answers(chart_repository=url), tmp_path / "out", git=False)
         app = tmp_path / "out" / "checkout"
         chart = app / "Chart.yaml"
-        chart.write_text(chart.read_text().replace("version: 1.0.0", "version: 1.0.1"))
+        chart.write_text(
+            chart.read_text().replace(f"version: {BUILTIN_LAUNCH_CHART_VERSION}", "version: 9.0.1")
+        )
         run([binary, "repo", "add", "launch", url], env=env)
         result = run([binary, "dependency", "build", "."], cwd=app, env=env, check=False)
     assert result.returncode != 0
@@ -109,13 +112,14 @@ def test_app_version_becomes_the_image_tag(
     assert set(labels.values()) == {"2.3.4"}
 
 
-def test_values_schema_rejects_an_image_tag(
+def test_values_schema_rejects_a_malformed_image_tag(
     app_repos: tuple[Path, Path], helm: Helm, tmp_path: Path
 ) -> None:
+    """image.tag is a value since chart 1.1.0 (Argo CD multi-source), but only a tag."""
     binary, env = helm
     app, _ = app_repos
     values = tmp_path / "tag.yaml"
-    values.write_text("image:\n  tag: latest\n")
+    values.write_text("image:\n  tag: 1.4.2+build.7\n")
     result = run([binary, "template", "checkout", ".", "-f", values], cwd=app, env=env, check=False)
     assert result.returncode != 0
-    assert "tag" in result.stderr
+    assert "tag" in result.stderr and "1.4.2+build.7" in result.stderr

@@ -10,6 +10,7 @@ import pytest
 from click.testing import Result
 
 from launchgen import yamlio
+from launchgen.config import BUILTIN_LAUNCH_CHART_VERSION
 from launchgen.errors import EXIT_ERROR
 from launchgen.standard import APP_VERSION_PLACEHOLDER
 from tests.helpers import cli
@@ -32,7 +33,7 @@ def test_new_creates_app_and_properties_repos_with_one_commit_each(tmp_path: Pat
     assert chart["name"] == "checkout"
     assert chart["appVersion"] == APP_VERSION_PLACEHOLDER
     [dep] = chart["dependencies"]
-    assert (dep["name"], dep["version"]) == ("launch-microservice", "1.0.0")
+    assert (dep["name"], dep["version"]) == ("launch-microservice", BUILTIN_LAUNCH_CHART_VERSION)
     assert dep["repository"].startswith("https://")
     assert sorted(p.name for p in (props / "envs").iterdir()) == ["dev", "prod", "test"]
     for repo in (app, props):
@@ -159,7 +160,8 @@ def test_github_is_the_default_ci(tmp_path: Path) -> None:
 
 
 def test_interactive_prompts_for_answers(tmp_path: Path) -> None:
-    answers = "dev,prod\nregistry.acme.test/team\ngitlab\n\n1.0.0\n"
+    # No chart repository: the version vendored is the shipped one (another is refused).
+    answers = f"dev,prod\nregistry.acme.test/team\ngitlab\n\n{BUILTIN_LAUNCH_CHART_VERSION}\n"
     result = invoke(
         "new", "checkout", "-o", str(tmp_path), "--interactive", "--no-git", input=answers
     )

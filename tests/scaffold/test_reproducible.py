@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from launchgen.config import BUILTIN_LAUNCH_CHART_VERSION
 from launchgen.scaffold import new
 from launchgen.scaffold.examples import generate_examples
 from tests.conftest import make_answers
@@ -24,7 +25,7 @@ def test_same_answers_give_byte_identical_repos(tmp_path: Path) -> None:
     new(make_answers(), tmp_path / "two")
     first, second = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert first == second
-    assert "checkout/charts/launch-microservice-1.0.0.tgz" in first
+    assert f"checkout/charts/launch-microservice-{BUILTIN_LAUNCH_CHART_VERSION}.tgz" in first
 
 
 def test_different_answers_give_different_repos(tmp_path: Path) -> None:

@@ -107,7 +107,7 @@ spec:
           protocol: TCP
       env:
         - name: APP_VERSION
-          value: {{ .Chart.AppVersion | quote }}
+          value: {{ include "launch-microservice.version" . | quote }}
         {{- include "launch-microservice.secretEnv" . | nindent 8 }}
         {{- with $v.env }}
         {{- toYaml . | nindent 8 }}

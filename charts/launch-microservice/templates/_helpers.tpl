@@ -101,18 +101,40 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "launch-microservice.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{ include "launch-microservice.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "launch-microservice.version" . | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: {{ .Chart.Name }}
 {{- end }}
 
-{{/* The image reference: the tag is always the app version, never a value. */}}
+{{/*
+The deployed version: the chart's appVersion (set at deploy time), unless image.tag is
+set. Only an engine that renders the chart itself and cannot set appVersion (Argo CD
+multi-source) sets image.tag; launchgen lint forbids it everywhere else. Reads .Values,
+not .launch: every template's context has it.
+*/}}
+{{- define "launch-microservice.version" -}}
+{{- $image := .Values.image -}}
+{{- $tag := "" -}}
+{{- if kindIs "map" $image -}}
+{{- $tag = toString (get $image "tag" | default "") -}}
+{{- end -}}
+{{- if $tag -}}
+{{- if not (regexMatch "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$" $tag) -}}
+{{- fail (printf "launch-microservice: image.tag %q is not an image tag" $tag) -}}
+{{- end -}}
+{{- $tag -}}
+{{- else -}}
+{{- .Chart.AppVersion -}}
+{{- end -}}
+{{- end }}
+
+{{/* The image reference: repository and the deployed version (above). */}}
 {{- define "launch-microservice.image" -}}
 {{- $v := .launch -}}
 {{- if not $v.image.repository -}}
 {{- fail "launch-microservice: image.repository must be set" -}}
 {{- end -}}
-{{- printf "%s:%s" $v.image.repository .Chart.AppVersion -}}
+{{- printf "%s:%s" $v.image.repository (include "launch-microservice.version" .) -}}
 {{- end }}
 
 {{- define "launch-microservice.serviceAccountName" -}}

@@ -48,7 +48,7 @@ spec:
           {{- end }}
           env:
             - name: APP_VERSION
-              value: {{ .Chart.AppVersion | quote }}
+              value: {{ include "launch-microservice.version" . | quote }}
             {{- include "launch-microservice.secretEnv" . | nindent 12 }}
           resources:
             {{- toYaml $v.resources | nindent 12 }}

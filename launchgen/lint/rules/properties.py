@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from launchgen.display import printable
-from launchgen.gitops.mode import allows_image_tag, is_engine_file
+from launchgen.gitops.mode import allows_image_tag, from_config, is_engine_file
 from launchgen.lint.contract import Context, Hit, RepoView, is_yaml_path, rule
 from launchgen.lint.schemamsg import describe, number, path_of
-from launchgen.standard import LAUNCH_CHART_NAME, REPO_CONFIG_FILE
+from launchgen.standard import APP_VERSION_PLACEHOLDER, LAUNCH_CHART_NAME, REPO_CONFIG_FILE
 
 ENV_VALUES = "envs/*/values.yaml"
 RECORDS_DIR = "deployments"  # as launchgen.records (not imported here: it loads ruamel)
@@ -135,19 +135,60 @@ def forbidden_keys(ctx: Context) -> Iterator[Hit]:
     comes from the artifact at deploy time and becomes the image tag. Setting any of
     these in values pins a deployment to a stale version. One exception: when
     `.launchgen.yaml` records `gitops: {source: multi-source}` (Argo CD renders the chart
-    itself and cannot set appVersion), `envs/<env>/values.yaml` may set `image.tag`.
+    itself and cannot set appVersion), `envs/<env>/values.yaml` may set the top-level
+    `image.tag` (and properties-image-tag-required then wants it set).
     """
     source = ctx.file
     if source is None or source.document is None:
         return
     for path, message in _key_hits(source.data, ()):
-        if path[-2:] == ("image", "tag") and allows_image_tag(ctx.repo.config, source.relpath):
+        if path == ("image", "tag") and allows_image_tag(ctx.repo.config, source.relpath):
             continue  # Argo CD multi-source mode: the tag must come from values (docs/gitops.md)
         line, column = source.document.position(path)
         where = ".".join(str(p) for p in path)
         yield Hit(
             f"{message} ({where})",
             "remove it: the version is given at deploy time (launchgen render --app-version)",
+            line=line,
+            column=column,
+        )
+
+
+@rule("properties-image-tag-required", scope="file", kinds=("properties",), files=(ENV_VALUES,))
+def image_tag_required(ctx: Context) -> Iterator[Hit]:
+    """Argo CD multi-source mode: an environment's values set no `image.tag`, or set the
+    app version placeholder as the tag.
+
+    In multi-source mode (`gitops: {source: multi-source}` in `.launchgen.yaml`) Argo CD
+    renders the app repo's chart with `envs/<env>/values.yaml` and cannot set the
+    chart's appVersion: without `image.tag` (Launch chart 1.1.0 or later) it deploys the
+    appVersion committed in `Chart.yaml`, the magic placeholder, which is never a real
+    image. Set `image.tag` in each environment's values to the image tag to deploy
+    there; promoting a version is changing it. Other modes never need it (and
+    properties-forbidden-keys forbids it there).
+    """
+    source = ctx.file
+    mode = from_config(ctx.repo.config)
+    if source is None or source.document is None or mode is None or not mode.multi_source:
+        return
+    image = source.data.get("image") if isinstance(source.data, dict) else None
+    tag = image.get("tag") if isinstance(image, dict) else None
+    env = source.relpath.split("/")[1]
+    if tag is None:
+        line, column = source.document.position(("image",)) if image is not None else (1, 1)
+        yield Hit(
+            f"no image.tag: Argo CD multi-source mode would deploy the chart's appVersion "
+            f"{APP_VERSION_PLACEHOLDER!r}, never a real image",
+            f"set image.tag in {source.relpath} to the image tag to deploy to {env} "
+            "(a version CI pushed, e.g. `image: {tag: 1.4.2}`)",
+            line=line,
+            column=column,
+        )
+    elif str(tag) == APP_VERSION_PLACEHOLDER:
+        line, column = source.document.position(("image", "tag"))
+        yield Hit(
+            f"image.tag is the app version placeholder {APP_VERSION_PLACEHOLDER!r}, never a real image",
+            f"set it to the image tag to deploy to {env} (a version CI pushed, e.g. 1.4.2)",
             line=line,
             column=column,
         )
@@ -397,4 +438,11 @@ def deployment_records(ctx: Context) -> Iterator[Hit]:
             )
 
 
-RULES = (env_files, forbidden_keys, values_schema, drift, deployment_records)
+RULES = (
+    env_files,
+    forbidden_keys,
+    image_tag_required,
+    values_schema,
+    drift,
+    deployment_records,
+)
