@@ -21,20 +21,21 @@ import click
     "--git",
     "git_remote",
     metavar="REMOTE",
-    help="Deploy repo (URL or path): commit to branch environments/ENV, folder SERVICE/.",
+    help="Deploy repo (URL or path): commit to branch environments/ENV, folder SERVICE/ "
+    "[default: gitops.url in .launchgen.yaml, with source: git].",
 )
 @click.option(
     "--oci",
     "oci_repository",
     metavar="oci://HOST/PATH",
-    help="OCI repository: push the artifact, tagged ENV-VERSION and ENV, with its attestation.",
+    help="OCI repository: push the artifact, tagged ENV-VERSION and ENV, with its attestation "
+    "[default: gitops.url in .launchgen.yaml, with source: oci].",
 )
 @click.option(
     "--flavour",
     type=click.Choice(["flux", "argocd"]),
-    default="flux",
-    show_default=True,
-    help="OCI media types: Flux's (config + content layer) or a plain image layer (Argo CD).",
+    help="OCI media types: Flux's (config + content layer) or a plain image layer (Argo CD) "
+    "[default: gitops.engine in .launchgen.yaml, else flux].",
 )
 @click.option(
     "--plain-http", is_flag=True, help="Talk to the registry over HTTP (a local registry)."
@@ -63,7 +64,7 @@ def command(
     environment: str | None,
     git_remote: str | None,
     oci_repository: str | None,
-    flavour: str,
+    flavour: str | None,
     plain_http: bool,
     signing_key: Path | None,
     sign: bool,
@@ -76,16 +77,22 @@ def command(
     --git commits them to branch environments/ENV of a deploy repo, in folder SERVICE/
     (with kustomization.yaml and launchgen.json naming the version, the source commits
     and the bundle digest) and pushes it. --oci pushes them as an OCI artifact with
-    the attestation attached as a referrer. Either way the publish is appended to
-    deployments/ENV.yaml, pending approval.
+    the attestation attached as a referrer. Without either, the gitops block of the
+    properties repo's .launchgen.yaml (launchgen new --gitops) names the target. Either
+    way the publish is appended to deployments/ENV.yaml, pending approval.
 
     Exit codes: 0 published (or already published), 1 the bundle does not verify,
     2 a usage, configuration, git or registry error.
     """
     from launchgen.commands.clusteropts import properties_repo, who
+    from launchgen.gitops.mode import configured_target
     from launchgen.publish.run import PublishRequest, run
 
     repo = None if no_record else properties_repo(properties)
+    if repo is not None:  # where `new --gitops` said the engine pulls from
+        git_remote, oci_repository, flavour = configured_target(
+            properties, git_remote, oci_repository, flavour
+        )
     outcome = run(
         PublishRequest(
             bundle=bundle,
@@ -93,7 +100,7 @@ def command(
             environment=environment,
             git_remote=git_remote,
             oci_repository=oci_repository,
-            flavour=flavour,
+            flavour=flavour or "flux",
             plain_http=plain_http,
             signing_key=signing_key,
             sign=sign,

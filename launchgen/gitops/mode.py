@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from launchgen.display import printable
@@ -114,3 +115,26 @@ def is_engine_file(relpath: str, config: dict[str, Any]) -> bool:
         and parts[0] == "gitops"
         and parts[1].removesuffix(".yaml") in (config.get("environments") or [])
     )
+
+
+def configured_target(
+    properties: Path, git: str | None, oci: str | None, flavour: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """`publish`'s (--git, --oci, --flavour), defaulted from the repo's gitops block when
+    neither target is given: its url, by its source, and its engine's media types."""
+    from launchgen import repoconfig
+
+    mode = from_config(repoconfig.load(properties))
+    if mode is None:
+        return git, oci, flavour
+    flavour = flavour or mode.engine
+    if git or oci:
+        return git, oci, flavour
+    if mode.multi_source:
+        raise ConfigError(
+            f"{printable(str(properties))}/.launchgen.yaml: gitops source is multi-source: Argo CD "
+            "renders from the app and properties repos, so there is nothing to publish "
+            "(give --git or --oci to publish anyway)"
+        )
+    check(mode, f"{properties}/.launchgen.yaml: gitops.url")
+    return (mode.url, None, flavour) if mode.source == "git" else (None, mode.url, flavour)

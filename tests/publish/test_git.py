@@ -227,3 +227,27 @@ def test_hostile_source_uris_reach_no_line_unescaped(
     assert "\x1b" not in message and "\nPublished-by: mallory" not in message
     meta = json.loads(_show(deploy_remote, "environments/prod", "checkout/launchgen.json"))
     assert "commit" not in meta["sources"]["app"]  # not a commit id: left out
+
+
+def test_without_a_target_the_gitops_block_names_it(
+    signer: Signer, deploy_remote: Path, properties: Path
+) -> None:
+    # What `new --gitops flux:git --gitops-url ...` records: publish needs no --git then.
+    config = properties / ".launchgen.yaml"
+    config.write_text(
+        config.read_text()
+        + f"gitops:\n  engine: flux\n  source: git\n  url: file://{deploy_remote}\n"
+    )
+    bundle = signer.bundle("1.4.2", "prod")
+    result = invoke("publish", bundle, "--key", signer.public, "--properties", properties)
+    assert result.exit_code == 0, result.output
+    meta = json.loads(_show(deploy_remote, "environments/prod", "checkout/launchgen.json"))
+    assert meta["appVersion"] == "1.4.2"
+    # Multi-source: the engine renders from the repos; nothing to publish, said, exit 2.
+    config.write_text(config.read_text().replace("source: git", "source: multi-source"))
+    result = invoke("publish", bundle, "--key", signer.public, "--properties", properties)
+    assert result.exit_code == 2 and "nothing to publish" in result.output, result.output
+    # No block and no target: a usage error, as before.
+    config.write_text(config.read_text().split("gitops:")[0])
+    result = invoke("publish", bundle, "--key", signer.public, "--properties", properties)
+    assert result.exit_code == 2, result.output

@@ -216,6 +216,28 @@ def test_the_argocd_flavour_is_one_image_layer(signer: Signer, registry: str) ->
     assert pull.blob(manifest["layers"][0]["digest"]) == expected
 
 
+def test_the_gitops_block_gives_the_target_and_the_engines_media_types(
+    signer: Signer, registry: str, tmp_path: Path
+) -> None:
+    # `new --gitops argocd:oci` records engine argocd: publish pushes Argo CD's one
+    # image layer there, with neither --oci nor --flavour given.
+    properties = tmp_path / "checkout-properties"
+    properties.mkdir()
+    (properties / ".launchgen.yaml").write_text(
+        "kind: properties\nservice: checkout\nenvironments: [dev]\n"
+        f"gitops:\n  engine: argocd\n  source: oci\n  url: oci://{registry}/shop/checkout\n"
+    )
+    bundle = signer.bundle("1.4.2", "dev")
+    result = invoke(
+        "publish", bundle, "--key", signer.public, "--properties", properties, "--plain-http"
+    )
+    assert result.exit_code == 0, result.output
+    _, manifest = Pull(registry, "shop/checkout").manifest("dev")
+    assert [layer["mediaType"] for layer in manifest["layers"]] == [
+        "application/vnd.oci.image.layer.v1.tar+gzip"
+    ]
+
+
 def test_the_referrers_index_keeps_other_entries_and_lists_each_once(registry: str) -> None:
     client = Registry(repository(f"oci://{registry}/index/checkout"), plain_http=True)
     config = client.push_blob(b"{}", oci.EMPTY)
