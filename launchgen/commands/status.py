@@ -63,6 +63,8 @@ def command(
                 )
             )
             if live
+            else ""
+            if row["mode"] == "engine"  # published: the engine's view follows, not helm's
             else ("; cluster not queried (dry run)" if dry_run else "; cluster not reachable")
         )
         click.echo(

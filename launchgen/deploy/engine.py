@@ -446,6 +446,8 @@ def status(
 ) -> list[dict[str, Any]]:
     """What is deployed where: from the records (their last entries), and from the cluster
     when it answers. A dry run shows the cluster reads in the plan instead."""
+    from launchgen.publish.record import published
+
     rows = []
     reachable = cluster.reachable()
     for environment in environments:
@@ -460,6 +462,7 @@ def status(
             "release": None,
             "namespace": None,
             "cluster": None,
+            "mode": "push",
         }
         if current and history:
             row.update(
@@ -470,7 +473,11 @@ def status(
                 release=current["release"],
                 namespace=current["namespace"],
             )
-            if reachable or cluster.dry_run:
+            if published(current):
+                row["mode"] = (
+                    "engine"  # no helm release to ask about; status adds the engine's view
+                )
+            elif reachable or cluster.dry_run:
                 revisions = cluster.history(current["release"], current["namespace"])
                 last = revisions[-1] if revisions else None
                 if not cluster.dry_run:

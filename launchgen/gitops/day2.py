@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from launchgen import records
 from launchgen.display import printable
 from launchgen.errors import ConfigError, LaunchgenError
+from launchgen.publish.record import published
 
 if TYPE_CHECKING:
     from launchgen.records import Entry, History
@@ -49,13 +50,6 @@ class Targets:
     plain_http: bool = False
     engine: str = ""  # flux, argocd; "" when only the options or the records say
     multi_source: bool = False  # Argo CD renders the chart itself: launchgen publishes nothing
-
-
-def published(entry: Entry) -> bool:
-    """Whether a deployment was recorded by `launchgen publish` (there is no helm release)."""
-    from launchgen.publish.record import NOTE_PREFIX
-
-    return entry["event"] == "deployed" and str(entry.get("note") or "").startswith(NOTE_PREFIX)
 
 
 def targets(

@@ -33,3 +33,8 @@ def append(properties: Path, source: DeploymentSource, by: str, where: str) -> E
         dataSchema=source.data_schema,
         note=printable(NOTE_PREFIX + where, limit=NOTE_LIMIT),
     )
+
+
+def published(entry: Entry) -> bool:
+    """Whether a deployment was recorded by `launchgen publish` (there is no helm release)."""
+    return entry["event"] == "deployed" and str(entry.get("note") or "").startswith(NOTE_PREFIX)

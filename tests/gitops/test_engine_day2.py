@@ -397,3 +397,14 @@ def test_status_knows_the_rollback_commit_is_the_recorded_deployment(
     assert "the recorded publish" in now and "NOT" not in now
     second = git(day2.remote, "rev-parse", f"{BRANCH}~1").strip()  # 1.5.0, rolled back
     assert "NOT the recorded publish" in status(f"{BRANCH}@sha1:{second}")
+
+
+def test_status_asks_helm_nothing_about_a_published_deployment(day2: Day2) -> None:
+    # There is no helm release: "cluster: not found" would be a false alarm.
+    day2.publish("1.4.2")
+    code, out = day2.run("status", "--env", "prod")
+    assert code == 0, out
+    assert "1.4.2" in out and "cluster" not in out, out
+    assert not [line for line in day2.helm_ran().splitlines() if line.startswith("helm")]
+    code, out = day2.run("status", "--env", "prod", "--format", "json")
+    assert code == 0 and json.loads(out)["environments"][0]["mode"] == "engine"
