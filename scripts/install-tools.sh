@@ -10,7 +10,7 @@
 # The steps run side by side, at most $LAUNCHGEN_INSTALL_JOBS (default 3) at once, the
 # longest first: on a cold machine one step downloads while another compiles, and a Go
 # link (one core) overlaps another build's compile. Each step logs to its own file; the
-# log of a step that fails is printed whole, and every step's time is printed at the end.
+# log of a step that fails is printed whole, and each step that took time says how long.
 # Environment: LAUNCHGEN_SKIP_CLUSTER=1 or LAUNCHGEN_TEST_KUBECONFIG skips the control
 # plane, as scripts/test.sh does; PYTHON is the python whose pip fetches helm.
 set -euo pipefail
@@ -68,7 +68,11 @@ for rc in "$logs"/*.rc; do
   name=$(basename "$rc" .rc)
   read -r status seconds <"$rc"
   if [[ "$status" == 0 ]]; then
-    echo "install-tools.sh: $name ready (${seconds}s)" >&2
+    # Only what took time (a warm run says nothing), with the builds' own timings.
+    if ((seconds > 0)); then
+      echo "install-tools.sh: $name ready (${seconds}s)" >&2
+      grep -E '^(build\.sh|flux/build\.sh): (built|done)' "$logs/$name.log" | sed 's/^/    /' >&2 || true
+    fi
   else
     failed=1
     echo "install-tools.sh: $name FAILED (exit $status after ${seconds}s); its log:" >&2

@@ -90,18 +90,33 @@ ldflags="-s -w -X $vpkg.gitVersion=$version -X $vpkg.gitMajor=${major_minor%%.*}
 ldflags+=" -X $vpkg.gitMinor=$(echo "$major_minor" | cut -d. -f2) -X $vpkg.gitCommit=$commit"
 ldflags+=" -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
 
-build() { # name package
-  if [[ -x "$bin/$1" ]]; then return 0; fi
-  local t=$(date +%s)
-  log "building $1 ($2)"
-  (cd "$src" && go build -trimpath -ldflags "$ldflags" -o "$bin/$1.tmp" "$2")
-  mv "$bin/$1.tmp" "$bin/$1"
-  log "built $1 in $(( $(date +%s) - t ))s"
-}
-build etcd go.etcd.io/etcd/server/v3
-build kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver
-build kube-scheduler k8s.io/kubernetes/cmd/kube-scheduler
-build kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager
+# One `go build` of the four main packages: they compile side by side and link in
+# parallel (a link is one core's work), sharing every package they have in common.
+declare -A packages=(
+  [etcd]=go.etcd.io/etcd/server/v3
+  [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
+  [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
+  [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
+)
+todo=()
+for name in "${!packages[@]}"; do
+  [[ -x "$bin/$name" ]] || todo+=("$name")
+done
+if ((${#todo[@]})); then
+  t=$(date +%s)
+  out="$src/out"
+  rm -rf "$out" && mkdir -p "$out"
+  pkgs=()
+  for name in "${todo[@]}"; do pkgs+=("${packages[$name]}"); done
+  log "building ${todo[*]}"
+  (cd "$src" && go build -trimpath -ldflags "$ldflags" -o "$out/" "${pkgs[@]}")
+  for name in "${todo[@]}"; do
+    # go names a binary after its package, less a major-version suffix (etcd's is "server")
+    built=$out/$(basename "${packages[$name]%/v[0-9]*}")
+    mv "$built" "$bin/$name"
+  done
+  log "built ${todo[*]} in $(($(date +%s) - t))s"
+fi
 
 # kwok has no replace directives, so `go install pkg@version` works outside any module.
 if [[ ! -x "$bin/kwok" ]]; then
