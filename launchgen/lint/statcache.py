@@ -28,7 +28,7 @@ import stat
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import launchgen.lint.cache as cache_mod
 
@@ -65,6 +65,16 @@ def stamp(info: os.stat_result) -> Stamp:
         info.st_mtime_ns,
         info.st_ctime_ns,
         info.st_mode,
+    )
+
+
+def _well_formed(entry: object) -> TypeGuard[list[Any]]:
+    """A cache file someone edited is not used, never a traceback."""
+    return (
+        isinstance(entry, list)
+        and len(entry) == _FIELDS + 3
+        and all(type(n) is int for n in entry[: _FIELDS + 1])
+        and isinstance(entry[7], str)
     )
 
 
@@ -121,8 +131,7 @@ class Digests:
         if (
             info is not None
             and regular
-            and isinstance(old, list)
-            and len(old) == _FIELDS + 3
+            and _well_formed(old)
             and tuple(old[:_FIELDS]) == stamp(info)
             and not _racy(old)
             and self._folder_inside(source)
@@ -143,11 +152,7 @@ class Digests:
 
     def _restamped(self, old: Any, info: os.stat_result, known: tuple[str, bool]) -> list[Any]:
         new = [*stamp(info), self.started, known[0], int(known[1])]
-        if (
-            _racy(new)
-            and isinstance(old, list)
-            and old[:_FIELDS] + old[7:] == new[:_FIELDS] + new[7:]
-        ):
+        if _racy(new) and _well_formed(old) and old[:_FIELDS] + old[7:] == new[:_FIELDS] + new[7:]:
             return old  # racy still, and the same: nothing worth rewriting the cache for
         return new
 

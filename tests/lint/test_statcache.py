@@ -339,3 +339,24 @@ def test_inline_suppressions_hold_for_files_known_from_stat(props: Path, later: 
     assert "properties-forbidden-keys" not in rules(first, DEV)
     assert "suppress-unused" in rules(first, "envs/test/values.yaml")
     assert first == uncached(props)
+
+
+def test_a_mangled_table_is_not_used(props: Path, later: None) -> None:
+    import json
+
+    from launchgen.lint.cache import Cache
+
+    (props / DEV).write_text(BAD)
+    first = warm(props)
+    stored = Cache(None, True)._file(props)
+    data = json.loads(stored.read_text())
+    entries = data["stat"]["entries"]
+    assert DEV in entries
+    info = (props / DEV).stat()
+    # The right stamp with a run start that is not a number, and another file's hash.
+    entries[DEV] = [*statcache.stamp(info), "soon", entries[DEV][7], 0]
+    entries["envs/test/values.yaml"] = "not an entry"
+    stored.write_text(json.dumps(data))
+    statcache.STATS.clear()
+    assert lint([str(props)]) == first
+    assert statcache.STATS["hashed"] == 2
