@@ -68,12 +68,14 @@ def stamp(info: os.stat_result) -> Stamp:
     )
 
 
-def _well_formed(entry: object) -> TypeGuard[list[Any]]:
-    """A cache file someone edited is not used, never a traceback."""
+def _matches(entry: object, info: os.stat_result) -> TypeGuard[list[Any]]:
+    """The entry is one and has this stamp (a cache file someone edited is not used,
+    never a traceback)."""
     return (
         isinstance(entry, list)
         and len(entry) == _FIELDS + 3
-        and all(type(n) is int for n in entry[: _FIELDS + 1])
+        and tuple(entry[:_FIELDS]) == stamp(info)
+        and type(entry[_FIELDS]) is int
         and isinstance(entry[7], str)
     )
 
@@ -131,8 +133,7 @@ class Digests:
         if (
             info is not None
             and regular
-            and _well_formed(old)
-            and tuple(old[:_FIELDS]) == stamp(info)
+            and _matches(old, info)
             and not _racy(old)
             and self._folder_inside(source)
         ):
@@ -152,7 +153,7 @@ class Digests:
 
     def _restamped(self, old: Any, info: os.stat_result, known: tuple[str, bool]) -> list[Any]:
         new = [*stamp(info), self.started, known[0], int(known[1])]
-        if _racy(new) and _well_formed(old) and old[:_FIELDS] + old[7:] == new[:_FIELDS] + new[7:]:
+        if _racy(new) and _matches(old, info) and old[7:] == new[7:]:
             return old  # racy still, and the same: nothing worth rewriting the cache for
         return new
 
@@ -171,7 +172,9 @@ class Digests:
         inside = self._inside.get(folder)
         if inside is None:
             parent = os.path.dirname(folder)
-            inside = self._inside_repo(parent) and not os.path.islink(self.root / folder)
+            inside = self._inside_repo(parent) and not os.path.islink(
+                os.path.join(self.root, folder)
+            )
             self._inside[folder] = inside
         return inside
 
