@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,15 +79,16 @@ def test_an_unchanged_second_run_writes_no_cache_file(
 ) -> None:
     """The cache file is rewritten only when a result is new (issue 15: a warm monorepo
     run wrote every repo's file again); an edit is still saved. With lint's clock
-    stopped (the files stay in the racy window, lint/statcache.py: read again on every
-    run, the same stamps) or 10 s ahead (known from stat() at once), so the machine's
-    load cannot move a file out of the racy window between the two runs."""
+    crawling (1 ms a run: the files stay in the racy window, lint/statcache.py, and
+    are read again on every run, with the same stamps) or 10 s ahead (known from
+    stat() at once), so the machine's load cannot move a file out of the racy window
+    between the two runs."""
     from launchgen.lint import statcache
     from launchgen.lint.cache import Cache
 
-    now = time.time_ns()
     ahead = 10_000_000_000 if clock == "past racy" else 0
-    monkeypatch.setattr(statcache, "_clock", lambda: now + ahead)
+    ticks = itertools.count(time.time_ns() + ahead, 1_000_000)
+    monkeypatch.setattr(statcache, "_clock", lambda: next(ticks))
 
     (props / DEV).write_text("appVersion: 1.2.3\n")
     lint([str(props)])
