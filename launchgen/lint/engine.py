@@ -31,6 +31,7 @@ from launchgen.lint.early import Started
 from launchgen.lint.repo import Repo
 from launchgen.lint.rules import RULES, suppression, yamlfile
 from launchgen.lint.source import SourceFile
+from launchgen.lint.statcache import Digests
 from launchgen.lint.targets import Target, resolve
 from launchgen.lint.yamlfiles import MAX_DEPTH, depth_bound
 from launchgen.problem import Problem, Severity
@@ -92,6 +93,7 @@ class _Work:
     target: Target
     files: list[str]
     stored: dict[str, Any]
+    digests: Digests  # content hashes, from stat() where that is safe (lint/statcache.py)
     context_key: str = ""
     hits: dict[str, list[RawHit]] = field(default_factory=dict)  # file -> hits of its file rules
     pending: list[str] = field(default_factory=list)  # files whose rules run (not cached)
@@ -184,12 +186,15 @@ def _read(
     if scope == "repo":
         files = [f for f in files if not hook_covered(repo.root, f)]
     stored = started.stored.get(target.root) if started is not None else None
-    work = _Work(repo, target, files, stored if stored is not None else store.load(target.root))
+    if stored is None:
+        stored = store.load(target.root)
+    error = None
     try:
         repo.resolve()  # before yamllint starts: it reads the settings
     except ConfigError as exc:
-        work.settings_error = exc
-    return work
+        error = exc
+    digests = Digests(repo.root, stored.get("stat"), (repo.max_bytes, repo.max_lines))
+    return _Work(repo, target, files, stored, digests, settings_error=error)
 
 
 # -- 2: yamllint -----------------------------------------------------------------------------
@@ -214,16 +219,22 @@ def _start_yamllint(
         stored = work.stored.get("yamllint", {})
         for relpath in work.files:
             source = work.repo.source(relpath) if is_yaml_path(relpath) else None
-            if source is None or source.text is None:
+            if source is None:
                 continue
-            key = cache_mod.key(fingerprint, config, source.digest)
-            work.lint_keys[relpath] = key
-            work.yamllint_ran.add(relpath)
+            key = cache_mod.key(fingerprint, config, work.digests.digest(source))
             cached = stored.get(relpath)
             if cached and cached[0] == key:
+                # Stored only for bytes that decoded (yamllint gets text): no read.
+                work.lint_keys[relpath] = key
+                work.yamllint_ran.add(relpath)
                 work.findings[relpath] = [yamllint_proc.Finding(*row) for row in cached[1]]
                 continue
-            if depth_bound(source.text) > MAX_DEPTH and source.parsed and source.parsed.error:
+            text = source.text
+            if text is None:
+                continue
+            work.lint_keys[relpath] = key
+            work.yamllint_ran.add(relpath)
+            if depth_bound(text) > MAX_DEPTH and source.parsed and source.parsed.error:
                 work.yamllint_ran.discard(
                     relpath
                 )  # yamllint's pure-Python parser would recurse too deep
@@ -268,12 +279,13 @@ def _merge_yamllint(
 # -- 3: launchgen's rules, with the cache --------------------------------------------------
 
 
-def _context_key(repo: Repo) -> str:
+def _context_key(work: _Work) -> str:
+    repo = work.repo
     parts = [cache_mod.code_fingerprint(), repo.config_source.digest]
     for rule in RULES.values():
         if rule.inputs is not None and repo.settings.enabled(rule.id) and repo.kind in rule.kinds:
             for path in rule.inputs(repo):
-                parts.append(SourceFile(path.parent, path.name).digest)
+                parts.append(work.digests.input_digest(path))
     return cache_mod.key(*parts)
 
 
@@ -282,14 +294,14 @@ def _config_key(repo: Repo) -> str:
 
 
 def _lookup(work: _Work) -> None:
-    work.context_key = _context_key(work.repo)
+    work.context_key = _context_key(work)
     stored = work.stored.get("files", {})
     for relpath in work.files:
         if not _file_rules(work.repo, relpath):
             continue
         source = work.repo.source(relpath)
         if source is not None and is_yaml_path(relpath):
-            key = cache_mod.key(work.context_key, relpath, source.digest)
+            key = cache_mod.key(work.context_key, relpath, work.digests.digest(source))
             cached = stored.get(relpath)
             if cached and cached[0] == key:
                 work.hits.setdefault(relpath, []).extend(cache_mod.load_hits(cached[1]))
@@ -352,7 +364,7 @@ def _repo_key(work: _Work) -> str:
     for relpath in work.repo.files:
         if is_yaml_path(relpath) or relpath in REPO_INPUTS:
             source = work.repo.source(relpath)
-            parts.append(source.digest if source else "-")
+            parts.append(work.digests.digest(source) if source else "-")
     return cache_mod.key(*parts)
 
 
@@ -412,6 +424,7 @@ def _save(work: _Work, store: cache_mod.Cache) -> None:
         "files": merged("files", files),
         "repo": work.repo_entry if work.repo_entry is not None else work.stored.get("repo"),
         "config": _config_key(work.repo),
+        "stat": work.digests.dump(work.target.whole),
     }
     store.save(work.repo.root, data)
 
@@ -444,14 +457,12 @@ def _finish(work: _Work) -> tuple[RepoResult, list[tuple[Problem, Edit]]]:
     linted = set(work.files)  # files whose file rules ran (the others: repo rules' hits only)
     for relpath in sorted(set(by_file) | linted):
         source = repo.source(relpath)
-        text = (
-            source.text
-            if source is not None and is_yaml_path(relpath) and source.raw is not None
-            else None
-        )
         marks = (
-            suppression.parse(text)
-            if source is not None and text and b"launchgen:" in (source.raw or b"")
+            suppression.parse(source.text)
+            if source is not None
+            and is_yaml_path(relpath)
+            and work.digests.has_marker(source)  # no read when stat() tells it has none
+            and source.text
             else []
         )
         for rule_id, hit, level in by_file.get(relpath, []):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,10 +73,22 @@ def test_corrupt_cache_is_ignored(
     assert lint([str(props)]) == []
 
 
-def test_an_unchanged_second_run_writes_no_cache_file(props: Path) -> None:
+@pytest.mark.parametrize("clock", ["racy", "past racy"])
+def test_an_unchanged_second_run_writes_no_cache_file(
+    props: Path, clock: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cache file is rewritten only when a result is new (issue 15: a warm monorepo
-    run wrote every repo's file again); an edit is still saved."""
+    run wrote every repo's file again); an edit is still saved. With lint's clock
+    crawling (1 ms a run: the files stay in the racy window, lint/statcache.py, and
+    are read again on every run, with the same stamps) or 10 s ahead (known from
+    stat() at once), so the machine's load cannot move a file out of the racy window
+    between the two runs."""
+    from launchgen.lint import statcache
     from launchgen.lint.cache import Cache
+
+    ahead = 10_000_000_000 if clock == "past racy" else 0
+    ticks = itertools.count(time.time_ns() + ahead, 1_000_000)
+    monkeypatch.setattr(statcache, "_clock", lambda: next(ticks))
 
     (props / DEV).write_text("appVersion: 1.2.3\n")
     lint([str(props)])
