@@ -38,12 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from lint_bench import ENVS, make_monorepo, yaml_files  # noqa: E402
+from lint_bench import ENVS, make_monorepo, service_names, yaml_files  # noqa: E402
 from validate_speed import find_kubeconform  # noqa: E402
 
 from tests.helpers.tools import tool  # noqa: E402
 
 BIN = Path(sys.executable).parent
+PARTS = {"lint", "render", "validate"}
 
 
 def _children_cpu() -> float:
@@ -90,7 +91,13 @@ class Table:
 
 
 def measure_size(
-    services: int, runs: int, work: Path, helm: str, kubeconform: str | None, table: Table
+    services: int,
+    runs: int,
+    work: Path,
+    helm: str,
+    kubeconform: str | None,
+    table: Table,
+    only: set[str],
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",)}
     cache = work / "cache"
@@ -98,13 +105,31 @@ def measure_size(
     env["XDG_CACHE_HOME"] = str(work / "xdg")
     mono = make_monorepo(work, services)
     files = yaml_files(mono)
-    names = [f"svc{i:03d}" for i in range(services)]
+    names = service_names(services)
     print(
         f"# {services} services ({len(files)} YAML files), load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
 
-    # lint: cold, then warm right after it (the cache the cold run filled)
+    if "lint" in only:
+        measure_lint(services, runs, mono, files, env, cache, table)
+    if "render" in only or "validate" in only:
+        out = work / "rendered"
+        measure_render(services, runs, mono, names, env, helm, out, table, "render" in only)
+        if "validate" in only:
+            measure_validate(services, runs, mono, env, work, out, kubeconform, table)
+
+
+def measure_lint(
+    services: int,
+    runs: int,
+    mono: Path,
+    files: list[str],
+    env: dict[str, str],
+    cache: Path,
+    table: Table,
+) -> None:
+    """Cold, then warm right after it (the cache the cold run filled)."""
     yamllint = [str(BIN / "yamllint"), "-f", "parsable", *files]
     lint = [str(BIN / "launchgen"), "lint", "."]
     samples: dict[str, list[tuple[float, float]]] = {"yl": [], "cold": [], "warm": []}
@@ -116,8 +141,20 @@ def measure_size(
     table.add(services, "lint, cold", medians(samples["yl"]), medians(samples["cold"]))
     table.add(services, "lint, warm (cached)", medians(samples["yl"]), medians(samples["warm"]))
 
-    # render-all
-    out = work / "rendered"
+
+def measure_render(
+    services: int,
+    runs: int,
+    mono: Path,
+    names: list[str],
+    env: dict[str, str],
+    helm: str,
+    out: Path,
+    table: Table,
+    timed_rounds: bool,
+) -> None:
+    """Render-all against the raw helm calls; without `timed_rounds`, one untimed render
+    (what validate reads)."""
 
     def raw() -> None:
         for name in names:
@@ -160,7 +197,10 @@ def measure_size(
                 env,
             )
 
-    samples = {"raw": [], "ours": []}
+    if not timed_rounds:
+        ours()
+        return
+    samples: dict[str, list[tuple[float, float]]] = {"raw": [], "ours": []}
     for _ in range(runs):
         samples["raw"].append(timed(raw))
         samples["ours"].append(timed(ours))
@@ -171,7 +211,18 @@ def measure_size(
         medians(samples["ours"]),
     )
 
-    # validate what was rendered
+
+def measure_validate(
+    services: int,
+    runs: int,
+    mono: Path,
+    env: dict[str, str],
+    work: Path,
+    out: Path,
+    kubeconform: str | None,
+    table: Table,
+) -> None:
+    """`launchgen validate` of what was rendered against kubeconform."""
     if kubeconform is None:
         print("kubeconform not found: validate skipped", flush=True)
         return
@@ -208,7 +259,16 @@ def main() -> None:
     parser.add_argument("--services", type=int, nargs="+", default=[1, 10, 100, 1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--helm", choices=["helm4", "helm3"], default="helm4")
+    parser.add_argument(
+        "--only",
+        default="lint,render,validate",
+        help="comma-separated parts to measure (lint, render, validate); validate alone "
+        "still renders once, untimed",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
+    if not only or only - PARTS:
+        parser.error(f"--only takes a comma-separated subset of {', '.join(sorted(PARTS))}")
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "launchgen")],
         check=True,
@@ -224,7 +284,7 @@ def main() -> None:
         for services in args.services:
             work = Path(tmp) / str(services)
             work.mkdir()
-            measure_size(services, args.runs, work, helm, kubeconform, table)
+            measure_size(services, args.runs, work, helm, kubeconform, table, only)
             shutil.rmtree(work)
     print("\n" + "\n".join(table.rows))
 
