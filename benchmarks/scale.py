@@ -1,6 +1,7 @@
 """Cost as work grows: 1, 10, 100 and 1,000 services, each command against its peer.
 
     python benchmarks/scale.py [--services 1 10 100 1000] [--runs 3] [--helm helm4]
+                               [--only lint,render,validate]
 
 For each size, a monorepo of N generated services (app + properties repo, 4
 environments each, as benchmarks/lint_bench.py builds it) is linted, rendered and
@@ -9,16 +10,20 @@ the two interleaved round by round:
 
 * lint, cold (empty cache) and warm (the same tree again): `launchgen lint .` against
   yamllint on the same YAML files (`yamllint -f parsable FILE...`);
-* render-all: `launchgen render --no-lint` of every properties repo (one process per
-  service, as a pipeline runs it; each renders its 4 environments with helm side by
-  side) against the raw `helm template` calls it stands for, one after another;
+* render-all: `launchgen render --no-lint` of every properties repo, two ways: one
+  process per service (as a pipeline of one repo runs it; each renders its 4
+  environments with helm side by side), and one process given every properties repo
+  (all their helm runs side by side); against the raw `helm template` calls they stand
+  for, one after another;
 * validate: `launchgen validate` of everything rendered against kubeconform v0.7.0
   (`-strict`, launchgen's schemas exported in kubeconform's layout).
 
 Each cell: median wall and CPU (user + system of every process, helm's and yamllint's
 included) of `--runs` rounds; CPU / wall above 1.0 means more than one core was busy.
-The machine's load average is printed with each size: on a shared machine, compare the
-ratios (both sides ran under the same load), not the absolute times.
+The machine's load average is printed with each size and part: on a shared machine,
+compare the ratios (both sides ran under the same load), not the absolute times.
+`--only` measures some parts (validate alone renders once, untimed, to have input), so
+a large size can be run piecewise.
 """
 
 from __future__ import annotations
@@ -112,12 +117,19 @@ def measure_size(
     )
 
     if "lint" in only:
+        load("lint")
         measure_lint(services, runs, mono, files, env, cache, table)
     if "render" in only or "validate" in only:
         out = work / "rendered"
+        load("render")
         measure_render(services, runs, mono, names, env, helm, out, table, "render" in only)
         if "validate" in only:
+            load("validate")
             measure_validate(services, runs, mono, env, work, out, kubeconform, table)
+
+
+def load(part: str) -> None:
+    print(f"# {part}: load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
 
 def measure_lint(
@@ -177,38 +189,44 @@ def measure_render(
                     env,
                 )
 
-    def ours() -> None:
+    options = ["--app-version", "1.0.0", "--helm", helm, "--no-lint"]
+    render = [str(BIN / "launchgen"), "render"]
+
+    def per_repo() -> None:
         shutil.rmtree(out, ignore_errors=True)
         for name in names:
             run(
-                [
-                    str(BIN / "launchgen"),
-                    "render",
-                    str(mono / f"{name}-properties"),
-                    "--app-version",
-                    "1.0.0",
-                    "--helm",
-                    helm,
-                    "--no-lint",
-                    "-o",
-                    str(out / name),
-                ],
+                [*render, str(mono / f"{name}-properties"), *options, "-o", str(out / name)],
                 mono,
                 env,
             )
 
+    def all_in_one() -> None:
+        # the same folders: out/<service>/<env>
+        shutil.rmtree(out, ignore_errors=True)
+        repos = [str(mono / f"{name}-properties") for name in names]
+        run([*render, *repos, *options, "-o", str(out)], mono, env)
+
     if not timed_rounds:
-        ours()
+        all_in_one()
         return
-    samples: dict[str, list[tuple[float, float]]] = {"raw": [], "ours": []}
+    samples: dict[str, list[tuple[float, float]]] = {"raw": [], "per repo": [], "one": []}
     for _ in range(runs):
         samples["raw"].append(timed(raw))
-        samples["ours"].append(timed(ours))
+        samples["per repo"].append(timed(per_repo))
+        samples["one"].append(timed(all_in_one))
+    renders = services * len(ENVS)
     table.add(
         services,
-        f"render-all ({services * len(ENVS)} renders)",
+        f"render-all ({renders} renders), one process per repo",
         medians(samples["raw"]),
-        medians(samples["ours"]),
+        medians(samples["per repo"]),
+    )
+    table.add(
+        services,
+        f"render-all ({renders} renders), one `launchgen render` of all repos",
+        medians(samples["raw"]),
+        medians(samples["one"]),
     )
 
 
