@@ -275,6 +275,7 @@ class _Prepared:
 
 def _prepare(repo: _Repo, helm: Helm, workdir: Path) -> _Prepared:
     request, properties = repo.request, repo.properties
+    workdir.mkdir(parents=True)
     data: PreparedChart | None = None
     if repo.app is not None:
         chart = prepare_umbrella(
