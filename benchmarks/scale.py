@@ -19,7 +19,10 @@ the two interleaved round by round:
   (`-strict`, launchgen's schemas exported in kubeconform's layout).
 
 Each cell: median wall and CPU (user + system of every process, helm's and yamllint's
-included) of `--runs` rounds; CPU / wall above 1.0 means more than one core was busy.
+included) of `--runs` rounds. CPU / wall above 1.0 means more than one core was busy; on
+a machine whose cores other work keeps busy, each runnable process gets a like share, so
+launchgen's CPU / wall over its peer's (one process at a time) says how many processes
+it kept running.
 The machine's load average is printed with each size and part: on a shared machine,
 compare the ratios (both sides ran under the same load), not the absolute times.
 `--only` measures some parts (validate alone renders once, untimed, to have input), so
@@ -79,7 +82,7 @@ class Table:
     def __init__(self) -> None:
         self.rows: list[str] = [
             "| services | what | peer wall / CPU | launchgen wall / CPU | ratio wall | ratio CPU "
-            "| launchgen CPU/wall |",
+            "| CPU/wall peer, launchgen |",
             "|---:|---|---:|---:|---:|---:|---:|",
         ]
 
@@ -89,7 +92,7 @@ class Table:
         row = (
             f"| {services} | {what} | {peer[0]:.2f} s / {peer[1]:.2f} s | "
             f"{ours[0]:.2f} s / {ours[1]:.2f} s | {ours[0] / peer[0]:.2f}x | "
-            f"{ours[1] / peer[1]:.2f}x | {ours[1] / ours[0]:.2f} |"
+            f"{ours[1] / peer[1]:.2f}x | {peer[1] / peer[0]:.2f}, {ours[1] / ours[0]:.2f} |"
         )
         self.rows.append(row)
         print(row, flush=True)
