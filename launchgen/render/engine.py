@@ -177,7 +177,9 @@ def plan_many(request: RenderRequest, folders: Sequence[str]) -> list[RenderRequ
                 f"{printable(folder)} is not a folder: several properties repos are "
                 "rendered from folders only (render one git URL at a time)"
             )
-        service = str(config.load(Path(folder), folder)["service"])
+        loaded = config.load(Path(folder), folder)
+        _environments(request, loaded)  # an --env one repo lacks: refused before any work
+        service = str(loaded["service"])
         if service in seen:
             raise LaunchgenError(
                 f"{printable(folder)} and {printable(seen[service])} are both service "

@@ -126,6 +126,16 @@ def test_options_for_one_repo_are_refused(
         list(render_many(_request(tmp_path / "out", **extra), _props(monorepo)))
 
 
+def test_an_environment_one_repo_lacks_is_refused_before_any_work(
+    monorepo: Path, tmp_path: Path
+) -> None:
+    new(make_answers("orders", environments=("dev", "stage")), monorepo)
+    repos = [*_props(monorepo), str(monorepo / "orders-properties")]
+    with pytest.raises(LaunchgenError, match="unknown environment 'prod'"):
+        list(render_many(_request(tmp_path / "out", environments=["prod"]), repos, batch=1))
+    assert not (tmp_path / "out").exists()  # not even the first batch
+
+
 def test_a_git_url_or_missing_folder_is_refused(monorepo: Path, tmp_path: Path) -> None:
     for bad in ("https://example.com/x.git", str(tmp_path / "nowhere")):
         with pytest.raises(LaunchgenError, match="is not a folder"):
