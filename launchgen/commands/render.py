@@ -10,7 +10,7 @@ from launchgen.standard import KUBE_VERSION
 
 
 @click.command()
-@click.argument("properties", metavar="PROPERTIES_REPO")
+@click.argument("properties", metavar="PROPERTIES_REPO...", nargs=-1, required=True)
 @click.option(
     "--app-version", help="The artifact version: replaces the appVersion placeholder (image tag)."
 )
@@ -63,7 +63,7 @@ from launchgen.standard import KUBE_VERSION
     "--plain-http", is_flag=True, help="Fetch charts over plain HTTP (an OCI registry without TLS)."
 )
 def command(
-    properties: str,
+    properties: tuple[str, ...],
     environments: tuple[str, ...],
     helm_path: str | None,
     no_lint: bool,
@@ -72,21 +72,27 @@ def command(
 ) -> None:
     """Render PROPERTIES_REPO (a folder, or a git URL with --ref) with its app repo's chart.
 
+    Several properties repos (folders, e.g. a monorepo's services) are rendered in one
+    run, each into OUTPUT_DIR/<service>/<env>, every repo's helm runs side by side.
+
     \b
       launchgen render ../checkout-properties --app-version 1.4.2 --env dev -o rendered
+      launchgen render services/*-properties --app-version 1.4.2 -o rendered
     """
-    from launchgen.render import RenderRequest, render
+    from launchgen.render import RenderRequest, render, render_many
 
     request = RenderRequest(
-        properties=properties,
+        properties=properties[0],
         environments=environments,
         helm=helm_path,
         lint=not no_lint,
         output_dir=output_dir,
         **options,  # type: ignore[arg-type]
     )
-    for done in render(request):
-        click.echo(
-            f"rendered {done.environment}: {len(done.manifests)} resources in {done.folder} "
-            f"(release {done.release}, namespace {done.namespace})"
-        )
+    repos = [render(request)] if len(properties) == 1 else render_many(request, properties)
+    for rendered in repos:
+        for done in rendered:
+            click.echo(
+                f"rendered {done.environment}: {len(done.manifests)} resources in {done.folder} "
+                f"(release {done.release}, namespace {done.namespace})"
+            )

@@ -7,6 +7,7 @@ from launchgen.render.engine import (
     Rendered,
     RenderRequest,
     render,
+    render_many,
 )
 from launchgen.standard import RENDER_RECORD
 
@@ -16,4 +17,5 @@ __all__ = [
     "RenderRequest",
     "Rendered",
     "render",
+    "render_many",
 ]

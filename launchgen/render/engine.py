@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +26,13 @@ import launchgen.render.helmversion as helmversion
 from launchgen import naming, sopssecrets
 from launchgen.display import printable
 from launchgen.errors import EXIT_PROBLEMS, LaunchgenError
-from launchgen.helm import Helm, find_binary
+from launchgen.helm import Helm, HelmVersion, find_binary
 from launchgen.render.chart import PreparedChart, prepare_umbrella, pull_vendor_chart
 from launchgen.render.data import as_hooks, data_chart_dir
 from launchgen.render.data import release_name as data_release_name
 from launchgen.render.output import check_destination, replace_folder
 from launchgen.render.sources import RepoSource, is_git_url, open_repo
-from launchgen.render.split import Manifest, number
+from launchgen.render.split import Manifest, Resource, number
 from launchgen.render.template import TemplateJob, template_all
 from launchgen.render.version import check_app_version
 from launchgen.standard import KUBE_VERSION, RENDER_RECORD, REPO_CONFIG_FILE
@@ -112,143 +112,278 @@ def _lint_gate(paths: list[Path]) -> None:
         return
     from launchgen import lint as lint_api
 
-    if not hasattr(lint_api, "lint"):
+    if not hasattr(lint_api, "lint_repos"):
         return
-    errors = [p for p in lint_api.lint(paths) if p.severity == "error"]
+    errors = [
+        (result.root, p)
+        for result in lint_api.lint_repos(paths)
+        for p in result.problems
+        if p.severity == "error"
+    ]
     if errors:
-        first = errors[0]
+        root, first = errors[0]
+        where = printable(str(root / first.path))  # several repos: say which one
         raise LintRefusal(
             f"refusing to render: {len(errors)} lint error{'s' if len(errors) != 1 else ''} "
-            f"(first: {first.path}:{first.line}:{first.column} {first.rule} {first.message}); "
-            "run `launchgen lint` to see them all, or pass --no-lint"
+            f"(first: {where}:{first.line}:{first.column} {first.rule} "
+            f"{printable(first.message)}); run `launchgen lint` to see them all, or pass --no-lint"
         )
 
 
 def render(request: RenderRequest) -> list[Rendered]:
     """Render every requested environment into `request.output_dir/<env>/`."""
     with ExitStack() as stack:
-        properties = open_repo(request.properties, request.properties_ref, stack, "properties repo")
-        config = _repo_config(properties)
-        service = str(config["service"])
-        middleware = config["kind"] == "middleware"
-        if not middleware:
-            if request.app_version is None:
-                raise LaunchgenError(
-                    "--app-version is required: the version of the artifact to deploy"
-                )
-            check_app_version(request.app_version)
-        elif request.app_version is not None:
-            check_app_version(request.app_version)
-        environments = _environments(request, config)
-        check_destination(request.output_dir, environments)
-        for env in environments:
-            if not (properties.path / "envs" / env / "values.yaml").is_file():
-                raise LaunchgenError(f"{properties.origin}: no envs/{env}/values.yaml")
-        app = (
-            None
-            if middleware
-            else open_repo(
-                _app_location(request, properties, config), request.app_ref, stack, "app repo"
-            )
-        )
-        linted = [p.path for p in (app, properties) if p is not None]
+        repo = _open(request, stack)
+        helm = _HelmRun.start(request, stack)
+        return _render_repos([repo], request, helm, stack)[0]
 
-        helm_path = find_binary(request.helm)
-        known_version = helmversion.cached(helm_path)
+
+def render_many(
+    request: RenderRequest, folders: Sequence[str], batch: int = 32
+) -> Iterator[list[Rendered]]:
+    """Render several properties repos (folders: a monorepo's services) in one process,
+    each into `request.output_dir/<service>/<env>/`; `request.properties` is ignored.
+
+    Every repo is checked before any work. Repos are then rendered `batch` at a time
+    (that many repos' `git status` and chart copies at once): within a batch the helm
+    runs of all of them go side by side, `request.jobs` at once, and one lint gate
+    lints them all. Yields each repo's environments as its output is written."""
+    requests = plan_many(request, folders)
+    with ExitStack() as stack:
+        helm = _HelmRun.start(request, stack)
+        for first in range(0, len(requests), batch):
+            with ExitStack() as batch_stack:
+                repos = [_open(r, batch_stack) for r in requests[first : first + batch]]
+                yield from _render_repos(repos, request, helm, batch_stack)
+
+
+def plan_many(request: RenderRequest, folders: Sequence[str]) -> list[RenderRequest]:
+    """One request per folder, its output in `<output_dir>/<service>`, all checked now:
+    local folders only, every service once, every destination writable."""
+    from dataclasses import replace
+
+    import launchgen.render.config as config
+
+    if request.app_repo or request.properties_ref or request.app_ref:
+        raise LaunchgenError(
+            "several properties repos take neither --app-repo, --ref nor --app-ref: "
+            "each repo's chart.app_repo names its app repo"
+        )
+    requests: list[RenderRequest] = []
+    seen: dict[str, str] = {}
+    for folder in folders:
+        if is_git_url(folder) or not Path(folder).is_dir():
+            raise LaunchgenError(
+                f"{printable(folder)} is not a folder: several properties repos are "
+                "rendered from folders only (render one git URL at a time)"
+            )
+        loaded = config.load(Path(folder), folder)
+        _environments(request, loaded)  # an --env one repo lacks: refused before any work
+        service = str(loaded["service"])
+        if service in seen:
+            raise LaunchgenError(
+                f"{printable(folder)} and {printable(seen[service])} are both service "
+                f"{service!r}: each is rendered into {request.output_dir}/<service>"
+            )
+        seen[service] = folder
+        requests.append(
+            replace(request, properties=folder, output_dir=request.output_dir / service)
+        )
+    check_destination(request.output_dir, sorted(seen))
+    return requests
+
+
+@dataclass(frozen=True)
+class _Repo:
+    """A properties repo opened and checked, with its app repo (None for middleware)."""
+
+    request: RenderRequest
+    properties: RepoSource
+    app: RepoSource | None
+    config: dict[str, Any]
+    environments: list[str]
+
+    @property
+    def service(self) -> str:
+        return str(self.config["service"])
+
+    @property
+    def middleware(self) -> bool:
+        return bool(self.config["kind"] == "middleware")
+
+
+def _open(request: RenderRequest, stack: ExitStack) -> _Repo:
+    """The request's repos, opened, and everything about them checked before helm runs."""
+    properties = open_repo(request.properties, request.properties_ref, stack, "properties repo")
+    config = _repo_config(properties)
+    middleware = config["kind"] == "middleware"
+    if not middleware:
+        if request.app_version is None:
+            raise LaunchgenError("--app-version is required: the version of the artifact to deploy")
+        check_app_version(request.app_version)
+    elif request.app_version is not None:
+        check_app_version(request.app_version)
+    environments = _environments(request, config)
+    check_destination(request.output_dir, environments)
+    for env in environments:
+        if not (properties.path / "envs" / env / "values.yaml").is_file():
+            raise LaunchgenError(f"{properties.origin}: no envs/{env}/values.yaml")
+    app = (
+        None
+        if middleware
+        else open_repo(
+            _app_location(request, properties, config), request.app_ref, stack, "app repo"
+        )
+    )
+    return _Repo(request, properties, app, config, environments)
+
+
+@dataclass(frozen=True)
+class _HelmRun:
+    """The helm every render of one process uses; its version asked once, then remembered."""
+
+    helm: Helm
+    path: str
+    known: HelmVersion | None
+
+    @classmethod
+    def start(cls, request: RenderRequest, stack: ExitStack) -> _HelmRun:
+        path = find_binary(request.helm)
+        known = helmversion.cached(path)
         helm = stack.enter_context(
-            Helm(
-                helm_path, user_credentials=request.user_credentials, assumed_version=known_version
-            )
+            Helm(path, user_credentials=request.user_credentials, assumed_version=known)
         )
-        if known_version is None:
+        if known is None:
             helm.prefetch_version()  # recorded in render.json; asked while the chart is prepared
-        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
-        data: PreparedChart | None = None
-        if app is not None:
-            chart = prepare_umbrella(
-                app.path, str(request.app_version), helm, workdir / "app", request.plain_http
-            )
-            data_dir = data_chart_dir(app.path)
-            if data_dir is not None:
-                data = prepare_umbrella(
-                    data_dir, str(request.app_version), helm, workdir / "data", request.plain_http
-                )
-        else:
-            chart = pull_vendor_chart(config["chart"], helm, workdir, request.plain_http)
-        postfix = (
-            naming.immutable_postfix(
-                request.deployment_id or str(request.app_version or chart.version)
-            )
-            if request.immutable
-            else ""
-        )
-        release = naming.check_release_name(service + postfix)
-        data_release = naming.check_release_name(data_release_name(service)) if data else ""
+        return cls(helm, path, known)
 
-        # envs/<env>/secrets.yaml (sops): only its digest reaches the chart, never a value.
-        jobs = [
-            TemplateJob(
-                env,
-                "app",
-                chart,
-                release,
-                naming.namespace_for(service, env, postfix),
-                properties.path / "envs" / env / "values.yaml",
-                tuple(sopssecrets.template_values(properties.path, env, properties.origin).items()),
-            )
-            for env in environments
-        ]
-        if data is not None:
-            jobs += [
-                TemplateJob(env, "data", data, data_release, job.namespace, job.values)
-                for env, job in zip(environments, jobs, strict=False)
-            ]
-        # The lint gate runs while helm renders; a refusal stops helm and writes nothing.
-        gate = (lambda: _lint_gate(linted)) if request.lint else None
-        outputs = template_all(helm, jobs, request.kube_version, request.jobs, gate)
-        if known_version is None:
-            helmversion.remember(helm_path, helm.version)
-        plan = _Plan(
-            request,
-            service,
-            middleware,
-            chart,
-            data,
-            release,
-            data_release,
-            postfix,
-            str(helm.version),
-            {"app": app.provenance() if app else None, "properties": properties.provenance()},
+    def remember(self) -> None:
+        if self.known is None:
+            helmversion.remember(self.path, self.helm.version)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One repo's charts and helm runs: app jobs (one per environment), then data jobs."""
+
+    repo: _Repo
+    chart: PreparedChart
+    data: PreparedChart | None
+    release: str
+    data_release: str
+    postfix: str
+    jobs: list[TemplateJob]
+
+
+def _prepare(repo: _Repo, helm: Helm, workdir: Path) -> _Prepared:
+    request, properties = repo.request, repo.properties
+    workdir.mkdir(parents=True)
+    data: PreparedChart | None = None
+    if repo.app is not None:
+        chart = prepare_umbrella(
+            repo.app.path, str(request.app_version), helm, workdir / "app", request.plain_http
         )
-        results = []
-        for job in jobs[: len(environments)]:
-            # Secrets are delivered exactly when the environment has them: never dropped silently.
-            sopssecrets.check_rendered(
-                properties.path,
+        data_dir = data_chart_dir(repo.app.path)
+        if data_dir is not None:
+            data = prepare_umbrella(
+                data_dir, str(request.app_version), helm, workdir / "data", request.plain_http
+            )
+    else:
+        chart = pull_vendor_chart(repo.config["chart"], helm, workdir, request.plain_http)
+    postfix = (
+        naming.immutable_postfix(request.deployment_id or str(request.app_version or chart.version))
+        if request.immutable
+        else ""
+    )
+    release = naming.check_release_name(repo.service + postfix)
+    data_release = naming.check_release_name(data_release_name(repo.service)) if data else ""
+
+    # envs/<env>/secrets.yaml (sops): only its digest reaches the chart, never a value.
+    jobs = [
+        TemplateJob(
+            env,
+            "app",
+            chart,
+            release,
+            naming.namespace_for(repo.service, env, postfix),
+            properties.path / "envs" / env / "values.yaml",
+            tuple(sopssecrets.template_values(properties.path, env, properties.origin).items()),
+        )
+        for env in repo.environments
+    ]
+    if data is not None:
+        jobs += [
+            TemplateJob(env, "data", data, data_release, job.namespace, job.values)
+            for env, job in zip(repo.environments, jobs, strict=False)
+        ]
+    return _Prepared(repo, chart, data, release, data_release, postfix, jobs)
+
+
+def _render_repos(
+    repos: Sequence[_Repo], request: RenderRequest, helm: _HelmRun, stack: ExitStack
+) -> list[list[Rendered]]:
+    """Every repo's environments: all their helm runs side by side, then each one written."""
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="launchgen-render-")))
+    prepared = [_prepare(repo, helm.helm, workdir / str(i)) for i, repo in enumerate(repos)]
+    linted = [
+        source.path
+        for repo in repos
+        for source in (repo.app, repo.properties)
+        if source is not None
+    ]
+    # The lint gate runs while helm renders; a refusal stops helm and writes nothing.
+    gate = (lambda: _lint_gate(linted)) if request.lint else None
+    jobs = [job for one in prepared for job in one.jobs]
+    outputs = iter(template_all(helm.helm, jobs, request.kube_version, request.jobs, gate))
+    helm.remember()
+    return [
+        _write(one, [next(outputs) for _ in one.jobs], str(helm.helm.version)) for one in prepared
+    ]
+
+
+def _write(prepared: _Prepared, outputs: list[list[Resource]], helm_version: str) -> list[Rendered]:
+    """Each environment's folder, from its helm output (`outputs` in `prepared.jobs`' order)."""
+    repo, request = prepared.repo, prepared.repo.request
+    properties, app, data = repo.properties, repo.app, prepared.data
+    plan = _Plan(
+        request,
+        repo.service,
+        repo.middleware,
+        prepared.chart,
+        data,
+        prepared.release,
+        prepared.data_release,
+        prepared.postfix,
+        helm_version,
+        {"app": app.provenance() if app else None, "properties": properties.provenance()},
+    )
+    count = len(repo.environments)
+    results = []
+    for i, job in enumerate(prepared.jobs[:count]):
+        app_resources = outputs[i]
+        # Secrets are delivered exactly when the environment has them: never dropped silently.
+        sopssecrets.check_rendered(
+            properties.path,
+            job.environment,
+            properties.origin,
+            [r.text for r in app_resources],
+            prepared.release,
+            f"{properties.origin}/envs/{job.environment}",
+        )
+        hooks = as_hooks(outputs[count + i], f"data chart {data.name}") if data else []
+        manifests = number(hooks + app_resources)
+        folder = request.output_dir / job.environment
+        replace_folder(folder, plan.files(job, manifests, len(hooks)))
+        results.append(
+            Rendered(
                 job.environment,
-                properties.origin,
-                [r.text for r in outputs[(job.environment, "app")]],
-                release,
-                f"{properties.origin}/envs/{job.environment}",
+                folder,
+                prepared.release,
+                job.namespace,
+                tuple(m.file_name for m in manifests),
             )
-            data_resources = (
-                as_hooks(outputs[(job.environment, "data")], f"data chart {data.name}")
-                if data
-                else []
-            )
-            manifests = number(data_resources + outputs[(job.environment, "app")])
-            folder = request.output_dir / job.environment
-            replace_folder(folder, plan.files(job, manifests, len(data_resources)))
-            results.append(
-                Rendered(
-                    job.environment,
-                    folder,
-                    release,
-                    job.namespace,
-                    tuple(m.file_name for m in manifests),
-                )
-            )
-        return results
+        )
+    return results
 
 
 @dataclass(frozen=True)

@@ -40,28 +40,28 @@ def template_all(
     kube_version: str,
     parallel: int,
     meanwhile: Callable[[], None] | None = None,
-) -> dict[tuple[str, str], list[Resource]]:
-    """Every job's resources by (environment, part), up to `parallel` helm runs at once.
+) -> list[list[Resource]]:
+    """Every job's resources, in the jobs' order, up to `parallel` helm runs at once.
 
     `meanwhile` runs once the first helm runs have started (the lint gate: Python work
     that overlaps helm's); if it raises, the helm runs are stopped and nothing is kept."""
-    pending = list(jobs)
-    running: list[tuple[TemplateJob, subprocess.Popen[str]]] = []
-    done: dict[tuple[str, str], list[Resource]] = {}
+    pending = list(enumerate(jobs))
+    running: list[tuple[int, TemplateJob, subprocess.Popen[str]]] = []
+    done: list[list[Resource]] = [[] for _ in jobs]
     try:
         while pending or running:
             while pending and len(running) < max(1, parallel):
-                job = pending.pop(0)
-                running.append((job, helm.start(job.args(kube_version))))
+                index, job = pending.pop(0)
+                running.append((index, job, helm.start(job.args(kube_version))))
             if meanwhile is not None:
                 task: Callable[[], None] = meanwhile
                 meanwhile = None
                 task()
-            job, proc = running.pop(0)
+            index, job, proc = running.pop(0)
             what = f"helm template of {job.chart.name} for {job.environment}"
-            done[(job.environment, job.part)] = parse(helm.finish(proc, what), what)
+            done[index] = parse(helm.finish(proc, what), what)
     finally:
-        for _, proc in running:  # a failure leaves the others: stop them, reap them
+        for _, _, proc in running:  # a failure leaves the others: stop them, reap them
             proc.kill()
             proc.communicate()
     return done
