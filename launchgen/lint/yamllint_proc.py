@@ -271,15 +271,14 @@ class Batch:
         found: dict[str, list[Finding]],
     ) -> None:
         # surrogateescape: a non-UTF-8 file name reads back as the path passed
-        lines = out.decode("utf-8", "surrogateescape").splitlines()
+        lines = iter(out.decode("utf-8", "surrogateescape").splitlines())  # read once, in job order
         stderr = err.decode("utf-8", "replace").strip().splitlines()
         for job in entry.jobs:
             keys = dict(zip(job.files, job.keys, strict=True))
             said = False
             code: int | None = None
             complaint = ""
-            while lines:
-                line = lines.pop(0)
+            for line in lines:
                 if line.startswith(_END):
                     number, _, complaint = line[len(_END) :].partition(" ")
                     code = int(number)
