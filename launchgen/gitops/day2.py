@@ -73,14 +73,8 @@ def targets(
     if recorded is not None:
         if recorded.multi_source:
             return Targets(engine=recorded.engine, multi_source=True)
-        gitops.check(recorded, f"{properties}/.launchgen.yaml: gitops.url")
-        source_git = recorded.source == "git"
-        return Targets(
-            recorded.url if source_git else None,
-            None if source_git else recorded.url,
-            plain_http,
-            recorded.engine,
-        )
+        git, oci = gitops.pull_source(recorded, properties)
+        return Targets(git, oci, plain_http, recorded.engine)
     history = records.load(properties, environment, service)
     current = history.current() if history else None
     return Targets() if current is not None and published(current) else None

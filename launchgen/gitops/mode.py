@@ -136,5 +136,11 @@ def configured_target(
             "renders from the app and properties repos, so there is nothing to publish "
             "(give --git or --oci to publish anyway)"
         )
+    return (*pull_source(mode, properties), flavour)
+
+
+def pull_source(mode: GitOps, properties: Path) -> tuple[str | None, str | None]:
+    """(git remote, OCI repository) the engine pulls from, as the gitops block names it
+    (checked): where publish writes and rollback re-publishes."""
     check(mode, f"{properties}/.launchgen.yaml: gitops.url")
-    return (mode.url, None, flavour) if mode.source == "git" else (None, mode.url, flavour)
+    return (mode.url, None) if mode.source == "git" else (None, mode.url)
