@@ -16,7 +16,6 @@ import os
 import subprocess
 import tarfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 
 from tests.cluster.fixture import KubeCluster, _load_start
 from tests.helpers.tools import TOOLS_DIR, run
+from tests.helpers.waiting import wait_for_url
 
 SOURCE_CONTROLLER = TOOLS_DIR / "source-controller"
 KUSTOMIZE_CONTROLLER = TOOLS_DIR / "kustomize-controller"
@@ -170,17 +170,14 @@ class Flux:
 
 
 def _wait_healthy(port: int, proc: subprocess.Popen[bytes], name: str, log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2).close()
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    f"{name} did not become ready:\n{log.read_text(errors='replace')[-4000:]}"
-                ) from None
-            time.sleep(0.3)
+    wait_for_url(
+        f"http://127.0.0.1:{port}/readyz",
+        proc,
+        120,
+        lambda: AssertionError(
+            f"{name} did not become ready:\n{log.read_text(errors='replace')[-4000:]}"
+        ),
+    )
 
 
 @contextlib.contextmanager

@@ -6,12 +6,11 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 from tests.helpers.tools import run, tool
+from tests.helpers.waiting import wait_for_url
 
 
 def _free_port() -> int:
@@ -37,15 +36,9 @@ def serve_oci_registry(folder: Path) -> Iterator[str]:
     )
     host = f"127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://{host}/v2/", timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the OCI registry did not start") from None
-                time.sleep(0.1)
+        wait_for_url(
+            f"http://{host}/v2/", proc, 30, lambda: RuntimeError("the OCI registry did not start")
+        )
         yield host
     finally:
         proc.terminate()
